@@ -1,0 +1,74 @@
+import { ConfigValidationError, parseGatewayEnv } from './env.schema';
+
+describe(parseGatewayEnv.name, () => {
+  const minimal = { PROXY_API_KEY: 'secret-key' };
+
+  it('applies the Python service defaults', () => {
+    const config = parseGatewayEnv(minimal);
+
+    expect(config.server).toEqual({ host: '0.0.0.0', port: 8000, proxyApiKey: 'secret-key', bodyLimit: '20mb' });
+    expect(config.kiro.apiHost).toBe('https://q.us-east-1.amazonaws.com');
+    expect(config.kiro.qHost).toBe('https://q.us-east-1.amazonaws.com');
+    expect(config.kiro.refreshUrl).toBe('https://prod.us-east-1.auth.desktop.kiro.dev/refreshToken');
+    expect(config.kiro.oidcUrl).toBe('https://oidc.us-east-1.amazonaws.com/token');
+    expect(config.retry).toEqual({ maxRetries: 3, baseDelayMs: 1000 });
+    expect(config.timeouts).toEqual({
+      firstTokenMs: 120_000,
+      firstTokenMaxRetries: 3,
+      streamReadMs: 300_000,
+      nonStreamMs: 900_000,
+      slowModelMultiplier: 3,
+    });
+    expect(config.models.cacheTtlMs).toBe(3_600_000);
+    expect(config.tools.descriptionMaxLength).toBe(10_000);
+    expect(config.logging).toEqual({ level: 'INFO', debugMode: 'off', debugDir: 'debug_logs' });
+    expect(config.rateLimitPerMinute).toBe(0);
+    expect(config.reasoning).toEqual({ enabled: true, maxTokens: 4000, handling: 'as_reasoning_content' });
+  });
+
+  it('substitutes the region into every URL template', () => {
+    const config = parseGatewayEnv({ ...minimal, KIRO_REGION: 'eu-central-1', KIRO_API_HOST: 'https://runtime.{region}.kiro.dev/' });
+
+    expect(config.kiro.apiHost).toBe('https://runtime.eu-central-1.kiro.dev');
+    expect(config.kiro.oidcUrl).toBe('https://oidc.eu-central-1.amazonaws.com/token');
+  });
+
+  it('accepts fractional seconds', () => {
+    const config = parseGatewayEnv({ ...minimal, FIRST_TOKEN_TIMEOUT: '0.05', BASE_RETRY_DELAY: '0' });
+
+    expect(config.timeouts.firstTokenMs).toBe(50);
+    expect(config.retry.baseDelayMs).toBe(0);
+  });
+
+  it('treats empty and quoted values the way a .env file means them', () => {
+    const config = parseGatewayEnv({ PROXY_API_KEY: '"quoted key"', REFRESH_TOKEN: '', PORT: ' 9000 ' });
+
+    expect(config.server.proxyApiKey).toBe('quoted key');
+    expect(config.credentials.refreshToken).toBeUndefined();
+    expect(config.server.port).toBe(9000);
+  });
+
+  it.each([
+    [{}, 'PROXY_API_KEY'],
+    [{ ...minimal, PORT: 'eighty' }, 'PORT'],
+    [{ ...minimal, PORT: '70000' }, 'PORT'],
+    [{ ...minimal, FIRST_TOKEN_TIMEOUT: '-1' }, 'FIRST_TOKEN_TIMEOUT'],
+    [{ ...minimal, STREAM_READ_TIMEOUT: '0' }, 'STREAM_READ_TIMEOUT'],
+    [{ ...minimal, MAX_RETRIES: '1.5' }, 'MAX_RETRIES'],
+    [{ ...minimal, KIRO_API_HOST: 'ftp://example' }, 'KIRO_API_HOST'],
+    [{ ...minimal, KIRO_REGION: 'mars' }, 'KIRO_REGION'],
+    [{ ...minimal, BODY_LIMIT: 'lots' }, 'BODY_LIMIT'],
+    [{ ...minimal, FAKE_REASONING: 'maybe' }, 'FAKE_REASONING'],
+    [{ ...minimal, FAKE_REASONING_HANDLING: 'shout' }, 'FAKE_REASONING_HANDLING'],
+    [{ ...minimal, LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+  ])('rejects %j naming %s', (env, variable) => {
+    const attempt = () => parseGatewayEnv(env);
+
+    expect(attempt).toThrow(ConfigValidationError);
+    expect(attempt).toThrow(new RegExp(`^Invalid configuration: ${variable} `));
+  });
+
+  it('never echoes the proxy key in an error', () => {
+    expect(() => parseGatewayEnv({ PROXY_API_KEY: 'top-secret', PORT: 'x' })).toThrow(/^(?!.*top-secret)/s);
+  });
+});

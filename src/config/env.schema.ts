@@ -1,0 +1,244 @@
+/**
+ * The gateway's whole configuration, parsed and validated from environment variables in one
+ * place. Variable names and defaults are those of the Python kiro-gateway, so its users' `.env`
+ * files keep working unchanged.
+ */
+
+export type LogLevel = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR' | 'CRITICAL';
+export type DebugMode = 'off' | 'errors' | 'all';
+export type FakeReasoningHandling = 'as_reasoning_content' | 'remove' | 'pass' | 'strip_tags';
+
+export interface GatewayConfig {
+  server: {
+    host: string;
+    port: number;
+    proxyApiKey: string;
+    /** Express body-parser limit, kept in its textual form (`20mb`). */
+    bodyLimit: string;
+  };
+  kiro: {
+    region: string;
+    /** Base URL of `generateAssistantResponse`, without a trailing slash. */
+    apiHost: string;
+    /** Base URL of `ListAvailableModels`, without a trailing slash. */
+    qHost: string;
+    refreshUrl: string;
+    oidcUrl: string;
+    profileArn: string | undefined;
+    /** Kiro answers a bare 400 to bodies over roughly 615 KB (kiro-protocol.md §2.5 #9). */
+    maxPayloadBytes: number;
+  };
+  credentials: {
+    refreshToken: string | undefined;
+    credsFile: string | undefined;
+    clientId: string | undefined;
+    clientSecret: string | undefined;
+    /** Where a logged-in Kiro IDE keeps its token cache (auto-discovery). */
+    homeDir: string | undefined;
+  };
+  retry: {
+    maxRetries: number;
+    baseDelayMs: number;
+  };
+  timeouts: {
+    firstTokenMs: number;
+    firstTokenMaxRetries: number;
+    streamReadMs: number;
+    nonStreamMs: number;
+    slowModelMultiplier: number;
+  };
+  models: {
+    cacheTtlMs: number;
+  };
+  tools: {
+    descriptionMaxLength: number;
+  };
+  logging: {
+    level: LogLevel;
+    debugMode: DebugMode;
+    debugDir: string;
+  };
+  rateLimitPerMinute: number;
+  reasoning: {
+    enabled: boolean;
+    maxTokens: number;
+    handling: FakeReasoningHandling;
+  };
+}
+
+export type RawEnv = Record<string, string | undefined>;
+
+/** A configuration value that cannot be used; the message always names the variable. */
+export class ConfigValidationError extends Error {
+  constructor(
+    readonly variable: string,
+    reason: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${reason}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+class EnvReader {
+  constructor(private readonly env: RawEnv) {}
+
+  /** A set value, trimmed; empty strings count as unset (`KEY=` lines in `.env`). */
+  optional(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value ? stripQuotes(value) : undefined;
+  }
+
+  string(name: string, fallback: string): string {
+    return this.optional(name) ?? fallback;
+  }
+
+  required(name: string, hint: string): string {
+    const value = this.optional(name);
+    if (value === undefined) throw new ConfigValidationError(name, `is required: ${hint}`);
+    return value;
+  }
+
+  /** Seconds, fractions allowed (`0.05`), returned in milliseconds. */
+  durationMs(name: string, fallbackSeconds: number, { allowZero = false } = {}): number {
+    const seconds = this.number(name, fallbackSeconds);
+    if (seconds < 0 || (!allowZero && seconds === 0)) {
+      throw new ConfigValidationError(name, `must be a ${allowZero ? 'non-negative' : 'positive'} number of seconds (got '${this.optional(name)}')`);
+    }
+    return Math.round(seconds * 1000);
+  }
+
+  integer(name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+    const value = this.number(name, fallback);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new ConfigValidationError(name, `must be a whole number from ${min}${max === Number.MAX_SAFE_INTEGER ? '' : ` to ${max}`} (got '${this.optional(name)}')`);
+    }
+    return value;
+  }
+
+  number(name: string, fallback: number): number {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value)) throw new ConfigValidationError(name, `must be a number (got '${raw}')`);
+    return value;
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const raw = this.optional(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+    throw new ConfigValidationError(name, `must be true or false (got '${raw}')`);
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T, normalise: (v: string) => string = (v) => v): T {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    const value = normalise(raw);
+    if (!(allowed as readonly string[]).includes(value)) {
+      throw new ConfigValidationError(name, `must be one of ${allowed.join(', ')} (got '${raw}')`);
+    }
+    return value as T;
+  }
+
+  url(name: string, fallbackTemplate: string, region: string): string {
+    const value = this.string(name, fallbackTemplate).replaceAll('{region}', region);
+    let parsed: URL;
+    try {
+      parsed = new URL(value);
+    } catch {
+      throw new ConfigValidationError(name, `must be an http(s) URL (got '${value}')`);
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+      throw new ConfigValidationError(name, `must be an http(s) URL (got '${value}')`);
+    }
+    return value.replace(/\/+$/, '');
+  }
+}
+
+function stripQuotes(value: string): string {
+  const quoted = /^(['"])(.*)\1$/.exec(value);
+  return quoted ? quoted[2] : value;
+}
+
+const BODY_LIMIT = /^\d+(\.\d+)?\s*(b|kb|mb|gb)?$/i;
+
+/** Parses and validates the environment; throws {@link ConfigValidationError} naming the variable. */
+export function parseGatewayEnv(env: RawEnv): GatewayConfig {
+  const read = new EnvReader(env);
+  const region = read.string('KIRO_REGION', 'us-east-1');
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+    throw new ConfigValidationError('KIRO_REGION', `must be an AWS region such as us-east-1 (got '${region}')`);
+  }
+  const bodyLimit = read.string('BODY_LIMIT', '20mb');
+  if (!BODY_LIMIT.test(bodyLimit)) {
+    throw new ConfigValidationError('BODY_LIMIT', `must be a size such as 20mb or 500kb (got '${bodyLimit}')`);
+  }
+  const host = read.string('HOST', '0.0.0.0');
+
+  return {
+    server: {
+      host,
+      port: read.integer('PORT', 8000, 0, 65535),
+      proxyApiKey: read.required('PROXY_API_KEY', 'the key clients must send (Authorization: Bearer KEY)'),
+      bodyLimit,
+    },
+    kiro: {
+      region,
+      apiHost: read.url('KIRO_API_HOST', 'https://q.{region}.amazonaws.com', region),
+      qHost: read.url('KIRO_Q_HOST', 'https://q.{region}.amazonaws.com', region),
+      refreshUrl: read.url('KIRO_REFRESH_URL', 'https://prod.{region}.auth.desktop.kiro.dev/refreshToken', region),
+      oidcUrl: read.url('KIRO_OIDC_URL', 'https://oidc.{region}.amazonaws.com/token', region),
+      profileArn: read.optional('PROFILE_ARN'),
+      maxPayloadBytes: read.integer('KIRO_MAX_PAYLOAD_BYTES', 600_000, 1_000),
+    },
+    credentials: {
+      refreshToken: read.optional('REFRESH_TOKEN'),
+      credsFile: read.optional('KIRO_CREDS_FILE'),
+      clientId: read.optional('KIRO_CLIENT_ID'),
+      clientSecret: read.optional('KIRO_CLIENT_SECRET'),
+      homeDir: read.optional('KIRO_HOME') ?? read.optional('HOME') ?? read.optional('USERPROFILE'),
+    },
+    retry: {
+      maxRetries: read.integer('MAX_RETRIES', 3, 0, 20),
+      baseDelayMs: read.durationMs('BASE_RETRY_DELAY', 1.0, { allowZero: true }),
+    },
+    timeouts: {
+      firstTokenMs: read.durationMs('FIRST_TOKEN_TIMEOUT', 120),
+      firstTokenMaxRetries: read.integer('FIRST_TOKEN_MAX_RETRIES', 3, 0, 20),
+      streamReadMs: read.durationMs('STREAM_READ_TIMEOUT', 300),
+      nonStreamMs: read.durationMs('NON_STREAM_TIMEOUT', 900),
+      slowModelMultiplier: positive(read, 'SLOW_MODEL_TIMEOUT_MULTIPLIER', 3),
+    },
+    models: {
+      cacheTtlMs: read.durationMs('MODEL_CACHE_TTL', 3600),
+    },
+    tools: {
+      descriptionMaxLength: read.integer('TOOL_DESCRIPTION_MAX_LENGTH', 10_000, 1),
+    },
+    logging: {
+      level: read.oneOf('LOG_LEVEL', ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'] as const, 'INFO', (v) =>
+        v.toUpperCase() === 'WARN' ? 'WARNING' : v.toUpperCase(),
+      ),
+      debugMode: read.oneOf('DEBUG_MODE', ['off', 'errors', 'all'] as const, 'off', (v) => v.toLowerCase()),
+      debugDir: read.string('DEBUG_DIR', 'debug_logs'),
+    },
+    rateLimitPerMinute: read.integer('RATE_LIMIT_PER_MINUTE', 0, 0),
+    reasoning: {
+      enabled: read.boolean('FAKE_REASONING', true),
+      maxTokens: read.integer('FAKE_REASONING_MAX_TOKENS', 4000, 1),
+      handling: read.oneOf(
+        'FAKE_REASONING_HANDLING',
+        ['as_reasoning_content', 'remove', 'pass', 'strip_tags'] as const,
+        'as_reasoning_content',
+        (v) => v.toLowerCase(),
+      ),
+    },
+  };
+}
+
+function positive(read: EnvReader, name: string, fallback: number): number {
+  const value = read.number(name, fallback);
+  if (value <= 0) throw new ConfigValidationError(name, `must be a positive number (got '${value}')`);
+  return value;
+}
