@@ -1,5 +1,5 @@
 // Unit specs live beside the code (src/, *.spec.ts); end-to-end specs in test/ (*.e2e-spec.ts).
-const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }];
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
 
 /** @type {import('jest').Config} */
 module.exports = {

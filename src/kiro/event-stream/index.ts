@@ -1,0 +1,4 @@
+export { decodeEventStream } from './decode-event-stream';
+export { FrameDecoder, type EventStreamFrame } from './frame-decoder';
+export { InvalidFrameError } from './invalid-frame.error';
+export { toKiroEvent, type KiroEvent, type KiroTokenUsage } from './kiro-events';
