@@ -1,0 +1,45 @@
+/** Public API of the Kiro upstream simulator (test/simulator). */
+export {
+  DEFAULT_SIM_OIDC_CLIENT,
+  DEFAULT_SIM_PROFILE_ARN,
+  DEFAULT_SIM_REFRESH_TOKEN,
+  KiroSimulator,
+  type OidcClient,
+  type RecordedRequest,
+  type SimulatorOptions,
+  type SimulatorStats,
+} from './kiro-simulator';
+export {
+  bearerTokenInvalid,
+  contextTooLong,
+  quotaExceeded,
+  serverError,
+  splitCodePoints,
+  suspended,
+  textEvents,
+  textReply,
+  throttled,
+  toolCallEvents,
+  toolCallReply,
+  type HangScenario,
+  type HttpErrorScenario,
+  type Scenario,
+  type SimEvent,
+  type StreamScenario,
+  type TextReplyOptions,
+  type ToolCallReplyOptions,
+} from './scenarios';
+export { encodeError, encodeEvent, encodeException, KIRO_EVENT_CONTENT_TYPE } from './event-stream-encoder';
+export { encodeSimEvent } from './scenario-frames';
+export {
+  DEFAULT_MAX_PAYLOAD_BYTES,
+  IMPROPERLY_FORMED,
+  INVALID_MODEL,
+  validateKiroRequest,
+  type KiroErrorBody,
+  type ValidateKiroRequestOptions,
+  type Violation,
+} from './kiro-request-validator';
+export { SIM_DEFAULT_MODEL_ID, SIM_MODEL_CATALOG, SIM_MODEL_IDS, type ModelListPage, type SimModel } from './model-catalog';
+export { findDirective, SIM_DIRECTIVES, type SimDirective } from './directives';
+export { EVENT_STREAM_CONTENT_TYPE } from './scenario-player';

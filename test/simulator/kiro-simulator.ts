@@ -1,0 +1,396 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { scenarioForRequest } from './directives';
+import { BodyTooLargeError, mediaType, parseJson, readBody, sendJson, type JsonParse } from './http-utils';
+import { DEFAULT_MAX_PAYLOAD_BYTES, IMPROPERLY_FORMED, validateKiroRequest, type KiroErrorBody } from './kiro-request-validator';
+import { pageOfModels, SIM_MODEL_CATALOG } from './model-catalog';
+import { ScenarioPlayer, type PlayOutcome } from './scenario-player';
+import { bearerTokenInvalid, type Scenario } from './scenarios';
+import { SimTokenStore } from './token-store';
+
+/**
+ * A stand-in for Kiro's endpoints (protocol §1.3, §1.4, §2, §3, §4.1) for e2e tests, the demo and
+ * the benchmark. It is as strict as the real service about request shape, and scripted per call.
+ */
+
+export interface OidcClient {
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface SimulatorOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  host?: string;
+  /** Refresh tokens accepted by /refreshToken and /token; default ['sim-refresh-token']. */
+  refreshTokens?: string[];
+  /** Each refresh returns a new refresh token and invalidates the old one (§1.6, §8). */
+  rotateRefreshTokens?: boolean;
+  /** `expiresIn` of issued access tokens; default 3600. */
+  accessTokenTtlSeconds?: number;
+  /** Delay before answering a refresh, to make concurrent refreshes overlap (single-flight tests). */
+  refreshDelayMs?: number;
+  /** Default [{clientId: 'sim-client-id', clientSecret: 'sim-client-secret'}]. */
+  oidcClients?: OidcClient[];
+  /** Access tokens accepted without any refresh. */
+  staticAccessTokens?: string[];
+  /** Returned by the social refresh. */
+  profileArn?: string;
+  /** Whole-body limit for the validator; default 615000. */
+  maxPayloadBytes?: number;
+  /** Answer for valid chat calls when the queue is empty and no directive matches (e.g. a benchmark). */
+  defaultScenario?: Scenario;
+  /** Keep every request in `requests` (default true); turn off for long benchmark runs. */
+  recordRequests?: boolean;
+  /** One line per request, for the standalone runner. */
+  log?: (line: string) => void;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: IncomingHttpHeaders;
+  /** Parsed JSON when the body parses, else the raw text; undefined when empty. */
+  body: unknown;
+  /** Status the simulator chose (200 for streams). */
+  status?: number;
+  /** The validator's detail when a chat body was refused. */
+  violation?: string;
+}
+
+export interface SimulatorStats {
+  chatRequests: number;
+  completedStreams: number;
+  /** Chat responses whose client closed the connection before the simulator finished writing. */
+  aborts: number;
+  /** Chat responses being played right now (streams, hangs, delayed errors). */
+  activeStreams: number;
+  /** Calls to POST /refreshToken. */
+  refreshes: number;
+  /** Calls to POST /token. */
+  oidcRefreshes: number;
+  modelListRequests: number;
+  /** Chat calls refused with 400 for their shape, JSON or model. */
+  rejected: number;
+}
+
+export const DEFAULT_SIM_REFRESH_TOKEN = 'sim-refresh-token';
+export const DEFAULT_SIM_OIDC_CLIENT: OidcClient = Object.freeze({
+  clientId: 'sim-client-id',
+  clientSecret: 'sim-client-secret',
+});
+/** RS-X's family default for social logins (§2.3). */
+export const DEFAULT_SIM_PROFILE_ARN = 'arn:aws:codewhisperer:us-east-1:699475941385:profile/EHGA3GRVQMUK';
+
+/** Generous hard cap on what the simulator will buffer; the validator applies the real limit. */
+const MAX_BUFFERED_BODY_BYTES = 32 * 1024 * 1024;
+const INVALID_GRANT = { error: 'invalid_grant', error_description: 'Invalid refresh token provided' };
+const OIDC_FIELDS = ['clientId', 'clientSecret', 'grantType', 'refreshToken'] as const;
+
+const emptyStats = (): SimulatorStats => ({
+  chatRequests: 0,
+  completedStreams: 0,
+  aborts: 0,
+  activeStreams: 0,
+  refreshes: 0,
+  oidcRefreshes: 0,
+  modelListRequests: 0,
+  rejected: 0,
+});
+
+/** Per-request state handed to each route. */
+interface Exchange {
+  req: IncomingMessage;
+  res: ServerResponse;
+  requestId: string;
+  query: Record<string, string>;
+  raw: Buffer;
+  json: JsonParse;
+  record: RecordedRequest;
+}
+
+export class KiroSimulator {
+  private readonly queue: Scenario[] = [];
+  private readonly recorded: RecordedRequest[] = [];
+  private counters = emptyStats();
+  private closing = false;
+
+  private constructor(
+    private readonly server: Server,
+    private readonly opts: SimulatorOptions,
+    private readonly tokens: SimTokenStore,
+    readonly url: string,
+  ) {}
+
+  static async start(opts: SimulatorOptions = {}): Promise<KiroSimulator> {
+    const tokens = new SimTokenStore({
+      refreshTokens: opts.refreshTokens ?? [DEFAULT_SIM_REFRESH_TOKEN],
+      rotateRefreshTokens: opts.rotateRefreshTokens ?? false,
+      accessTokenTtlSeconds: opts.accessTokenTtlSeconds ?? 3600,
+      staticAccessTokens: opts.staticAccessTokens ?? [],
+    });
+    const server = createServer();
+    const host = opts.host ?? '127.0.0.1';
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port ?? 0, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const { port } = server.address() as AddressInfo;
+    const sim = new KiroSimulator(server, opts, tokens, `http://${host}:${port}`);
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      sim.handle(req, res).catch((err: unknown) => {
+        if (!res.headersSent) sendJson(res, 500, { message: `simulator bug: ${String(err)}`, reason: null });
+        else res.destroy();
+      });
+    });
+    return sim;
+  }
+
+  /** Stops listening and destroys every open connection, including hung streams. */
+  async close(): Promise<void> {
+    this.closing = true;
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections();
+    await closed;
+    // Responses see their socket's 'close' a tick later; settle the counters before resolving.
+    await this.waitFor((sim) => sim.counters.activeStreams === 0, 1000).catch(() => undefined);
+  }
+
+  /** Scripts the next chat calls, first in first out; each valid chat call consumes one. */
+  enqueue(...scenarios: Scenario[]): this {
+    this.queue.push(...scenarios);
+    return this;
+  }
+
+  get pendingScenarios(): number {
+    return this.queue.length;
+  }
+
+  /** Clears the queue, the recorded requests and the counters; tokens stay valid. */
+  reset(): void {
+    this.queue.length = 0;
+    this.recorded.length = 0;
+    const active = this.counters.activeStreams;
+    this.counters = { ...emptyStats(), activeStreams: active };
+  }
+
+  expireAccessTokens(): void {
+    this.tokens.expireAccessTokens();
+  }
+
+  addRefreshToken(token: string): void {
+    this.tokens.addRefreshToken(token);
+  }
+
+  /** Refresh calls (social or OIDC) that presented this refresh token, accepted or not. */
+  refreshCountFor(refreshToken: string): number {
+    return this.tokens.attemptsFor(refreshToken);
+  }
+
+  get requests(): readonly RecordedRequest[] {
+    return this.recorded;
+  }
+
+  get stats(): Readonly<SimulatorStats> {
+    return this.counters;
+  }
+
+  /** Polls the simulator's state until `predicate` holds, so tests never sleep a fixed time. */
+  async waitFor(predicate: (sim: this) => boolean, timeoutMs = 2000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate(this)) {
+      if (Date.now() >= deadline) {
+        throw new Error(`KiroSimulator.waitFor timed out after ${timeoutMs} ms; stats ${JSON.stringify(this.counters)}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://simulator');
+    const requestId = randomUUID();
+    const record: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: req.headers,
+      body: undefined,
+    };
+    if (this.opts.recordRequests ?? true) this.recorded.push(record);
+    const log = this.opts.log;
+    if (log) res.once('close', () => log(`${record.method} ${req.url} -> ${res.statusCode}${record.violation ? ` (${record.violation})` : ''}`));
+
+    let raw: Buffer;
+    try {
+      raw = await readBody(req, MAX_BUFFERED_BODY_BYTES);
+    } catch (err) {
+      if (!(err instanceof BodyTooLargeError)) throw err;
+      res.shouldKeepAlive = false;
+      return this.answer(res, record, 413, { message: err.message, reason: null });
+    }
+    const text = raw.toString('utf8');
+    const json = text.length > 0 ? parseJson(text) : ({ ok: false, error: 'empty body' } as const);
+    record.body = json.ok ? json.value : text.length > 0 ? text : undefined;
+    const exchange: Exchange = { req, res, requestId, query: record.query, raw, json, record };
+
+    const route = `${record.method} ${record.path}`;
+    switch (route) {
+      case 'POST /generateAssistantResponse':
+        return this.chat(exchange);
+      case 'GET /ListAvailableModels':
+        return this.listModels(exchange);
+      case 'POST /refreshToken':
+        return this.socialRefresh(exchange);
+      case 'POST /token':
+        return this.oidcRefresh(exchange);
+      default:
+        return this.answer(res, record, 404, { message: `No route for ${route}`, reason: null });
+    }
+  }
+
+  private answer(res: ServerResponse, record: RecordedRequest, status: number, body: unknown, requestId?: string): void {
+    record.status = status;
+    sendJson(res, status, body, requestId ? { 'x-amzn-requestid': requestId } : {});
+  }
+
+  /** Only `Bearer <issued, unexpired token>` passes; anything else is the refreshable 403 (§3.4). */
+  private authorized(req: IncomingMessage): boolean {
+    const match = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
+    return match !== null && this.tokens.isAccessTokenValid(match[1]);
+  }
+
+  private async chat(x: Exchange): Promise<void> {
+    this.counters.chatRequests++;
+    if (!this.authorized(x.req)) {
+      const forbidden = bearerTokenInvalid();
+      return this.answer(x.res, x.record, forbidden.status, forbidden.body, x.requestId);
+    }
+    const contentType = mediaType(x.req.headers['content-type']);
+    if (contentType !== 'application/json') {
+      return this.refuse(x, IMPROPERLY_FORMED, `content-type must be application/json, got "${contentType}"`);
+    }
+    if (!x.json.ok) return this.refuse(x, IMPROPERLY_FORMED, `body is not valid JSON: ${x.json.error}`);
+
+    const violation = validateKiroRequest(x.json.value, {
+      maxPayloadBytes: this.opts.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
+      bodyBytes: x.raw.length,
+    });
+    if (violation) return this.refuse(x, violation.body, violation.detail);
+
+    const scenario = this.queue.shift() ?? this.opts.defaultScenario ?? scenarioForRequest(x.json.value);
+    x.record.status = scenario.kind === 'http-error' ? scenario.status : scenario.kind === 'stream' ? 200 : undefined;
+    this.counters.activeStreams++;
+    const player = new ScenarioPlayer(x.res, scenario, x.requestId, (outcome) => this.onPlayed(scenario, outcome));
+    await player.play();
+  }
+
+  private onPlayed(scenario: Scenario, outcome: PlayOutcome): void {
+    this.counters.activeStreams--;
+    if (outcome === 'completed' && scenario.kind === 'stream') this.counters.completedStreams++;
+    // Connections torn down by close() are the simulator leaving, not the client.
+    if (outcome === 'aborted' && !this.closing) this.counters.aborts++;
+  }
+
+  /** A 400 with the real body, plus a debug header naming the rule, as the brief for tests asks. */
+  private refuse(x: Exchange, body: KiroErrorBody, detail: string): void {
+    this.counters.rejected++;
+    x.record.violation = detail;
+    x.record.status = 400;
+    sendJson(x.res, 400, body, { 'x-amzn-requestid': x.requestId, 'x-sim-violation': headerSafe(detail) });
+  }
+
+  private listModels(x: Exchange): void {
+    this.counters.modelListRequests++;
+    if (!this.authorized(x.req)) {
+      const forbidden = bearerTokenInvalid();
+      return this.answer(x.res, x.record, forbidden.status, forbidden.body, x.requestId);
+    }
+    if (!x.query.origin) return this.refuseQuery(x, 'query parameter origin is required (e.g. AI_EDITOR)');
+    const page = pageOfModels(SIM_MODEL_CATALOG, x.query);
+    if (typeof page === 'string') return this.refuseQuery(x, page);
+    this.answer(x.res, x.record, 200, page, x.requestId);
+  }
+
+  private refuseQuery(x: Exchange, detail: string): void {
+    x.record.violation = detail;
+    x.record.status = 400;
+    sendJson(x.res, 400, IMPROPERLY_FORMED, { 'x-amzn-requestid': x.requestId, 'x-sim-violation': headerSafe(detail) });
+  }
+
+  /** Kiro desktop refresh (§1.3): JSON {refreshToken} → {accessToken, refreshToken, profileArn, expiresIn}. */
+  private async socialRefresh(x: Exchange): Promise<void> {
+    this.counters.refreshes++;
+    const body = x.json.ok ? x.json.value : undefined;
+    const refreshToken = isRecord(body) ? body.refreshToken : undefined;
+    if (typeof refreshToken !== 'string' || refreshToken.length === 0) {
+      return this.answer(x.res, x.record, 400, {
+        error: 'invalid_request',
+        error_description: 'Body must be JSON with a non-empty refreshToken',
+      });
+    }
+    const issued = this.tokens.refresh(refreshToken);
+    await this.refreshDelay();
+    if (!issued) return this.answer(x.res, x.record, 400, INVALID_GRANT);
+    this.answer(x.res, x.record, 200, {
+      accessToken: issued.accessToken,
+      refreshToken: issued.refreshToken,
+      profileArn: this.opts.profileArn ?? DEFAULT_SIM_PROFILE_ARN,
+      expiresIn: issued.expiresIn,
+    });
+  }
+
+  /**
+   * AWS SSO OIDC CreateToken (§1.4): JSON with camelCase fields only. Form-urlencoded snake_case
+   * is the old JW-old bug the real endpoint refuses, so it gets invalid_request here too.
+   */
+  private async oidcRefresh(x: Exchange): Promise<void> {
+    this.counters.oidcRefreshes++;
+    const invalidRequest = (description: string): void =>
+      this.answer(x.res, x.record, 400, { error: 'invalid_request', error_description: description });
+
+    if (mediaType(x.req.headers['content-type']) !== 'application/json' || !x.json.ok || !isRecord(x.json.value)) {
+      return invalidRequest('Request body must be JSON: {clientId, clientSecret, grantType, refreshToken}');
+    }
+    const body = x.json.value;
+    const missing = OIDC_FIELDS.filter((field) => typeof body[field] !== 'string' || body[field] === '');
+    if (missing.length > 0) return invalidRequest(`Missing or invalid camelCase field(s): ${missing.join(', ')}`);
+    if (body.grantType !== 'refresh_token') {
+      return this.answer(x.res, x.record, 400, {
+        error: 'unsupported_grant_type',
+        error_description: `Unsupported grant type: ${String(body.grantType)}`,
+      });
+    }
+    const clients = this.opts.oidcClients ?? [DEFAULT_SIM_OIDC_CLIENT];
+    if (!clients.some((c) => c.clientId === body.clientId && c.clientSecret === body.clientSecret)) {
+      return this.answer(x.res, x.record, 401, { error: 'invalid_client', error_description: 'Invalid client credentials' });
+    }
+    const issued = this.tokens.refresh(body.refreshToken as string);
+    await this.refreshDelay();
+    if (!issued) return this.answer(x.res, x.record, 400, INVALID_GRANT);
+    this.answer(x.res, x.record, 200, {
+      accessToken: issued.accessToken,
+      refreshToken: issued.refreshToken,
+      expiresIn: issued.expiresIn,
+      tokenType: 'Bearer',
+    });
+  }
+
+  private async refreshDelay(): Promise<void> {
+    const ms = this.opts.refreshDelayMs ?? 0;
+    if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+  }
+}
+
+/** Header values must be printable latin1; details may quote user text (CJK, newlines). */
+function headerSafe(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, '?');
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
