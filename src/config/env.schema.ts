@@ -24,6 +24,8 @@ export interface GatewayConfig {
     qHost: string;
     refreshUrl: string;
     oidcUrl: string;
+    /** The OIDC URL before `{region}` substitution: AWS SSO refreshes go to the credential's SSO region. */
+    oidcUrlTemplate: string;
     profileArn: string | undefined;
     /** Kiro answers a bare 400 to bodies over roughly 615 KB (kiro-protocol.md §2.5 #9). */
     maxPayloadBytes: number;
@@ -189,6 +191,7 @@ export function parseGatewayEnv(env: RawEnv): GatewayConfig {
       qHost: read.url('KIRO_Q_HOST', 'https://q.{region}.amazonaws.com', region),
       refreshUrl: read.url('KIRO_REFRESH_URL', 'https://prod.{region}.auth.desktop.kiro.dev/refreshToken', region),
       oidcUrl: read.url('KIRO_OIDC_URL', 'https://oidc.{region}.amazonaws.com/token', region),
+      oidcUrlTemplate: read.string('KIRO_OIDC_URL', 'https://oidc.{region}.amazonaws.com/token').replace(/\/+$/, ''),
       profileArn: read.optional('PROFILE_ARN'),
       maxPayloadBytes: read.integer('KIRO_MAX_PAYLOAD_BYTES', 600_000, 1_000),
     },

@@ -42,6 +42,8 @@ const SLOW_FIRST_BYTE_MS = 2_000;
 const LONG_REPLY_BYTES = 1_048_576;
 const LONG_FRAME_CHARS = 16_384;
 const ECHO_CHARS = 200;
+/** The thinking-mode control tags a gateway prefixes, up to the blank line after them. */
+const THINKING_CONTROL = /^\s*(?:<(thinking_mode|max_thinking_length|thinking_instruction|thinking_effort)>[\s\S]*?<\/\1>\s*)+/;
 
 export function findDirective(content: string): SimDirective | undefined {
   const match = /\[sim:([a-z0-9]+)\]/.exec(content);
@@ -91,9 +93,14 @@ function friendlyReply(current: CurrentMessage): StreamScenario {
   if (current.content.trim() === '' && results > 0) {
     return textReply(`Hello from the Kiro simulator! I received ${results} tool result(s).`);
   }
+  // Gateways ask for reasoning with tags ahead of the user's text (kiro-protocol.md §2.5 #13):
+  // like the real model, think first when asked, and never echo the control tags.
+  const thinkingRequested = THINKING_CONTROL.test(current.content);
+  const said = current.content.replace(THINKING_CONTROL, '').trim();
   // Code points, not UTF-16 units, so an emoji at the cut is never split into a lone surrogate.
-  const echo = splitCodePoints(current.content, ECHO_CHARS)[0] ?? '';
-  return textReply(`Hello from the Kiro simulator! You said: "${echo}"`);
+  const echo = splitCodePoints(said, ECHO_CHARS)[0] ?? '';
+  const thinking = thinkingRequested ? '<thinking>The user greeted the simulator; I will echo what they said.</thinking>\n\n' : '';
+  return textReply(`${thinking}Hello from the Kiro simulator! You said: "${echo}"`);
 }
 
 /** Calls the first declared tool, with its required properties filled from the schema types. */

@@ -1,0 +1,21 @@
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { AuthModule } from './auth';
+import { ChatModule } from './chat/chat.module';
+import { OpenAIExceptionFilter } from './common/http/openai-exception.filter';
+import { RequestTrackingMiddleware } from './common/http/request-tracking.middleware';
+import { GatewayConfigModule } from './config/config.module';
+import { ConverterModule } from './converter';
+import { HealthModule } from './health/health.module';
+import { KiroClientModule } from './kiro';
+import { ModelsModule } from './models/models.module';
+
+@Module({
+  imports: [GatewayConfigModule, AuthModule, KiroClientModule, ConverterModule, ChatModule, ModelsModule, HealthModule],
+  providers: [{ provide: APP_FILTER, useClass: OpenAIExceptionFilter }],
+})
+export class AppModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequestTrackingMiddleware).forRoutes('*');
+  }
+}

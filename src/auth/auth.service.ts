@@ -1,0 +1,95 @@
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { CredentialsError } from '../common/errors';
+import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
+import type { KiroSession } from '../kiro';
+import { loadGatewayCredential } from './credential-loader';
+import { CredentialStore } from './credential-store';
+import { describeSource, KiroCredential } from './kiro-credential';
+import type { Principal } from './principal';
+import { TenantSessions } from './tenant-sessions';
+import { TokenManager } from './token-manager';
+import { fingerprint, TokenRefresher } from './token-refresher';
+
+export interface AuthStatus {
+  mode: 'own-credentials' | 'multi-tenant-only';
+  source?: string;
+  flow?: string;
+  tokenValid: boolean;
+  tokenExpiresAt?: string;
+  tenantsCached: number;
+}
+
+const MAX_TENANTS = 1000;
+const TENANT_IDLE_MS = 60 * 60 * 1000;
+
+@Injectable()
+export class AuthService implements OnModuleInit {
+  private readonly logger = new Logger(AuthService.name);
+  private own: TokenManager | undefined;
+  private ownSource: string | undefined;
+  private readonly tenants: TenantSessions;
+
+  constructor(
+    @Inject(gatewayConfig.KEY) private readonly config: GatewayConfig,
+    @Inject(TokenRefresher) private readonly refresher: TokenRefresher,
+    @Inject(Clock) private readonly clock: Clock,
+    private readonly store: CredentialStore,
+  ) {
+    this.tenants = new TenantSessions(MAX_TENANTS, TENANT_IDLE_MS, () => clock.now());
+  }
+
+  async onModuleInit(): Promise<void> {
+    const credential = await loadGatewayCredential(this.config);
+    if (!credential) {
+      this.logger.warn(
+        'No Kiro credentials found (KIRO_CREDS_FILE, REFRESH_TOKEN, or a Kiro IDE login in ~/.aws/sso/cache). ' +
+          'Running in multi-tenant-only mode: clients must send "Authorization: Bearer PROXY_API_KEY:REFRESH_TOKEN".',
+      );
+      return;
+    }
+    this.own = this.managerFor(credential);
+    this.ownSource = describeSource(credential.source);
+    this.logger.log(`Kiro credentials loaded from ${this.ownSource} (${credential.flow} refresh)`);
+  }
+
+  /** The Kiro session that serves this caller. */
+  sessionFor(principal: Principal): KiroSession {
+    if (principal.kind === 'tenant') {
+      return this.tenants.getOrCreate(fingerprint(principal.refreshToken), () =>
+        this.managerFor({
+          refreshToken: principal.refreshToken,
+          profileArn: this.config.kiro.profileArn,
+          region: this.config.kiro.region,
+          flow: 'social',
+          source: { kind: 'tenant' },
+        }),
+      );
+    }
+    if (!this.own) {
+      throw new CredentialsError(
+        'This gateway has no Kiro credentials of its own. Send "Authorization: Bearer PROXY_API_KEY:YOUR_KIRO_REFRESH_TOKEN".',
+      );
+    }
+    return this.own;
+  }
+
+  status(): AuthStatus {
+    const own = this.own;
+    return {
+      mode: own ? 'own-credentials' : 'multi-tenant-only',
+      source: this.ownSource,
+      tokenValid: own?.hasValidToken ?? false,
+      tokenExpiresAt: own?.expiresAt !== undefined ? new Date(own.expiresAt).toISOString() : undefined,
+      tenantsCached: this.tenants.size,
+    };
+  }
+
+  private managerFor(credential: KiroCredential): TokenManager {
+    return new TokenManager(credential, {
+      refresher: this.refresher,
+      clock: this.clock,
+      onRotated: (updated) => this.store.persist(updated),
+    });
+  }
+}

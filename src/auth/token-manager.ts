@@ -1,0 +1,100 @@
+import { Logger } from '@nestjs/common';
+import type { Clock } from '../common/clock';
+import type { KiroSession } from '../kiro';
+import { KiroCredential } from './kiro-credential';
+import { fingerprint, TokenRefresher } from './token-refresher';
+
+/** Refresh this long before expiry (K2A/JW use 10 min; kiro-protocol.md §1.5). */
+export const REFRESH_AHEAD_MS = 10 * 60 * 1000;
+
+export interface TokenManagerDeps {
+  refresher: TokenRefresher;
+  clock: Clock;
+  /** Called after a refresh that rotated the refresh token. */
+  onRotated?: (credential: KiroCredential) => Promise<void>;
+}
+
+/**
+ * One credential's access-token lifecycle: refresh ahead of expiry, one refresh in flight however
+ * many requests wait, rotated refresh tokens adopted at once.
+ */
+export class TokenManager implements KiroSession {
+  private readonly logger = new Logger('TokenManager');
+  private inflight: Promise<string> | undefined;
+  readonly machineId: string;
+
+  constructor(
+    private readonly credential: KiroCredential,
+    private readonly deps: TokenManagerDeps,
+  ) {
+    // Frozen at load: a fingerprint derived from a token that later rotates would change the
+    // "device" Kiro sees mid-life (kiro-protocol.md §1.6–1.7).
+    this.machineId = normaliseMachineId(credential.machineId) ?? fingerprint(credential.refreshToken, 'KotlinNativeAPI/');
+  }
+
+  get profileArn(): string | undefined {
+    return this.credential.profileArn;
+  }
+
+  /** When the current access token expires (epoch ms), if one is held. */
+  get expiresAt(): number | undefined {
+    return this.credential.accessToken ? this.credential.expiresAt : undefined;
+  }
+
+  get hasValidToken(): boolean {
+    const { accessToken, expiresAt } = this.credential;
+    return Boolean(accessToken) && expiresAt !== undefined && expiresAt > this.deps.clock.now();
+  }
+
+  async getAccessToken(): Promise<string> {
+    const { accessToken, expiresAt } = this.credential;
+    const now = this.deps.clock.now();
+    if (accessToken && expiresAt !== undefined && expiresAt - now > REFRESH_AHEAD_MS) return accessToken;
+    try {
+      return await this.refresh();
+    } catch (err) {
+      // Refresh-ahead failed but the old token still works: keep serving with it.
+      if (accessToken && expiresAt !== undefined && expiresAt > now) {
+        this.logger.warn(`Refresh ahead of expiry failed; using the current token until it expires: ${(err as Error).message}`);
+        return accessToken;
+      }
+      throw err;
+    }
+  }
+
+  async refreshAfterRejection(rejectedToken: string): Promise<string> {
+    // Another request already replaced the rejected token: use the new one.
+    if (this.credential.accessToken && this.credential.accessToken !== rejectedToken) return this.credential.accessToken;
+    return this.refresh();
+  }
+
+  private refresh(): Promise<string> {
+    this.inflight ??= this.doRefresh().finally(() => {
+      this.inflight = undefined;
+    });
+    return this.inflight;
+  }
+
+  private async doRefresh(): Promise<string> {
+    const refreshed = await this.deps.refresher.refresh(this.credential, this.machineId);
+    const rotated = refreshed.refreshToken !== undefined && refreshed.refreshToken !== this.credential.refreshToken;
+    this.credential.accessToken = refreshed.accessToken;
+    // Stored a minute early, as K2A/JW do, so a token is never used in its last seconds.
+    this.credential.expiresAt = this.deps.clock.now() + Math.max(0, refreshed.expiresInSeconds - 60) * 1000;
+    if (refreshed.profileArn) this.credential.profileArn = refreshed.profileArn;
+    if (rotated) this.credential.refreshToken = refreshed.refreshToken as string;
+    this.logger.log(`Kiro access token refreshed (${this.credential.flow}${rotated ? ', refresh token rotated' : ''})`);
+    if (rotated || this.credential.source.kind === 'file' || this.credential.source.kind === 'kiro-ide') {
+      await this.deps.onRotated?.(this.credential);
+    }
+    return refreshed.accessToken;
+  }
+}
+
+/** A 64-hex id is used as is; a UUID is doubled to 64 hex (HK/KG, kiro-protocol.md §1.7). */
+function normaliseMachineId(id: string | undefined): string | undefined {
+  if (!id) return undefined;
+  if (/^[0-9a-f]{64}$/i.test(id)) return id.toLowerCase();
+  const hex = id.replace(/-/g, '');
+  return /^[0-9a-f]{32}$/i.test(hex) ? (hex + hex).toLowerCase() : undefined;
+}

@@ -1,0 +1,126 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { createHash, randomUUID } from 'node:crypto';
+import { request } from 'undici';
+import { CredentialsError, UpstreamError } from '../common/errors';
+import { Clock } from '../common/clock';
+import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
+import { KiroCredential } from './kiro-credential';
+
+export interface RefreshedToken {
+  accessToken: string;
+  /** Present when Kiro rotated the refresh token: the old one is dead from now on. */
+  refreshToken?: string;
+  expiresInSeconds: number;
+  profileArn?: string;
+}
+
+export interface TokenRefresher {
+  refresh(credential: KiroCredential, machineId: string): Promise<RefreshedToken>;
+}
+
+export const TokenRefresher = Symbol('TokenRefresher');
+
+const MAX_ATTEMPTS = 3;
+
+/** The two refresh flows of kiro-protocol.md §1.3 (social) and §1.4 (AWS SSO OIDC, JSON camelCase). */
+@Injectable()
+export class HttpTokenRefresher implements TokenRefresher {
+  private readonly logger = new Logger('TokenRefresher');
+
+  constructor(
+    @Inject(gatewayConfig.KEY) private readonly config: GatewayConfig,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  async refresh(credential: KiroCredential, machineId: string): Promise<RefreshedToken> {
+    const { url, body, headers } = this.describe(credential, machineId);
+    for (let attempt = 1; ; attempt++) {
+      let status: number;
+      let text: string;
+      try {
+        const response = await request(url, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(15_000),
+        });
+        status = response.statusCode;
+        text = await response.body.text();
+      } catch (err) {
+        if (attempt < MAX_ATTEMPTS) {
+          await this.clock.sleep(500 * 2 ** (attempt - 1));
+          continue;
+        }
+        throw new UpstreamError(`Could not reach the Kiro token service: ${(err as Error).message}`, { retryable: true, cause: err });
+      }
+      if (status === 200) return parseRefreshResponse(text);
+      // Transient trouble at the token service: K2A retries 3 times, 1 s / 2 s (§1.3).
+      if ((status === 429 || status >= 500) && attempt < MAX_ATTEMPTS) {
+        await this.clock.sleep(500 * 2 ** (attempt - 1));
+        continue;
+      }
+      if (status === 400 || status === 401 || status === 403) {
+        this.logger.warn(`Kiro token refresh refused (HTTP ${status}, ${credential.flow})`);
+        throw new CredentialsError(
+          'The Kiro refresh token was refused (expired, revoked or rotated elsewhere). Log in to Kiro again and update the credentials.',
+        );
+      }
+      throw new UpstreamError(`The Kiro token service answered HTTP ${status}`, { retryable: status >= 500 });
+    }
+  }
+
+  private describe(credential: KiroCredential, machineId: string): { url: string; body: Record<string, string>; headers: Record<string, string> } {
+    if (credential.flow === 'aws-sso-oidc') {
+      if (!credential.clientId || !credential.clientSecret) {
+        throw new CredentialsError('AWS SSO credentials need a client id and secret (KIRO_CLIENT_ID / KIRO_CLIENT_SECRET or the registration file)');
+      }
+      const region = credential.region ?? this.config.kiro.region;
+      return {
+        url: this.config.kiro.oidcUrlTemplate.replaceAll('{region}', region),
+        body: { clientId: credential.clientId, clientSecret: credential.clientSecret, grantType: 'refresh_token', refreshToken: credential.refreshToken },
+        headers: {
+          'content-type': 'application/json',
+          'x-amz-user-agent': 'aws-sdk-js/3.980.0 KiroIDE',
+          'user-agent': `aws-sdk-js/3.980.0 ua/2.1 os/${process.platform} lang/js md/nodejs#${process.versions.node} api/sso-oidc#3.980.0 m/E KiroIDE`,
+          'amz-sdk-invocation-id': randomUUID(),
+          'amz-sdk-request': 'attempt=1; max=4',
+        },
+      };
+    }
+    return {
+      url: this.config.kiro.refreshUrl,
+      body: { refreshToken: credential.refreshToken },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/plain, */*',
+        'user-agent': `KiroIDE-0.11.107-${machineId}`,
+      },
+    };
+  }
+}
+
+function parseRefreshResponse(text: string): RefreshedToken {
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    throw new UpstreamError('The Kiro token service answered with something that is not JSON', { retryable: false });
+  }
+  const accessToken = json.accessToken ?? json.access_token;
+  if (typeof accessToken !== 'string' || !accessToken) {
+    throw new UpstreamError('The Kiro token service answered without an access token', { retryable: false });
+  }
+  const refreshToken = json.refreshToken ?? json.refresh_token;
+  const expiresIn = Number(json.expiresIn ?? json.expires_in);
+  return {
+    accessToken,
+    refreshToken: typeof refreshToken === 'string' && refreshToken ? refreshToken : undefined,
+    expiresInSeconds: Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 3600,
+    profileArn: typeof json.profileArn === 'string' ? json.profileArn : undefined,
+  };
+}
+
+/** sha256 of a secret, for cache keys and log-safe identities. */
+export function fingerprint(secret: string, prefix = ''): string {
+  return createHash('sha256').update(prefix + secret).digest('hex');
+}

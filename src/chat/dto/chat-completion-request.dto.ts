@@ -1,0 +1,153 @@
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayNotEmpty,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import type { ChatCompletionRequest } from '../../converter';
+
+export class StreamOptionsDto {
+  @ApiPropertyOptional({ description: 'Send a final chunk with `usage` (and `choices: []`).' })
+  @IsOptional()
+  @IsBoolean()
+  include_usage?: boolean;
+}
+
+const MESSAGE_EXAMPLE = [
+  { role: 'system', content: 'You are a concise assistant.' },
+  { role: 'user', content: 'Say hello in three languages.' },
+];
+
+/**
+ * `POST /v1/chat/completions`. Top-level fields are validated here; messages and tools are
+ * checked one by one by the converter, so an error can name the exact message or part.
+ */
+@ApiExtraModels(StreamOptionsDto)
+export class ChatCompletionRequestDto implements ChatCompletionRequest {
+  @ApiProperty({ example: 'claude-sonnet-4.5', description: 'Kiro model id, or a dated / hyphenated Anthropic name (claude-sonnet-4-5-20250929), or `auto`.' })
+  @IsString()
+  @IsNotEmpty()
+  model: string;
+
+  @ApiProperty({
+    description:
+      'Conversation so far. Roles: system, developer, user, assistant, tool. Content: a string, null, or parts (`text`, `image_url` with a base64 `data:` URL of a png/jpeg/gif/webp image).',
+    example: MESSAGE_EXAMPLE,
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+  })
+  @IsArray()
+  @ArrayNotEmpty()
+  messages: unknown[];
+
+  @ApiPropertyOptional({ default: false, description: 'Stream `chat.completion.chunk` events (SSE), ending with `data: [DONE]`.' })
+  @IsOptional()
+  @IsBoolean()
+  stream?: boolean;
+
+  @ApiPropertyOptional({ type: StreamOptionsDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => StreamOptionsDto)
+  stream_options?: StreamOptionsDto | null;
+
+  @ApiPropertyOptional({ description: 'Accepted; Kiro does not take an output limit, so it is not forwarded.', minimum: 1 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  max_tokens?: number | null;
+
+  @ApiPropertyOptional({ description: 'Accepted; not forwarded (see max_tokens).', minimum: 1 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  max_completion_tokens?: number | null;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 2, description: 'Accepted and validated; Kiro does not take sampling parameters.' })
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(2)
+  temperature?: number | null;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 1, description: 'Accepted and validated; not forwarded.' })
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  top_p?: number | null;
+
+  @ApiPropertyOptional({ default: 1, description: 'Only 1 is supported: Kiro returns one choice.' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  n?: number | null;
+
+  @ApiPropertyOptional({ description: 'Accepted; not forwarded.', oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] })
+  @IsOptional()
+  stop?: string | string[] | null;
+
+  @ApiPropertyOptional({ description: 'Accepted; not forwarded.' })
+  @IsOptional()
+  @IsString()
+  user?: string;
+
+  @ApiPropertyOptional({ description: 'Accepted; not forwarded.' })
+  @IsOptional()
+  @IsInt()
+  seed?: number | null;
+
+  @ApiPropertyOptional({ description: 'Accepted; not forwarded.', type: 'object', additionalProperties: true })
+  @IsOptional()
+  response_format?: unknown;
+
+  @ApiPropertyOptional({ description: 'Accepted; Kiro decides how many tools to call.' })
+  @IsOptional()
+  @IsBoolean()
+  parallel_tool_calls?: boolean;
+
+  @ApiPropertyOptional({
+    description: 'Function tools (`{type: "function", function: {name, description, parameters}}`); Anthropic-style `{name, description, input_schema}` also accepted.',
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+  })
+  @IsOptional()
+  @IsArray()
+  tools?: unknown[] | null;
+
+  @ApiPropertyOptional({
+    description: '`auto` (default), `none` (no tools sent), `required`, or `{type: "function", function: {name}}`.',
+    oneOf: [{ type: 'string', enum: ['auto', 'none', 'required'] }, { type: 'object' }],
+  })
+  @IsOptional()
+  tool_choice?: unknown;
+
+  @ApiPropertyOptional({ description: 'Deprecated OpenAI function definitions.', type: 'array', items: { type: 'object', additionalProperties: true } })
+  @IsOptional()
+  @IsArray()
+  functions?: unknown[] | null;
+
+  @ApiPropertyOptional({ description: 'Deprecated counterpart of tool_choice.' })
+  @IsOptional()
+  function_call?: unknown;
+
+  @ApiPropertyOptional({
+    enum: ['none', 'minimal', 'low', 'medium', 'high'],
+    description: 'Thinking budget when FAKE_REASONING is on; `none`/`minimal` turn it off for this request.',
+  })
+  @IsOptional()
+  @IsIn(['none', 'minimal', 'low', 'medium', 'high'])
+  reasoning_effort?: string | null;
+}

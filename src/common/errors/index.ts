@@ -1,0 +1,3 @@
+export * from './gateway-error';
+export { toOpenAIError, envelope, type OpenAIErrorBody, type RenderedError } from './openai-error';
+export { redactSecrets } from './redact';

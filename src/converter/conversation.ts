@@ -1,0 +1,63 @@
+/**
+ * The gateway's own conversation model: what every front end (OpenAI chat, Anthropic messages,
+ * Responses) maps its request to, and the only input of the Kiro request builder. Nothing here
+ * is any one client's shape.
+ */
+export interface Conversation {
+  /** System and developer text, in order; reaches Kiro once (kiro-protocol.md §2.4). */
+  system: string[];
+  messages: ConversationMessage[];
+  tools: ToolDefinition[];
+  toolChoice: ToolChoice;
+  /** Thinking requested for this call: a token budget, or undefined for the configured default. */
+  thinkingBudget?: number;
+}
+
+export type ConversationMessage = UserMessage | AssistantMessage;
+
+export interface UserMessage {
+  role: 'user';
+  text: string;
+  images: ImageInput[];
+  toolResults: ToolResult[];
+}
+
+export interface AssistantMessage {
+  role: 'assistant';
+  text: string;
+  toolCalls: ToolCall[];
+}
+
+export interface ImageInput {
+  format: 'png' | 'jpeg' | 'gif' | 'webp';
+  /** Base64, without any `data:` prefix. */
+  base64: string;
+}
+
+export interface ToolCall {
+  id: string;
+  name: string;
+  input: Record<string, unknown>;
+}
+
+export interface ToolResult {
+  toolCallId: string;
+  text: string;
+  isError: boolean;
+}
+
+export interface ToolDefinition {
+  name: string;
+  description: string;
+  parameters: Record<string, unknown>;
+}
+
+export type ToolChoice = { type: 'auto' } | { type: 'none' } | { type: 'required' } | { type: 'tool'; name: string };
+
+export function userMessage(text: string, extra: Partial<Omit<UserMessage, 'role' | 'text'>> = {}): UserMessage {
+  return { role: 'user', text, images: extra.images ?? [], toolResults: extra.toolResults ?? [] };
+}
+
+export function assistantMessage(text: string, toolCalls: ToolCall[] = []): AssistantMessage {
+  return { role: 'assistant', text, toolCalls };
+}

@@ -1,0 +1,93 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { ContextTooLongError } from '../common/errors';
+import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
+import type { KiroRequestBody } from '../kiro';
+import type { Conversation } from './conversation';
+import { buildKiroRequest } from './kiro/build-kiro-request';
+import type { ToolNameMap } from './kiro/tool-names';
+import type { ResolvedModel } from './model-resolver';
+import type { ResponseContext } from './response/assistant-event-assembler';
+import { countTokens } from './token-counter';
+
+export interface PreparedKiroRequest {
+  body: KiroRequestBody;
+  toolNames: ToolNameMap;
+  /** The serialised size, checked against KIRO_MAX_PAYLOAD_BYTES. */
+  bytes: number;
+  /** Local count of the prompt, computed only if Kiro reports no usage. */
+  promptTokens: () => number;
+}
+
+/** `reasoning_effort` → thinking budget; `none`/`minimal` switch thinking off for the call. */
+const EFFORT_BUDGET: Record<string, number | null> = { none: null, minimal: null, low: 2_000, high: 16_000 };
+
+/** The converter core behind DI: conversation → Kiro body, and the context to read the answer. */
+@Injectable()
+export class ConverterService {
+  constructor(@Inject(gatewayConfig.KEY) private readonly config: GatewayConfig) {}
+
+  toKiroRequest(conversation: Conversation, model: ResolvedModel, profileArn: string | undefined): PreparedKiroRequest {
+    const thinkingBudget = this.thinkingBudget(conversation);
+    const { body, toolNames } = buildKiroRequest(conversation, {
+      modelId: model.kiroModelId,
+      conversationId: randomUUID(),
+      profileArn,
+      toolDescriptionMaxLength: this.config.tools.descriptionMaxLength,
+      thinkingBudget,
+    });
+    const serialised = JSON.stringify(body);
+    const bytes = Buffer.byteLength(serialised);
+    if (bytes > this.config.kiro.maxPayloadBytes) {
+      throw new ContextTooLongError(
+        `The request would be ${Math.round(bytes / 1024)} KB once converted for Kiro, over its limit of ` +
+          `${Math.round(this.config.kiro.maxPayloadBytes / 1024)} KB (KIRO_MAX_PAYLOAD_BYTES). Shorten the conversation.`,
+      );
+    }
+    let promptTokens: number | undefined;
+    return { body, toolNames, bytes, promptTokens: () => (promptTokens ??= countTokens(promptText(body))) };
+  }
+
+  responseContext(prepared: PreparedKiroRequest, maxInputTokens: number, conversation: Conversation): ResponseContext {
+    const thinkingOn = this.thinkingBudget(conversation) !== undefined;
+    return {
+      toolNames: prepared.toolNames,
+      thinkingHandling: thinkingOn ? this.config.reasoning.handling : undefined,
+      maxInputTokens,
+      promptTokens: prepared.promptTokens,
+    };
+  }
+
+  /** Fake reasoning (FAKE_REASONING): on by default, sized by the request or the configuration. */
+  private thinkingBudget(conversation: Conversation): number | undefined {
+    if (!this.config.reasoning.enabled || conversation.thinkingBudget === 0) return undefined;
+    return Math.min(conversation.thinkingBudget ?? this.config.reasoning.maxTokens, 32_000);
+  }
+}
+
+/** `reasoning_effort` as a thinking budget: 0 turns thinking off, undefined keeps the default. */
+export function budgetForEffort(effort: string | null | undefined, configured: number): number | undefined {
+  if (!effort) return undefined;
+  if (effort === 'medium') return configured;
+  const budget = EFFORT_BUDGET[effort];
+  return budget === null ? 0 : budget;
+}
+
+function promptText(body: KiroRequestBody): string {
+  const state = body.conversationState;
+  const parts: string[] = [state.currentMessage.userInputMessage.content];
+  for (const tool of state.currentMessage.userInputMessage.userInputMessageContext?.tools ?? []) {
+    parts.push(tool.toolSpecification.name, tool.toolSpecification.description, JSON.stringify(tool.toolSpecification.inputSchema.json));
+  }
+  for (const entry of state.history ?? []) {
+    if ('userInputMessage' in entry) {
+      parts.push(entry.userInputMessage.content);
+      for (const result of entry.userInputMessage.userInputMessageContext?.toolResults ?? []) parts.push(...result.content.map((c) => c.text));
+    } else {
+      parts.push(entry.assistantResponseMessage.content);
+      for (const use of entry.assistantResponseMessage.toolUses ?? []) parts.push(use.name, JSON.stringify(use.input));
+    }
+  }
+  for (const result of state.currentMessage.userInputMessage.userInputMessageContext?.toolResults ?? []) parts.push(...result.content.map((c) => c.text));
+  return parts.join('\n');
+}

@@ -1,0 +1,11 @@
+export { ConverterModule } from './converter.module';
+export { ConverterService, budgetForEffort, type PreparedKiroRequest } from './converter.service';
+export type { Conversation } from './conversation';
+export { resolveModel, type ResolvedModel } from './model-resolver';
+export { toAssistantEvents } from './response/to-assistant-events';
+export type { AssistantEvent, FinishReason, UsageCounts } from './response/assistant-events';
+export type { ChatCompletionRequest } from './openai/chat-request';
+export { openAIToConversation } from './openai/openai-to-conversation';
+export { toChatCompletionChunks } from './openai/chat-completion-chunks';
+export { aggregateChatCompletion } from './openai/chat-completion-aggregate';
+export type { ChatCompletion, ChatCompletionChunk, CompletionMeta } from './openai/chat-completion.types';

@@ -1,0 +1,239 @@
+import { InvalidRequestError } from '../../common/errors';
+import {
+  AssistantMessage,
+  Conversation,
+  ConversationMessage,
+  ImageInput,
+  ToolCall,
+  ToolChoice,
+  ToolDefinition,
+  userMessage,
+} from '../conversation';
+import type { ChatCompletionRequest } from './chat-request';
+
+type Json = Record<string, unknown>;
+
+/** OpenAI chat-completions request → the gateway's conversation model. Throws a 400 naming what is wrong. */
+export function openAIToConversation(request: ChatCompletionRequest): Conversation {
+  const system: string[] = [];
+  const messages: ConversationMessage[] = [];
+
+  request.messages.forEach((raw, index) => {
+    const where = `messages[${index}]`;
+    if (!isObject(raw)) throw new InvalidRequestError(`${where} must be an object with a role.`, where);
+    const role = raw.role;
+    switch (role) {
+      case 'system':
+      case 'developer': {
+        const text = textContent(raw.content, `${where}.content`);
+        if (text.trim()) system.push(text);
+        break;
+      }
+      case 'user': {
+        const { text, images } = userContent(raw.content, `${where}.content`);
+        messages.push(userMessage(text, { images }));
+        break;
+      }
+      case 'assistant':
+        messages.push(assistantFrom(raw, where));
+        break;
+      case 'tool':
+      case 'function': {
+        const toolCallId = role === 'tool' ? raw.tool_call_id : legacyFunctionCallId(raw.name);
+        if (typeof toolCallId !== 'string' || !toolCallId) {
+          throw new InvalidRequestError(`${where}.tool_call_id is required for a tool message.`, `${where}.tool_call_id`);
+        }
+        const text = textContent(raw.content, `${where}.content`);
+        messages.push(userMessage('', { toolResults: [{ toolCallId, text, isError: false }] }));
+        break;
+      }
+      default:
+        throw new InvalidRequestError(
+          `${where} has an unsupported role ${JSON.stringify(role)}; use system, developer, user, assistant or tool.`,
+          `${where}.role`,
+        );
+    }
+  });
+
+  const tools = toolDefinitions(request);
+  return { system, messages, tools, toolChoice: toolChoice(request, tools) };
+}
+
+function assistantFrom(raw: Json, where: string): AssistantMessage {
+  const text = raw.content === undefined || raw.content === null ? '' : textContent(raw.content, `${where}.content`, ['text', 'refusal']);
+  const toolCalls: ToolCall[] = [];
+  if (raw.tool_calls !== undefined && raw.tool_calls !== null) {
+    if (!Array.isArray(raw.tool_calls)) throw new InvalidRequestError(`${where}.tool_calls must be an array.`, `${where}.tool_calls`);
+    raw.tool_calls.forEach((call, i) => toolCalls.push(toolCallFrom(call, `${where}.tool_calls[${i}]`)));
+  }
+  if (isObject(raw.function_call)) {
+    const call = raw.function_call;
+    toolCalls.push({
+      id: legacyFunctionCallId(call.name),
+      name: requireString(call.name, `${where}.function_call.name`),
+      input: parseArguments(call.arguments, `${where}.function_call.arguments`),
+    });
+  }
+  return { role: 'assistant', text, toolCalls };
+}
+
+function toolCallFrom(call: unknown, where: string): ToolCall {
+  if (!isObject(call) || !isObject(call.function)) {
+    throw new InvalidRequestError(`${where} must be {"id", "type": "function", "function": {"name", "arguments"}}.`, where);
+  }
+  return {
+    id: requireString(call.id, `${where}.id`),
+    name: requireString(call.function.name, `${where}.function.name`),
+    input: parseArguments(call.function.arguments, `${where}.function.arguments`),
+  };
+}
+
+/** Kiro wants tool input as a JSON object; arguments that do not parse are the client's error. */
+function parseArguments(raw: unknown, where: string): Record<string, unknown> {
+  if (raw === undefined || raw === null || raw === '') return {};
+  if (isObject(raw)) return raw;
+  if (typeof raw !== 'string') throw new InvalidRequestError(`${where} must be a JSON string.`, where);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new InvalidRequestError(`${where} is not valid JSON: ${truncate(raw)}`, where);
+  }
+  if (!isObject(parsed)) throw new InvalidRequestError(`${where} must encode a JSON object.`, where);
+  return parsed;
+}
+
+function textContent(content: unknown, where: string, allowedParts: string[] = ['text']): string {
+  if (content === undefined || content === null) return '';
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) throw new InvalidRequestError(`${where} must be a string or an array of content parts.`, where);
+  return content
+    .map((part, i) => {
+      const at = `${where}[${i}]`;
+      if (!isObject(part) || typeof part.type !== 'string') throw new InvalidRequestError(`${at} must be a content part with a type.`, at);
+      if (!allowedParts.includes(part.type)) {
+        throw new InvalidRequestError(`${at} has type "${part.type}"; only ${allowedParts.join(' and ')} parts are allowed here.`, at);
+      }
+      const value = part.type === 'refusal' ? part.refusal : part.text;
+      return requireString(value, `${at}.${part.type}`, true);
+    })
+    .join('\n');
+}
+
+function userContent(content: unknown, where: string): { text: string; images: ImageInput[] } {
+  if (content === undefined || content === null || typeof content === 'string') return { text: content ?? '', images: [] };
+  if (!Array.isArray(content)) throw new InvalidRequestError(`${where} must be a string or an array of content parts.`, where);
+  const texts: string[] = [];
+  const images: ImageInput[] = [];
+  content.forEach((part, i) => {
+    const at = `${where}[${i}]`;
+    if (!isObject(part) || typeof part.type !== 'string') throw new InvalidRequestError(`${at} must be a content part with a type.`, at);
+    if (part.type === 'text') texts.push(requireString(part.text, `${at}.text`, true));
+    else if (part.type === 'image_url') images.push(imageFrom(part.image_url, `${at}.image_url`));
+    else {
+      throw new InvalidRequestError(`${at} has type "${part.type}", which Kiro cannot take; send text and image_url parts.`, at);
+    }
+  });
+  return { text: texts.join('\n'), images };
+}
+
+const DATA_URL = /^data:image\/(png|jpe?g|gif|webp);base64,([A-Za-z0-9+/=\s]+)$/i;
+
+function imageFrom(raw: unknown, where: string): ImageInput {
+  const url = isObject(raw) ? raw.url : raw;
+  if (typeof url !== 'string' || !url) throw new InvalidRequestError(`${where}.url is required.`, `${where}.url`);
+  if (/^https?:\/\//i.test(url)) {
+    throw new InvalidRequestError(
+      `${where}.url is a remote URL; Kiro only takes inline images. Send it as a data URL: data:image/png;base64,<bytes>.`,
+      `${where}.url`,
+      'image_url_unsupported',
+    );
+  }
+  const match = DATA_URL.exec(url);
+  if (!match) {
+    throw new InvalidRequestError(
+      `${where}.url must be a base64 data URL of a png, jpeg, gif or webp image (data:image/png;base64,<bytes>).`,
+      `${where}.url`,
+      'invalid_image',
+    );
+  }
+  const format = match[1].toLowerCase() === 'jpg' ? 'jpeg' : (match[1].toLowerCase() as ImageInput['format']);
+  const base64 = match[2].replace(/\s+/g, '');
+  if (base64.length === 0 || base64.length % 4 === 1) {
+    throw new InvalidRequestError(`${where}.url holds no valid base64 image data.`, `${where}.url`, 'invalid_image');
+  }
+  return { format, base64 };
+}
+
+function toolDefinitions(request: ChatCompletionRequest): ToolDefinition[] {
+  const tools: ToolDefinition[] = [];
+  (request.tools ?? []).forEach((raw, i) => tools.push(toolFrom(raw, `tools[${i}]`)));
+  (request.functions ?? []).forEach((raw, i) => tools.push(functionFrom(raw, `functions[${i}]`)));
+  const seen = new Set<string>();
+  for (const tool of tools) {
+    if (seen.has(tool.name)) throw new InvalidRequestError(`The tool name "${tool.name}" is declared twice.`, 'tools');
+    seen.add(tool.name);
+  }
+  return tools;
+}
+
+function toolFrom(raw: unknown, where: string): ToolDefinition {
+  if (!isObject(raw)) throw new InvalidRequestError(`${where} must be an object.`, where);
+  if (raw.type === 'function' || isObject(raw.function)) return functionFrom(raw.function, `${where}.function`);
+  // Anthropic-style definitions, which some OpenAI-compatible clients send as they are.
+  if (raw.type === undefined && typeof raw.name === 'string') {
+    return {
+      name: requireString(raw.name, `${where}.name`),
+      description: typeof raw.description === 'string' ? raw.description : '',
+      parameters: isObject(raw.input_schema) ? raw.input_schema : isObject(raw.parameters) ? raw.parameters : {},
+    };
+  }
+  throw new InvalidRequestError(`${where} has type ${JSON.stringify(raw.type)}; only function tools are supported.`, `${where}.type`);
+}
+
+function functionFrom(raw: unknown, where: string): ToolDefinition {
+  if (!isObject(raw)) throw new InvalidRequestError(`${where} must be an object with a name.`, where);
+  return {
+    name: requireString(raw.name, `${where}.name`),
+    description: typeof raw.description === 'string' ? raw.description : '',
+    parameters: isObject(raw.parameters) ? raw.parameters : {},
+  };
+}
+
+function toolChoice(request: ChatCompletionRequest, tools: ToolDefinition[]): ToolChoice {
+  const raw = request.tool_choice ?? legacyFunctionChoice(request.function_call);
+  if (raw === undefined || raw === null || raw === 'auto') return { type: 'auto' };
+  if (raw === 'none') return { type: 'none' };
+  if (raw === 'required') return { type: 'required' };
+  const name = isObject(raw) && isObject(raw.function) ? raw.function.name : undefined;
+  if (typeof name === 'string') {
+    if (!tools.some((tool) => tool.name === name)) {
+      throw new InvalidRequestError(`tool_choice names the function "${name}", which is not among the declared tools.`, 'tool_choice');
+    }
+    return { type: 'tool', name };
+  }
+  throw new InvalidRequestError('tool_choice must be "auto", "none", "required" or {"type": "function", "function": {"name": ...}}.', 'tool_choice');
+}
+
+function legacyFunctionChoice(raw: unknown): unknown {
+  if (isObject(raw) && typeof raw.name === 'string') return { type: 'function', function: { name: raw.name } };
+  return raw;
+}
+
+/** Legacy function messages carry no ids: pair a call and its result by the function name. */
+function legacyFunctionCallId(name: unknown): string {
+  return `call_function_${typeof name === 'string' ? name : 'unknown'}`;
+}
+
+function requireString(value: unknown, where: string, allowEmpty = false): string {
+  if (typeof value !== 'string' || (!allowEmpty && !value)) throw new InvalidRequestError(`${where} must be a${allowEmpty ? '' : ' non-empty'} string.`, where);
+  return value;
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function truncate(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+}

@@ -1,0 +1,112 @@
+import type { FakeReasoningHandling } from '../../config/env.schema';
+import type { KiroEvent } from '../../kiro';
+import { mapKiroStreamException } from '../../kiro';
+import type { ToolNameMap } from '../kiro/tool-names';
+import { countTokens } from '../token-counter';
+import type { AssistantEvent, FinishReason } from './assistant-events';
+import { ThinkingParser } from './thinking-parser';
+import { ToolCallAssembler } from './tool-call-assembler';
+
+export interface ResponseContext {
+  toolNames: ToolNameMap;
+  /** How `<thinking>` blocks are surfaced; undefined leaves text untouched. */
+  thinkingHandling: FakeReasoningHandling | undefined;
+  /** The model's context window, to turn `contextUsagePercentage` into tokens. */
+  maxInputTokens: number;
+  /** Local count of the prompt, used when Kiro reports no context usage. */
+  promptTokens: () => number;
+}
+
+/**
+ * Kiro events → assistant events, one Kiro event at a time: text (split into reasoning and
+ * answer), tool calls assembled per id, usage gathered on the way, and a final `end` event.
+ * Exception frames throw the mapped gateway error, except an output cut, which ends with
+ * `length`.
+ */
+export class AssistantEventAssembler {
+  private readonly thinking: ThinkingParser | undefined;
+  private readonly toolCalls: ToolCallAssembler;
+  private contextUsagePercentage: number | undefined;
+  private reportedInputTokens: number | undefined;
+  private reportedOutputTokens: number | undefined;
+  private credits: number | undefined;
+  private truncated = false;
+  /** Everything generated, for the local output-token count. */
+  private generated = '';
+
+  constructor(private readonly context: ResponseContext) {
+    this.thinking = context.thinkingHandling ? new ThinkingParser(context.thinkingHandling) : undefined;
+    this.toolCalls = new ToolCallAssembler(context.toolNames);
+  }
+
+  process(event: KiroEvent): AssistantEvent[] {
+    switch (event.kind) {
+      case 'text':
+        return this.text(event.text);
+      case 'reasoning':
+        this.generated += event.text;
+        return event.text ? [{ type: 'reasoning', text: event.text }] : [];
+      case 'toolUse': {
+        const out = [...this.flushThinking(), ...this.toolCalls.process(event)];
+        if (typeof event.input === 'string') this.generated += event.input;
+        return out;
+      }
+      case 'contextUsage':
+        this.contextUsagePercentage = event.percentage;
+        return [];
+      case 'metering':
+        this.credits = (this.credits ?? 0) + event.credits;
+        return [];
+      case 'metadata':
+        if (event.usage?.inputTokens !== undefined) {
+          this.reportedInputTokens =
+            event.usage.inputTokens + (event.usage.cacheReadInputTokens ?? 0) + (event.usage.cacheWriteInputTokens ?? 0);
+        }
+        if (event.usage?.outputTokens !== undefined) this.reportedOutputTokens = event.usage.outputTokens;
+        if (event.stopReason === 'MAX_TOKENS') this.truncated = true;
+        return [];
+      case 'exception': {
+        const outcome = mapKiroStreamException(event.exceptionType, event.message);
+        if (outcome.kind === 'failed') throw outcome.error;
+        this.truncated = true;
+        return [];
+      }
+      case 'ignored':
+        return [];
+    }
+  }
+
+  finish(): AssistantEvent[] {
+    const out = [...this.flushThinking(), ...this.toolCalls.flush()];
+    const finishReason: FinishReason = this.truncated ? 'length' : this.toolCalls.count > 0 ? 'tool_calls' : 'stop';
+    out.push({
+      type: 'end',
+      finishReason,
+      usage: {
+        inputTokens: this.inputTokens(),
+        outputTokens: this.reportedOutputTokens ?? countTokens(this.generated),
+        ...(this.credits !== undefined ? { credits: this.credits } : {}),
+      },
+    });
+    return out;
+  }
+
+  private text(text: string): AssistantEvent[] {
+    this.generated += text;
+    if (!this.thinking) return text ? [{ type: 'text', text }] : [];
+    return this.thinking.process(text).map((piece) => ({ type: piece.kind, text: piece.text }));
+  }
+
+  /** A tool call or the end closes any reasoning or held-back text first (HK, §5 #6). */
+  private flushThinking(): AssistantEvent[] {
+    return this.thinking ? this.thinking.flush().map((piece) => ({ type: piece.kind, text: piece.text })) : [];
+  }
+
+  private inputTokens(): number {
+    if (this.reportedInputTokens !== undefined) return this.reportedInputTokens;
+    if (this.contextUsagePercentage !== undefined && this.contextUsagePercentage > 0) {
+      return Math.round((this.contextUsagePercentage / 100) * this.context.maxInputTokens);
+    }
+    return this.context.promptTokens();
+  }
+}

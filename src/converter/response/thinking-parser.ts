@@ -1,0 +1,96 @@
+import type { FakeReasoningHandling } from '../../config/env.schema';
+
+/** Tags a model may open its reasoning with (K2A/JW thinking_parser, kiro-protocol.md §5 #6). */
+const OPENING_TAGS = ['<thinking>', '<think>', '<reasoning>', '<thought>'];
+const LONGEST_OPENING = Math.max(...OPENING_TAGS.map((tag) => tag.length));
+
+export interface ThinkingPiece {
+  kind: 'text' | 'reasoning';
+  text: string;
+}
+
+/**
+ * Splits streamed text into reasoning and answer. A block counts only when the response *starts*
+ * with an opening tag; tags split across frames are handled by holding back just enough text.
+ */
+export class ThinkingParser {
+  private state: 'detecting' | 'thinking' | 'answer' = 'detecting';
+  private buffer = '';
+  private closingTag = '';
+  private trimNextAnswerStart = false;
+
+  constructor(private readonly handling: FakeReasoningHandling) {}
+
+  process(text: string): ThinkingPiece[] {
+    if (this.state === 'answer') return this.answer(text);
+    this.buffer += text;
+    const out: ThinkingPiece[] = [];
+    if (this.state === 'detecting') {
+      const trimmed = this.buffer.trimStart();
+      const tag = OPENING_TAGS.find((candidate) => trimmed.startsWith(candidate));
+      if (tag) {
+        this.state = 'thinking';
+        this.closingTag = `</${tag.slice(1)}`;
+        this.buffer = trimmed.slice(tag.length);
+        if (this.handling === 'pass') out.push({ kind: 'text', text: tag });
+      } else if (trimmed.length < LONGEST_OPENING && OPENING_TAGS.some((candidate) => candidate.startsWith(trimmed))) {
+        return out; // could still become a tag: wait for more
+      } else {
+        this.state = 'answer';
+        const all = this.buffer;
+        this.buffer = '';
+        return this.answer(all);
+      }
+    }
+    // state === 'thinking'
+    const end = this.buffer.indexOf(this.closingTag);
+    if (end >= 0) {
+      const reasoning = this.buffer.slice(0, end);
+      const rest = this.buffer.slice(end + this.closingTag.length);
+      this.buffer = '';
+      this.state = 'answer';
+      out.push(...this.reasoning(reasoning));
+      if (this.handling === 'pass') out.push({ kind: 'text', text: this.closingTag });
+      else this.trimNextAnswerStart = true;
+      out.push(...this.answer(rest));
+      return out;
+    }
+    // Hold back what could be the start of the closing tag.
+    const safe = this.buffer.length - (this.closingTag.length - 1);
+    if (safe > 0) {
+      out.push(...this.reasoning(this.buffer.slice(0, safe)));
+      this.buffer = this.buffer.slice(safe);
+    }
+    return out;
+  }
+
+  flush(): ThinkingPiece[] {
+    const rest = this.buffer;
+    this.buffer = '';
+    if (this.state === 'thinking') return this.reasoning(rest);
+    return rest ? this.answer(rest) : [];
+  }
+
+  private reasoning(text: string): ThinkingPiece[] {
+    if (!text) return [];
+    switch (this.handling) {
+      case 'as_reasoning_content':
+        return [{ kind: 'reasoning', text }];
+      case 'remove':
+        return [];
+      case 'pass':
+      case 'strip_tags':
+        return [{ kind: 'text', text }];
+    }
+  }
+
+  private answer(text: string): ThinkingPiece[] {
+    if (this.trimNextAnswerStart) {
+      // The model separates its thinking from the answer with blank lines; they are not content.
+      text = text.replace(/^\s+/, '');
+      if (!text) return [];
+      this.trimNextAnswerStart = false;
+    }
+    return text ? [{ kind: 'text', text }] : [];
+  }
+}

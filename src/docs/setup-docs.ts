@@ -1,0 +1,53 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express from 'express';
+import { dirname } from 'node:path';
+import { APP_VERSION } from '../common/version';
+
+const REDOC_ASSETS = '/redoc-assets';
+
+/**
+ * Swagger UI at /docs, the OpenAPI JSON at /docs-json, ReDoc at /redoc. Every asset comes from
+ * installed packages (swagger-ui-dist through @nestjs/swagger, redoc's standalone bundle), never
+ * a CDN, so the docs work on closed networks.
+ */
+export function setupDocs(app: INestApplication): void {
+  const config = new DocumentBuilder()
+    .setTitle('Kiro Gateway')
+    .setDescription(
+      'OpenAI-compatible API for the Claude models behind Kiro. Authenticate with the proxy key: ' +
+        '`Authorization: Bearer PROXY_API_KEY`, or `Bearer PROXY_API_KEY:KIRO_REFRESH_TOKEN` to use your own Kiro login (multi-tenant). ' +
+        'Errors always use OpenAI\'s envelope `{"error": {"message", "type", "param", "code"}}`.',
+    )
+    .setVersion(APP_VERSION)
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'PROXY_API_KEY, or PROXY_API_KEY:REFRESH_TOKEN' }, 'proxy-key')
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key', description: 'The proxy key, as x-api-key' }, 'x-api-key')
+    .build();
+  const document = SwaggerModule.createDocument(app, config);
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'docs-json',
+    customSiteTitle: 'Kiro Gateway API',
+    swaggerOptions: { persistAuthorization: true },
+  });
+
+  const http = app.getHttpAdapter().getInstance() as express.Express;
+  http.use(REDOC_ASSETS, express.static(dirname(require.resolve('redoc/bundles/redoc.standalone.js')), { maxAge: '1d' }));
+  http.get('/redoc', (_req, res) => {
+    res.type('html').send(REDOC_PAGE);
+  });
+}
+
+const REDOC_PAGE = `<!DOCTYPE html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <title>Kiro Gateway API — ReDoc</title>
+    <style>body { margin: 0; padding: 0; }</style>
+  </head>
+  <body>
+    <redoc spec-url="/docs-json"></redoc>
+    <script src="${REDOC_ASSETS}/redoc.standalone.js"></script>
+  </body>
+</html>
+`;

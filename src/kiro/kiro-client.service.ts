@@ -1,0 +1,278 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Observable } from 'rxjs';
+import { GatewayError, UpstreamError, UpstreamTimeoutError } from '../common/errors';
+import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
+import { decodeEventStream, KiroEvent } from './event-stream';
+import { KiroTokenRejectedError, mapKiroHttpError } from './kiro-errors';
+import { kiroHeaders } from './kiro-headers';
+import type { KiroRequestBody } from './kiro-request';
+import type { KiroSession } from './kiro-session';
+import { KiroHttpResponse, KiroTransport } from './kiro-transport';
+import { Clock } from '../common/clock';
+import { KiroModelInfo, parseModelList } from './kiro-models';
+
+export interface GenerateOptions {
+  session: KiroSession;
+  /** Aborted when the client goes away; cancels waiting, retrying and the upstream body. */
+  signal: AbortSignal;
+  /** Slow models (Opus) get every timeout multiplied (SLOW_MODEL_TIMEOUT_MULTIPLIER). */
+  slowModel: boolean;
+  /** The OpenAI client asked for a stream: send `Connection: close` upstream. */
+  stream: boolean;
+}
+
+/**
+ * An upstream answer that has already produced its first bytes. Subscribing decodes the rest;
+ * unsubscribing aborts the upstream request.
+ */
+export interface KiroEventStream {
+  readonly events$: Observable<KiroEvent>;
+  /** Aborts the upstream request if nobody subscribes (e.g. the client left in between). */
+  cancel(): void;
+}
+
+/** Errors that end a call at once: retrying cannot help, or the caller went away. */
+class ClientAbortedError extends Error {
+  constructor() {
+    super('The client closed the request');
+    this.name = 'ClientAbortedError';
+  }
+}
+
+@Injectable()
+export class KiroClient {
+  private readonly logger = new Logger(KiroClient.name);
+
+  constructor(
+    @Inject(gatewayConfig.KEY) private readonly config: GatewayConfig,
+    @Inject(KiroTransport) private readonly transport: KiroTransport,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Sends the request and resolves once Kiro has answered 200 *and* sent its first bytes, so
+   * that every retry (429/5xx/connection errors with backoff, a slow first token, one forced
+   * refresh after a rejected token) happens before anything reaches the client.
+   */
+  async generateAssistantResponse(body: KiroRequestBody, options: GenerateOptions): Promise<KiroEventStream> {
+    const payload = JSON.stringify(body);
+    const url = `${this.config.kiro.apiHost}/generateAssistantResponse`;
+    const { retry, timeouts } = this.config;
+    const scale = options.slowModel ? timeouts.slowModelMultiplier : 1;
+    const firstTokenMs = timeouts.firstTokenMs * scale;
+    const maxAttempts = retry.maxRetries + timeouts.firstTokenMaxRetries + 2;
+
+    let token = await options.session.getAccessToken();
+    let refreshedAfterRejection = false;
+    let retries = 0;
+    let firstTokenRetries = 0;
+
+    for (let attempt = 1; ; attempt++) {
+      throwIfAborted(options.signal);
+      const attemptAbort = new AbortController();
+      const unlink = linkAbort(options.signal, attemptAbort);
+      let response: KiroHttpResponse;
+      let iterator: AsyncIterator<Uint8Array> | undefined;
+      try {
+        response = await this.transport.send({
+          method: 'POST',
+          url,
+          headers: kiroHeaders({
+            accessToken: token,
+            machineId: options.session.machineId,
+            attempt,
+            maxAttempts,
+            closeConnection: options.stream,
+          }),
+          body: payload,
+          signal: attemptAbort.signal,
+          headersTimeoutMs: firstTokenMs,
+          bodyTimeoutMs: timeouts.streamReadMs * scale,
+        });
+
+        if (response.status !== 200) {
+          const bodyText = await response.text();
+          throw mapKiroHttpError({
+            status: response.status,
+            bodyText,
+            retryAfterHeader: response.headers['retry-after'],
+            requestBytes: Buffer.byteLength(payload),
+            maxPayloadBytes: this.config.kiro.maxPayloadBytes,
+          });
+        }
+
+        iterator = response.body[Symbol.asyncIterator]();
+        const first = await this.firstChunk(iterator, firstTokenMs, attemptAbort);
+        unlink();
+        return this.eventStream(first, iterator, attemptAbort);
+      } catch (err) {
+        unlink();
+        attemptAbort.abort();
+        if (options.signal.aborted) throw new ClientAbortedError();
+        const error = toGatewayError(err, iterator !== undefined);
+
+        if (error instanceof KiroTokenRejectedError && !refreshedAfterRejection) {
+          refreshedAfterRejection = true;
+          this.logger.warn('Kiro rejected the access token; refreshing once and retrying');
+          token = await options.session.refreshAfterRejection(token);
+          continue;
+        }
+        if (error instanceof FirstTokenTimeoutError) {
+          if (firstTokenRetries < timeouts.firstTokenMaxRetries) {
+            firstTokenRetries++;
+            this.logger.warn(`No first token from Kiro within ${firstTokenMs} ms; retry ${firstTokenRetries}/${timeouts.firstTokenMaxRetries}`);
+            continue;
+          }
+          throw new UpstreamTimeoutError(
+            `Kiro sent no first token within ${firstTokenMs / 1000} s (tried ${firstTokenRetries + 1} times)`,
+          );
+        }
+        if (error.retryable && retries < retry.maxRetries) {
+          const delayMs = this.backoffMs(retries, error.retryAfterSeconds);
+          if (delayMs !== undefined) {
+            retries++;
+            this.logger.warn(`${error.message}; retry ${retries}/${retry.maxRetries} in ${delayMs} ms`);
+            await this.clock.sleep(delayMs, options.signal).catch(() => undefined);
+            continue;
+          }
+        }
+        throw error;
+      }
+    }
+  }
+
+  /** Kiro's model catalog (`ListAvailableModels`, all pages), parsed leniently (kiro-protocol.md §4.1). */
+  async listAvailableModels(session: KiroSession, signal: AbortSignal = AbortSignal.timeout(30_000)): Promise<KiroModelInfo[]> {
+    const models: KiroModelInfo[] = [];
+    let nextToken: string | undefined;
+    let token = await session.getAccessToken();
+    let refreshed = false;
+    for (let page = 0; page < 20; page++) {
+      const query = new URLSearchParams({ origin: 'AI_EDITOR' });
+      if (session.profileArn) query.set('profileArn', session.profileArn);
+      if (nextToken) query.set('nextToken', nextToken);
+      const response = await this.transport.send({
+        method: 'GET',
+        url: `${this.config.kiro.qHost}/ListAvailableModels?${query}`,
+        headers: kiroHeaders({ accessToken: token, machineId: session.machineId, attempt: 1, maxAttempts: 1, closeConnection: false }),
+        signal,
+        headersTimeoutMs: 30_000,
+        bodyTimeoutMs: 30_000,
+      });
+      const text = await response.text(4 * 1024 * 1024);
+      if (response.status !== 200) {
+        const error = mapKiroHttpError({ status: response.status, bodyText: text, retryAfterHeader: response.headers['retry-after'], requestBytes: 0, maxPayloadBytes: 1 });
+        if (error instanceof KiroTokenRejectedError && !refreshed) {
+          refreshed = true;
+          token = await session.refreshAfterRejection(token);
+          page--;
+          continue;
+        }
+        throw error;
+      }
+      const parsed = parseModelList(text);
+      models.push(...parsed.models);
+      nextToken = parsed.nextToken;
+      if (!nextToken) break;
+    }
+    return models;
+  }
+
+  /** Exponential backoff from BASE_RETRY_DELAY with jitter; a long Retry-After is the client's to honour. */
+  private backoffMs(retryIndex: number, retryAfterSeconds: number | undefined): number | undefined {
+    const MAX_WAIT_MS = 30_000;
+    if (retryAfterSeconds !== undefined) {
+      const wait = retryAfterSeconds * 1000;
+      return wait <= MAX_WAIT_MS ? wait : undefined;
+    }
+    const base = this.config.retry.baseDelayMs * 2 ** retryIndex;
+    return Math.min(MAX_WAIT_MS, Math.round(base + Math.random() * base * 0.25));
+  }
+
+  private async firstChunk(
+    iterator: AsyncIterator<Uint8Array>,
+    timeoutMs: number,
+    abort: AbortController,
+  ): Promise<IteratorResult<Uint8Array>> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(new FirstTokenTimeoutError());
+        abort.abort();
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([iterator.next(), timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private eventStream(first: IteratorResult<Uint8Array>, iterator: AsyncIterator<Uint8Array>, abort: AbortController): KiroEventStream {
+    const streamReadMs = this.config.timeouts.streamReadMs;
+    const bytes$ = new Observable<Uint8Array>((subscriber) => {
+      let finished = false;
+      void (async () => {
+        try {
+          let next = first;
+          while (!next.done) {
+            subscriber.next(next.value);
+            if (subscriber.closed) return;
+            next = await iterator.next();
+          }
+          finished = true;
+          subscriber.complete();
+        } catch (err) {
+          finished = true;
+          if (!subscriber.closed) subscriber.error(midStreamError(err, streamReadMs));
+        }
+      })();
+      return () => {
+        if (!finished) abort.abort();
+      };
+    });
+    return { events$: bytes$.pipe(decodeEventStream()), cancel: () => abort.abort() };
+  }
+}
+
+class FirstTokenTimeoutError extends Error {
+  constructor() {
+    super('first token timeout');
+  }
+}
+
+/** Failures before the first byte; `waitingForBody` tells a silent body from silent headers. */
+function toGatewayError(err: unknown, waitingForBody: boolean): GatewayError | FirstTokenTimeoutError {
+  if (err instanceof GatewayError || err instanceof FirstTokenTimeoutError) return err;
+  const code = (err as { code?: string }).code;
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || (waitingForBody && code === 'UND_ERR_BODY_TIMEOUT')) return new FirstTokenTimeoutError();
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') return new UpstreamTimeoutError('Connecting to Kiro timed out');
+  return new UpstreamError(`Could not reach Kiro: ${describeNetworkError(err)}`, { retryable: true, cause: err });
+}
+
+function midStreamError(err: unknown, streamReadMs: number): GatewayError {
+  if (err instanceof GatewayError) return err;
+  const code = (err as { code?: string }).code;
+  if (code === 'UND_ERR_BODY_TIMEOUT') {
+    return new UpstreamTimeoutError(`Kiro stopped sending for ${streamReadMs / 1000} s in the middle of the response`);
+  }
+  return new UpstreamError(`The connection to Kiro was cut mid-stream: ${describeNetworkError(err)}`, { retryable: false, cause: err });
+}
+
+function describeNetworkError(err: unknown): string {
+  const { code, message } = err as { code?: string; message?: string };
+  return [code, message].filter(Boolean).join(' ') || 'unknown network error';
+}
+
+function throwIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw new ClientAbortedError();
+}
+
+/** Aborting `parent` aborts `child`; returns the unlink function. */
+function linkAbort(parent: AbortSignal, child: AbortController): () => void {
+  const onAbort = () => child.abort();
+  parent.addEventListener('abort', onAbort, { once: true });
+  return () => parent.removeEventListener('abort', onAbort);
+}
+
+export { ClientAbortedError };

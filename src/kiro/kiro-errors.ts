@@ -1,0 +1,113 @@
+import {
+  ContextTooLongError,
+  GatewayError,
+  InvalidRequestError,
+  redactSecrets,
+  NotFoundError,
+  QuotaExceededError,
+  UpstreamAuthError,
+  UpstreamError,
+  UpstreamThrottledError,
+  UpstreamTimeoutError,
+} from '../common/errors';
+
+/**
+ * The one table from what Kiro answers to what the gateway raises (kiro-protocol.md §3.3–3.5, §8).
+ * Kiro's own messages are passed on; the renderer strips anything that looks like a secret.
+ */
+
+/** Kiro's "The bearer token included in the request is invalid": a refresh fixes it. */
+export class KiroTokenRejectedError extends GatewayError {
+  constructor(message: string) {
+    super(message, { status: 401, type: 'authentication_error', code: 'kiro_token_rejected' });
+  }
+}
+
+interface KiroErrorBody {
+  message: string;
+  reason: string | null;
+}
+
+export function parseKiroErrorBody(text: string): KiroErrorBody {
+  try {
+    const json = JSON.parse(text) as Record<string, unknown>;
+    const nested = typeof json.error === 'object' && json.error !== null ? (json.error as Record<string, unknown>) : {};
+    const message = [json.message, json.Message, nested.message, json.error_description, json.error].find((v) => typeof v === 'string');
+    const reason = [json.reason, nested.reason].find((v) => typeof v === 'string');
+    return { message: redactSecrets((message as string | undefined) ?? ''), reason: (reason as string | undefined) ?? null };
+  } catch {
+    return { message: redactSecrets(text.trim().slice(0, 500)), reason: null };
+  }
+}
+
+const QUOTA_WORDING = /monthly (usage|request) limit|overage limit|usage limit has been reached|MONTHLY_REQUEST_COUNT/i;
+const SUSPENDED_WORDING = /suspended|locked your account|suspicious activity|TEMPORARILY_SUSPENDED/i;
+const BEARER_INVALID = /bearer token.*invalid|token.*expired|security token/i;
+const CONTEXT_TOO_LONG = /input is too long|CONTENT_LENGTH_EXCEEDS_THRESHOLD|too many tokens/i;
+
+export interface KiroHttpErrorContext {
+  status: number;
+  bodyText: string;
+  retryAfterHeader: string | undefined;
+  /** The size of the body we sent: Kiro's bare 400 for oversized bodies says nothing about size. */
+  requestBytes: number;
+  maxPayloadBytes: number;
+}
+
+export function mapKiroHttpError(ctx: KiroHttpErrorContext): GatewayError {
+  const { message, reason } = parseKiroErrorBody(ctx.bodyText);
+  const said = message || `HTTP ${ctx.status}`;
+  const both = `${said} ${reason ?? ''}`;
+
+  if (ctx.status === 400) {
+    if (CONTEXT_TOO_LONG.test(both)) return new ContextTooLongError(`The conversation is too long for the model: ${said}`);
+    if (reason === 'INVALID_MODEL_ID') return new NotFoundError(`The model is not available on this Kiro account: ${said}`, 'model_not_found', 'model');
+    if (/improperly formed/i.test(said)) {
+      const sizeHint =
+        ctx.requestBytes > ctx.maxPayloadBytes * 0.8
+          ? ` The request is ${Math.round(ctx.requestBytes / 1024)} KB; Kiro refuses large bodies this way, so shorten the conversation.`
+          : '';
+      return new InvalidRequestError(`Kiro rejected the request as improperly formed.${sizeHint}`, null, 'upstream_rejected');
+    }
+    return new InvalidRequestError(`Kiro rejected the request: ${said}`, null, reason ?? 'upstream_rejected');
+  }
+  if (ctx.status === 401) return new KiroTokenRejectedError(`Kiro rejected the access token: ${said}`);
+  if (ctx.status === 402 || (ctx.status === 429 && QUOTA_WORDING.test(both))) {
+    return new QuotaExceededError(`The Kiro account's usage quota is exhausted: ${said}`);
+  }
+  if (ctx.status === 403) {
+    if (SUSPENDED_WORDING.test(both)) return new UpstreamAuthError(`The Kiro account is suspended or locked: ${said}`, 403, 'account_suspended');
+    if (BEARER_INVALID.test(said)) return new KiroTokenRejectedError(`Kiro rejected the access token: ${said}`);
+    return new UpstreamAuthError(`Kiro refused the request: ${said}`, 403, 'upstream_forbidden');
+  }
+  if (ctx.status === 404) return new UpstreamError(`Kiro endpoint not found (HTTP 404): ${said}`, { retryable: false });
+  if (ctx.status === 408) return new UpstreamTimeoutError(`Kiro timed out (HTTP 408): ${said}`);
+  if (ctx.status === 429) return new UpstreamThrottledError(`Kiro is throttling requests: ${said}`, parseRetryAfter(ctx.retryAfterHeader));
+  if (ctx.status >= 500) return new UpstreamError(`Kiro failed (HTTP ${ctx.status}): ${said}`, { retryable: true });
+  return new UpstreamError(`Kiro answered HTTP ${ctx.status}: ${said}`, { retryable: false });
+}
+
+/** What a mid-stream exception frame means: output cut short, or a real failure. */
+export type KiroStreamOutcome = { kind: 'truncated' } | { kind: 'failed'; error: GatewayError };
+
+export function mapKiroStreamException(exceptionType: string, message: string): KiroStreamOutcome {
+  const name = exceptionType.split(/[#:]/).pop()?.toLowerCase() ?? '';
+  if (name === 'contentlengthexceededexception') return { kind: 'truncated' };
+  message = redactSecrets(message);
+  const said = `${exceptionType}: ${message}`;
+  if (CONTEXT_TOO_LONG.test(message)) return { kind: 'failed', error: new ContextTooLongError(`The conversation is too long for the model: ${message}`) };
+  if (name.includes('throttling')) return { kind: 'failed', error: new UpstreamThrottledError(`Kiro is throttling requests: ${said}`) };
+  if (name.includes('quota')) return { kind: 'failed', error: new QuotaExceededError(`The Kiro account's usage quota is exhausted: ${said}`) };
+  if (name.includes('accessdenied')) return { kind: 'failed', error: new UpstreamAuthError(`Kiro refused the request: ${said}`, 403, 'upstream_forbidden') };
+  if (name.includes('validation')) return { kind: 'failed', error: new InvalidRequestError(`Kiro rejected the request: ${said}`, null, 'upstream_rejected') };
+  return { kind: 'failed', error: new UpstreamError(`Kiro failed mid-stream: ${said}`, { retryable: false }) };
+}
+
+/** `Retry-After` in seconds or as an HTTP date. */
+export function parseRetryAfter(header: string | undefined, now = Date.now()): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds;
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
+}

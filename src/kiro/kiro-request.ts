@@ -1,0 +1,57 @@
+/**
+ * The body of `generateAssistantResponse` (kiro-protocol.md §2.3). Only what the gateway sends;
+ * every field is Kiro's, none is any client's.
+ */
+export interface KiroRequestBody {
+  conversationState: {
+    chatTriggerType: 'MANUAL';
+    conversationId: string;
+    currentMessage: { userInputMessage: KiroUserInputMessage };
+    history?: KiroHistoryEntry[];
+  };
+  profileArn?: string;
+}
+
+export type KiroHistoryEntry = { userInputMessage: KiroUserInputMessage } | { assistantResponseMessage: KiroAssistantResponseMessage };
+
+export interface KiroUserInputMessage {
+  content: string;
+  modelId: string;
+  origin: 'AI_EDITOR';
+  /** Directly on the message, never inside the context (kiro-protocol.md §2.3). */
+  images?: KiroImage[];
+  userInputMessageContext?: {
+    tools?: KiroToolSpecification[];
+    toolResults?: KiroToolResult[];
+  };
+}
+
+export interface KiroAssistantResponseMessage {
+  content: string;
+  toolUses?: KiroToolUse[];
+}
+
+export interface KiroImage {
+  format: 'png' | 'jpeg' | 'gif' | 'webp';
+  source: { bytes: string };
+}
+
+export interface KiroToolSpecification {
+  toolSpecification: {
+    name: string;
+    description: string;
+    inputSchema: { json: Record<string, unknown> };
+  };
+}
+
+export interface KiroToolUse {
+  toolUseId: string;
+  name: string;
+  input: Record<string, unknown>;
+}
+
+export interface KiroToolResult {
+  toolUseId: string;
+  status: 'success' | 'error';
+  content: Array<{ text: string }>;
+}

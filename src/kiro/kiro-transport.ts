@@ -1,0 +1,27 @@
+/** One HTTP exchange with Kiro. The only seam between the client logic and the network. */
+export interface KiroHttpRequest {
+  method: 'GET' | 'POST';
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  signal: AbortSignal;
+  /** Time allowed until the response headers arrive. */
+  headersTimeoutMs: number;
+  /** Longest silence allowed between two body chunks. */
+  bodyTimeoutMs: number;
+}
+
+export interface KiroHttpResponse {
+  status: number;
+  headers: Record<string, string | undefined>;
+  body: AsyncIterable<Uint8Array>;
+  /** The whole body as text, at most `maxBytes` of it (error bodies are small; never trust that). */
+  text(maxBytes?: number): Promise<string>;
+}
+
+export interface KiroTransport {
+  send(request: KiroHttpRequest): Promise<KiroHttpResponse>;
+  close(): Promise<void>;
+}
+
+export const KiroTransport = Symbol('KiroTransport');
