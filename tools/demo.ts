@@ -1,0 +1,73 @@
+/**
+ * `npm run demo`: the gateway in front of the built-in Kiro simulator, so a newcomer can curl it
+ * with no Kiro account. The simulator is a test double: real use is `npm start`, which never
+ * falls back to it.
+ */
+import { DEFAULT_SIM_REFRESH_TOKEN, KiroSimulator } from '../test/simulator';
+
+const DEMO_KEY = 'demo-key';
+
+async function main(): Promise<void> {
+  const sim = await KiroSimulator.start({ port: Number(process.env.DEMO_SIMULATOR_PORT ?? 0) });
+  const port = process.env.PORT ?? '8000';
+  const key = process.env.PROXY_API_KEY ?? DEMO_KEY;
+  // Set before the gateway reads its configuration; a developer's .env cannot redirect the demo
+  // to real credentials because every variable that picks them is set here (empty = unset).
+  Object.assign(process.env, {
+    PROXY_API_KEY: key,
+    PORT: port,
+    HOST: process.env.HOST ?? '127.0.0.1',
+    KIRO_API_HOST: sim.url,
+    KIRO_Q_HOST: sim.url,
+    KIRO_REFRESH_URL: `${sim.url}/refreshToken`,
+    KIRO_OIDC_URL: `${sim.url}/token`,
+    REFRESH_TOKEN: DEFAULT_SIM_REFRESH_TOKEN,
+    KIRO_CREDS_FILE: '',
+    PROFILE_ARN: '',
+  });
+
+  require('../src/main');
+  await waitForHealth(`http://127.0.0.1:${port}/health`);
+
+  const line = '─'.repeat(72);
+  console.log(`
+${line}
+ kiro-gateway demo: the gateway on http://localhost:${port}, answered by the
+ built-in Kiro simulator at ${sim.url} (no Kiro account needed).
+
+ Try it:
+   curl http://localhost:${port}/v1/chat/completions \\
+     -H "Authorization: Bearer ${key}" -H "Content-Type: application/json" \\
+     -d '{"model": "claude-sonnet-4.5", "messages": [{"role": "user", "content": "Hello!"}]}'
+
+ Add "stream": true for SSE. Put [sim:tool], [sim:thinking], [sim:slow], [sim:throttle],
+ [sim:exception] or [sim:cut] in a message to see those paths.
+ Docs: http://localhost:${port}/docs  and  http://localhost:${port}/redoc
+ Stop with Ctrl+C.
+${line}
+`);
+
+  const stop = () => {
+    void sim.close().finally(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+async function waitForHealth(url: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`The gateway did not answer ${url} within 30 s`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
