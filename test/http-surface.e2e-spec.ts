@@ -1,0 +1,158 @@
+import request from 'supertest';
+import { Harness, PROXY_KEY, startHarness } from './support/gateway-harness';
+
+const auth = { Authorization: `Bearer ${PROXY_KEY}` };
+
+describe('HTTP surface (e2e)', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await startHarness({ env: { BODY_LIMIT: '50kb' } });
+  });
+  afterAll(() => h.close());
+
+  describe('docs', () => {
+    it('serves Swagger UI at /docs with its assets from the installed package', async () => {
+      const page = await request(h.url).get('/docs');
+      const bundle = await request(h.url).get('/docs/swagger-ui-bundle.js');
+
+      expect(page.status).toBe(200);
+      expect(page.text).toContain('swagger-ui');
+      expect(page.text).not.toMatch(/https?:\/\/(?!localhost)[^"']*\.(js|css)/);
+      expect(bundle.status).toBe(200);
+      expect(bundle.text.length).toBeGreaterThan(100_000);
+    });
+
+    it('serves ReDoc at /redoc with a local bundle and no CDN', async () => {
+      const page = await request(h.url).get('/redoc');
+      const scriptPath = /<script src="([^"]+)"/.exec(page.text)?.[1];
+      const bundle = await request(h.url).get(scriptPath ?? '/missing');
+
+      expect(page.status).toBe(200);
+      expect(page.text).toContain('<redoc spec-url="/docs-json">');
+      expect(page.text).not.toMatch(/https?:\/\//);
+      expect(bundle.status).toBe(200);
+      expect(bundle.text.length).toBeGreaterThan(500_000);
+    });
+
+    it('documents the chat and models routes with schemas and the auth schemes', async () => {
+      const res = await request(h.url).get('/docs-json');
+
+      expect(res.status).toBe(200);
+      const doc = res.body as { paths: Record<string, Record<string, { requestBody?: unknown; security?: unknown[] }>>; components: { securitySchemes: Record<string, unknown>; schemas: Record<string, unknown> } };
+      expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/chat/completions', '/v1/models', '/v1/models/{model}', '/health']));
+      expect(doc.paths['/v1/chat/completions'].post.requestBody).toBeDefined();
+      expect(doc.paths['/v1/chat/completions'].post.security).toEqual(expect.arrayContaining([{ 'proxy-key': [] }, { 'x-api-key': [] }]));
+      expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['proxy-key', 'x-api-key']);
+      expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['ChatCompletionRequestDto', 'ChatCompletionResponseDto', 'ModelListDto']));
+    });
+  });
+
+  describe('errors in OpenAI\'s envelope', () => {
+    it('answers malformed JSON with 400 invalid_json', async () => {
+      const res = await request(h.url).post('/v1/chat/completions').set(auth).set('Content-Type', 'application/json').send('{"model": "auto", "messages": [');
+
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({
+        error: { message: expect.stringContaining('JSON'), type: 'invalid_request_error', param: null, code: 'invalid_json' },
+      });
+    });
+
+    it('answers a body over BODY_LIMIT with 413', async () => {
+      const res = await request(h.url)
+        .post('/v1/chat/completions')
+        .set(auth)
+        .send({ model: 'auto', messages: [{ role: 'user', content: 'x'.repeat(60_000) }] });
+
+      expect(res.status).toBe(413);
+      expect(res.body.error).toMatchObject({ type: 'invalid_request_error', code: 'request_too_large' });
+    });
+
+    it.each([
+      [{ messages: [{ role: 'user', content: 'x' }] }, 'model'],
+      [{ model: 'auto' }, 'messages'],
+      [{ model: 'auto', messages: 'hello' }, 'messages'],
+      [{ model: 'auto', messages: [{ role: 'user', content: 'x' }], stream: 'yes' }, 'stream'],
+      [{ model: 'auto', messages: [{ role: 'user', content: 'x' }], temperature: 5 }, 'temperature'],
+      [{ model: 'auto', messages: [{ role: 'user', content: 'x' }], stream_options: { include_usage: 'y' } }, 'stream_options.include_usage'],
+      [{ model: 'auto', messages: [{ role: 'wizard', content: 'x' }] }, 'messages[0].role'],
+      [{ model: 'auto', messages: [42] }, 'messages[0]'],
+    ])('answers %j with 400 naming %s', async (body, param) => {
+      const res = await request(h.url).post('/v1/chat/completions').set(auth).send(body);
+
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({ type: 'invalid_request_error', param });
+      expect(typeof res.body.error.message).toBe('string');
+    });
+
+    it('answers an unknown route with 404 in OpenAI\'s words', async () => {
+      const res = await request(h.url).post('/v1/completions').set(auth).send({});
+
+      expect(res.status).toBe(404);
+      expect(res.body).toEqual({
+        error: { message: 'Unknown request URL: POST /v1/completions. Please check the URL for typos.', type: 'invalid_request_error', param: null, code: 'not_found' },
+      });
+    });
+
+    it('keeps serving after bad input', async () => {
+      await request(h.url).post('/v1/chat/completions').set(auth).set('Content-Type', 'application/json').send('{{{');
+      const res = await request(h.url).get('/health');
+
+      expect(res.status).toBe(200);
+    });
+  });
+
+  describe('request tracking', () => {
+    it('echoes a client X-Request-ID and reports X-Process-Time', async () => {
+      const res = await request(h.url).get('/v1/models').set(auth).set('X-Request-ID', 'abc-123');
+
+      expect(res.headers['x-request-id']).toBe('abc-123');
+      expect(res.headers['x-process-time']).toMatch(/^\d+\.\d{4}$/);
+    });
+
+    it('generates an X-Request-ID, also on refused requests', async () => {
+      const res = await request(h.url).get('/v1/models');
+
+      expect(res.status).toBe(401);
+      expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    });
+  });
+
+  describe('models, root and health', () => {
+    it('lists Kiro\'s live catalog merged with the static names', async () => {
+      const res = await request(h.url).get('/v1/models').set(auth);
+
+      const ids = (res.body.data as Array<{ id: string }>).map((m) => m.id);
+      expect(ids).toEqual(expect.arrayContaining(['auto', 'claude-sonnet-4.5', 'claude-opus-4.7', 'claude-sonnet-4-5-20250929']));
+      expect(res.body.data[0]).toEqual({ id: expect.any(String), object: 'model', created: expect.any(Number), owned_by: expect.any(String) });
+      expect(new Set(ids).size).toBe(ids.length);
+    });
+
+    it('retrieves one model, and 404s model_not_found for an unknown one', async () => {
+      const found = await request(h.url).get('/v1/models/claude-sonnet-4.5').set(auth);
+      const missing = await request(h.url).get('/v1/models/gpt-9').set(auth);
+
+      expect(found.body).toMatchObject({ id: 'claude-sonnet-4.5', object: 'model' });
+      expect(missing.status).toBe(404);
+      expect(missing.body.error).toMatchObject({ code: 'model_not_found', param: 'model' });
+    });
+
+    it('answers / with the service identity', async () => {
+      const res = await request(h.url).get('/');
+
+      expect(res.body).toEqual({ name: 'kiro-gateway', version: expect.stringMatching(/^\d+\.\d+\.\d+/), status: 'ok', docs: '/docs' });
+    });
+
+    it('reports token state and upstream reachability on /health, without secrets', async () => {
+      await request(h.url).get('/v1/models').set(auth); // makes the gateway refresh its token
+      const res = await request(h.url).get('/health');
+
+      expect(res.body).toMatchObject({
+        status: 'healthy',
+        auth: { mode: 'own-credentials', source: 'REFRESH_TOKEN environment variable', tokenValid: true },
+        upstream: { reachable: true },
+      });
+      expect(JSON.stringify(res.body)).not.toContain('sim-refresh-token');
+    });
+  });
+});

@@ -1,0 +1,91 @@
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { AddressInfo } from 'node:net';
+import OpenAI from 'openai';
+import { AppModule } from '../../src/app.module';
+import { configureApp } from '../../src/app.setup';
+import { gatewayConfig, type GatewayConfig } from '../../src/config/gateway.config';
+import { DEFAULT_SIM_REFRESH_TOKEN, KiroSimulator, type SimulatorOptions } from '../simulator';
+
+export const PROXY_KEY = 'test-proxy-key';
+
+/** Every variable the gateway reads, so a test's environment is complete and explicit. */
+const GATEWAY_VARIABLES = [
+  'PROXY_API_KEY', 'PORT', 'HOST', 'REFRESH_TOKEN', 'PROFILE_ARN', 'KIRO_REGION', 'KIRO_CREDS_FILE', 'KIRO_CLIENT_ID',
+  'KIRO_CLIENT_SECRET', 'KIRO_HOME', 'MAX_RETRIES', 'BASE_RETRY_DELAY', 'FIRST_TOKEN_TIMEOUT', 'FIRST_TOKEN_MAX_RETRIES',
+  'STREAM_READ_TIMEOUT', 'NON_STREAM_TIMEOUT', 'SLOW_MODEL_TIMEOUT_MULTIPLIER', 'MODEL_CACHE_TTL',
+  'TOOL_DESCRIPTION_MAX_LENGTH', 'LOG_LEVEL', 'DEBUG_MODE', 'DEBUG_DIR', 'RATE_LIMIT_PER_MINUTE', 'FAKE_REASONING',
+  'FAKE_REASONING_MAX_TOKENS', 'FAKE_REASONING_HANDLING', 'KIRO_API_HOST', 'KIRO_Q_HOST', 'KIRO_REFRESH_URL',
+  'KIRO_OIDC_URL', 'BODY_LIMIT', 'KIRO_MAX_PAYLOAD_BYTES',
+];
+
+export interface Harness {
+  sim: KiroSimulator;
+  app: INestApplication;
+  /** The gateway's base URL, e.g. http://127.0.0.1:43123 */
+  url: string;
+  config: GatewayConfig;
+  /** The official OpenAI client pointed at the gateway. */
+  openai: (apiKey?: string) => OpenAI;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  simulator?: SimulatorOptions;
+}
+
+/** Starts the simulator on port 0 and the whole gateway app against it, on port 0 too. */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const sim = await KiroSimulator.start(options.simulator);
+  for (const name of GATEWAY_VARIABLES) delete process.env[name];
+  Object.assign(process.env, {
+    PROXY_API_KEY: PROXY_KEY,
+    KIRO_API_HOST: sim.url,
+    KIRO_Q_HOST: sim.url,
+    KIRO_REFRESH_URL: `${sim.url}/refreshToken`,
+    KIRO_OIDC_URL: `${sim.url}/token`,
+    REFRESH_TOKEN: DEFAULT_SIM_REFRESH_TOKEN,
+    LOG_LEVEL: 'ERROR',
+    BASE_RETRY_DELAY: '0.01',
+    // No stray Kiro IDE login from the machine running the tests.
+    KIRO_HOME: '/nonexistent-kiro-home',
+    ...options.env,
+  });
+
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, forceCloseConnections: true, logger: ['fatal', 'error'] });
+  const config = app.get<GatewayConfig>(gatewayConfig.KEY);
+  configureApp(app, config);
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+
+  return {
+    sim,
+    app,
+    url,
+    config,
+    openai: (apiKey = PROXY_KEY) => new OpenAI({ apiKey, baseURL: `${url}/v1`, maxRetries: 0, timeout: 20_000 }),
+    async close() {
+      await app.close();
+      await sim.close();
+    },
+  };
+}
+
+/** Parses an SSE body into its `data:` payloads (JSON objects, or the literal `[DONE]`). */
+export function parseSse(body: string): Array<Record<string, unknown> | '[DONE]'> {
+  return body
+    .split('\n\n')
+    .filter((block) => block.trim())
+    .map((block) => {
+      const data = block
+        .split('\n')
+        .filter((line) => line.startsWith('data: '))
+        .map((line) => line.slice(6))
+        .join('\n');
+      return data === '[DONE]' ? '[DONE]' : (JSON.parse(data) as Record<string, unknown>);
+    });
+}
