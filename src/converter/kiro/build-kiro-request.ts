@@ -59,7 +59,10 @@ export function buildKiroRequest(conversation: Conversation, options: KiroBuildO
   if (messages[0]?.role === 'assistant') messages.unshift(userMessage(PLACEHOLDER.emptyTurn));
   // A trailing assistant turn is a prefill: it goes to history and Kiro is asked to continue.
   if (messages.length === 0 || messages[messages.length - 1].role === 'assistant') messages.push(userMessage(PLACEHOLDER.continue));
-  if (declareTools) pairToolResults(messages);
+  if (declareTools) {
+    renameReusedToolCallIds(messages);
+    pairToolResults(messages);
+  }
   prependSystem(messages, systemParts.filter((part) => part.trim()).join('\n\n'));
 
   const history: KiroHistoryEntry[] = messages.slice(0, -1).map((message) =>
@@ -152,6 +155,37 @@ function pairToolResults(messages: ConversationMessage[]): void {
       message.text = joinText(orphanText, message.text);
     }
   }
+}
+
+/**
+ * Tool-use ids must be unique across the whole conversation, but some clients number their calls
+ * per turn (`call_1` in every turn). A reused id is renamed, together with the results answering
+ * it in the next user turn.
+ */
+function renameReusedToolCallIds(messages: ConversationMessage[]): void {
+  const seen = new Set<string>();
+  messages.forEach((message, i) => {
+    if (message.role !== 'assistant') return;
+    const renamed = new Map<string, string>();
+    message.toolCalls = message.toolCalls.map((call) => {
+      if (!seen.has(call.id)) {
+        seen.add(call.id);
+        return call;
+      }
+      let n = 2;
+      while (seen.has(`${call.id}_${n}`)) n++;
+      const id = `${call.id}_${n}`;
+      seen.add(id);
+      renamed.set(call.id, id);
+      return { ...call, id };
+    });
+    const next = messages[i + 1];
+    if (renamed.size === 0 || next?.role !== 'user') return;
+    next.toolResults = next.toolResults.map((result) => {
+      const id = renamed.get(result.toolCallId);
+      return id ? { ...result, toolCallId: id } : result;
+    });
+  });
 }
 
 /** System text reaches Kiro once, at the head of the first user turn (§2.4 a). */
