@@ -103,8 +103,9 @@ export class KiroClient {
 
         iterator = response.body[Symbol.asyncIterator]();
         const first = await this.firstChunk(iterator, firstTokenMs, attemptAbort);
-        unlink();
-        return this.eventStream(first, iterator, attemptAbort);
+        // The caller's signal stays linked for the stream's life: a deadline or a client gone
+        // after the first byte must still abort the upstream body.
+        return this.eventStream(first, iterator, attemptAbort, unlink);
       } catch (err) {
         unlink();
         attemptAbort.abort();
@@ -208,7 +209,12 @@ export class KiroClient {
     }
   }
 
-  private eventStream(first: IteratorResult<Uint8Array>, iterator: AsyncIterator<Uint8Array>, abort: AbortController): KiroEventStream {
+  private eventStream(
+    first: IteratorResult<Uint8Array>,
+    iterator: AsyncIterator<Uint8Array>,
+    abort: AbortController,
+    unlink: () => void,
+  ): KiroEventStream {
     const streamReadMs = this.config.timeouts.streamReadMs;
     const bytes$ = new Observable<Uint8Array>((subscriber) => {
       let finished = false;
@@ -221,17 +227,26 @@ export class KiroClient {
             next = await iterator.next();
           }
           finished = true;
+          unlink();
           subscriber.complete();
         } catch (err) {
           finished = true;
+          unlink();
           if (!subscriber.closed) subscriber.error(midStreamError(err, streamReadMs));
         }
       })();
       return () => {
+        unlink();
         if (!finished) abort.abort();
       };
     });
-    return { events$: bytes$.pipe(decodeEventStream()), cancel: () => abort.abort() };
+    return {
+      events$: bytes$.pipe(decodeEventStream()),
+      cancel: () => {
+        unlink();
+        abort.abort();
+      },
+    };
   }
 }
 
