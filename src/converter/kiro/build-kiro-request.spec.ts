@@ -784,6 +784,63 @@ describe(buildKiroRequest.name, () => {
       expect(validateKiroRequest(body)).toBeNull();
     });
 
+    it('renames a reused tool call id, and the result answering it, with a numeric suffix', () => {
+      const input = conversation({
+        tools: [WEATHER_TOOL],
+        messages: [
+          userMessage('Weather in Paris?'),
+          assistantMessage('', [{ id: 'call_1', name: 'get_weather', input: { city: 'Paris' } }]),
+          userMessage('', { toolResults: [{ toolCallId: 'call_1', text: '18°C', isError: false }] }),
+          assistantMessage('', [{ id: 'call_1', name: 'get_weather', input: { city: 'Rome' } }]),
+          userMessage('', { toolResults: [{ toolCallId: 'call_1', text: '24°C', isError: false }] }),
+        ],
+      });
+
+      const { body } = buildKiroRequest(input, OPTIONS);
+
+      expect(body).toStrictEqual({
+        conversationState: {
+          chatTriggerType: 'MANUAL',
+          conversationId: 'conv-0001',
+          currentMessage: {
+            userInputMessage: {
+              content: 'Tool results provided.',
+              modelId: 'claude-sonnet-4.5',
+              origin: 'AI_EDITOR',
+              userInputMessageContext: {
+                toolResults: [{ toolUseId: 'call_1_2', status: 'success', content: [{ text: '24°C' }] }],
+                tools: [WEATHER_SPEC],
+              },
+            },
+          },
+          history: [
+            { userInputMessage: { content: 'Weather in Paris?', modelId: 'claude-sonnet-4.5', origin: 'AI_EDITOR' } },
+            {
+              assistantResponseMessage: {
+                content: '(calling tools)',
+                toolUses: [{ toolUseId: 'call_1', name: 'get_weather', input: { city: 'Paris' } }],
+              },
+            },
+            {
+              userInputMessage: {
+                content: 'Tool results provided.',
+                modelId: 'claude-sonnet-4.5',
+                origin: 'AI_EDITOR',
+                userInputMessageContext: { toolResults: [{ toolUseId: 'call_1', status: 'success', content: [{ text: '18°C' }] }] },
+              },
+            },
+            {
+              assistantResponseMessage: {
+                content: '(calling tools)',
+                toolUses: [{ toolUseId: 'call_1_2', name: 'get_weather', input: { city: 'Rome' } }],
+              },
+            },
+          ],
+        },
+      });
+      expect(validateKiroRequest(body)).toBeNull();
+    });
+
     it('writes history tool traffic as plain text when the request declares no tools', () => {
       const input = conversation({
         messages: [

@@ -158,11 +158,12 @@ function imageFrom(raw: unknown, where: string): ImageInput {
     );
   }
   const format = match[1].toLowerCase() === 'jpg' ? 'jpeg' : (match[1].toLowerCase() as ImageInput['format']);
-  const base64 = match[2].replace(/\s+/g, '');
-  if (base64.length === 0 || base64.length % 4 === 1) {
+  const unpadded = match[2].replace(/\s+/g, '').replace(/=+$/, '');
+  if (unpadded.length === 0 || unpadded.length % 4 === 1 || unpadded.includes('=')) {
     throw new InvalidRequestError(`${where}.url holds no valid base64 image data.`, `${where}.url`, 'invalid_image');
   }
-  return { format, base64 };
+  // Kiro wants canonical, padded base64; some clients drop the padding.
+  return { format, base64: unpadded.padEnd(Math.ceil(unpadded.length / 4) * 4, '=') };
 }
 
 function toolDefinitions(request: ChatCompletionRequest): ToolDefinition[] {

@@ -22,6 +22,8 @@ export function closingSuffix(json: string): string | undefined {
     }
   }
   if (inString || stack.length === 0) return undefined;
+  // A number or literal at the cut may itself be cut (12 of 125): closing it would change data.
+  if (/[0-9eE.+\-a-z]$/.test(json.trimEnd()) && !/(true|false|null)$/.test(json.trimEnd())) return undefined;
   const suffix = stack.reverse().join('');
   return isValidJson(json + suffix) ? suffix : undefined;
 }

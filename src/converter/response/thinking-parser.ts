@@ -51,7 +51,9 @@ export class ThinkingParser {
       this.state = 'answer';
       out.push(...this.reasoning(reasoning));
       if (this.handling === 'pass') out.push({ kind: 'text', text: this.closingTag });
-      else this.trimNextAnswerStart = true;
+      // Reasoning that left the text takes its separating blank lines with it; reasoning kept
+      // as text (strip_tags) keeps them, or it would run into the answer.
+      else if (this.handling !== 'strip_tags') this.trimNextAnswerStart = true;
       out.push(...this.answer(rest));
       return out;
     }

@@ -1,0 +1,134 @@
+import { catchError, from, lastValueFrom, of, Subject, throwError, toArray } from 'rxjs';
+import type { KiroEvent } from '../../kiro';
+import { ToolNameMap } from '../kiro/tool-names';
+import type { AssistantEvent } from './assistant-events';
+import type { ResponseContext } from './assistant-event-assembler';
+import { toAssistantEvents } from './to-assistant-events';
+
+function context(parts: Partial<ResponseContext> = {}): ResponseContext {
+  return { toolNames: new ToolNameMap(), thinkingHandling: undefined, maxInputTokens: 200_000, promptTokens: () => 1234, ...parts };
+}
+
+/** The events before a failure, then a marker with the error's status. */
+type Outcome = AssistantEvent | { failed: number };
+const recordFailure = catchError((err: { status: number }) => of<Outcome>({ failed: err.status }));
+
+describe(toAssistantEvents.name, () => {
+  it('maps Kiro events to assistant events and appends the end event on completion', async () => {
+    const kiro$ = from<KiroEvent[]>([
+      { kind: 'text', text: 'Hello' },
+      { kind: 'ignored', eventType: 'followupPromptEvent' },
+      { kind: 'contextUsage', percentage: 1 },
+      { kind: 'metering', credits: 0.5 },
+    ]);
+
+    const events = await lastValueFrom(kiro$.pipe(toAssistantEvents(context()), toArray()));
+
+    expect(events).toStrictEqual([
+      { type: 'text', text: 'Hello' },
+      { type: 'end', finishReason: 'stop', usage: { inputTokens: 2000, outputTokens: 1, credits: 0.5 } },
+    ]);
+  });
+
+  it('emits only the end event for an empty stream', async () => {
+    const events = await lastValueFrom(from<KiroEvent[]>([]).pipe(toAssistantEvents(context({ promptTokens: () => 9 })), toArray()));
+
+    expect(events).toStrictEqual([{ type: 'end', finishReason: 'stop', usage: { inputTokens: 9, outputTokens: 0 } }]);
+  });
+
+  it('keeps identical consecutive text deltas', async () => {
+    const kiro$ = from<KiroEvent[]>([
+      { kind: 'text', text: 'ha' },
+      { kind: 'text', text: 'ha' },
+    ]);
+
+    const events = await lastValueFrom(kiro$.pipe(toAssistantEvents(context()), toArray()));
+
+    expect(events.slice(0, 2)).toStrictEqual([
+      { type: 'text', text: 'ha' },
+      { type: 'text', text: 'ha' },
+    ]);
+  });
+
+  it('ends with tool_calls after a tool call', async () => {
+    const kiro$ = from<KiroEvent[]>([
+      { kind: 'toolUse', toolUseId: 'tooluse_A', name: 'get_weather', stop: false },
+      { kind: 'toolUse', toolUseId: 'tooluse_A', name: 'get_weather', input: '{"city":"Paris"}', stop: false },
+      { kind: 'toolUse', toolUseId: 'tooluse_A', name: 'get_weather', stop: true },
+    ]);
+
+    const events = await lastValueFrom(kiro$.pipe(toAssistantEvents(context()), toArray()));
+
+    expect(events).toStrictEqual([
+      { type: 'toolCallStart', index: 0, id: 'tooluse_A', name: 'get_weather' },
+      { type: 'toolCallDelta', index: 0, argumentsDelta: '{"city":"Paris"}' },
+      { type: 'toolCallEnd', index: 0, arguments: '{"city":"Paris"}' },
+      { type: 'end', finishReason: 'tool_calls', usage: { inputTokens: 1234, outputTokens: 5 } },
+    ]);
+  });
+
+  it('ends with length after a ContentLengthExceededException', async () => {
+    const kiro$ = from<KiroEvent[]>([
+      { kind: 'text', text: 'Hello' },
+      { kind: 'exception', exceptionType: 'ContentLengthExceededException', message: 'Output too long' },
+    ]);
+
+    const events = await lastValueFrom(kiro$.pipe(toAssistantEvents(context()), toArray()));
+
+    expect(events).toStrictEqual([
+      { type: 'text', text: 'Hello' },
+      { type: 'end', finishReason: 'length', usage: { inputTokens: 1234, outputTokens: 1 } },
+    ]);
+  });
+
+  it('errors the stream with the mapped status on another exception, after what was already emitted', async () => {
+    const kiro$ = from<KiroEvent[]>([
+      { kind: 'text', text: 'Hello' },
+      { kind: 'exception', exceptionType: 'ThrottlingException', message: 'Too many requests' },
+      { kind: 'text', text: 'never' },
+    ]);
+
+    const outcome = await lastValueFrom(kiro$.pipe(toAssistantEvents(context()), recordFailure, toArray()));
+
+    expect(outcome).toStrictEqual([{ type: 'text', text: 'Hello' }, { failed: 429 }]);
+  });
+
+  it('errors the stream with 502 when a tool call is cut inside a string at the end', async () => {
+    const kiro$ = from<KiroEvent[]>([{ kind: 'toolUse', toolUseId: 'tooluse_A', name: 'Write', input: '{"content":"abc', stop: false }]);
+
+    const outcome = await lastValueFrom(kiro$.pipe(toAssistantEvents(context()), recordFailure, toArray()));
+
+    expect(outcome).toStrictEqual([
+      { type: 'toolCallStart', index: 0, id: 'tooluse_A', name: 'Write' },
+      { type: 'toolCallDelta', index: 0, argumentsDelta: '{"content":"abc' },
+      { failed: 502 },
+    ]);
+  });
+
+  it('passes an upstream error through unchanged and emits no end event', async () => {
+    const upstream = Object.assign(new Error('socket hang up'), { status: 504 });
+
+    const outcome = await lastValueFrom(throwError(() => upstream).pipe(toAssistantEvents(context()), recordFailure, toArray()));
+
+    expect(outcome).toStrictEqual([{ failed: 504 }]);
+  });
+
+  it('emits each event as its Kiro event arrives, not at the end', () => {
+    const kiro$ = new Subject<KiroEvent>();
+    const seen: AssistantEvent[] = [];
+    kiro$.pipe(toAssistantEvents(context())).subscribe((event) => seen.push(event));
+
+    kiro$.next({ kind: 'text', text: 'Hel' });
+
+    expect(seen).toStrictEqual([{ type: 'text', text: 'Hel' }]);
+  });
+
+  it('stops listening to the Kiro events when unsubscribed', () => {
+    const kiro$ = new Subject<KiroEvent>();
+    const subscription = kiro$.pipe(toAssistantEvents(context())).subscribe();
+
+    subscription.unsubscribe();
+
+    expect(kiro$.observed).toBe(false);
+  });
+});
