@@ -32,6 +32,11 @@ export class ToolNameMap {
     return this.fromKiro.get(kiroName.toLowerCase()) ?? kiroName;
   }
 
+  /** Whether Kiro's name is one of the tools this request declared. */
+  isDeclared(kiroName: string): boolean {
+    return this.fromKiro.has(kiroName.toLowerCase());
+  }
+
   get renamed(): boolean {
     for (const [original, kiro] of this.toKiro) if (original !== kiro) return true;
     return false;

@@ -4,6 +4,7 @@ import { mapKiroStreamException } from '../../kiro';
 import type { ToolNameMap } from '../kiro/tool-names';
 import { countTokens } from '../token-counter';
 import type { AssistantEvent, FinishReason } from './assistant-events';
+import { BracketToolCallExtractor } from './bracket-tool-calls';
 import { ThinkingParser } from './thinking-parser';
 import { ToolCallAssembler } from './tool-call-assembler';
 
@@ -26,6 +27,8 @@ export interface ResponseContext {
 export class AssistantEventAssembler {
   private readonly thinking: ThinkingParser | undefined;
   private readonly toolCalls: ToolCallAssembler;
+  private readonly writtenCalls: BracketToolCallExtractor;
+  private writtenCallCount = 0;
   private contextUsagePercentage: number | undefined;
   private reportedInputTokens: number | undefined;
   private reportedOutputTokens: number | undefined;
@@ -37,6 +40,7 @@ export class AssistantEventAssembler {
   constructor(private readonly context: ResponseContext) {
     this.thinking = context.thinkingHandling ? new ThinkingParser(context.thinkingHandling) : undefined;
     this.toolCalls = new ToolCallAssembler(context.toolNames);
+    this.writtenCalls = new BracketToolCallExtractor((name) => context.toolNames.isDeclared(name));
   }
 
   process(event: KiroEvent): AssistantEvent[] {
@@ -93,13 +97,29 @@ export class AssistantEventAssembler {
 
   private text(text: string): AssistantEvent[] {
     this.generated += text;
-    if (!this.thinking) return text ? [{ type: 'text', text }] : [];
-    return this.thinking.process(text).map((piece) => ({ type: piece.kind, text: piece.text }));
+    const pieces = this.thinking ? this.thinking.process(text) : [{ kind: 'text' as const, text }];
+    return pieces.flatMap((piece) => (piece.kind === 'reasoning' ? [{ type: 'reasoning', text: piece.text }] : this.answerText(piece.text)));
+  }
+
+  /** Answer text, with tool calls the model wrote out as text turned into real ones. */
+  private answerText(text: string, flush = false): AssistantEvent[] {
+    const pieces = flush ? this.writtenCalls.flush() : this.writtenCalls.process(text);
+    return pieces.flatMap((piece): AssistantEvent[] =>
+      piece.kind === 'text'
+        ? piece.text
+          ? [{ type: 'text', text: piece.text }]
+          : []
+        : this.toolCalls.process({ toolUseId: `tooluse_text_${++this.writtenCallCount}`, name: piece.name, input: piece.arguments, stop: true }),
+    );
   }
 
   /** A tool call or the end closes any reasoning or held-back text first (HK, §5 #6). */
   private flushThinking(): AssistantEvent[] {
-    return this.thinking ? this.thinking.flush().map((piece) => ({ type: piece.kind, text: piece.text })) : [];
+    const pieces = this.thinking ? this.thinking.flush() : [];
+    return [
+      ...pieces.flatMap((piece) => (piece.kind === 'reasoning' ? [{ type: 'reasoning' as const, text: piece.text }] : this.answerText(piece.text))),
+      ...this.answerText('', true),
+    ];
   }
 
   private inputTokens(): number {
