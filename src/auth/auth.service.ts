@@ -28,6 +28,7 @@ export class AuthService implements OnModuleInit {
   private readonly logger = new Logger(AuthService.name);
   private own: TokenManager | undefined;
   private ownSource: string | undefined;
+  private ownFlow: string | undefined;
   private readonly tenants: TenantSessions;
 
   constructor(
@@ -50,6 +51,7 @@ export class AuthService implements OnModuleInit {
     }
     this.own = this.managerFor(credential);
     this.ownSource = describeSource(credential.source);
+    this.ownFlow = credential.flow;
     this.logger.log(`Kiro credentials loaded from ${this.ownSource} (${credential.flow} refresh)`);
   }
 
@@ -79,6 +81,7 @@ export class AuthService implements OnModuleInit {
     return {
       mode: own ? 'own-credentials' : 'multi-tenant-only',
       source: this.ownSource,
+      flow: this.ownFlow,
       tokenValid: own?.hasValidToken ?? false,
       tokenExpiresAt: own?.expiresAt !== undefined ? new Date(own.expiresAt).toISOString() : undefined,
       tenantsCached: this.tenants.size,

@@ -34,9 +34,9 @@ export function parseKiroErrorBody(text: string): KiroErrorBody {
     const nested = typeof json.error === 'object' && json.error !== null ? (json.error as Record<string, unknown>) : {};
     const message = [json.message, json.Message, nested.message, json.error_description, json.error].find((v) => typeof v === 'string');
     const reason = [json.reason, nested.reason].find((v) => typeof v === 'string');
-    return { message: redactSecrets((message as string | undefined) ?? ''), reason: (reason as string | undefined) ?? null };
+    return { message: (message as string | undefined) ?? '', reason: (reason as string | undefined) ?? null };
   } catch {
-    return { message: redactSecrets(text.trim().slice(0, 500)), reason: null };
+    return { message: text.trim().slice(0, 500), reason: null };
   }
 }
 
@@ -55,9 +55,10 @@ export interface KiroHttpErrorContext {
 }
 
 export function mapKiroHttpError(ctx: KiroHttpErrorContext): GatewayError {
+  // Classify on Kiro's own words; only what is shown to the client is redacted.
   const { message, reason } = parseKiroErrorBody(ctx.bodyText);
-  const said = message || `HTTP ${ctx.status}`;
-  const both = `${said} ${reason ?? ''}`;
+  const both = `${message} ${reason ?? ''}`;
+  const said = redactSecrets(message) || `HTTP ${ctx.status}`;
 
   if (ctx.status === 400) {
     if (CONTEXT_TOO_LONG.test(both)) return new ContextTooLongError(`The conversation is too long for the model: ${said}`);
@@ -77,7 +78,7 @@ export function mapKiroHttpError(ctx: KiroHttpErrorContext): GatewayError {
   }
   if (ctx.status === 403) {
     if (SUSPENDED_WORDING.test(both)) return new UpstreamAuthError(`The Kiro account is suspended or locked: ${said}`, 403, 'account_suspended');
-    if (BEARER_INVALID.test(said)) return new KiroTokenRejectedError(`Kiro rejected the access token: ${said}`);
+    if (BEARER_INVALID.test(message)) return new KiroTokenRejectedError(`Kiro rejected the access token: ${said}`);
     return new UpstreamAuthError(`Kiro refused the request: ${said}`, 403, 'upstream_forbidden');
   }
   if (ctx.status === 404) return new UpstreamError(`Kiro endpoint not found (HTTP 404): ${said}`, { retryable: false });
@@ -93,9 +94,10 @@ export type KiroStreamOutcome = { kind: 'truncated' } | { kind: 'failed'; error:
 export function mapKiroStreamException(exceptionType: string, message: string): KiroStreamOutcome {
   const name = exceptionType.split(/[#:]/).pop()?.toLowerCase() ?? '';
   if (name === 'contentlengthexceededexception') return { kind: 'truncated' };
+  const contextTooLong = CONTEXT_TOO_LONG.test(message);
   message = redactSecrets(message);
   const said = `${exceptionType}: ${message}`;
-  if (CONTEXT_TOO_LONG.test(message)) return { kind: 'failed', error: new ContextTooLongError(`The conversation is too long for the model: ${message}`) };
+  if (contextTooLong) return { kind: 'failed', error: new ContextTooLongError(`The conversation is too long for the model: ${message}`) };
   if (name.includes('throttling')) return { kind: 'failed', error: new UpstreamThrottledError(`Kiro is throttling requests: ${said}`) };
   if (name.includes('quota')) return { kind: 'failed', error: new QuotaExceededError(`The Kiro account's usage quota is exhausted: ${said}`) };
   if (name.includes('accessdenied')) return { kind: 'failed', error: new UpstreamAuthError(`Kiro refused the request: ${said}`, 403, 'upstream_forbidden') };

@@ -4,7 +4,7 @@
  * and token fields inside echoed JSON.
  */
 const SECRET_PATTERNS: ReadonlyArray<[RegExp, string]> = [
-  [/\b(Bearer)\s+[^\s"',;]+/gi, '$1 [redacted]'],
+  [/\b(Bearer)\s+[A-Za-z0-9._~+/=:-]{12,}/gi, '$1 [redacted]'],
   [/\b(ao[ar][A-Za-z0-9._~+/=-]{16,})/g, '[redacted]'],
   [/("?(?:access|refresh|id)_?[Tt]oken"?\s*[:=]\s*"?)[^\s"',;}]+/g, '$1[redacted]'],
   [/("?client_?[Ss]ecret"?\s*[:=]\s*"?)[^\s"',;}]+/g, '$1[redacted]'],

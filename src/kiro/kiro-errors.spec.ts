@@ -1,0 +1,84 @@
+import { ContextTooLongError, NotFoundError, QuotaExceededError, UpstreamAuthError, UpstreamThrottledError } from '../common/errors';
+import { KiroTokenRejectedError, mapKiroHttpError, mapKiroStreamException, parseRetryAfter } from './kiro-errors';
+
+const ctx = (status: number, body: unknown, retryAfterHeader?: string) => ({
+  status,
+  bodyText: typeof body === 'string' ? body : JSON.stringify(body),
+  retryAfterHeader,
+  requestBytes: 1_000,
+  maxPayloadBytes: 600_000,
+});
+
+describe(mapKiroHttpError.name, () => {
+  it('recognises the refreshable bearer-token 403 on its raw wording', () => {
+    const error = mapKiroHttpError(ctx(403, { message: 'The bearer token included in the request is invalid.', reason: null }));
+
+    expect(error).toBeInstanceOf(KiroTokenRejectedError);
+  });
+
+  it('treats a suspension 403 as final, never as a token problem', () => {
+    const error = mapKiroHttpError(ctx(403, { message: 'Your User ID (x) temporarily is suspended.', reason: 'TEMPORARILY_SUSPENDED' }));
+
+    expect(error).toBeInstanceOf(UpstreamAuthError);
+    expect(error).toMatchObject({ status: 403, code: 'account_suspended' });
+  });
+
+  it.each([
+    [402, { message: 'Monthly limit', reason: 'MONTHLY_REQUEST_COUNT' }],
+    [429, { message: "You've reached your monthly usage limit.", reason: null }],
+  ])('maps quota exhaustion (%i) to insufficient_quota, not a retryable throttle', (status, body) => {
+    const error = mapKiroHttpError(ctx(status, body));
+
+    expect(error).toBeInstanceOf(QuotaExceededError);
+    expect(error.retryable).toBe(false);
+  });
+
+  it('maps throttling to a retryable 429 carrying Retry-After', () => {
+    const error = mapKiroHttpError(ctx(429, { message: 'Too many requests', reason: 'SERVICE_REQUEST_RATE_EXCEEDED' }, '7'));
+
+    expect(error).toBeInstanceOf(UpstreamThrottledError);
+    expect(error).toMatchObject({ status: 429, retryable: true, retryAfterSeconds: 7 });
+  });
+
+  it('maps context overflow and unknown models', () => {
+    expect(mapKiroHttpError(ctx(400, { message: 'Input is too long.', reason: 'CONTENT_LENGTH_EXCEEDS_THRESHOLD' }))).toBeInstanceOf(ContextTooLongError);
+    expect(mapKiroHttpError(ctx(400, { message: 'Invalid model.', reason: 'INVALID_MODEL_ID' }))).toBeInstanceOf(NotFoundError);
+  });
+
+  it('says size is the likely cause of a bare 400 for a large body', () => {
+    const error = mapKiroHttpError({ ...ctx(400, { message: 'Improperly formed request.', reason: null }), requestBytes: 590_000 });
+
+    expect(error.message).toContain('576 KB');
+  });
+
+  it('marks 5xx retryable and maps it to 502', () => {
+    expect(mapKiroHttpError(ctx(503, 'Service Unavailable'))).toMatchObject({ status: 502, retryable: true });
+  });
+
+  it('strips tokens from upstream messages it passes on', () => {
+    const error = mapKiroHttpError(ctx(400, { message: 'bad header Authorization: Bearer aoaAbCdEfGhIjKlMnOpQrStUvWxYz0123456789' }));
+
+    expect(error.message).not.toContain('aoaAbCdEf');
+    expect(error.message).toContain('[redacted]');
+  });
+});
+
+describe(mapKiroStreamException.name, () => {
+  it('treats ContentLengthExceededException as output cut short', () => {
+    expect(mapKiroStreamException('ContentLengthExceededException', 'too long')).toEqual({ kind: 'truncated' });
+  });
+
+  it('maps a namespaced throttling exception to 429', () => {
+    const outcome = mapKiroStreamException('com.amazon.aws.codewhisperer#ThrottlingException', 'slow down');
+
+    expect(outcome).toMatchObject({ kind: 'failed', error: { status: 429 } });
+  });
+});
+
+describe(parseRetryAfter.name, () => {
+  it('reads seconds and HTTP dates', () => {
+    expect(parseRetryAfter('3')).toBe(3);
+    expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:10 GMT', Date.parse('Thu, 01 Jan 2026 00:00:00 GMT'))).toBe(10);
+    expect(parseRetryAfter('soon')).toBeUndefined();
+  });
+});
