@@ -4,6 +4,7 @@ import { AuthModule } from './auth';
 import { ChatModule } from './chat/chat.module';
 import { OpenAIExceptionFilter } from './common/http/openai-exception.filter';
 import { RequestTrackingMiddleware } from './common/http/request-tracking.middleware';
+import { StreamingModule } from './common/sse/streaming.module';
 import { GatewayConfigModule } from './config/config.module';
 import { ConverterModule } from './converter';
 import { HealthModule } from './health/health.module';
@@ -11,7 +12,7 @@ import { KiroClientModule } from './kiro';
 import { ModelsModule } from './models/models.module';
 
 @Module({
-  imports: [GatewayConfigModule, AuthModule, KiroClientModule, ConverterModule, ChatModule, ModelsModule, HealthModule],
+  imports: [GatewayConfigModule, StreamingModule, AuthModule, KiroClientModule, ConverterModule, ChatModule, ModelsModule, HealthModule],
   providers: [{ provide: APP_FILTER, useClass: OpenAIExceptionFilter }],
 })
 export class AppModule implements NestModule {

@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import { CurrentPrincipal, type Principal, RequiresProxyKey } from '../auth';
 import { toOpenAIError } from '../common/errors';
 import { abortOnClientGone } from '../common/http/client-abort';
+import { ActiveStreams } from '../common/sse/active-streams';
 import { writeSse } from '../common/sse/sse-writer';
 import { ChatService } from './chat.service';
 import { ChatCompletionRequestDto } from './dto/chat-completion-request.dto';
@@ -15,7 +16,10 @@ import { ChatCompletionResponseDto } from './dto/chat-completion-response.dto';
 export class ChatController {
   private readonly logger = new Logger('Chat');
 
-  constructor(private readonly chat: ChatService) {}
+  constructor(
+    private readonly chat: ChatService,
+    private readonly activeStreams: ActiveStreams,
+  ) {}
 
   @Post('chat/completions')
   @HttpCode(200)
@@ -37,6 +41,7 @@ export class ChatController {
       const chunks$ = await this.chat.stream(body, principal, signal);
       writeSse(response, chunks$, {
         doneMarker: '[DONE]',
+        registry: this.activeStreams,
         renderError: (error) => toOpenAIError(error).body,
         onError: (error) => this.logger.warn(`Stream ended with an error: ${toOpenAIError(error).body.error.message}`),
       });

@@ -6,7 +6,7 @@ describe(parseGatewayEnv.name, () => {
   it('applies the Python service defaults', () => {
     const config = parseGatewayEnv(minimal);
 
-    expect(config.server).toEqual({ host: '0.0.0.0', port: 8000, proxyApiKey: 'secret-key', bodyLimit: '20mb' });
+    expect(config.server).toEqual({ host: '0.0.0.0', port: 8000, proxyApiKey: 'secret-key', bodyLimit: '20mb', shutdownGraceMs: 30_000 });
     expect(config.kiro.apiHost).toBe('https://q.us-east-1.amazonaws.com');
     expect(config.kiro.qHost).toBe('https://q.us-east-1.amazonaws.com');
     expect(config.kiro.refreshUrl).toBe('https://prod.us-east-1.auth.desktop.kiro.dev/refreshToken');

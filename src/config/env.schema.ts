@@ -15,6 +15,8 @@ export interface GatewayConfig {
     proxyApiKey: string;
     /** Express body-parser limit, kept in its textual form (`20mb`). */
     bodyLimit: string;
+    /** How long running streams may finish after SIGTERM before they are cut. */
+    shutdownGraceMs: number;
   };
   kiro: {
     region: string;
@@ -184,6 +186,7 @@ export function parseGatewayEnv(env: RawEnv): GatewayConfig {
       port: read.integer('PORT', 8000, 0, 65535),
       proxyApiKey: read.required('PROXY_API_KEY', 'the key clients must send (Authorization: Bearer KEY)'),
       bodyLimit,
+      shutdownGraceMs: read.durationMs('SHUTDOWN_GRACE_PERIOD', 30, { allowZero: true }),
     },
     kiro: {
       region,

@@ -94,3 +94,10 @@ export class CredentialsError extends GatewayError {
     super(message, { status: 401, type: 'authentication_error', code: 'kiro_credentials_invalid' });
   }
 }
+
+/** The gateway is stopping: a stream still running after the grace period is cut short. */
+export class ShuttingDownError extends GatewayError {
+  constructor(message: string) {
+    super(message, { status: 503, type: 'server_error', code: 'shutting_down' });
+  }
+}

@@ -1,5 +1,7 @@
 import type { Response } from 'express';
 import type { Observable, Subscription } from 'rxjs';
+import { ShuttingDownError } from '../errors';
+import type { ActiveStreams } from './active-streams';
 
 export interface SseOptions<T> {
   /** The body of the final `data:` event when the stream fails after it started. */
@@ -9,6 +11,8 @@ export interface SseOptions<T> {
   /** `data: [DONE]` after the last event (OpenAI's terminator). */
   doneMarker?: string;
   serialise?: (event: T) => string;
+  /** Registers the stream so that shutdown can wait for it, then end it. */
+  registry?: ActiveStreams;
 }
 
 /**
@@ -46,18 +50,26 @@ export function writeSse<T>(response: Response, events$: Observable<T>, options:
     if (!response.writableEnded) response.end();
   };
 
+  const fail = (error: unknown) => {
+    options.onError?.(error);
+    enqueue(`data: ${JSON.stringify(options.renderError(error))}\n\n`);
+    end();
+  };
   const subscription = events$.subscribe({
     next: (event) => enqueue(`data: ${serialise(event)}\n\n`),
-    error: (error) => {
-      options.onError?.(error);
-      enqueue(`data: ${JSON.stringify(options.renderError(error))}\n\n`);
-      end();
-    },
+    error: fail,
     complete: () => {
       if (options.doneMarker) enqueue(`data: ${options.doneMarker}\n\n`);
       end();
     },
   });
+  const unregister = options.registry?.add({
+    terminate: (reason) => {
+      subscription.unsubscribe();
+      fail(new ShuttingDownError(reason));
+    },
+  });
+  subscription.add(() => unregister?.());
   response.once('close', () => subscription.unsubscribe());
   return subscription;
 }

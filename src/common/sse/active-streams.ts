@@ -1,0 +1,62 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { Server } from 'node:http';
+import { gatewayConfig, type GatewayConfig } from '../../config/gateway.config';
+
+/** A running stream the gateway can end on shutdown. */
+export interface ActiveStream {
+  /** Ends the stream now: a final error event, then the end; aborts the upstream call. */
+  terminate(reason: string): void;
+}
+
+/**
+ * Graceful shutdown for streams. On SIGTERM the server stops accepting connections, running
+ * streams get SHUTDOWN_GRACE_PERIOD to finish, and whatever is still running is then ended with
+ * an error event (and its upstream request aborted) so that no client waits on a dead process.
+ */
+@Injectable()
+export class ActiveStreams implements BeforeApplicationShutdown {
+  private readonly logger = new Logger('Shutdown');
+  private readonly streams = new Set<ActiveStream>();
+  private readonly idleWaiters = new Set<() => void>();
+
+  constructor(
+    @Inject(gatewayConfig.KEY) private readonly config: GatewayConfig,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {}
+
+  get size(): number {
+    return this.streams.size;
+  }
+
+  /** Registers a stream; call the returned function when it ends. */
+  add(stream: ActiveStream): () => void {
+    this.streams.add(stream);
+    return () => {
+      this.streams.delete(stream);
+      if (this.streams.size === 0) for (const wake of this.idleWaiters) wake();
+    };
+  }
+
+  async beforeApplicationShutdown(signal?: string): Promise<void> {
+    const server = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
+    // Stop accepting; requests already in progress carry on.
+    if (server?.listening) server.close();
+    if (this.streams.size === 0) return;
+    const graceMs = this.config.server.shutdownGraceMs;
+    this.logger.log(`${signal ?? 'Shutdown'}: waiting up to ${graceMs / 1000} s for ${this.streams.size} running stream(s)`);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, graceMs);
+      this.idleWaiters.add(done);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    this.idleWaiters.clear();
+    if (this.streams.size > 0) {
+      this.logger.warn(`Ending ${this.streams.size} stream(s) still running after the grace period`);
+      for (const stream of [...this.streams]) stream.terminate('The gateway is shutting down; the response was cut short.');
+    }
+  }
+}
