@@ -2,6 +2,8 @@
 # The same commands as .ci/run: npm ci, npm run build (and npm test in the `test` target).
 
 FROM node:20-bookworm-slim AS deps
+# better-sqlite3 (kiro-cli logins) builds from source when no prebuilt binary can be fetched.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund

@@ -2,14 +2,15 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CredentialsError } from '../common/errors';
 import type { GatewayConfig } from '../config/gateway.config';
+import { findKiroCliDatabase, readKiroCliCredential } from './kiro-cli-store';
 import { detectFlow, KiroCredential } from './kiro-credential';
 
 type Json = Record<string, unknown>;
 
 /**
  * Finds the gateway's own Kiro login, in order: KIRO_CREDS_FILE (path or URL), REFRESH_TOKEN,
- * then a logged-in Kiro IDE's token cache. `undefined` means multi-tenant-only mode; it never
- * falls back to anything else.
+ * then a logged-in Kiro IDE's token cache, then kiro-cli's SQLite store. `undefined` means
+ * multi-tenant-only mode; it never falls back to anything else.
  */
 export async function loadGatewayCredential(config: GatewayConfig): Promise<KiroCredential | undefined> {
   const { credentials, kiro } = config;
@@ -38,6 +39,14 @@ export async function loadGatewayCredential(config: GatewayConfig): Promise<Kiro
       throw err;
     });
     if (json) return fromCredsJson(json, { kind: 'kiro-ide', path }, config, await registrationFor(json, config));
+  }
+  const cliDatabase = findKiroCliDatabase({ homeDir: credentials.homeDir, appData: credentials.appData, localAppData: credentials.localAppData });
+  if (cliDatabase) {
+    try {
+      return readKiroCliCredential(cliDatabase, kiro.region);
+    } catch (err) {
+      throw new CredentialsError(`Cannot read the kiro-cli login at ${cliDatabase}: ${(err as Error).message}`);
+    }
   }
   return undefined;
 }

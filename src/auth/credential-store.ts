@@ -1,5 +1,6 @@
 import { chmod, readFile, rename, writeFile } from 'node:fs/promises';
 import { Injectable, Logger } from '@nestjs/common';
+import { writeKiroCliCredential } from './kiro-cli-store';
 import { KiroCredential } from './kiro-credential';
 
 /**
@@ -13,6 +14,14 @@ export class CredentialStore {
 
   async persist(credential: KiroCredential): Promise<void> {
     const { source } = credential;
+    if (source.kind === 'kiro-cli') {
+      try {
+        writeKiroCliCredential(source.path, source.key, credential);
+      } catch (err) {
+        this.logger.error(`Could not write the rotated refresh token back to ${source.path}: ${(err as Error).message}`);
+      }
+      return;
+    }
     if (source.kind !== 'file' && source.kind !== 'kiro-ide') return;
     const path = source.path;
     let existing: Record<string, unknown> = {};

@@ -4,6 +4,7 @@ export type CredentialSource =
   | { kind: 'file'; path: string }
   | { kind: 'url'; url: string }
   | { kind: 'kiro-ide'; path: string }
+  | { kind: 'kiro-cli'; path: string; key: string }
   | { kind: 'tenant' };
 
 /** Social (Kiro desktop) refresh, or AWS SSO OIDC CreateToken (kiro-protocol.md §1.2). */
@@ -35,6 +36,8 @@ export function describeSource(source: CredentialSource): string {
       return `credentials URL ${new URL(source.url).origin}`;
     case 'kiro-ide':
       return `Kiro IDE login at ${source.path}`;
+    case 'kiro-cli':
+      return `kiro-cli login at ${source.path}`;
     case 'tenant':
       return 'tenant refresh token';
   }

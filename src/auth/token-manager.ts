@@ -84,7 +84,7 @@ export class TokenManager implements KiroSession {
     if (refreshed.profileArn) this.credential.profileArn = refreshed.profileArn;
     if (rotated) this.credential.refreshToken = refreshed.refreshToken as string;
     this.logger.log(`Kiro access token refreshed (${this.credential.flow}${rotated ? ', refresh token rotated' : ''})`);
-    if (rotated || this.credential.source.kind === 'file' || this.credential.source.kind === 'kiro-ide') {
+    if (rotated || ['file', 'kiro-ide', 'kiro-cli'].includes(this.credential.source.kind)) {
       await this.deps.onRotated?.(this.credential);
     }
     return refreshed.accessToken;

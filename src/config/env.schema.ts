@@ -39,6 +39,9 @@ export interface GatewayConfig {
     clientSecret: string | undefined;
     /** Where a logged-in Kiro IDE keeps its token cache (auto-discovery). */
     homeDir: string | undefined;
+    /** Windows locations of kiro-cli's database. */
+    appData: string | undefined;
+    localAppData: string | undefined;
   };
   retry: {
     maxRetries: number;
@@ -204,6 +207,8 @@ export function parseGatewayEnv(env: RawEnv): GatewayConfig {
       clientId: read.optional('KIRO_CLIENT_ID'),
       clientSecret: read.optional('KIRO_CLIENT_SECRET'),
       homeDir: read.optional('KIRO_HOME') ?? read.optional('HOME') ?? read.optional('USERPROFILE'),
+      appData: read.optional('KIRO_HOME') ? undefined : read.optional('APPDATA'),
+      localAppData: read.optional('KIRO_HOME') ? undefined : read.optional('LOCALAPPDATA'),
     },
     retry: {
       maxRetries: read.integer('MAX_RETRIES', 3, 0, 20),
