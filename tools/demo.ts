@@ -3,7 +3,7 @@
  * with no Kiro account. The simulator is a test double: real use is `npm start`, which never
  * falls back to it.
  */
-import { DEFAULT_SIM_REFRESH_TOKEN, KiroSimulator } from '../test/simulator';
+import { KiroSimulator } from '../test/simulator';
 
 const DEMO_KEY = 'demo-key';
 
@@ -17,11 +17,7 @@ async function main(): Promise<void> {
     PROXY_API_KEY: key,
     PORT: port,
     HOST: process.env.HOST ?? '127.0.0.1',
-    KIRO_API_HOST: sim.url,
-    KIRO_Q_HOST: sim.url,
-    KIRO_REFRESH_URL: `${sim.url}/refreshToken`,
-    KIRO_OIDC_URL: `${sim.url}/token`,
-    REFRESH_TOKEN: DEFAULT_SIM_REFRESH_TOKEN,
+    ...sim.gatewayEnv(),
     KIRO_CREDS_FILE: '',
     PROFILE_ARN: '',
   });

@@ -188,6 +188,17 @@ export class KiroSimulator {
   }
 
   /** Refresh calls (social or OIDC) that presented this refresh token, accepted or not. */
+  /** The environment that points a gateway at this simulator with its default login. */
+  gatewayEnv(): Record<string, string> {
+    return {
+      KIRO_API_HOST: this.url,
+      KIRO_Q_HOST: this.url,
+      KIRO_REFRESH_URL: `${this.url}/refreshToken`,
+      KIRO_OIDC_URL: `${this.url}/token`,
+      REFRESH_TOKEN: DEFAULT_SIM_REFRESH_TOKEN,
+    };
+  }
+
   refreshCountFor(refreshToken: string): number {
     return this.tokens.attemptsFor(refreshToken);
   }

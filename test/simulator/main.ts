@@ -1,4 +1,4 @@
-import { DEFAULT_SIM_OIDC_CLIENT, DEFAULT_SIM_REFRESH_TOKEN, KiroSimulator } from './kiro-simulator';
+import { DEFAULT_SIM_OIDC_CLIENT, KiroSimulator } from './kiro-simulator';
 import { SIM_DIRECTIVES } from './directives';
 
 /**
@@ -27,11 +27,7 @@ async function main(): Promise<void> {
 
   console.log(`Kiro simulator listening on ${sim.url}`);
   console.log('Environment for a gateway:');
-  console.log(`  KIRO_API_HOST=${sim.url}`);
-  console.log(`  KIRO_Q_HOST=${sim.url}`);
-  console.log(`  KIRO_REFRESH_URL=${sim.url}/refreshToken`);
-  console.log(`  KIRO_OIDC_URL=${sim.url}/token`);
-  console.log(`  REFRESH_TOKEN=${DEFAULT_SIM_REFRESH_TOKEN}`);
+  for (const [name, value] of Object.entries(sim.gatewayEnv())) console.log(`  ${name}=${value}`);
   console.log(`OIDC client: clientId=${DEFAULT_SIM_OIDC_CLIENT.clientId} clientSecret=${DEFAULT_SIM_OIDC_CLIENT.clientSecret}`);
   console.log(`Directives in a message: ${SIM_DIRECTIVES.map((d) => `[sim:${d}]`).join(' ')}`);
 

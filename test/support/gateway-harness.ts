@@ -6,7 +6,7 @@ import OpenAI from 'openai';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
 import { gatewayConfig, type GatewayConfig } from '../../src/config/gateway.config';
-import { DEFAULT_SIM_REFRESH_TOKEN, KiroSimulator, type SimulatorOptions } from '../simulator';
+import { KiroSimulator, type SimulatorOptions } from '../simulator';
 
 export const PROXY_KEY = 'test-proxy-key';
 
@@ -42,11 +42,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   for (const name of GATEWAY_VARIABLES) delete process.env[name];
   Object.assign(process.env, {
     PROXY_API_KEY: PROXY_KEY,
-    KIRO_API_HOST: sim.url,
-    KIRO_Q_HOST: sim.url,
-    KIRO_REFRESH_URL: `${sim.url}/refreshToken`,
-    KIRO_OIDC_URL: `${sim.url}/token`,
-    REFRESH_TOKEN: DEFAULT_SIM_REFRESH_TOKEN,
+    ...sim.gatewayEnv(),
     LOG_LEVEL: 'ERROR',
     BASE_RETRY_DELAY: '0.01',
     // No stray Kiro IDE login from the machine running the tests.
