@@ -5,10 +5,18 @@ import { CurrentPrincipal, type Principal, RequiresProxyKey } from '../auth';
 import { toOpenAIError } from '../common/errors';
 import { abortOnClientGone } from '../common/http/client-abort';
 import { ActiveStreams } from '../common/sse/active-streams';
-import { writeSse } from '../common/sse/sse-writer';
+import { type SseFormat, writeSse } from '../common/sse/sse-writer';
+import type { ChatCompletionChunk } from '../converter';
 import { ChatService } from './chat.service';
 import { ChatCompletionRequestDto } from './dto/chat-completion-request.dto';
 import { ChatCompletionResponseDto } from './dto/chat-completion-response.dto';
+
+/** OpenAI's wire format: `data: {json}` blocks, `data: [DONE]` at the end. */
+const OPENAI_SSE: SseFormat<ChatCompletionChunk> = {
+  event: (chunk) => `data: ${JSON.stringify(chunk)}\n\n`,
+  error: (error) => `data: ${JSON.stringify(toOpenAIError(error).body)}\n\n`,
+  end: 'data: [DONE]\n\n',
+};
 
 @ApiTags('chat')
 @RequiresProxyKey()
@@ -40,9 +48,8 @@ export class ChatController {
     if (body.stream) {
       const chunks$ = await this.chat.stream(body, principal, signal);
       writeSse(response, chunks$, {
-        doneMarker: '[DONE]',
+        format: OPENAI_SSE,
         registry: this.activeStreams,
-        renderError: (error) => toOpenAIError(error).body,
         onError: (error) => this.logger.warn(`Stream ended with an error: ${toOpenAIError(error).body.error.message}`),
       });
       return;

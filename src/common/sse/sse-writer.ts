@@ -3,14 +3,20 @@ import type { Observable, Subscription } from 'rxjs';
 import { ShuttingDownError } from '../errors';
 import type { ActiveStreams } from './active-streams';
 
+/** How one API family writes its events on the wire. */
+export interface SseFormat<T> {
+  /** One whole SSE block for an event (`data: …\n\n`, or with an `event:` line). */
+  event(event: T): string;
+  /** The final block of a stream that failed after it started. */
+  error(error: unknown): string;
+  /** The block after the last event of a stream that succeeded (OpenAI's `data: [DONE]`). */
+  end?: string;
+}
+
 export interface SseOptions<T> {
-  /** The body of the final `data:` event when the stream fails after it started. */
-  renderError: (error: unknown) => unknown;
+  format: SseFormat<T>;
   /** Called once with the error of a failed stream (for logging). */
   onError?: (error: unknown) => void;
-  /** `data: [DONE]` after the last event (OpenAI's terminator). */
-  doneMarker?: string;
-  serialise?: (event: T) => string;
   /** Registers the stream so that shutdown can wait for it, then end it. */
   registry?: ActiveStreams;
 }
@@ -18,8 +24,8 @@ export interface SseOptions<T> {
 /**
  * Writes an Observable as server-sent events. Events ready in the same tick are joined into one
  * `write` (one syscall instead of many for a burst of small frames). A failure after the start
- * becomes one final error event and no `[DONE]`, which the OpenAI SDK raises; a client that
- * leaves unsubscribes, and unsubscribing aborts the upstream call.
+ * becomes one final error event and no terminator, which the SDKs raise; a client that leaves
+ * unsubscribes, and unsubscribing aborts the upstream call.
  */
 export function writeSse<T>(response: Response, events$: Observable<T>, options: SseOptions<T>): Subscription {
   response.status(200);
@@ -30,7 +36,7 @@ export function writeSse<T>(response: Response, events$: Observable<T>, options:
   response.setHeader('X-Accel-Buffering', 'no');
   response.flushHeaders();
 
-  const serialise = options.serialise ?? ((event: T) => JSON.stringify(event));
+  const { format } = options;
   let pending = '';
   let flushScheduled = false;
   const flush = () => {
@@ -52,14 +58,14 @@ export function writeSse<T>(response: Response, events$: Observable<T>, options:
 
   const fail = (error: unknown) => {
     options.onError?.(error);
-    enqueue(`data: ${JSON.stringify(options.renderError(error))}\n\n`);
+    enqueue(format.error(error));
     end();
   };
   const subscription = events$.subscribe({
-    next: (event) => enqueue(`data: ${serialise(event)}\n\n`),
+    next: (event) => enqueue(format.event(event)),
     error: fail,
     complete: () => {
-      if (options.doneMarker) enqueue(`data: ${options.doneMarker}\n\n`);
+      if (format.end) enqueue(format.end);
       end();
     },
   });
