@@ -8,7 +8,7 @@ import { ActiveStreams } from '../common/sse/active-streams';
 import { type SseFormat, writeSse } from '../common/sse/sse-writer';
 import type { ChatCompletionChunk } from '../converter';
 import { ChatService } from './chat.service';
-import { ChatCompletionRequestDto } from './dto/chat-completion-request.dto';
+import { CHAT_REQUEST_EXAMPLES, ChatCompletionRequestDto } from './dto/chat-completion-request.dto';
 import { ChatCompletionResponseDto } from './dto/chat-completion-response.dto';
 
 /** OpenAI's wire format: `data: {json}` blocks, `data: [DONE]` at the end. */
@@ -37,7 +37,7 @@ export class ChatController {
       'OpenAI-compatible. With `stream: true` the answer is `text/event-stream` of `chat.completion.chunk` objects ending with `data: [DONE]`; ' +
       'a failure after the stream started is one final `data: {"error": {...}}` event instead of `[DONE]`.',
   })
-  @ApiBody({ type: ChatCompletionRequestDto })
+  @ApiBody({ type: ChatCompletionRequestDto, examples: CHAT_REQUEST_EXAMPLES })
   @ApiProduces('application/json', 'text/event-stream')
   @ApiOkResponse({ type: ChatCompletionResponseDto, description: 'A `chat.completion` (or an SSE stream of chunks when `stream` is true).' })
   @ApiBadRequestResponse({ description: 'Malformed request, or `context_length_exceeded` (OpenAI error envelope).' })

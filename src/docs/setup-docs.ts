@@ -33,9 +33,21 @@ export function setupDocs(app: INestApplication): void {
   const http = app.getHttpAdapter().getInstance() as express.Express;
   http.use(REDOC_ASSETS, express.static(dirname(require.resolve('redoc/bundles/redoc.standalone.js')), { maxAge: '1d' }));
   http.get('/redoc', (_req, res) => {
+    // ReDoc's bundle hard-codes a logo on a CDN; the policy keeps the page on this server only.
+    res.setHeader('Content-Security-Policy', REDOC_CSP);
     res.type('html').send(REDOC_PAGE);
   });
 }
+
+const REDOC_CSP = [
+  "default-src 'self'",
+  "script-src 'self' blob:",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "worker-src 'self' blob:",
+  "connect-src 'self'",
+].join('; ');
 
 const REDOC_PAGE = `<!DOCTYPE html>
 <html lang="en">

@@ -63,33 +63,33 @@ export class ChatCompletionRequestDto implements ChatCompletionRequest {
   @Type(() => StreamOptionsDto)
   stream_options?: StreamOptionsDto | null;
 
-  @ApiPropertyOptional({ description: 'Accepted; Kiro does not take an output limit, so it is not forwarded.', minimum: 1 })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, description: 'Accepted; Kiro does not take an output limit, so it is not forwarded.', minimum: 1 })
   @IsOptional()
   @IsInt()
   @Min(1)
   max_tokens?: number | null;
 
-  @ApiPropertyOptional({ description: 'Accepted; not forwarded (see max_tokens).', minimum: 1 })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, description: 'Accepted; not forwarded (see max_tokens).', minimum: 1 })
   @IsOptional()
   @IsInt()
   @Min(1)
   max_completion_tokens?: number | null;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 2, description: 'Accepted and validated; Kiro does not take sampling parameters.' })
+  @ApiPropertyOptional({ type: 'number', nullable: true, minimum: 0, maximum: 2, description: 'Accepted and validated; Kiro does not take sampling parameters.' })
   @IsOptional()
   @IsNumber()
   @Min(0)
   @Max(2)
   temperature?: number | null;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 1, description: 'Accepted and validated; not forwarded.' })
+  @ApiPropertyOptional({ type: 'number', nullable: true, minimum: 0, maximum: 1, description: 'Accepted and validated; not forwarded.' })
   @IsOptional()
   @IsNumber()
   @Min(0)
   @Max(1)
   top_p?: number | null;
 
-  @ApiPropertyOptional({ default: 1, description: 'Only 1 is supported: Kiro returns one choice.' })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, default: 1, description: 'Only 1 is supported: Kiro returns one choice.' })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -104,7 +104,7 @@ export class ChatCompletionRequestDto implements ChatCompletionRequest {
   @IsString()
   user?: string;
 
-  @ApiPropertyOptional({ description: 'Accepted; not forwarded.' })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, description: 'Accepted; not forwarded.' })
   @IsOptional()
   @IsInt()
   seed?: number | null;
@@ -139,11 +139,13 @@ export class ChatCompletionRequestDto implements ChatCompletionRequest {
   @IsArray()
   functions?: unknown[] | null;
 
-  @ApiPropertyOptional({ description: 'Deprecated counterpart of tool_choice.' })
+  @ApiPropertyOptional({ description: 'Deprecated counterpart of tool_choice.', oneOf: [{ type: 'string', enum: ['auto', 'none'] }, { type: 'object' }] })
   @IsOptional()
   function_call?: unknown;
 
   @ApiPropertyOptional({
+    type: 'string',
+    nullable: true,
     enum: ['none', 'minimal', 'low', 'medium', 'high'],
     description: 'Thinking budget when FAKE_REASONING is on; `none`/`minimal` turn it off for this request.',
   })
@@ -151,3 +153,32 @@ export class ChatCompletionRequestDto implements ChatCompletionRequest {
   @IsIn(['none', 'minimal', 'low', 'medium', 'high'])
   reasoning_effort?: string | null;
 }
+
+/** Request bodies offered in Swagger UI's "Try it out": each one works as sent. */
+export const CHAT_REQUEST_EXAMPLES = {
+  simple: {
+    summary: 'A simple question',
+    value: { model: 'claude-sonnet-4.5', messages: MESSAGE_EXAMPLE },
+  },
+  streaming: {
+    summary: 'Streaming, with usage',
+    value: { model: 'claude-sonnet-4.5', stream: true, stream_options: { include_usage: true }, messages: MESSAGE_EXAMPLE },
+  },
+  tools: {
+    summary: 'With a tool',
+    value: {
+      model: 'claude-sonnet-4.5',
+      messages: [{ role: 'user', content: 'What is the weather in Paris?' }],
+      tools: [
+        {
+          type: 'function',
+          function: {
+            name: 'get_weather',
+            description: 'Current weather for a city',
+            parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+          },
+        },
+      ],
+    },
+  },
+};
