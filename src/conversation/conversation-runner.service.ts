@@ -1,0 +1,71 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { lastValueFrom, Observable, toArray } from 'rxjs';
+import { AuthService, type Principal } from '../auth';
+import { UpstreamTimeoutError } from '../common/errors';
+import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
+import { type AssistantEvent, type Conversation, ConverterService, resolveModel, type ResolvedModel, toAssistantEvents } from '../converter';
+import { KiroClient } from '../kiro';
+import { ModelsService } from '../models/models.service';
+
+export interface ConversationRun {
+  /** Assistant events, ending with `end`; unsubscribing aborts the upstream request. */
+  events$: Observable<AssistantEvent>;
+  model: ResolvedModel;
+  /** Local count of the prompt (lazy), for front ends that report usage before Kiro does. */
+  promptTokens: () => number;
+}
+
+export interface RunOptions {
+  principal: Principal;
+  signal: AbortSignal;
+  stream: boolean;
+}
+
+/**
+ * The core every front end shares: a conversation and a model name in, assistant events out.
+ * Resolves the model, picks the caller's Kiro session, builds the Kiro body, and resolves once
+ * Kiro has started answering (so errors before that are real HTTP errors).
+ */
+@Injectable()
+export class ConversationRunner {
+  constructor(
+    @Inject(gatewayConfig.KEY) private readonly config: GatewayConfig,
+    private readonly converter: ConverterService,
+    private readonly kiro: KiroClient,
+    private readonly auth: AuthService,
+    private readonly models: ModelsService,
+  ) {}
+
+  async start(conversation: Conversation, modelName: string, options: RunOptions): Promise<ConversationRun> {
+    const model = resolveModel(modelName);
+    const session = this.auth.sessionFor(options.principal);
+    const prepared = this.converter.toKiroRequest(conversation, model, session.profileArn);
+    const upstream = await this.kiro.generateAssistantResponse(prepared.body, {
+      session,
+      signal: options.signal,
+      slowModel: model.slow,
+      stream: options.stream,
+    });
+    const context = this.converter.responseContext(prepared, this.models.maxInputTokens(model.kiroModelId), conversation);
+    return { events$: upstream.events$.pipe(toAssistantEvents(context)), model, promptTokens: prepared.promptTokens };
+  }
+
+  /**
+   * A whole answer at once, bounded by NON_STREAM_TIMEOUT (upstream retries included).
+   * `render` turns the events into the front end's reply.
+   */
+  async complete<T>(conversation: Conversation, modelName: string, options: Omit<RunOptions, 'stream'>, render: (events: AssistantEvent[], run: ConversationRun) => T): Promise<T> {
+    const deadline = AbortSignal.timeout(this.config.timeouts.nonStreamMs);
+    const signal = AbortSignal.any([options.signal, deadline]);
+    try {
+      const run = await this.start(conversation, modelName, { ...options, signal, stream: false });
+      const events = await lastValueFrom(run.events$.pipe(toArray()));
+      return render(events, run);
+    } catch (err) {
+      if (deadline.aborted && !options.signal.aborted) {
+        throw new UpstreamTimeoutError(`Kiro did not finish within NON_STREAM_TIMEOUT (${this.config.timeouts.nonStreamMs / 1000} s)`);
+      }
+      throw err;
+    }
+  }
+}
