@@ -26,7 +26,9 @@ export function nestLogLevels(level: GatewayConfig['logging']['level']): LogLeve
 export function configureApp(app: INestApplication, config: GatewayConfig): void {
   const express = app as NestExpressApplication;
   express.disable('x-powered-by');
-  express.useBodyParser('json', { limit: config.server.bodyLimit });
+  // Every route takes JSON: parse it whatever Content-Type a client sent (curl -d says
+  // x-www-form-urlencoded), so that a missing header never reads as "model should not be empty".
+  express.useBodyParser('json', { limit: config.server.bodyLimit, type: () => true });
   // body-parser fails before any route: its errors need an Express error handler of their own.
   express.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);

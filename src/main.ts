@@ -4,17 +4,21 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { configureApp, nestLogLevels } from './app.setup';
-import { ConfigValidationError } from './config/env.schema';
+import { ConfigValidationError, parseGatewayEnv } from './config/env.schema';
 import { gatewayConfig, type GatewayConfig } from './config/gateway.config';
 
 async function bootstrap(): Promise<void> {
+  // Importing AppModule has merged .env into process.env: check it before Nest starts, so that a
+  // bad value is one clear line naming the variable rather than a framework stack trace.
+  parseGatewayEnv(process.env);
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false, bufferLogs: true });
   const config = app.get<GatewayConfig>(gatewayConfig.KEY);
   app.useLogger(nestLogLevels(config.logging.level));
   configureApp(app, config);
   await app.listen(config.server.port, config.server.host);
-  const shownHost = config.server.host === '0.0.0.0' ? 'localhost' : config.server.host;
-  new Logger('Gateway').log(`kiro-gateway listening on http://${shownHost}:${config.server.port} (docs: /docs, /redoc)`);
+  const { host, port } = config.server;
+  const local = host === '0.0.0.0' || host === '::' ? ` (http://localhost:${port})` : '';
+  new Logger('Gateway').log(`kiro-gateway listening on ${host}:${port}${local}; docs at /docs and /redoc`);
 }
 
 bootstrap().catch((err: unknown) => {

@@ -94,6 +94,17 @@ describe('HTTP surface (e2e)', () => {
       });
     });
 
+    it('reads a JSON body sent without a JSON Content-Type (curl -d)', async () => {
+      const res = await request(h.url)
+        .post('/v1/chat/completions')
+        .set(auth)
+        .set('Content-Type', 'application/x-www-form-urlencoded')
+        .send('{"model": "auto", "messages": [{"role": "wizard", "content": "x"}]}');
+
+      expect(res.status).toBe(400);
+      expect(res.body.error.param).toBe('messages[0].role');
+    });
+
     it('keeps serving after bad input', async () => {
       await request(h.url).post('/v1/chat/completions').set(auth).set('Content-Type', 'application/json').send('{{{');
       const res = await request(h.url).get('/health');
@@ -132,7 +143,10 @@ describe('HTTP surface (e2e)', () => {
       const found = await request(h.url).get('/v1/models/claude-sonnet-4.5').set(auth);
       const missing = await request(h.url).get('/v1/models/gpt-9').set(auth);
 
+      const alias = await request(h.url).get('/v1/models/claude-sonnet-4-5[1m]').set(auth);
+
       expect(found.body).toMatchObject({ id: 'claude-sonnet-4.5', object: 'model' });
+      expect(alias.body).toMatchObject({ id: 'claude-sonnet-4-5[1m]', object: 'model' });
       expect(missing.status).toBe(404);
       expect(missing.body.error).toMatchObject({ code: 'model_not_found', param: 'model' });
     });

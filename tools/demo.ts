@@ -19,6 +19,8 @@ async function main(): Promise<void> {
     HOST: process.env.HOST ?? '127.0.0.1',
     ...sim.gatewayEnv(),
     KIRO_CREDS_FILE: '',
+    KIRO_CLIENT_ID: '',
+    KIRO_CLIENT_SECRET: '',
     PROFILE_ARN: '',
   });
 

@@ -44,7 +44,7 @@ export class AuthService implements OnModuleInit {
     const credential = await loadGatewayCredential(this.config);
     if (!credential) {
       this.logger.warn(
-        'No Kiro credentials found (KIRO_CREDS_FILE, REFRESH_TOKEN, or a Kiro IDE login in ~/.aws/sso/cache). ' +
+        'No Kiro credentials found (KIRO_CREDS_FILE, REFRESH_TOKEN, a Kiro IDE login in ~/.aws/sso/cache, or a kiro-cli login). ' +
           'Running in multi-tenant-only mode: clients must send "Authorization: Bearer PROXY_API_KEY:REFRESH_TOKEN".',
       );
       return;

@@ -68,6 +68,16 @@ describe(parseGatewayEnv.name, () => {
     expect(attempt).toThrow(new RegExp(`^Invalid configuration: ${variable} `));
   });
 
+  it('refuses the placeholder key from .env.example', () => {
+    expect(() => parseGatewayEnv({ PROXY_API_KEY: 'change-me-to-a-long-random-string' })).toThrow(/^Invalid configuration: PROXY_API_KEY is still the placeholder/);
+  });
+
+  it('expands ~ in KIRO_CREDS_FILE to the home directory', () => {
+    expect(parseGatewayEnv({ ...minimal, HOME: '/home/ann', KIRO_CREDS_FILE: '~/.aws/sso/cache/kiro-auth-token.json' }).credentials.credsFile).toBe(
+      '/home/ann/.aws/sso/cache/kiro-auth-token.json',
+    );
+  });
+
   it('never echoes the proxy key in an error', () => {
     expect(() => parseGatewayEnv({ PROXY_API_KEY: 'top-secret', PORT: 'x' })).toThrow(/^(?!.*top-secret)/s);
   });

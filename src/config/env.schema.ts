@@ -169,6 +169,8 @@ function stripQuotes(value: string): string {
 }
 
 const BODY_LIMIT = /^\d+(\.\d+)?\s*(b|kb|mb|gb)?$/i;
+/** The value .env.example ships with: a gateway must never run on it. */
+export const EXAMPLE_PROXY_API_KEY = 'change-me-to-a-long-random-string';
 
 /** Parses and validates the environment; throws {@link ConfigValidationError} naming the variable. */
 export function parseGatewayEnv(env: RawEnv): GatewayConfig {
@@ -182,12 +184,18 @@ export function parseGatewayEnv(env: RawEnv): GatewayConfig {
     throw new ConfigValidationError('BODY_LIMIT', `must be a size such as 20mb or 500kb (got '${bodyLimit}')`);
   }
   const host = read.string('HOST', '0.0.0.0');
+  const proxyApiKey = read.required('PROXY_API_KEY', 'the key clients must send (Authorization: Bearer KEY)');
+  if (proxyApiKey === EXAMPLE_PROXY_API_KEY) {
+    throw new ConfigValidationError('PROXY_API_KEY', 'is still the placeholder from .env.example: set it to a long random string of your own');
+  }
+  const homeDir = read.optional('KIRO_HOME') ?? read.optional('HOME') ?? read.optional('USERPROFILE');
+  const credsFile = read.optional('KIRO_CREDS_FILE');
 
   return {
     server: {
       host,
       port: read.integer('PORT', 8000, 0, 65535),
-      proxyApiKey: read.required('PROXY_API_KEY', 'the key clients must send (Authorization: Bearer KEY)'),
+      proxyApiKey,
       bodyLimit,
       shutdownGraceMs: read.durationMs('SHUTDOWN_GRACE_PERIOD', 30, { allowZero: true }),
     },
@@ -203,10 +211,11 @@ export function parseGatewayEnv(env: RawEnv): GatewayConfig {
     },
     credentials: {
       refreshToken: read.optional('REFRESH_TOKEN'),
-      credsFile: read.optional('KIRO_CREDS_FILE'),
+      // `~/…` as written in .env files; the shell is not there to expand it.
+      credsFile: credsFile && homeDir ? credsFile.replace(/^~(?=$|[\\/])/, homeDir) : credsFile,
       clientId: read.optional('KIRO_CLIENT_ID'),
       clientSecret: read.optional('KIRO_CLIENT_SECRET'),
-      homeDir: read.optional('KIRO_HOME') ?? read.optional('HOME') ?? read.optional('USERPROFILE'),
+      homeDir,
       appData: read.optional('KIRO_HOME') ? undefined : read.optional('APPDATA'),
       localAppData: read.optional('KIRO_HOME') ? undefined : read.optional('LOCALAPPDATA'),
     },

@@ -20,7 +20,7 @@ export function setupDocs(app: INestApplication): void {
         'Errors always use OpenAI\'s envelope `{"error": {"message", "type", "param", "code"}}`.',
     )
     .setVersion(APP_VERSION)
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'PROXY_API_KEY, or PROXY_API_KEY:REFRESH_TOKEN' }, 'proxy-key')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'PROXY_API_KEY', description: 'PROXY_API_KEY, or PROXY_API_KEY:REFRESH_TOKEN' }, 'proxy-key')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key', description: 'The proxy key, as x-api-key' }, 'x-api-key')
     .build();
   const document = SwaggerModule.createDocument(app, config);

@@ -46,8 +46,14 @@ export class ModelsService {
     return [...byId.values()];
   }
 
+  /** A listed model by its id, or by any name the resolver maps onto one (`claude-sonnet-4-5[1m]`). */
   async find(id: string): Promise<ModelEntry | undefined> {
-    return (await this.list()).find((model) => model.id === id);
+    const models = await this.list();
+    const exact = models.find((model) => model.id === id);
+    if (exact) return exact;
+    const kiroId = resolveModel(id).kiroModelId;
+    const resolved = models.find((model) => model.id === kiroId);
+    return resolved && { ...resolved, id };
   }
 
   /** The context window of a Kiro model id, for usage maths. */

@@ -1,0 +1,45 @@
+/** Anthropic Messages API response shapes, as the gateway emits them. */
+export type AnthropicStopReason = 'end_turn' | 'tool_use' | 'max_tokens' | 'stop_sequence';
+
+export type AnthropicContentBlock =
+  | { type: 'text'; text: string }
+  | { type: 'thinking'; thinking: string; signature: string }
+  | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> };
+
+export interface AnthropicUsage {
+  input_tokens: number;
+  output_tokens: number;
+}
+
+export interface AnthropicMessage {
+  id: string;
+  type: 'message';
+  role: 'assistant';
+  model: string;
+  content: AnthropicContentBlock[];
+  stop_reason: AnthropicStopReason | null;
+  stop_sequence: string | null;
+  usage: AnthropicUsage;
+}
+
+export type AnthropicDelta =
+  | { type: 'text_delta'; text: string }
+  | { type: 'thinking_delta'; thinking: string }
+  | { type: 'input_json_delta'; partial_json: string };
+
+export type AnthropicStreamEvent =
+  | { type: 'message_start'; message: AnthropicMessage }
+  | { type: 'ping' }
+  | { type: 'content_block_start'; index: number; content_block: AnthropicContentBlock }
+  | { type: 'content_block_delta'; index: number; delta: AnthropicDelta }
+  | { type: 'content_block_stop'; index: number }
+  | { type: 'message_delta'; delta: { stop_reason: AnthropicStopReason; stop_sequence: string | null }; usage: AnthropicUsage }
+  | { type: 'message_stop' };
+
+/** Identity shared by every event of one response. */
+export interface AnthropicMessageMeta {
+  id: string;
+  model: string;
+  /** Input tokens known before Kiro reports any (a local count). */
+  inputTokensEstimate: () => number;
+}

@@ -1,0 +1,125 @@
+import { Observable, OperatorFunction } from 'rxjs';
+import type { AssistantEvent, FinishReason } from '../response/assistant-events';
+import type { AnthropicMessageMeta, AnthropicStopReason, AnthropicStreamEvent } from './anthropic-messages.types';
+
+export const STOP_REASON: Record<FinishReason, AnthropicStopReason> = {
+  stop: 'end_turn',
+  tool_calls: 'tool_use',
+  length: 'max_tokens',
+};
+
+type OpenBlock = { kind: 'text' | 'thinking'; index: number } | { kind: 'tool'; index: number; toolIndex: number };
+
+/**
+ * Assistant events → Anthropic's stream grammar: `message_start`, then blocks with increasing
+ * indexes, never two open at once, then `message_delta` and `message_stop`. While a tool call's
+ * block is open, anything else is held back until its arguments are complete, so interleaved
+ * upstream events still give a valid grammar.
+ */
+export class AnthropicStreamRenderer {
+  private open: OpenBlock | undefined;
+  private nextIndex = 0;
+  private readonly heldBack: AssistantEvent[] = [];
+
+  constructor(private readonly meta: AnthropicMessageMeta) {}
+
+  start(): AnthropicStreamEvent[] {
+    return [
+      {
+        type: 'message_start',
+        message: {
+          id: this.meta.id,
+          type: 'message',
+          role: 'assistant',
+          model: this.meta.model,
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: { input_tokens: this.meta.inputTokensEstimate(), output_tokens: 0 },
+        },
+      },
+      { type: 'ping' },
+    ];
+  }
+
+  process(event: AssistantEvent): AnthropicStreamEvent[] {
+    const open = this.open;
+    const belongsToOpenTool =
+      open?.kind === 'tool' && (event.type === 'toolCallDelta' || event.type === 'toolCallEnd') && event.index === open.toolIndex;
+    if (open?.kind === 'tool' && !belongsToOpenTool) {
+      this.heldBack.push(event);
+      return [];
+    }
+    const out = this.render(event);
+    if (event.type === 'toolCallEnd' && belongsToOpenTool) {
+      for (const held of this.heldBack.splice(0)) out.push(...this.process(held));
+    }
+    return out;
+  }
+
+  private render(event: AssistantEvent): AnthropicStreamEvent[] {
+    switch (event.type) {
+      case 'text':
+        return [...this.ensureOpen('text'), { type: 'content_block_delta', index: this.open!.index, delta: { type: 'text_delta', text: event.text } }];
+      case 'reasoning':
+        return [...this.ensureOpen('thinking'), { type: 'content_block_delta', index: this.open!.index, delta: { type: 'thinking_delta', thinking: event.text } }];
+      case 'toolCallStart': {
+        const out = this.close();
+        const index = this.nextIndex++;
+        this.open = { kind: 'tool', index, toolIndex: event.index };
+        out.push({ type: 'content_block_start', index, content_block: { type: 'tool_use', id: event.id, name: event.name, input: {} } });
+        return out;
+      }
+      case 'toolCallDelta':
+        if (this.open?.kind !== 'tool') return [];
+        return [{ type: 'content_block_delta', index: this.open.index, delta: { type: 'input_json_delta', partial_json: event.argumentsDelta } }];
+      case 'toolCallEnd':
+        return this.close();
+      case 'end':
+        return [
+          ...this.close(),
+          {
+            type: 'message_delta',
+            delta: { stop_reason: STOP_REASON[event.finishReason], stop_sequence: null },
+            usage: { input_tokens: event.usage.inputTokens, output_tokens: event.usage.outputTokens },
+          },
+          { type: 'message_stop' },
+        ];
+    }
+  }
+
+  private ensureOpen(kind: 'text' | 'thinking'): AnthropicStreamEvent[] {
+    if (this.open?.kind === kind) return [];
+    const out = this.close();
+    const index = this.nextIndex++;
+    this.open = { kind, index };
+    out.push({
+      type: 'content_block_start',
+      index,
+      content_block: kind === 'text' ? { type: 'text', text: '' } : { type: 'thinking', thinking: '', signature: '' },
+    });
+    return out;
+  }
+
+  private close(): AnthropicStreamEvent[] {
+    if (!this.open) return [];
+    const index = this.open.index;
+    this.open = undefined;
+    return [{ type: 'content_block_stop', index }];
+  }
+}
+
+export function toAnthropicStreamEvents(meta: AnthropicMessageMeta): OperatorFunction<AssistantEvent, AnthropicStreamEvent> {
+  return (events$) =>
+    new Observable<AnthropicStreamEvent>((subscriber) => {
+      const renderer = new AnthropicStreamRenderer(meta);
+      for (const event of renderer.start()) subscriber.next(event);
+      return events$.subscribe({
+        next: (event) => {
+          for (const out of renderer.process(event)) subscriber.next(out);
+        },
+        error: (err) => subscriber.error(err),
+        complete: () => subscriber.complete(),
+      });
+    });
+}

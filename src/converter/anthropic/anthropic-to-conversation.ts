@@ -1,0 +1,248 @@
+import { InvalidRequestError } from '../../common/errors';
+import type { AssistantMessage, Conversation, ConversationMessage, ImageInput, ToolChoice, ToolDefinition, ToolResult, UserMessage } from '../conversation';
+
+/**
+ * The parts of an Anthropic Messages request the converter reads; blocks stay `unknown` and are
+ * checked one by one so that an error can name the exact block.
+ */
+export interface AnthropicMessagesRequest {
+  model: string;
+  messages: unknown[];
+  system?: unknown;
+  max_tokens?: number;
+  stream?: boolean;
+  tools?: unknown[];
+  tool_choice?: unknown;
+  thinking?: unknown;
+  output_config?: unknown;
+}
+
+export interface AnthropicConversion {
+  conversation: Conversation;
+  /** Server tools (web search, code execution…) Kiro cannot run, left out of the request. */
+  droppedServerTools: string[];
+}
+
+type Json = Record<string, unknown>;
+
+const IMAGE_TYPES: Record<string, ImageInput['format']> = {
+  'image/png': 'png',
+  'image/jpeg': 'jpeg',
+  'image/jpg': 'jpeg',
+  'image/gif': 'gif',
+  'image/webp': 'webp',
+};
+
+/** Thinking budgets for `thinking: {type: "adaptive"}` with `output_config.effort`. */
+const EFFORT_BUDGET: Record<string, number> = { low: 2_000, medium: 8_000, high: 16_000, max: 32_000 };
+
+/**
+ * Anthropic Messages request → the gateway's conversation model. Thinking blocks sent back in
+ * history are not forwarded: Anthropic's own API drops earlier turns' thinking from the context
+ * too, and Kiro has no field for them (documented in the README).
+ */
+export function anthropicToConversation(request: AnthropicMessagesRequest): AnthropicConversion {
+  const system = systemText(request.system);
+  const messages: ConversationMessage[] = request.messages.map((raw, index) => messageFrom(raw, `messages.${index}`));
+  const { tools, dropped } = toolDefinitions(request.tools);
+  return {
+    conversation: { system, messages, tools, toolChoice: toolChoice(request.tool_choice, tools), thinkingBudget: thinkingBudget(request) },
+    droppedServerTools: dropped,
+  };
+}
+
+function systemText(system: unknown): string[] {
+  if (system === undefined || system === null) return [];
+  if (typeof system === 'string') return system.trim() ? [system] : [];
+  if (!Array.isArray(system)) throw new InvalidRequestError('system: must be a string or an array of text blocks', 'system');
+  const text = system
+    .map((block, i) => {
+      if (!isObject(block) || block.type !== 'text' || typeof block.text !== 'string') {
+        throw new InvalidRequestError(`system.${i}: must be a text block {"type": "text", "text": "..."}`, `system.${i}`);
+      }
+      return block.text;
+    })
+    .join('\n\n');
+  return text.trim() ? [text] : [];
+}
+
+function messageFrom(raw: unknown, where: string): ConversationMessage {
+  if (!isObject(raw)) throw new InvalidRequestError(`${where}: must be an object with role and content`, where);
+  if (raw.role === 'user') return userFrom(raw.content, where);
+  if (raw.role === 'assistant') return assistantFrom(raw.content, where);
+  throw new InvalidRequestError(`${where}.role: must be "user" or "assistant" (got ${JSON.stringify(raw.role)})`, `${where}.role`);
+}
+
+function blocksOf(content: unknown, where: string): Json[] {
+  if (typeof content === 'string') return [{ type: 'text', text: content }];
+  if (!Array.isArray(content)) throw new InvalidRequestError(`${where}.content: must be a string or an array of content blocks`, `${where}.content`);
+  return content.map((block, i) => {
+    if (!isObject(block) || typeof block.type !== 'string') {
+      throw new InvalidRequestError(`${where}.content.${i}: must be a content block with a type`, `${where}.content.${i}`);
+    }
+    return block;
+  });
+}
+
+function userFrom(content: unknown, where: string): UserMessage {
+  const texts: string[] = [];
+  const images: ImageInput[] = [];
+  const toolResults: ToolResult[] = [];
+  blocksOf(content, where).forEach((block, i) => {
+    const at = `${where}.content.${i}`;
+    switch (block.type) {
+      case 'text':
+        texts.push(requireString(block.text, `${at}.text`));
+        break;
+      case 'image':
+        images.push(imageFrom(block, at));
+        break;
+      case 'tool_result': {
+        const result = toolResultFrom(block, at);
+        toolResults.push(result.result);
+        // Kiro's tool results carry text only: images returned by a tool ride on the same turn.
+        images.push(...result.images);
+        break;
+      }
+      case 'document':
+        throw new InvalidRequestError(`${at}: document blocks are not supported by Kiro; send the document's text as a text block`, at);
+      case 'thinking':
+      case 'redacted_thinking':
+        break;
+      default:
+        throw new InvalidRequestError(`${at}.type: "${block.type}" is not supported in a user message; use text, image or tool_result`, `${at}.type`);
+    }
+  });
+  return { role: 'user', text: texts.join('\n\n'), images, toolResults };
+}
+
+function assistantFrom(content: unknown, where: string): AssistantMessage {
+  const texts: string[] = [];
+  const message: AssistantMessage = { role: 'assistant', text: '', toolCalls: [] };
+  blocksOf(content, where).forEach((block, i) => {
+    const at = `${where}.content.${i}`;
+    switch (block.type) {
+      case 'text':
+        texts.push(requireString(block.text, `${at}.text`));
+        break;
+      case 'tool_use':
+      case 'server_tool_use':
+        if (!isObject(block.input)) throw new InvalidRequestError(`${at}.input: must be an object`, `${at}.input`);
+        message.toolCalls.push({ id: requireString(block.id, `${at}.id`, false), name: requireString(block.name, `${at}.name`, false), input: block.input });
+        break;
+      case 'thinking':
+      case 'redacted_thinking':
+        break;
+      default:
+        throw new InvalidRequestError(`${at}.type: "${block.type}" is not supported in an assistant message; use text, tool_use or thinking`, `${at}.type`);
+    }
+  });
+  message.text = texts.join('\n\n');
+  return message;
+}
+
+function toolResultFrom(block: Json, at: string): { result: ToolResult; images: ImageInput[] } {
+  const toolCallId = requireString(block.tool_use_id, `${at}.tool_use_id`, false);
+  const images: ImageInput[] = [];
+  let text = '';
+  if (typeof block.content === 'string') text = block.content;
+  else if (Array.isArray(block.content)) {
+    const parts: string[] = [];
+    block.content.forEach((part, i) => {
+      const partAt = `${at}.content.${i}`;
+      if (!isObject(part)) throw new InvalidRequestError(`${partAt}: must be a content block`, partAt);
+      if (part.type === 'text') parts.push(requireString(part.text, `${partAt}.text`));
+      else if (part.type === 'image') images.push(imageFrom(part, partAt));
+      else throw new InvalidRequestError(`${partAt}.type: tool results may hold text and image blocks (got "${String(part.type)}")`, `${partAt}.type`);
+    });
+    text = parts.join('\n\n');
+    if (!text && images.length > 0) text = `(${images.length} image${images.length > 1 ? 's' : ''} attached to this turn)`;
+  } else if (block.content !== undefined && block.content !== null) {
+    throw new InvalidRequestError(`${at}.content: must be a string or an array of blocks`, `${at}.content`);
+  }
+  return { result: { toolCallId, text, isError: block.is_error === true }, images };
+}
+
+function imageFrom(block: Json, at: string): ImageInput {
+  const source = block.source;
+  if (!isObject(source)) throw new InvalidRequestError(`${at}.source: required`, `${at}.source`);
+  if (source.type === 'url') {
+    throw new InvalidRequestError(`${at}.source: URL images are not supported by Kiro; send {"type": "base64", "media_type": "image/png", "data": "..."}`, `${at}.source`);
+  }
+  if (source.type !== 'base64') throw new InvalidRequestError(`${at}.source.type: must be "base64"`, `${at}.source.type`);
+  const format = typeof source.media_type === 'string' ? IMAGE_TYPES[source.media_type.toLowerCase()] : undefined;
+  if (!format) throw new InvalidRequestError(`${at}.source.media_type: must be image/png, image/jpeg, image/gif or image/webp`, `${at}.source.media_type`);
+  const data = typeof source.data === 'string' ? source.data.replace(/\s+/g, '').replace(/=+$/, '') : '';
+  if (!data || !/^[A-Za-z0-9+/]+$/.test(data) || data.length % 4 === 1) {
+    throw new InvalidRequestError(`${at}.source.data: must be base64 image data`, `${at}.source.data`);
+  }
+  return { format, base64: data.padEnd(Math.ceil(data.length / 4) * 4, '=') };
+}
+
+/** Anthropic server tools carry a versioned `type` (web_search_20250305, bash_20250124…). */
+function toolDefinitions(raw: unknown[] | undefined): { tools: ToolDefinition[]; dropped: string[] } {
+  const tools: ToolDefinition[] = [];
+  const dropped: string[] = [];
+  (raw ?? []).forEach((tool, i) => {
+    const at = `tools.${i}`;
+    if (!isObject(tool)) throw new InvalidRequestError(`${at}: must be an object`, at);
+    if (tool.type !== undefined && tool.type !== 'custom') {
+      dropped.push(typeof tool.name === 'string' ? `${tool.name} (${String(tool.type)})` : String(tool.type));
+      return;
+    }
+    const name = requireString(tool.name, `${at}.name`, false);
+    if (tools.some((t) => t.name === name)) throw new InvalidRequestError(`${at}.name: the tool "${name}" is declared twice`, `${at}.name`);
+    tools.push({
+      name,
+      description: typeof tool.description === 'string' ? tool.description : '',
+      parameters: isObject(tool.input_schema) ? tool.input_schema : {},
+    });
+  });
+  return { tools, dropped };
+}
+
+function toolChoice(raw: unknown, tools: ToolDefinition[]): ToolChoice {
+  if (raw === undefined || raw === null) return { type: 'auto' };
+  if (!isObject(raw)) throw new InvalidRequestError('tool_choice: must be an object such as {"type": "auto"}', 'tool_choice');
+  switch (raw.type) {
+    case 'auto':
+      return { type: 'auto' };
+    case 'any':
+      return { type: 'required' };
+    case 'none':
+      return { type: 'none' };
+    case 'tool': {
+      const name = requireString(raw.name, 'tool_choice.name', false);
+      if (!tools.some((tool) => tool.name === name)) throw new InvalidRequestError(`tool_choice.name: "${name}" is not among the declared tools`, 'tool_choice.name');
+      return { type: 'tool', name };
+    }
+    default:
+      throw new InvalidRequestError('tool_choice.type: must be auto, any, tool or none', 'tool_choice.type');
+  }
+}
+
+/** Thinking is on only when asked for, as in Anthropic's API: 0 means off. */
+function thinkingBudget(request: AnthropicMessagesRequest): number {
+  const thinking = request.thinking;
+  if (!isObject(thinking)) return 0;
+  if (thinking.type === 'enabled') {
+    const budget = Number(thinking.budget_tokens);
+    return Number.isFinite(budget) && budget > 0 ? budget : EFFORT_BUDGET.medium;
+  }
+  if (thinking.type === 'adaptive') {
+    const effort = isObject(request.output_config) && typeof request.output_config.effort === 'string' ? request.output_config.effort : 'medium';
+    return EFFORT_BUDGET[effort] ?? EFFORT_BUDGET.medium;
+  }
+  return 0;
+}
+
+function requireString(value: unknown, where: string, allowEmpty = true): string {
+  if (typeof value !== 'string' || (!allowEmpty && !value)) {
+    throw new InvalidRequestError(`${where}: must be a${allowEmpty ? '' : ' non-empty'} string`, where);
+  }
+  return value;
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
