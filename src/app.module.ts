@@ -2,18 +2,19 @@ import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from './auth';
 import { ChatModule } from './chat/chat.module';
-import { OpenAIExceptionFilter } from './common/http/openai-exception.filter';
+import { ApiExceptionFilter } from './common/http/api-exception.filter';
 import { RequestTrackingMiddleware } from './common/http/request-tracking.middleware';
 import { StreamingModule } from './common/sse/streaming.module';
 import { GatewayConfigModule } from './config/config.module';
 import { ConverterModule } from './converter';
 import { HealthModule } from './health/health.module';
+import { MessagesModule } from './messages/messages.module';
 import { KiroClientModule } from './kiro';
 import { ModelsModule } from './models/models.module';
 
 @Module({
-  imports: [GatewayConfigModule, StreamingModule, AuthModule, KiroClientModule, ConverterModule, ChatModule, ModelsModule, HealthModule],
-  providers: [{ provide: APP_FILTER, useClass: OpenAIExceptionFilter }],
+  imports: [GatewayConfigModule, StreamingModule, AuthModule, KiroClientModule, ConverterModule, ChatModule, MessagesModule, ModelsModule, HealthModule],
+  providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
 })
 export class AppModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -1,7 +1,8 @@
 import { BadRequestException, type INestApplication, LogLevel, ValidationError, ValidationPipe } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
-import { InvalidRequestError, toOpenAIError } from './common/errors';
+import { InvalidRequestError } from './common/errors';
+import { renderError } from './common/http/api-family';
 import type { GatewayConfig } from './config/gateway.config';
 import { setupDocs } from './docs/setup-docs';
 
@@ -30,9 +31,9 @@ export function configureApp(app: INestApplication, config: GatewayConfig): void
   // x-www-form-urlencoded), so that a missing header never reads as "model should not be empty".
   express.useBodyParser('json', { limit: config.server.bodyLimit, type: () => true });
   // body-parser fails before any route: its errors need an Express error handler of their own.
-  express.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+  express.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
-    const rendered = toOpenAIError(error);
+    const rendered = renderError(req, error);
     res.status(rendered.status).set(rendered.headers).json(rendered.body);
   });
   app.useGlobalPipes(

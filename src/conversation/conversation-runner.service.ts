@@ -39,6 +39,8 @@ export class ConversationRunner {
   async start(conversation: Conversation, modelName: string, options: RunOptions): Promise<ConversationRun> {
     const model = resolveModel(modelName);
     const session = this.auth.sessionFor(options.principal);
+    // A refresh may bring the profile ARN the body needs: have a token before building it.
+    await session.getAccessToken();
     const prepared = this.converter.toKiroRequest(conversation, model, session.profileArn);
     const upstream = await this.kiro.generateAssistantResponse(prepared.body, {
       session,

@@ -21,3 +21,32 @@ export class ModelListDto {
   @ApiProperty({ type: [ModelDto] })
   data: ModelDto[];
 }
+
+export class AnthropicModelDto {
+  @ApiProperty({ enum: ['model'] })
+  type: 'model';
+
+  @ApiProperty({ example: 'claude-sonnet-4.5' })
+  id: string;
+
+  @ApiProperty({ example: 'Claude Sonnet 4.5' })
+  display_name: string;
+
+  @ApiProperty({ example: '2026-11-25T00:00:00.000Z' })
+  created_at: string;
+}
+
+/** Anthropic's list shape, answered when the request carries `anthropic-version`. */
+export class AnthropicModelListDto {
+  @ApiProperty({ type: [AnthropicModelDto] })
+  data: AnthropicModelDto[];
+
+  @ApiProperty()
+  has_more: boolean;
+
+  @ApiProperty({ type: 'string', nullable: true })
+  first_id: string | null;
+
+  @ApiProperty({ type: 'string', nullable: true })
+  last_id: string | null;
+}

@@ -1,8 +1,8 @@
-import { Controller, Get, Param } from '@nestjs/common';
+import { Controller, Get, Headers, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { RequiresProxyKey } from '../auth';
 import { NotFoundError } from '../common/errors';
-import { ModelDto, ModelListDto } from './model.dto';
+import { AnthropicModelDto, AnthropicModelListDto, ModelDto, ModelListDto } from './model.dto';
 import { ModelEntry, ModelsService } from './models.service';
 
 @ApiTags('models')
@@ -12,21 +12,33 @@ export class ModelsController {
   constructor(private readonly models: ModelsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'List models', description: "The static model names merged with Kiro's live catalog (cached for MODEL_CACHE_TTL)." })
+  @ApiOperation({
+    summary: 'List models',
+    description:
+      "The static model names merged with Kiro's live catalog (cached for MODEL_CACHE_TTL). " +
+      "With an `anthropic-version` header the list comes in Anthropic's shape.",
+  })
   @ApiOkResponse({ type: ModelListDto })
-  async list(): Promise<ModelListDto> {
-    return { object: 'list', data: (await this.models.list()).map(toModelDto) };
+  async list(@Headers('anthropic-version') anthropicVersion?: string): Promise<ModelListDto | AnthropicModelListDto> {
+    const models = await this.models.list();
+    if (anthropicVersion === undefined) return { object: 'list', data: models.map(toModelDto) };
+    const data = models.map(toAnthropicModelDto);
+    return { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data[data.length - 1]?.id ?? null };
   }
 
   @Get(':model')
   @ApiOperation({ summary: 'Retrieve a model' })
   @ApiParam({ name: 'model', example: 'claude-sonnet-4.5' })
   @ApiOkResponse({ type: ModelDto })
-  async retrieve(@Param('model') id: string): Promise<ModelDto> {
+  async retrieve(@Param('model') id: string, @Headers('anthropic-version') anthropicVersion?: string): Promise<ModelDto | AnthropicModelDto> {
     const model = await this.models.find(id);
     if (!model) throw new NotFoundError(`The model '${id}' does not exist`, 'model_not_found', 'model');
-    return toModelDto(model);
+    return anthropicVersion === undefined ? toModelDto(model) : toAnthropicModelDto(model);
   }
+}
+
+function toAnthropicModelDto(model: ModelEntry): AnthropicModelDto {
+  return { type: 'model', id: model.id, display_name: model.displayName, created_at: new Date(model.created * 1000).toISOString() };
 }
 
 function toModelDto(model: ModelEntry): ModelDto {

@@ -1,3 +1,4 @@
 export * from './gateway-error';
 export { toOpenAIError, envelope, type OpenAIErrorBody, type RenderedError } from './openai-error';
 export { redactSecrets } from './redact';
+export { toAnthropicError, type AnthropicErrorBody, type RenderedAnthropicError } from './anthropic-error';

@@ -20,6 +20,8 @@ export class RequestTrackingMiddleware implements NestMiddleware {
     const requestId = typeof incoming === 'string' && VALID_REQUEST_ID.test(incoming) ? incoming : randomUUID();
     response.locals.requestId = requestId;
     response.setHeader('X-Request-ID', requestId);
+    // Anthropic's SDKs read the id from `request-id`.
+    response.setHeader('request-id', requestId);
 
     const writeHead = response.writeHead;
     response.writeHead = function (this: Response, ...args: unknown[]) {

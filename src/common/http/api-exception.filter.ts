@@ -1,22 +1,22 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ClientAbortedError } from '../../kiro';
-import { toOpenAIError } from '../errors';
+import { renderError } from './api-family';
 
 /**
- * Every error the OpenAI-facing routes raise, whatever threw it, leaves in OpenAI's envelope with
- * the right status. Nothing is written once the response has started (a stream reports its own
- * failures as a final event) or when the client has already gone.
+ * Every error, whatever threw it, leaves in the caller's API family envelope (OpenAI's or
+ * Anthropic's) with the right status. Nothing is written once the response has started (a stream
+ * reports its own failures as a final event) or when the client has already gone.
  */
 @Catch()
-export class OpenAIExceptionFilter implements ExceptionFilter {
+export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const request = host.switchToHttp().getRequest<Request>();
     if (exception instanceof ClientAbortedError) return;
-    const rendered = toOpenAIError(exception);
+    const rendered = renderError(request, exception);
     if (!rendered.expected) {
       this.logger.error(`${request.method} ${request.originalUrl} failed unexpectedly`, (exception as Error)?.stack);
     }

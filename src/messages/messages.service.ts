@@ -1,0 +1,51 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import type { Observable } from 'rxjs';
+import type { Principal } from '../auth';
+import {
+  aggregateAnthropicMessage,
+  type AnthropicMessage,
+  type AnthropicMessageMeta,
+  type AnthropicMessagesRequest,
+  type AnthropicStreamEvent,
+  anthropicToConversation,
+  type Conversation,
+  countConversationTokens,
+  toAnthropicStreamEvents,
+} from '../converter';
+import { ConversationRunner } from '../conversation/conversation-runner.service';
+
+/** The Anthropic Messages front end: request → conversation → the shared core → Anthropic shapes. */
+@Injectable()
+export class MessagesService {
+  private readonly logger = new Logger('Messages');
+
+  constructor(private readonly runner: ConversationRunner) {}
+
+  async stream(request: AnthropicMessagesRequest, principal: Principal, signal: AbortSignal): Promise<Observable<AnthropicStreamEvent>> {
+    const run = await this.runner.start(this.toConversation(request), request.model, { principal, signal, stream: true });
+    return run.events$.pipe(toAnthropicStreamEvents(this.meta(request, run.promptTokens)));
+  }
+
+  complete(request: AnthropicMessagesRequest, principal: Principal, signal: AbortSignal): Promise<AnthropicMessage> {
+    return this.runner.complete(this.toConversation(request), request.model, { principal, signal }, (events, run) =>
+      aggregateAnthropicMessage(this.meta(request, run.promptTokens), events),
+    );
+  }
+
+  countTokens(request: AnthropicMessagesRequest): { input_tokens: number } {
+    return { input_tokens: countConversationTokens(this.toConversation(request)) };
+  }
+
+  private toConversation(request: AnthropicMessagesRequest): Conversation {
+    const { conversation, droppedServerTools } = anthropicToConversation(request);
+    if (droppedServerTools.length > 0) {
+      this.logger.log(`Left out server tools Kiro cannot run: ${droppedServerTools.join(', ')}`);
+    }
+    return conversation;
+  }
+
+  private meta(request: AnthropicMessagesRequest, promptTokens: () => number): AnthropicMessageMeta {
+    return { id: `msg_${randomBytes(12).toString('base64url')}`, model: request.model, inputTokensEstimate: promptTokens };
+  }
+}
