@@ -1,9 +1,8 @@
-import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from './auth';
 import { ChatModule } from './chat/chat.module';
 import { ApiExceptionFilter } from './common/http/api-exception.filter';
-import { RequestTrackingMiddleware } from './common/http/request-tracking.middleware';
 import { StreamingModule } from './common/sse/streaming.module';
 import { GatewayConfigModule } from './config/config.module';
 import { ConverterModule } from './converter';
@@ -16,8 +15,4 @@ import { ModelsModule } from './models/models.module';
   imports: [GatewayConfigModule, StreamingModule, AuthModule, KiroClientModule, ConverterModule, ChatModule, MessagesModule, ModelsModule, HealthModule],
   providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
 })
-export class AppModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequestTrackingMiddleware).forRoutes('*');
-  }
-}
+export class AppModule {}

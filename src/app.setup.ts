@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import { InvalidRequestError } from './common/errors';
 import { renderError } from './common/http/api-family';
+import { RequestTrackingMiddleware } from './common/http/request-tracking.middleware';
 import type { GatewayConfig } from './config/gateway.config';
 import { setupDocs } from './docs/setup-docs';
 
@@ -27,9 +28,12 @@ export function nestLogLevels(level: GatewayConfig['logging']['level']): LogLeve
 export function configureApp(app: INestApplication, config: GatewayConfig): void {
   const express = app as NestExpressApplication;
   express.disable('x-powered-by');
+  // Before the body parser, so that requests it refuses (bad JSON, too large) are tracked too.
+  const tracking = new RequestTrackingMiddleware();
+  express.use((req: Request, res: Response, next: NextFunction) => tracking.use(req, res, next));
   // Every route takes JSON: parse it whatever Content-Type a client sent (curl -d says
   // x-www-form-urlencoded), so that a missing header never reads as "model should not be empty".
-  express.useBodyParser('json', { limit: config.server.bodyLimit, type: () => true });
+  express.useBodyParser('json', { limit: config.server.bodyLimit, type: () => true, verify: rejectDeepJson });
   // body-parser fails before any route: its errors need an Express error handler of their own.
   express.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
@@ -45,6 +49,25 @@ export function configureApp(app: INestApplication, config: GatewayConfig): void
   );
   app.enableShutdownHooks();
   setupDocs(app);
+}
+
+/** Real requests nest a few dozen levels at most; deeper ones only overflow the stack downstream. */
+const MAX_JSON_DEPTH = 128;
+
+/** body-parser `verify` hook: refuses JSON nested deeper than MAX_JSON_DEPTH before it is parsed. */
+export function rejectDeepJson(_req: unknown, _res: unknown, body: Buffer): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < body.length; i++) {
+    const byte = body[i];
+    if (inString) {
+      if (byte === 0x5c) i++; // backslash: skip the escaped byte
+      else if (byte === 0x22) inString = false;
+    } else if (byte === 0x22) inString = true;
+    else if (byte === 0x7b || byte === 0x5b) {
+      if (++depth > MAX_JSON_DEPTH) throw Object.assign(new Error('JSON nested too deeply'), { status: 400, type: 'entity.too.deep' });
+    } else if (byte === 0x7d || byte === 0x5d) depth--;
+  }
 }
 
 function validationError(errors: ValidationError[]): BadRequestException | InvalidRequestError {

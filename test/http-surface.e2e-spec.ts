@@ -105,6 +105,23 @@ describe('HTTP surface (e2e)', () => {
       expect(res.body.error.param).toBe('messages[0].role');
     });
 
+    it('refuses JSON nested too deeply with a 400, not a stack overflow', async () => {
+      const deep = `{"model":"auto","messages":[{"role":"user","content":"hi"}],"response_format":${'['.repeat(1500)}${']'.repeat(1500)}}`;
+
+      const res = await request(h.url).post('/v1/chat/completions').set(auth).set('Content-Type', 'application/json').send(deep);
+
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({ type: 'invalid_request_error', message: 'The JSON body is nested too deeply.' });
+      expect(res.headers['x-request-id']).toBeDefined();
+    });
+
+    it('answers a corrupt compressed body with a 400', async () => {
+      const res = await request(h.url).post('/v1/chat/completions').set(auth).set('Content-Type', 'application/json').set('Content-Encoding', 'gzip').send('not gzip');
+
+      expect(res.status).toBe(400);
+      expect(res.body.error.type).toBe('invalid_request_error');
+    });
+
     it('keeps serving after bad input', async () => {
       await request(h.url).post('/v1/chat/completions').set(auth).set('Content-Type', 'application/json').send('{{{');
       const res = await request(h.url).get('/health');

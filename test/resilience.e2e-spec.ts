@@ -30,6 +30,7 @@ describe('upstream failures before the first byte (e2e)', () => {
     const res = await request(h.url).post('/v1/chat/completions').set(auth).send(ask());
 
     expect(res.status).toBe(429);
+    expect(res.headers['retry-after']).toMatch(/^[1-9]\d*$/);
     expect(res.body.error).toMatchObject({ type: 'rate_limit_error', code: 'rate_limit_exceeded' });
     expect(res.body.error.message).toContain('Too many requests');
     expect(h.sim.stats.chatRequests).toBe(3);
@@ -61,6 +62,16 @@ describe('upstream failures before the first byte (e2e)', () => {
     const attempt = h.openai().chat.completions.create(ask());
 
     await expect(attempt).rejects.toMatchObject({ status: 502, error: { type: 'api_error', code: 'upstream_error' } });
+    expect(h.sim.stats.chatRequests).toBe(3);
+  });
+
+  it('treats a 200 with an empty body as a failure, retried then 502', async () => {
+    h.sim.enqueue({ kind: 'stream', events: [] }, { kind: 'stream', events: [] }, { kind: 'stream', events: [] });
+
+    const res = await request(h.url).post('/v1/chat/completions').set(auth).send(ask());
+
+    expect(res.status).toBe(502);
+    expect(res.body.error.message).toBe('Kiro answered 200 with an empty stream');
     expect(h.sim.stats.chatRequests).toBe(3);
   });
 

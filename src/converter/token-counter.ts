@@ -7,7 +7,27 @@ import { imageTokens } from './image-tokens';
  * cl100k_base is a close, deterministic stand-in, loaded once with the module (never per call).
  */
 export function countTokens(text: string): number {
-  return text ? countCl100k(text) : 0;
+  if (!text) return 0;
+  // BPE is quadratic in the length of one pre-token, and a run without whitespace (a long word,
+  // base64, CJK prose) is one pre-token: such runs are estimated from their size instead
+  // (about one token per 3 UTF-8 bytes), and the rest is counted exactly in bounded pieces.
+  let total = 0;
+  let from = 0;
+  for (const run of text.matchAll(LONG_RUN)) {
+    total += countExact(text.slice(from, run.index));
+    total += Math.ceil(Buffer.byteLength(run[0]) / 3);
+    from = run.index + run[0].length;
+  }
+  return total + countExact(text.slice(from));
+}
+
+const LONG_RUN = /\S{64,}/g;
+const PIECE = 16_384;
+
+function countExact(text: string): number {
+  let total = 0;
+  for (let at = 0; at < text.length; at += PIECE) total += countCl100k(text.slice(at, at + PIECE));
+  return total;
 }
 
 /**

@@ -27,7 +27,8 @@ export function setupDocs(app: INestApplication): void {
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',
     customSiteTitle: 'Kiro Gateway API',
-    swaggerOptions: { persistAuthorization: true },
+    // Not persisted: the key (or KEY:REFRESH_TOKEN) would sit in the browser's localStorage.
+    swaggerOptions: { persistAuthorization: false },
   });
 
   const http = app.getHttpAdapter().getInstance() as express.Express;

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Observable } from 'rxjs';
-import { GatewayError, UpstreamError, UpstreamTimeoutError } from '../common/errors';
+import { GatewayError, UpstreamError, UpstreamThrottledError, UpstreamTimeoutError } from '../common/errors';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import { decodeEventStream, KiroEvent } from './event-stream';
 import { KiroTokenRejectedError, mapKiroHttpError } from './kiro-errors';
@@ -62,8 +62,8 @@ export class KiroClient {
     const firstTokenMs = timeouts.firstTokenMs * scale;
     const maxAttempts = retry.maxRetries + timeouts.firstTokenMaxRetries + 2;
 
-    let token = await options.session.getAccessToken();
-    let refreshedAfterRejection = false;
+    const token = new SessionToken(options.session);
+    await token.load();
     let retries = 0;
     let firstTokenRetries = 0;
 
@@ -78,7 +78,7 @@ export class KiroClient {
           method: 'POST',
           url,
           headers: kiroHeaders({
-            accessToken: token,
+            accessToken: token.value,
             machineId: options.session.machineId,
             attempt,
             maxAttempts,
@@ -98,11 +98,13 @@ export class KiroClient {
             retryAfterHeader: response.headers['retry-after'],
             requestBytes: Buffer.byteLength(payload),
             maxPayloadBytes: this.config.kiro.maxPayloadBytes,
+            knownSecrets: [token.value],
           });
         }
 
         iterator = response.body[Symbol.asyncIterator]();
         const first = await this.firstChunk(iterator, firstTokenMs, attemptAbort);
+        if (first.done) throw new UpstreamError('Kiro answered 200 with an empty stream', { retryable: true });
         // The caller's signal stays linked for the stream's life: a deadline or a client gone
         // after the first byte must still abort the upstream body.
         return this.eventStream(first, iterator, attemptAbort, unlink);
@@ -112,12 +114,7 @@ export class KiroClient {
         if (options.signal.aborted) throw new ClientAbortedError();
         const error = toGatewayError(err, iterator !== undefined);
 
-        if (error instanceof KiroTokenRejectedError && !refreshedAfterRejection) {
-          refreshedAfterRejection = true;
-          this.logger.warn('Kiro rejected the access token; refreshing once and retrying');
-          token = await options.session.refreshAfterRejection(token);
-          continue;
-        }
+        if (await token.refreshedAfter(error)) continue;
         if (error instanceof FirstTokenTimeoutError) {
           if (firstTokenRetries < timeouts.firstTokenMaxRetries) {
             firstTokenRetries++;
@@ -128,14 +125,16 @@ export class KiroClient {
             `Kiro sent no first token within ${firstTokenMs / 1000} s (tried ${firstTokenRetries + 1} times)`,
           );
         }
-        if (error.retryable && retries < retry.maxRetries) {
-          const delayMs = this.backoffMs(retries, error.retryAfterSeconds);
-          if (delayMs !== undefined) {
-            retries++;
-            this.logger.warn(`${error.message}; retry ${retries}/${retry.maxRetries} in ${delayMs} ms`);
-            await this.clock.sleep(delayMs, options.signal).catch(() => undefined);
-            continue;
-          }
+        const delayMs = error.retryable ? this.backoffMs(retries, error.retryAfterSeconds) : undefined;
+        if (delayMs !== undefined && retries < retry.maxRetries) {
+          retries++;
+          this.logger.warn(`${error.message}; retry ${retries}/${retry.maxRetries} in ${delayMs} ms`);
+          await this.clock.sleep(delayMs, options.signal).catch(() => undefined);
+          continue;
+        }
+        // Throttling that outlasted the retries: tell the client when to come back.
+        if (error instanceof UpstreamThrottledError && error.retryAfterSeconds === undefined) {
+          throw new UpstreamThrottledError(error.message, Math.max(1, Math.ceil((delayMs ?? this.config.retry.baseDelayMs) / 1000)));
         }
         throw error;
       }
@@ -146,8 +145,8 @@ export class KiroClient {
   async listAvailableModels(session: KiroSession, signal: AbortSignal = AbortSignal.timeout(30_000)): Promise<KiroModelInfo[]> {
     const models: KiroModelInfo[] = [];
     let nextToken: string | undefined;
-    let token = await session.getAccessToken();
-    let refreshed = false;
+    const token = new SessionToken(session);
+    await token.load();
     for (let page = 0; page < 20; page++) {
       const query = new URLSearchParams({ origin: 'AI_EDITOR' });
       if (session.profileArn) query.set('profileArn', session.profileArn);
@@ -155,17 +154,22 @@ export class KiroClient {
       const response = await this.transport.send({
         method: 'GET',
         url: `${this.config.kiro.qHost}/ListAvailableModels?${query}`,
-        headers: kiroHeaders({ accessToken: token, machineId: session.machineId, attempt: 1, maxAttempts: 1, closeConnection: false }),
+        headers: kiroHeaders({ accessToken: token.value, machineId: session.machineId, attempt: 1, maxAttempts: 1, closeConnection: false }),
         signal,
         headersTimeoutMs: 30_000,
         bodyTimeoutMs: 30_000,
       });
       const text = await response.text(4 * 1024 * 1024);
       if (response.status !== 200) {
-        const error = mapKiroHttpError({ status: response.status, bodyText: text, retryAfterHeader: response.headers['retry-after'], requestBytes: 0, maxPayloadBytes: 1 });
-        if (error instanceof KiroTokenRejectedError && !refreshed) {
-          refreshed = true;
-          token = await session.refreshAfterRejection(token);
+        const error = mapKiroHttpError({
+          status: response.status,
+          bodyText: text,
+          retryAfterHeader: response.headers['retry-after'],
+          requestBytes: 0,
+          maxPayloadBytes: 1,
+          knownSecrets: [token.value],
+        });
+        if (await token.refreshedAfter(error)) {
           page--;
           continue;
         }
@@ -247,6 +251,31 @@ export class KiroClient {
         abort.abort();
       },
     };
+  }
+}
+
+/**
+ * The access token of one call, refreshed at most once when Kiro says the bearer token is
+ * invalid (kiro-protocol.md §3.4): a second rejection is final, never a refresh loop.
+ */
+class SessionToken {
+  value = '';
+  private refreshed = false;
+  private readonly logger = new Logger(KiroClient.name);
+
+  constructor(private readonly session: KiroSession) {}
+
+  async load(): Promise<void> {
+    this.value = await this.session.getAccessToken();
+  }
+
+  /** True when `error` was a rejected token and a fresh one is now held: retry the call. */
+  async refreshedAfter(error: unknown): Promise<boolean> {
+    if (!(error instanceof KiroTokenRejectedError) || this.refreshed) return false;
+    this.refreshed = true;
+    this.logger.warn('Kiro rejected the access token; refreshing once and retrying');
+    this.value = await this.session.refreshAfterRejection(this.value);
+    return true;
   }
 }
 

@@ -52,13 +52,15 @@ export interface KiroHttpErrorContext {
   /** The size of the body we sent: Kiro's bare 400 for oversized bodies says nothing about size. */
   requestBytes: number;
   maxPayloadBytes: number;
+  /** Credentials of this call, redacted wherever Kiro echoes them. */
+  knownSecrets?: readonly string[];
 }
 
 export function mapKiroHttpError(ctx: KiroHttpErrorContext): GatewayError {
   // Classify on Kiro's own words; only what is shown to the client is redacted.
   const { message, reason } = parseKiroErrorBody(ctx.bodyText);
   const both = `${message} ${reason ?? ''}`;
-  const said = redactSecrets(message) || `HTTP ${ctx.status}`;
+  const said = redactSecrets(message, ctx.knownSecrets) || `HTTP ${ctx.status}`;
 
   if (ctx.status === 400) {
     if (CONTEXT_TOO_LONG.test(both)) return new ContextTooLongError(`The conversation is too long for the model: ${said}`);

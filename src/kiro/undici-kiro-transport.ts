@@ -9,7 +9,9 @@ import { KiroHttpRequest, KiroHttpResponse, KiroTransport } from './kiro-transpo
  */
 @Injectable()
 export class UndiciKiroTransport implements KiroTransport, OnApplicationShutdown {
-  private readonly agent = new Agent({ connections: 256, keepAliveTimeout: 30_000, connect: { timeout: 10_000 } });
+  // No connection cap: a request queued behind a cap would wait outside every timeout, and each
+  // stream holds its socket for its whole length (Connection: close).
+  private readonly agent = new Agent({ keepAliveTimeout: 30_000, connect: { timeout: 10_000 } });
 
   async send(req: KiroHttpRequest): Promise<KiroHttpResponse> {
     const res = await request(req.url, {

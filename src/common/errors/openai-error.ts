@@ -43,6 +43,11 @@ export function toOpenAIError(err: unknown): RenderedError {
   }
   if (err instanceof HttpException) return fromHttpException(err);
   if (isBodyParserError(err)) return fromBodyParserError(err);
+  if (isClientHttpError(err)) {
+    // http-errors from the body pipeline (a corrupt gzip/deflate body, …): the client's fault.
+    const status = err.status ?? err.statusCode ?? 400;
+    return { status, body: envelope(err.expose && err.message ? err.message : 'The request could not be read.', typeFor(status), null, null), headers: {}, expected: true };
+  }
   return {
     status: 500,
     body: envelope('The gateway failed unexpectedly while handling this request.', 'server_error', null, 'internal_error'),
@@ -76,6 +81,7 @@ function fromBodyParserError(err: BodyParserError): RenderedError {
     'encoding.unsupported': 'The request body uses an unsupported content encoding.',
     'charset.unsupported': 'The request body uses an unsupported charset; send UTF-8.',
     'request.aborted': 'The request was aborted while its body was being read.',
+    'entity.too.deep': 'The JSON body is nested too deeply.',
   };
   const code = err.type === 'entity.too.large' ? 'request_too_large' : err.type === 'entity.parse.failed' ? 'invalid_json' : null;
   return { status, body: envelope(messages[err.type] ?? 'The request body could not be read.', typeFor(status), null, code), headers: {}, expected: true };
@@ -88,6 +94,12 @@ function isBodyParserError(err: unknown): err is BodyParserError {
     typeof (err as BodyParserError).type === 'string' &&
     /^(entity|encoding|charset|request|stream)\./.test((err as BodyParserError).type)
   );
+}
+
+function isClientHttpError(err: unknown): err is { status?: number; statusCode?: number; expose?: boolean; message?: string } {
+  if (typeof err !== 'object' || err === null) return false;
+  const status = (err as { status?: unknown }).status ?? (err as { statusCode?: unknown }).statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500;
 }
 
 function typeFor(status: number): string {

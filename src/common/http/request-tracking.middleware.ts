@@ -1,4 +1,4 @@
-import { Injectable, Logger, NestMiddleware } from '@nestjs/common';
+import { Logger, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 
@@ -6,11 +6,11 @@ const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * X-Request-ID (echoed when the client sent a sane one, else generated), X-Process-Time (time to
- * the response headers) and one log line per request once the response has ended. A middleware,
- * not an interceptor: it must also cover requests that a guard refuses or no route matches, and
- * a stream's timing ends when the stream ends, not when the handler returns.
+ * the response headers) and one log line per request once the response has ended. A middleware
+ * installed ahead of the body parser, not an interceptor: it must also cover requests that the
+ * parser or a guard refuses or no route matches, and a stream's timing ends when the stream
+ * ends, not when the handler returns.
  */
-@Injectable()
 export class RequestTrackingMiddleware implements NestMiddleware {
   private readonly logger = new Logger('HTTP');
 

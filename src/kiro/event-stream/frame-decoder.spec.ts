@@ -96,6 +96,10 @@ describe(FrameDecoder.name, () => {
     );
   });
 
+  it('is a 502 upstream decode error for clients', () => {
+    expect(new InvalidFrameError('bad')).toMatchObject({ status: 502, type: 'api_error', code: 'upstream_decode_error' });
+  });
+
   it('reports a stream cut inside a frame at the end of input', () => {
     const decoder = new FrameDecoder();
     decoder.push(captures[0].bytes.slice(0, 50));

@@ -1,0 +1,511 @@
+import { InvalidRequestError } from '../../common/errors';
+import { anthropicToConversation, type AnthropicMessagesRequest } from './anthropic-to-conversation';
+
+/** A complete 1×1 PNG. */
+const PNG_1x1 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+
+function request(overrides: Partial<AnthropicMessagesRequest> = {}): AnthropicMessagesRequest {
+  return { model: 'claude-sonnet-4-5', max_tokens: 1024, messages: [{ role: 'user', content: 'Hi' }], ...overrides };
+}
+
+function pngBlock(data = PNG_1x1, mediaType = 'image/png'): Record<string, unknown> {
+  return { type: 'image', source: { type: 'base64', media_type: mediaType, data } };
+}
+
+function userWith(...content: unknown[]): AnthropicMessagesRequest {
+  return request({ messages: [{ role: 'user', content }] });
+}
+
+function assistantWith(...content: unknown[]): AnthropicMessagesRequest {
+  return request({ messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content }] });
+}
+
+/** Runs the conversion, which must throw, and returns the error. */
+function rejectionOf(req: AnthropicMessagesRequest): InvalidRequestError {
+  try {
+    anthropicToConversation(req);
+  } catch (err) {
+    expect(err).toBeInstanceOf(InvalidRequestError);
+    return err as InvalidRequestError;
+  }
+  throw new Error('expected the conversion to throw');
+}
+
+function statusAndParam(err: InvalidRequestError): { status: number; param: string | null } {
+  return { status: err.status, param: err.param };
+}
+
+describe(anthropicToConversation.name, () => {
+  describe('system', () => {
+    it('takes a string system prompt as one system entry', () => {
+      const { conversation } = anthropicToConversation(request({ system: 'You are terse.' }));
+
+      expect(conversation.system).toStrictEqual(['You are terse.']);
+    });
+
+    it('joins text blocks (cache_control included) into one system entry', () => {
+      const { conversation } = anthropicToConversation(
+        request({
+          system: [
+            { type: 'text', text: 'You are terse.' },
+            { type: 'text', text: 'Answer in French.', cache_control: { type: 'ephemeral' } },
+          ],
+        }),
+      );
+
+      expect(conversation.system).toStrictEqual(['You are terse.\n\nAnswer in French.']);
+    });
+
+    it('leaves the system empty when none is given', () => {
+      const { conversation } = anthropicToConversation(request());
+
+      expect(conversation.system).toStrictEqual([]);
+    });
+
+    it('leaves the system empty for a blank string', () => {
+      const { conversation } = anthropicToConversation(request({ system: '   ' }));
+
+      expect(conversation.system).toStrictEqual([]);
+    });
+
+    it('rejects a non-text system block, naming it', () => {
+      const err = rejectionOf(request({ system: [{ type: 'text', text: 'a' }, { type: 'image', source: {} }] }));
+
+      expect(statusAndParam(err)).toStrictEqual({ status: 400, param: 'system.1' });
+    });
+
+    it('rejects a system that is neither a string nor an array', () => {
+      const err = rejectionOf(request({ system: 42 }));
+
+      expect(statusAndParam(err)).toStrictEqual({ status: 400, param: 'system' });
+    });
+  });
+
+  describe('user turns', () => {
+    it('maps string content to the text of a user message', () => {
+      const { conversation } = anthropicToConversation(request({ messages: [{ role: 'user', content: 'Hello there' }] }));
+
+      expect(conversation.messages).toStrictEqual([{ role: 'user', text: 'Hello there', images: [], toolResults: [] }]);
+    });
+
+    it('joins several text blocks with a blank line', () => {
+      const { conversation } = anthropicToConversation(userWith({ type: 'text', text: 'First' }, { type: 'text', text: 'Second', cache_control: { type: 'ephemeral' } }));
+
+      expect(conversation.messages).toStrictEqual([{ role: 'user', text: 'First\n\nSecond', images: [], toolResults: [] }]);
+    });
+
+    it('maps a base64 image block to an image input', () => {
+      const { conversation } = anthropicToConversation(userWith({ type: 'text', text: 'What is this?' }, pngBlock()));
+
+      expect(conversation.messages).toStrictEqual([{ role: 'user', text: 'What is this?', images: [{ format: 'png', base64: PNG_1x1 }], toolResults: [] }]);
+    });
+
+    it('maps image/jpg to the jpeg format', () => {
+      const { conversation } = anthropicToConversation(userWith(pngBlock('/9j/4AAQ', 'image/jpg')));
+
+      expect(conversation.messages[0]).toStrictEqual({ role: 'user', text: '', images: [{ format: 'jpeg', base64: '/9j/4AAQ' }], toolResults: [] });
+    });
+
+    it('pads unpadded base64 image data', () => {
+      const { conversation } = anthropicToConversation(userWith(pngBlock('iVBORw0KGgo')));
+
+      expect(conversation.messages[0]).toStrictEqual({ role: 'user', text: '', images: [{ format: 'png', base64: 'iVBORw0KGgo=' }], toolResults: [] });
+    });
+
+    it('pads base64 data two characters short', () => {
+      const { conversation } = anthropicToConversation(userWith(pngBlock('AAAAAA')));
+
+      expect(conversation.messages[0]).toStrictEqual({ role: 'user', text: '', images: [{ format: 'png', base64: 'AAAAAA==' }], toolResults: [] });
+    });
+
+    it('strips line breaks inside base64 image data', () => {
+      const { conversation } = anthropicToConversation(userWith(pngBlock('AAAA\nBBBB\n')));
+
+      expect(conversation.messages[0]).toStrictEqual({ role: 'user', text: '', images: [{ format: 'png', base64: 'AAAABBBB' }], toolResults: [] });
+    });
+
+    it('maps a tool_result with string content', () => {
+      const { conversation } = anthropicToConversation(userWith({ type: 'tool_result', tool_use_id: 'toolu_01', content: '22°C, sunny' }));
+
+      expect(conversation.messages).toStrictEqual([
+        { role: 'user', text: '', images: [], toolResults: [{ toolCallId: 'toolu_01', text: '22°C, sunny', isError: false }] },
+      ]);
+    });
+
+    it('maps a tool_result with text and image blocks: text to the result, image to the turn', () => {
+      const { conversation } = anthropicToConversation(
+        userWith({
+          type: 'tool_result',
+          tool_use_id: 'toolu_01',
+          content: [{ type: 'text', text: 'Screenshot taken' }, pngBlock()],
+        }),
+      );
+
+      expect(conversation.messages).toStrictEqual([
+        {
+          role: 'user',
+          text: '',
+          images: [{ format: 'png', base64: PNG_1x1 }],
+          toolResults: [{ toolCallId: 'toolu_01', text: 'Screenshot taken', isError: false }],
+        },
+      ]);
+    });
+
+    it('describes the attached images when a tool_result holds images only', () => {
+      const { conversation } = anthropicToConversation(userWith({ type: 'tool_result', tool_use_id: 'toolu_01', content: [pngBlock(), pngBlock()] }));
+
+      expect(conversation.messages[0]).toStrictEqual({
+        role: 'user',
+        text: '',
+        images: [
+          { format: 'png', base64: PNG_1x1 },
+          { format: 'png', base64: PNG_1x1 },
+        ],
+        toolResults: [{ toolCallId: 'toolu_01', text: '(2 images attached to this turn)', isError: false }],
+      });
+    });
+
+    it('maps is_error: true to isError', () => {
+      const { conversation } = anthropicToConversation(userWith({ type: 'tool_result', tool_use_id: 'toolu_01', content: 'file not found', is_error: true }));
+
+      expect(conversation.messages[0]).toStrictEqual({
+        role: 'user',
+        text: '',
+        images: [],
+        toolResults: [{ toolCallId: 'toolu_01', text: 'file not found', isError: true }],
+      });
+    });
+
+    it('maps a tool_result without content to empty text', () => {
+      const { conversation } = anthropicToConversation(userWith({ type: 'tool_result', tool_use_id: 'toolu_01' }));
+
+      expect(conversation.messages[0]).toStrictEqual({ role: 'user', text: '', images: [], toolResults: [{ toolCallId: 'toolu_01', text: '', isError: false }] });
+    });
+
+    it('rejects a tool_result without tool_use_id', () => {
+      const err = rejectionOf(userWith({ type: 'tool_result', content: 'x' }));
+
+      expect(statusAndParam(err)).toStrictEqual({ status: 400, param: 'messages.0.content.0.tool_use_id' });
+    });
+
+    it('rejects a document block inside a tool_result, naming the nested block', () => {
+      const err = rejectionOf(userWith({ type: 'tool_result', tool_use_id: 'toolu_01', content: [{ type: 'document', source: {} }] }));
+
+      expect(statusAndParam(err)).toStrictEqual({ status: 400, param: 'messages.0.content.0.content.0.type' });
+    });
+
+    it('drops thinking and redacted_thinking blocks', () => {
+      const { conversation } = anthropicToConversation(
+        userWith({ type: 'thinking', thinking: 'hmm', signature: 'sig' }, { type: 'redacted_thinking', data: 'xyz' }, { type: 'text', text: 'Go on' }),
+      );
+
+      expect(conversation.messages).toStrictEqual([{ role: 'user', text: 'Go on', images: [], toolResults: [] }]);
+    });
+  });
+
+  describe('assistant turns', () => {
+    it('maps text and tool_use blocks to text and tool calls', () => {
+      const { conversation } = anthropicToConversation(
+        assistantWith({ type: 'text', text: 'Let me check.' }, { type: 'tool_use', id: 'toolu_01', name: 'get_weather', input: { city: 'Paris' } }),
+      );
+
+      expect(conversation.messages[1]).toStrictEqual({
+        role: 'assistant',
+        text: 'Let me check.',
+        toolCalls: [{ id: 'toolu_01', name: 'get_weather', input: { city: 'Paris' } }],
+      });
+    });
+
+    it('maps string content to the text of an assistant message', () => {
+      const { conversation } = anthropicToConversation(assistantWith('Bonjour'));
+
+      expect(conversation.messages[1]).toStrictEqual({ role: 'assistant', text: 'Bonjour', toolCalls: [] });
+    });
+
+    it('drops thinking and redacted_thinking blocks', () => {
+      const { conversation } = anthropicToConversation(
+        assistantWith(
+          { type: 'thinking', thinking: 'The user wants weather.', signature: 'EqQBCkYI' },
+          { type: 'redacted_thinking', data: 'EmwKAhgB' },
+          { type: 'text', text: 'Sunny.' },
+        ),
+      );
+
+      expect(conversation.messages[1]).toStrictEqual({ role: 'assistant', text: 'Sunny.', toolCalls: [] });
+    });
+
+    it('rejects a tool_use whose input is not an object', () => {
+      const err = rejectionOf(assistantWith({ type: 'tool_use', id: 'toolu_01', name: 'get_weather', input: '{"city":"Paris"}' }));
+
+      expect(statusAndParam(err)).toStrictEqual({ status: 400, param: 'messages.1.content.0.input' });
+    });
+
+    it('rejects an image block in an assistant message', () => {
+      const err = rejectionOf(assistantWith(pngBlock()));
+
+      expect(statusAndParam(err)).toStrictEqual({ status: 400, param: 'messages.1.content.0.type' });
+    });
+  });
+
+  describe('rejected content', () => {
+    it('rejects a document block with status 400 and its path as param', () => {
+      const err = rejectionOf(
+        request({
+          messages: [
+            { role: 'user', content: 'Hi' },
+            { role: 'assistant', content: 'Hello' },
+            { role: 'user', content: [{ type: 'text', text: 'Summarise' }, { type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'abc' } }] },
+          ],
+        }),
+      );
+
+      expect(statusAndParam(err)).toStrictEqual({ status: 400, param: 'messages.2.content.1' });
+    });
+
+    it('names the document block path in the message', () => {
+      const err = rejectionOf(userWith({ type: 'text', text: 'Summarise' }, { type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'abc' } }));
+
+      expect(err.message).toContain('messages.0.content.1');
+    });
+
+    it('rejects an unknown block type in a user message', () => {
+      const err = rejectionOf(userWith({ type: 'audio', data: 'xyz' }));
+
+      expect(statusAndParam(err)).toStrictEqual({ status: 400, param: 'messages.0.content.0.type' });
+    });
+
+    it('rejects a tool_use block in a user message', () => {
+      const err = rejectionOf(userWith({ type: 'tool_use', id: 'toolu_01', name: 'x', input: {} }));
+
+      expect(statusAndParam(err)).toStrictEqual({ status: 400, param: 'messages.0.content.0.type' });
+    });
+
+    it('rejects a block without a type', () => {
+      const err = rejectionOf(userWith({ text: 'no type' }));
+
+      expect(statusAndParam(err)).toStrictEqual({ status: 400, param: 'messages.0.content.0' });
+    });
+
+    it('rejects content that is neither a string nor an array', () => {
+      const err = rejectionOf(request({ messages: [{ role: 'user', content: { type: 'text', text: 'x' } }] }));
+
+      expect(statusAndParam(err)).toStrictEqual({ status: 400, param: 'messages.0.content' });
+    });
+
+    it('rejects a URL image source', () => {
+      const err = rejectionOf(userWith({ type: 'image', source: { type: 'url', url: 'https://example.com/cat.png' } }));
+
+      expect(statusAndParam(err)).toStrictEqual({ status: 400, param: 'messages.0.content.0.source' });
+    });
+
+    it('rejects an image with an unsupported media type', () => {
+      const err = rejectionOf(userWith(pngBlock(PNG_1x1, 'image/bmp')));
+
+      expect(statusAndParam(err)).toStrictEqual({ status: 400, param: 'messages.0.content.0.source.media_type' });
+    });
+
+    it('rejects image data that is not base64', () => {
+      const err = rejectionOf(userWith(pngBlock('not base64!')));
+
+      expect(statusAndParam(err)).toStrictEqual({ status: 400, param: 'messages.0.content.0.source.data' });
+    });
+
+    it('rejects base64 data of an impossible length', () => {
+      const err = rejectionOf(userWith(pngBlock('AAAAA')));
+
+      expect(statusAndParam(err)).toStrictEqual({ status: 400, param: 'messages.0.content.0.source.data' });
+    });
+
+    it('rejects an image without a source', () => {
+      const err = rejectionOf(userWith({ type: 'image' }));
+
+      expect(statusAndParam(err)).toStrictEqual({ status: 400, param: 'messages.0.content.0.source' });
+    });
+
+    it('rejects a system role inside messages', () => {
+      const err = rejectionOf(request({ messages: [{ role: 'system', content: 'Be terse.' }] }));
+
+      expect(statusAndParam(err)).toStrictEqual({ status: 400, param: 'messages.0.role' });
+    });
+
+    it('rejects a tool role inside messages', () => {
+      const err = rejectionOf(request({ messages: [{ role: 'user', content: 'Hi' }, { role: 'tool', content: 'x' }] }));
+
+      expect(statusAndParam(err)).toStrictEqual({ status: 400, param: 'messages.1.role' });
+    });
+
+    it('rejects a message that is not an object', () => {
+      const err = rejectionOf(request({ messages: ['Hi'] }));
+
+      expect(statusAndParam(err)).toStrictEqual({ status: 400, param: 'messages.0' });
+    });
+  });
+
+  describe('tools', () => {
+    it('maps custom tools to tool definitions', () => {
+      const schema = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] };
+
+      const { conversation } = anthropicToConversation(
+        request({
+          tools: [
+            { name: 'get_weather', description: 'Weather for a city', input_schema: schema },
+            { type: 'custom', name: 'get_time', input_schema: { type: 'object', properties: {} } },
+          ],
+        }),
+      );
+
+      expect(conversation.tools).toStrictEqual([
+        { name: 'get_weather', description: 'Weather for a city', parameters: schema },
+        { name: 'get_time', description: '', parameters: { type: 'object', properties: {} } },
+      ]);
+    });
+
+    it('drops server tools from the conversation', () => {
+      const { conversation } = anthropicToConversation(
+        request({
+          tools: [
+            { type: 'web_search_20250305', name: 'web_search', max_uses: 5 },
+            { name: 'get_weather', input_schema: { type: 'object' } },
+            { type: 'code_execution_20250522', name: 'code_execution' },
+          ],
+        }),
+      );
+
+      expect(conversation.tools).toStrictEqual([{ name: 'get_weather', description: '', parameters: { type: 'object' } }]);
+    });
+
+    it('reports the dropped server tools by name and type', () => {
+      const { droppedServerTools } = anthropicToConversation(
+        request({
+          tools: [
+            { type: 'web_search_20250305', name: 'web_search', max_uses: 5 },
+            { name: 'get_weather', input_schema: { type: 'object' } },
+            { type: 'code_execution_20250522', name: 'code_execution' },
+          ],
+        }),
+      );
+
+      expect(droppedServerTools).toStrictEqual(['web_search (web_search_20250305)', 'code_execution (code_execution_20250522)']);
+    });
+
+    it('reports no dropped server tools when there are none', () => {
+      const { droppedServerTools } = anthropicToConversation(request({ tools: [{ name: 'get_weather', input_schema: { type: 'object' } }] }));
+
+      expect(droppedServerTools).toStrictEqual([]);
+    });
+
+    it('rejects two tools with the same name', () => {
+      const err = rejectionOf(
+        request({
+          tools: [
+            { name: 'get_weather', input_schema: { type: 'object' } },
+            { name: 'get_weather', input_schema: { type: 'object' } },
+          ],
+        }),
+      );
+
+      expect(statusAndParam(err)).toStrictEqual({ status: 400, param: 'tools.1.name' });
+    });
+
+    it('rejects a custom tool without a name', () => {
+      const err = rejectionOf(request({ tools: [{ input_schema: { type: 'object' } }] }));
+
+      expect(statusAndParam(err)).toStrictEqual({ status: 400, param: 'tools.0.name' });
+    });
+  });
+
+  describe('tool_choice', () => {
+    const tools = [{ name: 'get_weather', input_schema: { type: 'object' } }];
+
+    it('defaults to auto', () => {
+      const { conversation } = anthropicToConversation(request({ tools }));
+
+      expect(conversation.toolChoice).toStrictEqual({ type: 'auto' });
+    });
+
+    it('maps auto to auto', () => {
+      const { conversation } = anthropicToConversation(request({ tools, tool_choice: { type: 'auto' } }));
+
+      expect(conversation.toolChoice).toStrictEqual({ type: 'auto' });
+    });
+
+    it('maps any to required', () => {
+      const { conversation } = anthropicToConversation(request({ tools, tool_choice: { type: 'any', disable_parallel_tool_use: true } }));
+
+      expect(conversation.toolChoice).toStrictEqual({ type: 'required' });
+    });
+
+    it('maps none to none', () => {
+      const { conversation } = anthropicToConversation(request({ tools, tool_choice: { type: 'none' } }));
+
+      expect(conversation.toolChoice).toStrictEqual({ type: 'none' });
+    });
+
+    it('maps tool to the named tool', () => {
+      const { conversation } = anthropicToConversation(request({ tools, tool_choice: { type: 'tool', name: 'get_weather' } }));
+
+      expect(conversation.toolChoice).toStrictEqual({ type: 'tool', name: 'get_weather' });
+    });
+
+    it('rejects a named tool that is not declared', () => {
+      const err = rejectionOf(request({ tools, tool_choice: { type: 'tool', name: 'get_time' } }));
+
+      expect(statusAndParam(err)).toStrictEqual({ status: 400, param: 'tool_choice.name' });
+    });
+
+    it('rejects a tool choice of type tool without a name', () => {
+      const err = rejectionOf(request({ tools, tool_choice: { type: 'tool' } }));
+
+      expect(statusAndParam(err)).toStrictEqual({ status: 400, param: 'tool_choice.name' });
+    });
+
+    it('rejects an unknown tool choice type', () => {
+      const err = rejectionOf(request({ tools, tool_choice: { type: 'required' } }));
+
+      expect(statusAndParam(err)).toStrictEqual({ status: 400, param: 'tool_choice.type' });
+    });
+
+    it('rejects a tool choice given as a string', () => {
+      const err = rejectionOf(request({ tools, tool_choice: 'auto' }));
+
+      expect(statusAndParam(err)).toStrictEqual({ status: 400, param: 'tool_choice' });
+    });
+  });
+
+  describe('thinking', () => {
+    it('is off (budget 0) when thinking is absent', () => {
+      const { conversation } = anthropicToConversation(request());
+
+      expect(conversation.thinkingBudget).toBe(0);
+    });
+
+    it('is off (budget 0) when thinking is disabled', () => {
+      const { conversation } = anthropicToConversation(request({ thinking: { type: 'disabled' } }));
+
+      expect(conversation.thinkingBudget).toBe(0);
+    });
+
+    it('uses budget_tokens when thinking is enabled', () => {
+      const { conversation } = anthropicToConversation(request({ max_tokens: 16000, thinking: { type: 'enabled', budget_tokens: 10000 } }));
+
+      expect(conversation.thinkingBudget).toBe(10000);
+    });
+
+    it.each([
+      ['low', 2000],
+      ['medium', 8000],
+      ['high', 16000],
+      ['max', 32000],
+    ])('maps adaptive thinking with effort %s to a budget of %i', (effort, budget) => {
+      const { conversation } = anthropicToConversation(request({ thinking: { type: 'adaptive' }, output_config: { effort } }));
+
+      expect(conversation.thinkingBudget).toBe(budget);
+    });
+
+    it('uses the medium budget for adaptive thinking without an effort', () => {
+      const { conversation } = anthropicToConversation(request({ thinking: { type: 'adaptive' } }));
+
+      expect(conversation.thinkingBudget).toBe(8000);
+    });
+  });
+});
