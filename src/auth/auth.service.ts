@@ -22,6 +22,7 @@ export interface AuthStatus {
 
 const MAX_TENANTS = 1000;
 const TENANT_IDLE_MS = 60 * 60 * 1000;
+const MAX_REMEMBERED_ROTATIONS = 10_000;
 
 @Injectable()
 export class AuthService implements OnModuleInit {
@@ -30,6 +31,8 @@ export class AuthService implements OnModuleInit {
   private ownSource: string | undefined;
   private ownFlow: string | undefined;
   private readonly tenants: TenantSessions;
+  /** hash(token a tenant presents) → the refresh token it rotated into. */
+  private readonly rotatedTenantTokens = new Map<string, string>();
 
   constructor(
     @Inject(gatewayConfig.KEY) private readonly config: GatewayConfig,
@@ -58,14 +61,16 @@ export class AuthService implements OnModuleInit {
   /** The Kiro session that serves this caller. */
   sessionFor(principal: Principal): KiroSession {
     if (principal.kind === 'tenant') {
-      return this.tenants.getOrCreate(fingerprint(principal.refreshToken), () =>
+      const key = fingerprint(principal.refreshToken);
+      return this.tenants.getOrCreate(key, () =>
         this.managerFor({
-          refreshToken: principal.refreshToken,
+          // The token the client holds may have rotated since: the latest one is the live one.
+          refreshToken: this.rotatedTenantTokens.get(key) ?? principal.refreshToken,
           profileArn: this.config.kiro.profileArn,
           region: this.config.kiro.region,
           flow: 'social',
           source: { kind: 'tenant' },
-        }),
+        }, (rotated) => this.rememberRotation(key, rotated.refreshToken)),
       );
     }
     if (!this.own) {
@@ -88,11 +93,26 @@ export class AuthService implements OnModuleInit {
     };
   }
 
-  private managerFor(credential: KiroCredential): TokenManager {
+  private managerFor(credential: KiroCredential, onTenantRotation?: (updated: KiroCredential) => void): TokenManager {
     return new TokenManager(credential, {
       refresher: this.refresher,
       clock: this.clock,
-      onRotated: (updated) => this.store.persist(updated),
+      onRotated: async (updated) => {
+        if (onTenantRotation) onTenantRotation(updated);
+        else await this.store.persist(updated);
+      },
     });
+  }
+
+  /**
+   * A tenant keeps sending the refresh token it has; once Kiro rotated it, only the gateway knows
+   * the live one. Remembered (bounded) past the session cache, so an evicted tenant comes back.
+   */
+  private rememberRotation(key: string, latest: string): void {
+    this.rotatedTenantTokens.delete(key);
+    this.rotatedTenantTokens.set(key, latest);
+    if (this.rotatedTenantTokens.size > MAX_REMEMBERED_ROTATIONS) {
+      this.rotatedTenantTokens.delete(this.rotatedTenantTokens.keys().next().value as string);
+    }
   }
 }

@@ -1,7 +1,7 @@
 import type { Clock } from '../common/clock';
 import { CredentialsError } from '../common/errors';
 import type { KiroCredential } from './kiro-credential';
-import { REFRESH_AHEAD_MS, TokenManager } from './token-manager';
+import { REFRESH_AHEAD_MS, REFUSED_BACKOFF_MS, TokenManager } from './token-manager';
 import type { RefreshedToken, TokenRefresher } from './token-refresher';
 
 class FakeClock implements Clock {
@@ -83,6 +83,18 @@ describe(TokenManager.name, () => {
     const manager = new TokenManager(credential({ accessToken: 'held', expiresAt: clock.time - 1 }), { refresher, clock });
 
     await expect(manager.getAccessToken()).rejects.toBeInstanceOf(CredentialsError);
+  });
+
+  it('does not ask again for a refused refresh token until the backoff has passed', async () => {
+    refresher.next = () => Promise.reject(new CredentialsError('refused'));
+    const manager = new TokenManager(credential(), { refresher, clock });
+
+    await expect(manager.getAccessToken()).rejects.toBeInstanceOf(CredentialsError);
+    await expect(manager.getAccessToken()).rejects.toBeInstanceOf(CredentialsError);
+    clock.time += REFUSED_BACKOFF_MS;
+    await expect(manager.getAccessToken()).rejects.toBeInstanceOf(CredentialsError);
+
+    expect(refresher.calls).toHaveLength(2);
   });
 
   it('adopts a rotated refresh token and reports it once', async () => {

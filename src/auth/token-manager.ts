@@ -1,11 +1,14 @@
 import { Logger } from '@nestjs/common';
 import type { Clock } from '../common/clock';
+import { CredentialsError } from '../common/errors';
 import type { KiroSession } from '../kiro';
 import { KiroCredential } from './kiro-credential';
 import { fingerprint, TokenRefresher } from './token-refresher';
 
 /** Refresh this long before expiry (K2A/JW use 10 min; kiro-protocol.md §1.5). */
 export const REFRESH_AHEAD_MS = 10 * 60 * 1000;
+/** A refused refresh token is not tried again for this long: every request would hit Kiro. */
+export const REFUSED_BACKOFF_MS = 30 * 1000;
 
 export interface TokenManagerDeps {
   refresher: TokenRefresher;
@@ -21,6 +24,7 @@ export interface TokenManagerDeps {
 export class TokenManager implements KiroSession {
   private readonly logger = new Logger('TokenManager');
   private inflight: Promise<string> | undefined;
+  private refused: { error: CredentialsError; until: number } | undefined;
   readonly machineId: string;
 
   constructor(
@@ -69,9 +73,15 @@ export class TokenManager implements KiroSession {
   }
 
   private refresh(): Promise<string> {
-    this.inflight ??= this.doRefresh().finally(() => {
-      this.inflight = undefined;
-    });
+    if (this.refused && this.deps.clock.now() < this.refused.until) return Promise.reject(this.refused.error);
+    this.inflight ??= this.doRefresh()
+      .catch((err: unknown) => {
+        if (err instanceof CredentialsError) this.refused = { error: err, until: this.deps.clock.now() + REFUSED_BACKOFF_MS };
+        throw err;
+      })
+      .finally(() => {
+        this.inflight = undefined;
+      });
     return this.inflight;
   }
 

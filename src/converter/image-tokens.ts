@@ -16,9 +16,11 @@ function dimensions(image: ImageInput): { width: number; height: number } | unde
   try {
     switch (image.format) {
       case 'png':
-        return bytes.length >= 24 ? { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) } : undefined;
+        return bytes.length >= 24 && bytes.readUInt32BE(0) === 0x89504e47 && bytes.toString('ascii', 12, 16) === 'IHDR'
+          ? { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) }
+          : undefined;
       case 'gif':
-        return bytes.length >= 10 ? { width: bytes.readUInt16LE(6), height: bytes.readUInt16LE(8) } : undefined;
+        return bytes.length >= 10 && bytes.toString('ascii', 0, 4) === 'GIF8' ? { width: bytes.readUInt16LE(6), height: bytes.readUInt16LE(8) } : undefined;
       case 'jpeg':
         return jpegDimensions(bytes);
       case 'webp':

@@ -217,7 +217,7 @@ describe(anthropicToConversation.name, () => {
     });
 
     it('maps string content to the text of an assistant message', () => {
-      const { conversation } = anthropicToConversation(assistantWith('Bonjour'));
+      const { conversation } = anthropicToConversation(request({ messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Bonjour' }] }));
 
       expect(conversation.messages[1]).toStrictEqual({ role: 'assistant', text: 'Bonjour', toolCalls: [] });
     });
