@@ -46,8 +46,9 @@ export class ChatController {
     response.locals.model = body.model;
     response.locals.stream = body.stream === true;
     if (body.stream) {
-      const chunks$ = await this.chat.stream(body, principal, signal);
-      writeSse(response, chunks$, {
+      const reply = await this.chat.stream(body, principal, signal);
+      writeSse(response, reply.events$, {
+        flow: reply.flow,
         format: OPENAI_SSE,
         registry: this.activeStreams,
         onError: (error) => this.logger.warn(`Stream ended with an error: ${toOpenAIError(error).body.error.message}`),

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import type { Observable } from 'rxjs';
 import type { Principal } from '../auth';
 import { InvalidRequestError } from '../common/errors';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
@@ -15,7 +14,7 @@ import {
   openAIToConversation,
   toChatCompletionChunks,
 } from '../converter';
-import { ConversationRunner } from '../conversation/conversation-runner.service';
+import { ConversationRunner, type StreamingReply } from '../conversation/conversation-runner.service';
 
 /** The OpenAI chat front end: request → conversation → the shared core → OpenAI shapes. */
 @Injectable()
@@ -26,9 +25,9 @@ export class ChatService {
   ) {}
 
   /** Resolves once Kiro has started answering; errors before that are real HTTP errors. */
-  async stream(request: ChatCompletionRequest, principal: Principal, signal: AbortSignal): Promise<Observable<ChatCompletionChunk>> {
+  async stream(request: ChatCompletionRequest, principal: Principal, signal: AbortSignal): Promise<StreamingReply<ChatCompletionChunk>> {
     const run = await this.runner.start(this.toConversation(request), request.model, { principal, signal, stream: true });
-    return run.events$.pipe(toChatCompletionChunks(this.meta(request)));
+    return { events$: run.events$.pipe(toChatCompletionChunks(this.meta(request))), flow: run.flow };
   }
 
   complete(request: ChatCompletionRequest, principal: Principal, signal: AbortSignal): Promise<ChatCompletion> {

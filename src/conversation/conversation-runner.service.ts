@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { lastValueFrom, Observable, toArray } from 'rxjs';
 import { AuthService, type Principal } from '../auth';
 import { UpstreamTimeoutError } from '../common/errors';
+import type { FlowGate } from '../common/flow-gate';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import { type AssistantEvent, type Conversation, ConverterService, resolveModel, type ResolvedModel, toAssistantEvents } from '../converter';
 import { KiroClient } from '../kiro';
@@ -13,6 +14,14 @@ export interface ConversationRun {
   model: ResolvedModel;
   /** Local count of the prompt (lazy), for front ends that report usage before Kiro does. */
   promptTokens: () => number;
+  /** Backpressure from the client's socket to Kiro's body. */
+  flow: FlowGate;
+}
+
+/** What a front end hands its controller for a stream: its events and the backpressure gate. */
+export interface StreamingReply<T> {
+  events$: Observable<T>;
+  flow: FlowGate;
 }
 
 export interface RunOptions {
@@ -48,8 +57,13 @@ export class ConversationRunner {
       slowModel: model.slow,
       stream: options.stream,
     });
-    const context = this.converter.responseContext(prepared, this.models.maxInputTokens(model.kiroModelId), conversation);
-    return { events$: upstream.events$.pipe(toAssistantEvents(context)), model, promptTokens: prepared.promptTokens };
+    try {
+      const context = this.converter.responseContext(prepared, this.models.maxInputTokens(model.kiroModelId), conversation);
+      return { events$: upstream.events$.pipe(toAssistantEvents(context)), model, promptTokens: prepared.promptTokens, flow: upstream.flow };
+    } catch (err) {
+      upstream.cancel();
+      throw err;
+    }
   }
 
   /**

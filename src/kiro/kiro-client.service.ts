@@ -9,6 +9,7 @@ import type { KiroRequestBody } from './kiro-request';
 import type { KiroSession } from './kiro-session';
 import { KiroHttpResponse, KiroTransport } from './kiro-transport';
 import { Clock } from '../common/clock';
+import { FlowGate } from '../common/flow-gate';
 import { KiroModelInfo, parseModelList } from './kiro-models';
 
 export interface GenerateOptions {
@@ -27,6 +28,8 @@ export interface GenerateOptions {
  */
 export interface KiroEventStream {
   readonly events$: Observable<KiroEvent>;
+  /** Closed by the writer while the client cannot take more; the upstream body waits. */
+  readonly flow: FlowGate;
   /** Aborts the upstream request if nobody subscribes (e.g. the client left in between). */
   cancel(): void;
 }
@@ -220,6 +223,7 @@ export class KiroClient {
     unlink: () => void,
   ): KiroEventStream {
     const streamReadMs = this.config.timeouts.streamReadMs;
+    const flow = new FlowGate();
     const bytes$ = new Observable<Uint8Array>((subscriber) => {
       let finished = false;
       void (async () => {
@@ -227,6 +231,8 @@ export class KiroClient {
           let next = first;
           while (!next.done) {
             subscriber.next(next.value);
+            if (subscriber.closed) return;
+            await flow.wait();
             if (subscriber.closed) return;
             next = await iterator.next();
           }
@@ -246,6 +252,7 @@ export class KiroClient {
     });
     return {
       events$: bytes$.pipe(decodeEventStream()),
+      flow,
       cancel: () => {
         unlink();
         abort.abort();

@@ -44,8 +44,9 @@ export class MessagesController {
     response.locals.model = body.model;
     response.locals.stream = body.stream === true;
     if (body.stream) {
-      const events$ = await this.messages.stream(body, principal, signal);
-      writeSse(response, events$, {
+      const reply = await this.messages.stream(body, principal, signal);
+      writeSse(response, reply.events$, {
+        flow: reply.flow,
         format: ANTHROPIC_SSE,
         registry: this.activeStreams,
         onError: (error) => this.logger.warn(`Stream ended with an error: ${toAnthropicError(error).body.error.message}`),

@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import type { Observable } from 'rxjs';
 import type { Principal } from '../auth';
 import {
   aggregateAnthropicMessage,
@@ -13,7 +12,7 @@ import {
   countConversationTokens,
   toAnthropicStreamEvents,
 } from '../converter';
-import { ConversationRunner } from '../conversation/conversation-runner.service';
+import { ConversationRunner, type StreamingReply } from '../conversation/conversation-runner.service';
 
 /** The Anthropic Messages front end: request → conversation → the shared core → Anthropic shapes. */
 @Injectable()
@@ -22,9 +21,9 @@ export class MessagesService {
 
   constructor(private readonly runner: ConversationRunner) {}
 
-  async stream(request: AnthropicMessagesRequest, principal: Principal, signal: AbortSignal): Promise<Observable<AnthropicStreamEvent>> {
+  async stream(request: AnthropicMessagesRequest, principal: Principal, signal: AbortSignal): Promise<StreamingReply<AnthropicStreamEvent>> {
     const run = await this.runner.start(this.toConversation(request), request.model, { principal, signal, stream: true });
-    return run.events$.pipe(toAnthropicStreamEvents(this.meta(request, run.promptTokens)));
+    return { events$: run.events$.pipe(toAnthropicStreamEvents(this.meta(request, run.promptTokens))), flow: run.flow };
   }
 
   complete(request: AnthropicMessagesRequest, principal: Principal, signal: AbortSignal): Promise<AnthropicMessage> {

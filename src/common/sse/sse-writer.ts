@@ -1,6 +1,7 @@
 import type { Response } from 'express';
 import type { Observable, Subscription } from 'rxjs';
 import { ShuttingDownError } from '../errors';
+import type { FlowGate } from '../flow-gate';
 import type { ActiveStreams } from './active-streams';
 
 /** How one API family writes its events on the wire. */
@@ -19,6 +20,8 @@ export interface SseOptions<T> {
   onError?: (error: unknown) => void;
   /** Registers the stream so that shutdown can wait for it, then end it. */
   registry?: ActiveStreams;
+  /** Closed while the client's socket is full, so the upstream stops reading. */
+  flow?: FlowGate;
 }
 
 /**
@@ -41,7 +44,11 @@ export function writeSse<T>(response: Response, events$: Observable<T>, options:
   let flushScheduled = false;
   const flush = () => {
     flushScheduled = false;
-    if (pending && !response.writableEnded && !response.destroyed) response.write(pending);
+    if (pending && !response.writableEnded && !response.destroyed && !response.write(pending) && options.flow) {
+      const flow = options.flow;
+      flow.pause();
+      response.once('drain', () => flow.resume());
+    }
     pending = '';
   };
   const enqueue = (text: string) => {
