@@ -2,8 +2,8 @@ import http from 'node:http';
 import { textEvents } from './simulator';
 import { PROXY_KEY, startHarness, type Harness } from './support/gateway-harness';
 
-/** About 8 MB of text in 16 KB frames: far more than socket buffers hold. */
-const BIG = textEvents('0123456789abcdef'.repeat(1024 * 512), 16 * 1024);
+/** About 40 MB of text in 64 KB frames: far more than loopback socket buffers hold (several MB each). */
+const BIG = textEvents('0123456789abcdef'.repeat(1024 * 1024 * 2.5), 64 * 1024);
 
 describe('backpressure (e2e)', () => {
   let h: Harness;
@@ -37,7 +37,7 @@ describe('backpressure (e2e)', () => {
     await ended;
 
     expect(whilePaused).toEqual({ completed: 0, active: 1 });
-    expect(received).toBeGreaterThan(8 * 1024 * 1024);
+    expect(received).toBeGreaterThan(40 * 1024 * 1024);
     await h.sim.waitFor((sim) => sim.stats.completedStreams === 1);
   });
 });
