@@ -9,7 +9,7 @@ import { ConverterModule } from './converter';
 import { HealthModule } from './health/health.module';
 import { MessagesModule } from './messages/messages.module';
 import { KiroClientModule } from './kiro';
-import { ModelsModule } from './models/models.module';
+import { ModelsModule } from './models';
 
 @Module({
   imports: [GatewayConfigModule, StreamingModule, AuthModule, KiroClientModule, ConverterModule, ChatModule, MessagesModule, ModelsModule, HealthModule],

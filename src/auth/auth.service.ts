@@ -9,7 +9,8 @@ import { describeSource, KiroCredential } from './kiro-credential';
 import type { Principal } from './principal';
 import { TenantSessions } from './tenant-sessions';
 import { TokenManager } from './token-manager';
-import { fingerprint, TokenRefresher } from './token-refresher';
+import { fingerprint } from './fingerprint';
+import { TokenRefresher } from './token-refresher';
 
 export interface AuthStatus {
   mode: 'own-credentials' | 'multi-tenant-only';

@@ -5,7 +5,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { AuthenticationError } from '../common/errors';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import type { Principal } from './principal';
-import { fingerprint } from './token-refresher';
+import { fingerprint } from './fingerprint';
 
 type AuthenticatedRequest = Request & { principal?: Principal };
 

@@ -3,7 +3,8 @@ import type { Clock } from '../common/clock';
 import { CredentialsError } from '../common/errors';
 import type { KiroSession } from '../kiro';
 import { KiroCredential } from './kiro-credential';
-import { fingerprint, TokenRefresher } from './token-refresher';
+import { fingerprint } from './fingerprint';
+import { TokenRefresher } from './token-refresher';
 
 /** Refresh this long before expiry (K2A/JW use 10 min; kiro-protocol.md §1.5). */
 export const REFRESH_AHEAD_MS = 10 * 60 * 1000;

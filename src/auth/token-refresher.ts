@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { request } from 'undici';
 import { CredentialsError, UpstreamError } from '../common/errors';
 import { Clock } from '../common/clock';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
+import { KIRO_IDE_VERSION } from '../kiro';
 import { KiroCredential } from './kiro-credential';
 
 export interface RefreshedToken {
@@ -93,7 +94,7 @@ export class HttpTokenRefresher implements TokenRefresher {
       headers: {
         'content-type': 'application/json',
         accept: 'application/json, text/plain, */*',
-        'user-agent': `KiroIDE-0.11.107-${machineId}`,
+        'user-agent': `KiroIDE-${KIRO_IDE_VERSION}-${machineId}`,
       },
     };
   }
@@ -118,9 +119,4 @@ function parseRefreshResponse(text: string): RefreshedToken {
     expiresInSeconds: Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 3600,
     profileArn: typeof json.profileArn === 'string' ? json.profileArn : undefined,
   };
-}
-
-/** sha256 of a secret, for cache keys and log-safe identities. */
-export function fingerprint(secret: string, prefix = ''): string {
-  return createHash('sha256').update(prefix + secret).digest('hex');
 }

@@ -5,13 +5,13 @@ import { InvalidRequestError } from '../common/errors';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import {
   aggregateChatCompletion,
-  budgetForEffort,
   type ChatCompletion,
   type ChatCompletionChunk,
   type ChatCompletionRequest,
   type CompletionMeta,
   type Conversation,
   openAIToConversation,
+  thinkingForReasoningEffort,
   toChatCompletionChunks,
 } from '../converter';
 import { ConversationRunner, type StreamingReply } from '../conversation/conversation-runner.service';
@@ -41,7 +41,7 @@ export class ChatService {
       throw new InvalidRequestError('n > 1 is not supported: Kiro returns a single choice.', 'n', 'unsupported_value');
     }
     const conversation = openAIToConversation(request);
-    conversation.thinkingBudget = budgetForEffort(request.reasoning_effort, this.config.reasoning.maxTokens);
+    conversation.thinking = thinkingForReasoningEffort(request.reasoning_effort);
     return conversation;
   }
 

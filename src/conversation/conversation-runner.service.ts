@@ -6,7 +6,7 @@ import type { FlowGate } from '../common/flow-gate';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import { type AssistantEvent, type Conversation, ConverterService, resolveModel, type ResolvedModel, toAssistantEvents } from '../converter';
 import { KiroClient } from '../kiro';
-import { ModelsService } from '../models/models.service';
+import { ModelsService } from '../models';
 
 export interface ConversationRun {
   /** Assistant events, ending with `end`; unsubscribing aborts the upstream request. */

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth';
 import { ConverterModule } from '../converter';
 import { KiroClientModule } from '../kiro';
-import { ModelsModule } from '../models/models.module';
+import { ModelsModule } from '../models';
 import { ConversationRunner } from './conversation-runner.service';
 
 @Module({

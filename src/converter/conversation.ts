@@ -9,9 +9,14 @@ export interface Conversation {
   messages: ConversationMessage[];
   tools: ToolDefinition[];
   toolChoice: ToolChoice;
-  /** Thinking requested for this call: a token budget, or undefined for the configured default. */
-  thinkingBudget?: number;
+  /** Thinking asked for by this call; absent means the configured default (FAKE_REASONING). */
+  thinking?: ThinkingRequest;
 }
+
+export type ThinkingEffort = 'low' | 'medium' | 'high' | 'max';
+
+/** How much thinking a client asked for, in its own terms; resolved to a budget in one place. */
+export type ThinkingRequest = { kind: 'off' } | { kind: 'budget'; tokens: number } | { kind: 'effort'; effort: ThinkingEffort };
 
 export type ConversationMessage = UserMessage | AssistantMessage;
 

@@ -8,6 +8,7 @@ import { buildKiroRequest } from './kiro/build-kiro-request';
 import type { ToolNameMap } from './kiro/tool-names';
 import type { ResolvedModel } from './model-resolver';
 import type { ResponseContext } from './response/assistant-event-assembler';
+import { resolveThinkingBudget } from './thinking-budget';
 import { countTokens } from './token-counter';
 
 export interface PreparedKiroRequest {
@@ -18,9 +19,6 @@ export interface PreparedKiroRequest {
   /** Local count of the prompt, computed only if Kiro reports no usage. */
   promptTokens: () => number;
 }
-
-/** `reasoning_effort` → thinking budget; `none`/`minimal` switch thinking off for the call. */
-const EFFORT_BUDGET: Record<string, number | null> = { none: null, minimal: null, low: 2_000, high: 16_000 };
 
 /** The converter core behind DI: conversation → Kiro body, and the context to read the answer. */
 @Injectable()
@@ -58,19 +56,10 @@ export class ConverterService {
     };
   }
 
-  /** Fake reasoning (FAKE_REASONING): on by default, sized by the request or the configuration. */
+  /** Fake reasoning (FAKE_REASONING): sized by the request, or the configured default. */
   private thinkingBudget(conversation: Conversation): number | undefined {
-    if (!this.config.reasoning.enabled || conversation.thinkingBudget === 0) return undefined;
-    return Math.min(conversation.thinkingBudget ?? this.config.reasoning.maxTokens, 32_000);
+    return resolveThinkingBudget(conversation.thinking, this.config.reasoning);
   }
-}
-
-/** `reasoning_effort` as a thinking budget: 0 turns thinking off, undefined keeps the default. */
-export function budgetForEffort(effort: string | null | undefined, configured: number): number | undefined {
-  if (!effort) return undefined;
-  if (effort === 'medium') return configured;
-  const budget = EFFORT_BUDGET[effort];
-  return budget === null ? 0 : budget;
 }
 
 function promptText(body: KiroRequestBody): string {

@@ -1,5 +1,6 @@
 export { ConverterModule } from './converter.module';
-export { ConverterService, budgetForEffort, type PreparedKiroRequest } from './converter.service';
+export { ConverterService, type PreparedKiroRequest } from './converter.service';
+export { thinkingForReasoningEffort } from './thinking-budget';
 export type { Conversation } from './conversation';
 export { resolveModel, type ResolvedModel } from './model-resolver';
 export { toAssistantEvents } from './response/to-assistant-events';

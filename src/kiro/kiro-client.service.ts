@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Observable } from 'rxjs';
-import { GatewayError, UpstreamError, UpstreamThrottledError, UpstreamTimeoutError } from '../common/errors';
+import { ClientAbortedError, GatewayError, UpstreamError, UpstreamThrottledError, UpstreamTimeoutError } from '../common/errors';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import { decodeEventStream, KiroEvent } from './event-stream';
-import { KiroTokenRejectedError, mapKiroHttpError } from './kiro-errors';
+import { FirstTokenTimeoutError, KiroTokenRejectedError, mapKiroHttpError, mapMidStreamError, mapNetworkError } from './kiro-errors';
 import { kiroHeaders } from './kiro-headers';
 import type { KiroRequestBody } from './kiro-request';
 import type { KiroSession } from './kiro-session';
@@ -34,13 +34,6 @@ export interface KiroEventStream {
   cancel(): void;
 }
 
-/** Errors that end a call at once: retrying cannot help, or the caller went away. */
-class ClientAbortedError extends Error {
-  constructor() {
-    super('The client closed the request');
-    this.name = 'ClientAbortedError';
-  }
-}
 
 @Injectable()
 export class KiroClient {
@@ -115,7 +108,7 @@ export class KiroClient {
         unlink();
         attemptAbort.abort();
         if (options.signal.aborted) throw new ClientAbortedError();
-        const error = toGatewayError(err, iterator !== undefined);
+        const error = mapNetworkError(err, iterator !== undefined);
 
         if (await token.refreshedAfter(error)) continue;
         if (error instanceof FirstTokenTimeoutError) {
@@ -242,7 +235,7 @@ export class KiroClient {
         } catch (err) {
           finished = true;
           unlink();
-          if (!subscriber.closed) subscriber.error(midStreamError(err, streamReadMs));
+          if (!subscriber.closed) subscriber.error(mapMidStreamError(err, streamReadMs));
         }
       })();
       return () => {
@@ -286,35 +279,6 @@ class SessionToken {
   }
 }
 
-class FirstTokenTimeoutError extends Error {
-  constructor() {
-    super('first token timeout');
-  }
-}
-
-/** Failures before the first byte; `waitingForBody` tells a silent body from silent headers. */
-function toGatewayError(err: unknown, waitingForBody: boolean): GatewayError | FirstTokenTimeoutError {
-  if (err instanceof GatewayError || err instanceof FirstTokenTimeoutError) return err;
-  const code = (err as { code?: string }).code;
-  if (code === 'UND_ERR_HEADERS_TIMEOUT' || (waitingForBody && code === 'UND_ERR_BODY_TIMEOUT')) return new FirstTokenTimeoutError();
-  if (code === 'UND_ERR_CONNECT_TIMEOUT') return new UpstreamTimeoutError('Connecting to Kiro timed out');
-  return new UpstreamError(`Could not reach Kiro: ${describeNetworkError(err)}`, { retryable: true, cause: err });
-}
-
-function midStreamError(err: unknown, streamReadMs: number): GatewayError {
-  if (err instanceof GatewayError) return err;
-  const code = (err as { code?: string }).code;
-  if (code === 'UND_ERR_BODY_TIMEOUT') {
-    return new UpstreamTimeoutError(`Kiro stopped sending for ${streamReadMs / 1000} s in the middle of the response`);
-  }
-  return new UpstreamError(`The connection to Kiro was cut mid-stream: ${describeNetworkError(err)}`, { retryable: false, cause: err });
-}
-
-function describeNetworkError(err: unknown): string {
-  const { code, message } = err as { code?: string; message?: string };
-  return [code, message].filter(Boolean).join(' ') || 'unknown network error';
-}
-
 function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) throw new ClientAbortedError();
 }
@@ -326,4 +290,3 @@ function linkAbort(parent: AbortSignal, child: AbortController): () => void {
   return () => parent.removeEventListener('abort', onAbort);
 }
 
-export { ClientAbortedError };

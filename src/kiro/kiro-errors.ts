@@ -107,6 +107,37 @@ export function mapKiroStreamException(exceptionType: string, message: string): 
   return { kind: 'failed', error: new UpstreamError(`Kiro failed mid-stream: ${said}`, { retryable: false }) };
 }
 
+/** Kiro sent nothing within the first-token window: retried, then a 504. */
+export class FirstTokenTimeoutError extends Error {
+  constructor() {
+    super('first token timeout');
+  }
+}
+
+/** Network failures before the first byte; `waitingForBody` tells a silent body from silent headers. */
+export function mapNetworkError(err: unknown, waitingForBody: boolean): GatewayError | FirstTokenTimeoutError {
+  if (err instanceof GatewayError || err instanceof FirstTokenTimeoutError) return err;
+  const code = (err as { code?: string }).code;
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || (waitingForBody && code === 'UND_ERR_BODY_TIMEOUT')) return new FirstTokenTimeoutError();
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') return new UpstreamTimeoutError('Connecting to Kiro timed out');
+  return new UpstreamError(`Could not reach Kiro: ${describeNetworkError(err)}`, { retryable: true, cause: err });
+}
+
+/** Failures of the upstream body after the first byte. */
+export function mapMidStreamError(err: unknown, streamReadMs: number): GatewayError {
+  if (err instanceof GatewayError) return err;
+  const code = (err as { code?: string }).code;
+  if (code === 'UND_ERR_BODY_TIMEOUT') {
+    return new UpstreamTimeoutError(`Kiro stopped sending for ${streamReadMs / 1000} s in the middle of the response`);
+  }
+  return new UpstreamError(`The connection to Kiro was cut mid-stream: ${describeNetworkError(err)}`, { retryable: false, cause: err });
+}
+
+function describeNetworkError(err: unknown): string {
+  const { code, message } = err as { code?: string; message?: string };
+  return [code, message].filter(Boolean).join(' ') || 'unknown network error';
+}
+
 /** `Retry-After` in seconds or as an HTTP date. */
 export function parseRetryAfter(header: string | undefined, now = Date.now()): number | undefined {
   if (!header) return undefined;

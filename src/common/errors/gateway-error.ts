@@ -101,3 +101,11 @@ export class ShuttingDownError extends GatewayError {
     super(message, { status: 503, type: 'server_error', code: 'shutting_down' });
   }
 }
+
+/** The client went away before an answer could be sent: nothing is to be written or logged. */
+export class ClientAbortedError extends Error {
+  constructor() {
+    super('The client closed the request');
+    this.name = 'ClientAbortedError';
+  }
+}

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { ClientAbortedError } from '../../kiro';
+import { ClientAbortedError } from '../errors';
 import { renderError } from './api-family';
 
 /**

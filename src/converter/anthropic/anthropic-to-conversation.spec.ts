@@ -473,39 +473,40 @@ describe(anthropicToConversation.name, () => {
   });
 
   describe('thinking', () => {
-    it('is off (budget 0) when thinking is absent', () => {
+    it('is off when thinking is absent', () => {
       const { conversation } = anthropicToConversation(request());
 
-      expect(conversation.thinkingBudget).toBe(0);
+      expect(conversation.thinking).toStrictEqual({ kind: 'off' });
     });
 
-    it('is off (budget 0) when thinking is disabled', () => {
+    it('is off when thinking is disabled', () => {
       const { conversation } = anthropicToConversation(request({ thinking: { type: 'disabled' } }));
 
-      expect(conversation.thinkingBudget).toBe(0);
+      expect(conversation.thinking).toStrictEqual({ kind: 'off' });
     });
 
     it('uses budget_tokens when thinking is enabled', () => {
       const { conversation } = anthropicToConversation(request({ max_tokens: 16000, thinking: { type: 'enabled', budget_tokens: 10000 } }));
 
-      expect(conversation.thinkingBudget).toBe(10000);
+      expect(conversation.thinking).toStrictEqual({ kind: 'budget', tokens: 10000 });
     });
 
-    it.each([
-      ['low', 2000],
-      ['medium', 8000],
-      ['high', 16000],
-      ['max', 32000],
-    ])('maps adaptive thinking with effort %s to a budget of %i', (effort, budget) => {
+    it.each(['low', 'medium', 'high', 'max'])('maps adaptive thinking with effort %s to that effort', (effort) => {
       const { conversation } = anthropicToConversation(request({ thinking: { type: 'adaptive' }, output_config: { effort } }));
 
-      expect(conversation.thinkingBudget).toBe(budget);
+      expect(conversation.thinking).toStrictEqual({ kind: 'effort', effort });
     });
 
-    it('uses the medium budget for adaptive thinking without an effort', () => {
+    it('uses the medium effort for adaptive thinking without an effort', () => {
       const { conversation } = anthropicToConversation(request({ thinking: { type: 'adaptive' } }));
 
-      expect(conversation.thinkingBudget).toBe(8000);
+      expect(conversation.thinking).toStrictEqual({ kind: 'effort', effort: 'medium' });
+    });
+
+    it('refuses an unknown effort', () => {
+      const attempt = () => anthropicToConversation(request({ thinking: { type: 'adaptive' }, output_config: { effort: 'extreme' } }));
+
+      expect(attempt).toThrow(InvalidRequestError);
     });
   });
 });

@@ -1,5 +1,8 @@
+import { isJsonObject, type JsonObject } from '../../common/json';
 import { InvalidRequestError } from '../../common/errors';
-import type { AssistantMessage, Conversation, ConversationMessage, ImageInput, ToolChoice, ToolDefinition, ToolResult, UserMessage } from '../conversation';
+import type { AssistantMessage, Conversation, ConversationMessage, ImageInput, ThinkingRequest, ToolChoice, ToolDefinition, ToolResult, UserMessage } from '../conversation';
+import { canonicalBase64, IMAGE_FORMATS } from '../image-data';
+import { isEffort } from '../thinking-budget';
 
 /**
  * The parts of an Anthropic Messages request the converter reads; blocks stay `unknown` and are
@@ -23,18 +26,6 @@ export interface AnthropicConversion {
   droppedServerTools: string[];
 }
 
-type Json = Record<string, unknown>;
-
-const IMAGE_TYPES: Record<string, ImageInput['format']> = {
-  'image/png': 'png',
-  'image/jpeg': 'jpeg',
-  'image/jpg': 'jpeg',
-  'image/gif': 'gif',
-  'image/webp': 'webp',
-};
-
-/** Thinking budgets for `thinking: {type: "adaptive"}` with `output_config.effort`. */
-const EFFORT_BUDGET: Record<string, number> = { low: 2_000, medium: 8_000, high: 16_000, max: 32_000 };
 
 /**
  * Anthropic Messages request → the gateway's conversation model. Thinking blocks sent back in
@@ -46,7 +37,7 @@ export function anthropicToConversation(request: AnthropicMessagesRequest): Anth
   const messages: ConversationMessage[] = request.messages.map((raw, index) => messageFrom(raw, `messages.${index}`));
   const { tools, dropped } = toolDefinitions(request.tools);
   return {
-    conversation: { system, messages, tools, toolChoice: toolChoice(request.tool_choice, tools), thinkingBudget: thinkingBudget(request) },
+    conversation: { system, messages, tools, toolChoice: toolChoice(request.tool_choice, tools), thinking: thinkingRequest(request) },
     droppedServerTools: dropped,
   };
 }
@@ -57,7 +48,7 @@ function systemText(system: unknown): string[] {
   if (!Array.isArray(system)) throw new InvalidRequestError('system: must be a string or an array of text blocks', 'system');
   const text = system
     .map((block, i) => {
-      if (!isObject(block) || block.type !== 'text' || typeof block.text !== 'string') {
+      if (!isJsonObject(block) || block.type !== 'text' || typeof block.text !== 'string') {
         throw new InvalidRequestError(`system.${i}: must be a text block {"type": "text", "text": "..."}`, `system.${i}`);
       }
       return block.text;
@@ -67,17 +58,17 @@ function systemText(system: unknown): string[] {
 }
 
 function messageFrom(raw: unknown, where: string): ConversationMessage {
-  if (!isObject(raw)) throw new InvalidRequestError(`${where}: must be an object with role and content`, where);
+  if (!isJsonObject(raw)) throw new InvalidRequestError(`${where}: must be an object with role and content`, where);
   if (raw.role === 'user') return userFrom(raw.content, where);
   if (raw.role === 'assistant') return assistantFrom(raw.content, where);
   throw new InvalidRequestError(`${where}.role: must be "user" or "assistant" (got ${JSON.stringify(raw.role)})`, `${where}.role`);
 }
 
-function blocksOf(content: unknown, where: string): Json[] {
+function blocksOf(content: unknown, where: string): JsonObject[] {
   if (typeof content === 'string') return [{ type: 'text', text: content }];
   if (!Array.isArray(content)) throw new InvalidRequestError(`${where}.content: must be a string or an array of content blocks`, `${where}.content`);
   return content.map((block, i) => {
-    if (!isObject(block) || typeof block.type !== 'string') {
+    if (!isJsonObject(block) || typeof block.type !== 'string') {
       throw new InvalidRequestError(`${where}.content.${i}: must be a content block with a type`, `${where}.content.${i}`);
     }
     return block;
@@ -127,7 +118,7 @@ function assistantFrom(content: unknown, where: string): AssistantMessage {
         break;
       case 'tool_use':
       case 'server_tool_use':
-        if (!isObject(block.input)) throw new InvalidRequestError(`${at}.input: must be an object`, `${at}.input`);
+        if (!isJsonObject(block.input)) throw new InvalidRequestError(`${at}.input: must be an object`, `${at}.input`);
         message.toolCalls.push({ id: requireString(block.id, `${at}.id`, false), name: requireString(block.name, `${at}.name`, false), input: block.input });
         break;
       case 'thinking':
@@ -141,7 +132,7 @@ function assistantFrom(content: unknown, where: string): AssistantMessage {
   return message;
 }
 
-function toolResultFrom(block: Json, at: string): { result: ToolResult; images: ImageInput[] } {
+function toolResultFrom(block: JsonObject, at: string): { result: ToolResult; images: ImageInput[] } {
   const toolCallId = requireString(block.tool_use_id, `${at}.tool_use_id`, false);
   const images: ImageInput[] = [];
   let text = '';
@@ -150,7 +141,7 @@ function toolResultFrom(block: Json, at: string): { result: ToolResult; images: 
     const parts: string[] = [];
     block.content.forEach((part, i) => {
       const partAt = `${at}.content.${i}`;
-      if (!isObject(part)) throw new InvalidRequestError(`${partAt}: must be a content block`, partAt);
+      if (!isJsonObject(part)) throw new InvalidRequestError(`${partAt}: must be a content block`, partAt);
       if (part.type === 'text') parts.push(requireString(part.text, `${partAt}.text`));
       else if (part.type === 'image') images.push(imageFrom(part, partAt));
       else throw new InvalidRequestError(`${partAt}.type: tool results may hold text and image blocks (got "${String(part.type)}")`, `${partAt}.type`);
@@ -163,20 +154,18 @@ function toolResultFrom(block: Json, at: string): { result: ToolResult; images: 
   return { result: { toolCallId, text, isError: block.is_error === true }, images };
 }
 
-function imageFrom(block: Json, at: string): ImageInput {
+function imageFrom(block: JsonObject, at: string): ImageInput {
   const source = block.source;
-  if (!isObject(source)) throw new InvalidRequestError(`${at}.source: required`, `${at}.source`);
+  if (!isJsonObject(source)) throw new InvalidRequestError(`${at}.source: required`, `${at}.source`);
   if (source.type === 'url') {
     throw new InvalidRequestError(`${at}.source: URL images are not supported by Kiro; send {"type": "base64", "media_type": "image/png", "data": "..."}`, `${at}.source`);
   }
   if (source.type !== 'base64') throw new InvalidRequestError(`${at}.source.type: must be "base64"`, `${at}.source.type`);
-  const format = typeof source.media_type === 'string' ? IMAGE_TYPES[source.media_type.toLowerCase()] : undefined;
+  const format = typeof source.media_type === 'string' ? IMAGE_FORMATS[source.media_type.toLowerCase()] : undefined;
   if (!format) throw new InvalidRequestError(`${at}.source.media_type: must be image/png, image/jpeg, image/gif or image/webp`, `${at}.source.media_type`);
-  const data = typeof source.data === 'string' ? source.data.replace(/\s+/g, '').replace(/=+$/, '') : '';
-  if (!data || !/^[A-Za-z0-9+/]+$/.test(data) || data.length % 4 === 1) {
-    throw new InvalidRequestError(`${at}.source.data: must be base64 image data`, `${at}.source.data`);
-  }
-  return { format, base64: data.padEnd(Math.ceil(data.length / 4) * 4, '=') };
+  const base64 = typeof source.data === 'string' ? canonicalBase64(source.data) : undefined;
+  if (!base64) throw new InvalidRequestError(`${at}.source.data: must be base64 image data`, `${at}.source.data`);
+  return { format, base64 };
 }
 
 /** Anthropic server tools carry a versioned `type` (web_search_20250305, bash_20250124…). */
@@ -185,7 +174,7 @@ function toolDefinitions(raw: unknown[] | undefined): { tools: ToolDefinition[];
   const dropped: string[] = [];
   (raw ?? []).forEach((tool, i) => {
     const at = `tools.${i}`;
-    if (!isObject(tool)) throw new InvalidRequestError(`${at}: must be an object`, at);
+    if (!isJsonObject(tool)) throw new InvalidRequestError(`${at}: must be an object`, at);
     if (tool.type !== undefined && tool.type !== 'custom') {
       dropped.push(typeof tool.name === 'string' ? `${tool.name} (${String(tool.type)})` : String(tool.type));
       return;
@@ -195,7 +184,7 @@ function toolDefinitions(raw: unknown[] | undefined): { tools: ToolDefinition[];
     tools.push({
       name,
       description: typeof tool.description === 'string' ? tool.description : '',
-      parameters: isObject(tool.input_schema) ? tool.input_schema : {},
+      parameters: isJsonObject(tool.input_schema) ? tool.input_schema : {},
     });
   });
   return { tools, dropped };
@@ -203,7 +192,7 @@ function toolDefinitions(raw: unknown[] | undefined): { tools: ToolDefinition[];
 
 function toolChoice(raw: unknown, tools: ToolDefinition[]): ToolChoice {
   if (raw === undefined || raw === null) return { type: 'auto' };
-  if (!isObject(raw)) throw new InvalidRequestError('tool_choice: must be an object such as {"type": "auto"}', 'tool_choice');
+  if (!isJsonObject(raw)) throw new InvalidRequestError('tool_choice: must be an object such as {"type": "auto"}', 'tool_choice');
   switch (raw.type) {
     case 'auto':
       return { type: 'auto' };
@@ -221,19 +210,25 @@ function toolChoice(raw: unknown, tools: ToolDefinition[]): ToolChoice {
   }
 }
 
-/** Thinking is on only when asked for, as in Anthropic's API: 0 means off. */
-function thinkingBudget(request: AnthropicMessagesRequest): number {
+/**
+ * Thinking is on only when asked for, as in Anthropic's API: `enabled` with its budget (a missing
+ * budget means the medium effort), `adaptive` by `output_config.effort`.
+ */
+function thinkingRequest(request: AnthropicMessagesRequest): ThinkingRequest {
   const thinking = request.thinking;
-  if (!isObject(thinking)) return 0;
+  if (!isJsonObject(thinking)) return { kind: 'off' };
   if (thinking.type === 'enabled') {
     const budget = Number(thinking.budget_tokens);
-    return Number.isFinite(budget) && budget > 0 ? budget : EFFORT_BUDGET.medium;
+    return Number.isFinite(budget) && budget > 0 ? { kind: 'budget', tokens: budget } : { kind: 'effort', effort: 'medium' };
   }
   if (thinking.type === 'adaptive') {
-    const effort = isObject(request.output_config) && typeof request.output_config.effort === 'string' ? request.output_config.effort : 'medium';
-    return EFFORT_BUDGET[effort] ?? EFFORT_BUDGET.medium;
+    const effort = isJsonObject(request.output_config) ? request.output_config.effort : undefined;
+    if (effort !== undefined && !isEffort(effort)) {
+      throw new InvalidRequestError('output_config.effort: must be low, medium, high or max', 'output_config.effort');
+    }
+    return { kind: 'effort', effort: effort ?? 'medium' };
   }
-  return 0;
+  return { kind: 'off' };
 }
 
 function requireString(value: unknown, where: string, allowEmpty = true): string {
@@ -243,6 +238,3 @@ function requireString(value: unknown, where: string, allowEmpty = true): string
   return value;
 }
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -5,7 +5,7 @@ import type {
   KiroToolSpecification,
   KiroToolUse,
   KiroUserInputMessage,
-} from '../../kiro/kiro-request';
+} from '../../kiro';
 import {
   AssistantMessage,
   assistantMessage,

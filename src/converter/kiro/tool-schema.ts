@@ -1,4 +1,6 @@
-type Schema = Record<string, unknown>;
+import { isJsonObject, type JsonObject } from '../../common/json';
+
+type Schema = JsonObject;
 
 /**
  * Repairs what makes Kiro answer `Improperly formed request` in a tool's JSON Schema: `null`
@@ -7,9 +9,9 @@ type Schema = Record<string, unknown>;
  * kept: the real IDE sends those.
  */
 export function repairToolSchema(schema: unknown): Schema {
-  const root = isObject(schema) ? repairNode(schema) : {};
+  const root = isJsonObject(schema) ? repairNode(schema) : {};
   if (typeof root.type !== 'string') root.type = 'object';
-  if (root.type === 'object' && !isObject(root.properties)) root.properties = {};
+  if (root.type === 'object' && !isJsonObject(root.properties)) root.properties = {};
   return root;
 }
 
@@ -21,16 +23,16 @@ function repairNode(node: Schema): Schema {
       if (Array.isArray(value)) out.required = value.filter((v): v is string => typeof v === 'string');
       continue;
     }
-    if (key === 'properties' && isObject(value)) {
-      out.properties = Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, isObject(sub) ? repairNode(sub) : {}]));
+    if (key === 'properties' && isJsonObject(value)) {
+      out.properties = Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, isJsonObject(sub) ? repairNode(sub) : {}]));
       continue;
     }
-    if ((key === 'items' || key === 'additionalProperties' || key === 'not') && isObject(value)) {
+    if ((key === 'items' || key === 'additionalProperties' || key === 'not') && isJsonObject(value)) {
       out[key] = repairNode(value);
       continue;
     }
     if ((key === 'anyOf' || key === 'oneOf' || key === 'allOf') && Array.isArray(value)) {
-      out[key] = value.filter(isObject).map(repairNode);
+      out[key] = value.filter(isJsonObject).map(repairNode);
       continue;
     }
     out[key] = value;
@@ -38,6 +40,3 @@ function repairNode(node: Schema): Schema {
   return out;
 }
 
-function isObject(value: unknown): value is Schema {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

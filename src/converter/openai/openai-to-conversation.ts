@@ -1,3 +1,4 @@
+import { isJsonObject, type JsonObject } from '../../common/json';
 import { InvalidRequestError } from '../../common/errors';
 import {
   AssistantMessage,
@@ -9,9 +10,8 @@ import {
   ToolDefinition,
   userMessage,
 } from '../conversation';
+import { canonicalBase64, IMAGE_FORMATS } from '../image-data';
 import type { ChatCompletionRequest } from './chat-request';
-
-type Json = Record<string, unknown>;
 
 /** OpenAI chat-completions request → the gateway's conversation model. Throws a 400 naming what is wrong. */
 export function openAIToConversation(request: ChatCompletionRequest): Conversation {
@@ -20,7 +20,7 @@ export function openAIToConversation(request: ChatCompletionRequest): Conversati
 
   request.messages.forEach((raw, index) => {
     const where = `messages[${index}]`;
-    if (!isObject(raw)) throw new InvalidRequestError(`${where} must be an object with a role.`, where);
+    if (!isJsonObject(raw)) throw new InvalidRequestError(`${where} must be an object with a role.`, where);
     const role = raw.role;
     switch (role) {
       case 'system':
@@ -59,14 +59,14 @@ export function openAIToConversation(request: ChatCompletionRequest): Conversati
   return { system, messages, tools, toolChoice: toolChoice(request, tools) };
 }
 
-function assistantFrom(raw: Json, where: string): AssistantMessage {
+function assistantFrom(raw: JsonObject, where: string): AssistantMessage {
   const text = raw.content === undefined || raw.content === null ? '' : textContent(raw.content, `${where}.content`, ['text', 'refusal']);
   const toolCalls: ToolCall[] = [];
   if (raw.tool_calls !== undefined && raw.tool_calls !== null) {
     if (!Array.isArray(raw.tool_calls)) throw new InvalidRequestError(`${where}.tool_calls must be an array.`, `${where}.tool_calls`);
     raw.tool_calls.forEach((call, i) => toolCalls.push(toolCallFrom(call, `${where}.tool_calls[${i}]`)));
   }
-  if (isObject(raw.function_call)) {
+  if (isJsonObject(raw.function_call)) {
     const call = raw.function_call;
     toolCalls.push({
       id: legacyFunctionCallId(call.name),
@@ -78,7 +78,7 @@ function assistantFrom(raw: Json, where: string): AssistantMessage {
 }
 
 function toolCallFrom(call: unknown, where: string): ToolCall {
-  if (!isObject(call) || !isObject(call.function)) {
+  if (!isJsonObject(call) || !isJsonObject(call.function)) {
     throw new InvalidRequestError(`${where} must be {"id", "type": "function", "function": {"name", "arguments"}}.`, where);
   }
   return {
@@ -91,7 +91,7 @@ function toolCallFrom(call: unknown, where: string): ToolCall {
 /** Kiro wants tool input as a JSON object; arguments that do not parse are the client's error. */
 function parseArguments(raw: unknown, where: string): Record<string, unknown> {
   if (raw === undefined || raw === null || raw === '') return {};
-  if (isObject(raw)) return raw;
+  if (isJsonObject(raw)) return raw;
   if (typeof raw !== 'string') throw new InvalidRequestError(`${where} must be a JSON string.`, where);
   let parsed: unknown;
   try {
@@ -99,7 +99,7 @@ function parseArguments(raw: unknown, where: string): Record<string, unknown> {
   } catch {
     throw new InvalidRequestError(`${where} is not valid JSON: ${truncate(raw)}`, where);
   }
-  if (!isObject(parsed)) throw new InvalidRequestError(`${where} must encode a JSON object.`, where);
+  if (!isJsonObject(parsed)) throw new InvalidRequestError(`${where} must encode a JSON object.`, where);
   return parsed;
 }
 
@@ -110,7 +110,7 @@ function textContent(content: unknown, where: string, allowedParts: string[] = [
   return content
     .map((part, i) => {
       const at = `${where}[${i}]`;
-      if (!isObject(part) || typeof part.type !== 'string') throw new InvalidRequestError(`${at} must be a content part with a type.`, at);
+      if (!isJsonObject(part) || typeof part.type !== 'string') throw new InvalidRequestError(`${at} must be a content part with a type.`, at);
       if (!allowedParts.includes(part.type)) {
         throw new InvalidRequestError(`${at} has type "${part.type}"; only ${allowedParts.join(' and ')} parts are allowed here.`, at);
       }
@@ -127,7 +127,7 @@ function userContent(content: unknown, where: string): { text: string; images: I
   const images: ImageInput[] = [];
   content.forEach((part, i) => {
     const at = `${where}[${i}]`;
-    if (!isObject(part) || typeof part.type !== 'string') throw new InvalidRequestError(`${at} must be a content part with a type.`, at);
+    if (!isJsonObject(part) || typeof part.type !== 'string') throw new InvalidRequestError(`${at} must be a content part with a type.`, at);
     if (part.type === 'text') texts.push(requireString(part.text, `${at}.text`, true));
     else if (part.type === 'image_url') images.push(imageFrom(part.image_url, `${at}.image_url`));
     else {
@@ -140,7 +140,7 @@ function userContent(content: unknown, where: string): { text: string; images: I
 const DATA_URL = /^data:image\/(png|jpe?g|gif|webp);base64,([A-Za-z0-9+/=\s]+)$/i;
 
 function imageFrom(raw: unknown, where: string): ImageInput {
-  const url = isObject(raw) ? raw.url : raw;
+  const url = isJsonObject(raw) ? raw.url : raw;
   if (typeof url !== 'string' || !url) throw new InvalidRequestError(`${where}.url is required.`, `${where}.url`);
   if (/^https?:\/\//i.test(url)) {
     throw new InvalidRequestError(
@@ -157,13 +157,10 @@ function imageFrom(raw: unknown, where: string): ImageInput {
       'invalid_image',
     );
   }
-  const format = match[1].toLowerCase() === 'jpg' ? 'jpeg' : (match[1].toLowerCase() as ImageInput['format']);
-  const unpadded = match[2].replace(/\s+/g, '').replace(/=+$/, '');
-  if (unpadded.length === 0 || unpadded.length % 4 === 1 || unpadded.includes('=')) {
-    throw new InvalidRequestError(`${where}.url holds no valid base64 image data.`, `${where}.url`, 'invalid_image');
-  }
-  // Kiro wants canonical, padded base64; some clients drop the padding.
-  return { format, base64: unpadded.padEnd(Math.ceil(unpadded.length / 4) * 4, '=') };
+  const format = IMAGE_FORMATS[`image/${match[1].toLowerCase()}`];
+  const base64 = canonicalBase64(match[2]);
+  if (!base64) throw new InvalidRequestError(`${where}.url holds no valid base64 image data.`, `${where}.url`, 'invalid_image');
+  return { format, base64 };
 }
 
 function toolDefinitions(request: ChatCompletionRequest): ToolDefinition[] {
@@ -179,25 +176,25 @@ function toolDefinitions(request: ChatCompletionRequest): ToolDefinition[] {
 }
 
 function toolFrom(raw: unknown, where: string): ToolDefinition {
-  if (!isObject(raw)) throw new InvalidRequestError(`${where} must be an object.`, where);
-  if (raw.type === 'function' || isObject(raw.function)) return functionFrom(raw.function, `${where}.function`);
+  if (!isJsonObject(raw)) throw new InvalidRequestError(`${where} must be an object.`, where);
+  if (raw.type === 'function' || isJsonObject(raw.function)) return functionFrom(raw.function, `${where}.function`);
   // Anthropic-style definitions, which some OpenAI-compatible clients send as they are.
   if (raw.type === undefined && typeof raw.name === 'string') {
     return {
       name: requireString(raw.name, `${where}.name`),
       description: typeof raw.description === 'string' ? raw.description : '',
-      parameters: isObject(raw.input_schema) ? raw.input_schema : isObject(raw.parameters) ? raw.parameters : {},
+      parameters: isJsonObject(raw.input_schema) ? raw.input_schema : isJsonObject(raw.parameters) ? raw.parameters : {},
     };
   }
   throw new InvalidRequestError(`${where} has type ${JSON.stringify(raw.type)}; only function tools are supported.`, `${where}.type`);
 }
 
 function functionFrom(raw: unknown, where: string): ToolDefinition {
-  if (!isObject(raw)) throw new InvalidRequestError(`${where} must be an object with a name.`, where);
+  if (!isJsonObject(raw)) throw new InvalidRequestError(`${where} must be an object with a name.`, where);
   return {
     name: requireString(raw.name, `${where}.name`),
     description: typeof raw.description === 'string' ? raw.description : '',
-    parameters: isObject(raw.parameters) ? raw.parameters : {},
+    parameters: isJsonObject(raw.parameters) ? raw.parameters : {},
   };
 }
 
@@ -206,7 +203,7 @@ function toolChoice(request: ChatCompletionRequest, tools: ToolDefinition[]): To
   if (raw === undefined || raw === null || raw === 'auto') return { type: 'auto' };
   if (raw === 'none') return { type: 'none' };
   if (raw === 'required') return { type: 'required' };
-  const name = isObject(raw) && isObject(raw.function) ? raw.function.name : undefined;
+  const name = isJsonObject(raw) && isJsonObject(raw.function) ? raw.function.name : undefined;
   if (typeof name === 'string') {
     if (!tools.some((tool) => tool.name === name)) {
       throw new InvalidRequestError(`tool_choice names the function "${name}", which is not among the declared tools.`, 'tool_choice');
@@ -217,7 +214,7 @@ function toolChoice(request: ChatCompletionRequest, tools: ToolDefinition[]): To
 }
 
 function legacyFunctionChoice(raw: unknown): unknown {
-  if (isObject(raw) && typeof raw.name === 'string') return { type: 'function', function: { name: raw.name } };
+  if (isJsonObject(raw) && typeof raw.name === 'string') return { type: 'function', function: { name: raw.name } };
   return raw;
 }
 
@@ -231,9 +228,6 @@ function requireString(value: unknown, where: string, allowEmpty = false): strin
   return value;
 }
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function truncate(text: string): string {
   return text.length > 80 ? `${text.slice(0, 80)}…` : text;

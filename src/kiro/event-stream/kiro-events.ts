@@ -1,3 +1,4 @@
+import { isJsonObject, type JsonObject } from '../../common/json';
 import type { EventStreamFrame } from './frame-decoder';
 import { InvalidFrameError } from './invalid-frame.error';
 
@@ -24,8 +25,6 @@ export interface KiroTokenUsage {
   cacheWriteInputTokens?: number;
 }
 
-type Json = Record<string, unknown>;
-
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export function toKiroEvent(frame: EventStreamFrame): KiroEvent {
@@ -51,7 +50,7 @@ export function toKiroEvent(frame: EventStreamFrame): KiroEvent {
         kind: 'toolUse',
         toolUseId: payload.toolUseId,
         name: payload.name,
-        input: typeof input === 'string' || isObject(input) ? input : undefined,
+        input: typeof input === 'string' || isJsonObject(input) ? input : undefined,
         stop: payload.stop === true,
       };
     }
@@ -75,7 +74,7 @@ export function toKiroEvent(frame: EventStreamFrame): KiroEvent {
     case 'messageMetadataEvent':
     case 'metadataEvent': {
       const payload = parsePayload(frame, eventType);
-      const usage = isObject(payload.tokenUsage) ? payload.tokenUsage : undefined;
+      const usage = isJsonObject(payload.tokenUsage) ? payload.tokenUsage : undefined;
       return {
         kind: 'metadata',
         stopReason: optionalString(payload.stopReason),
@@ -97,27 +96,24 @@ function toException(frame: EventStreamFrame, messageType: string): KiroEvent {
   let message = frame.headers[':error-message'] ?? '';
   try {
     const payload = JSON.parse(utf8.decode(frame.payload)) as unknown;
-    if (isObject(payload) && typeof payload.message === 'string') message = payload.message;
+    if (isJsonObject(payload) && typeof payload.message === 'string') message = payload.message;
   } catch {
     // An exception whose body is not JSON still carries its type; the message stays as it was.
   }
   return { kind: 'exception', exceptionType, message: message || exceptionType };
 }
 
-function parsePayload(frame: EventStreamFrame, eventType: string): Json {
+function parsePayload(frame: EventStreamFrame, eventType: string): JsonObject {
   let value: unknown;
   try {
     value = JSON.parse(utf8.decode(frame.payload));
   } catch (err) {
     throw new InvalidFrameError(`${eventType} payload is not UTF-8 JSON (${(err as Error).message})`);
   }
-  if (!isObject(value)) throw new InvalidFrameError(`${eventType} payload is not a JSON object`);
+  if (!isJsonObject(value)) throw new InvalidFrameError(`${eventType} payload is not a JSON object`);
   return value;
 }
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function optionalString(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;

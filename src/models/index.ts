@@ -1,0 +1,2 @@
+export { ModelsModule } from './models.module';
+export { ModelsService, type ModelEntry } from './models.service';
