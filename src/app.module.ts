@@ -8,11 +8,12 @@ import { GatewayConfigModule } from './config/config.module';
 import { ConverterModule } from './converter';
 import { HealthModule } from './health/health.module';
 import { MessagesModule } from './messages/messages.module';
+import { ResponsesModule } from './responses/responses.module';
 import { KiroClientModule } from './kiro';
 import { ModelsModule } from './models';
 
 @Module({
-  imports: [GatewayConfigModule, StreamingModule, AuthModule, KiroClientModule, ConverterModule, ChatModule, MessagesModule, ModelsModule, HealthModule],
+  imports: [GatewayConfigModule, StreamingModule, AuthModule, KiroClientModule, ConverterModule, ChatModule, MessagesModule, ResponsesModule, ModelsModule, HealthModule],
   providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
 })
 export class AppModule {}

@@ -15,3 +15,7 @@ export { toAnthropicStreamEvents } from './anthropic/anthropic-stream';
 export { aggregateAnthropicMessage } from './anthropic/anthropic-aggregate';
 export type { AnthropicMessage, AnthropicMessageMeta, AnthropicStreamEvent } from './anthropic/anthropic-messages.types';
 export { countConversationTokens } from './token-counter';
+export { responsesToConversation, assistantTurnOf, type ResponsesRequest } from './responses/responses-to-conversation';
+export { ResponseBuilder, toResponseStreamEvents } from './responses/response-builder';
+export type { ResponseObject, ResponseStreamEvent, ResponseEcho, ResponseOutputItem } from './responses/responses.types';
+export type { ConversationMessage } from './conversation';

@@ -1,0 +1,204 @@
+import { randomBytes } from 'node:crypto';
+import { Observable, OperatorFunction } from 'rxjs';
+import type { AssistantEvent, UsageCounts } from '../response/assistant-events';
+import type { ResponseEcho, ResponseObject, ResponseOutputItem, ResponseStatus, ResponseStreamEvent } from './responses.types';
+
+type OpenItem = { kind: 'reasoning' | 'message'; outputIndex: number } | { kind: 'function_call'; outputIndex: number; toolIndex: number };
+
+const itemId = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`;
+
+/**
+ * Builds one Responses API response from assistant events: the stream events (numbered, one item
+ * open at a time, interleaved tool calls held back) and the response object they add up to, which
+ * the non-stream reply and `previous_response_id` use too.
+ */
+export class ResponseBuilder {
+  readonly id = itemId('resp');
+  private readonly createdAt = Math.floor(Date.now() / 1000);
+  private readonly output: ResponseOutputItem[] = [];
+  private open: OpenItem | undefined;
+  private readonly heldBack: AssistantEvent[] = [];
+  private sequence = 0;
+  private status: ResponseStatus = 'in_progress';
+  private usage: UsageCounts | undefined;
+  private error: ResponseObject['error'] = null;
+
+  constructor(
+    private readonly model: string,
+    private readonly echo: ResponseEcho,
+  ) {}
+
+  /** The response as it stands. */
+  response(): ResponseObject {
+    return {
+      id: this.id,
+      object: 'response',
+      created_at: this.createdAt,
+      status: this.status,
+      error: this.error,
+      incomplete_details: this.status === 'incomplete' ? { reason: 'max_output_tokens' } : null,
+      model: this.model,
+      output: structuredClone(this.output),
+      usage: this.usage
+        ? {
+            input_tokens: this.usage.inputTokens,
+            input_tokens_details: { cached_tokens: 0 },
+            output_tokens: this.usage.outputTokens,
+            output_tokens_details: { reasoning_tokens: 0 },
+            total_tokens: this.usage.inputTokens + this.usage.outputTokens,
+          }
+        : null,
+      ...this.echo,
+    };
+  }
+
+  start(): ResponseStreamEvent[] {
+    return [this.event('response.created', { response: this.response() }), this.event('response.in_progress', { response: this.response() })];
+  }
+
+  process(event: AssistantEvent): ResponseStreamEvent[] {
+    const open = this.open;
+    const belongsToOpenCall = open?.kind === 'function_call' && (event.type === 'toolCallDelta' || event.type === 'toolCallEnd') && event.index === open.toolIndex;
+    if (open?.kind === 'function_call' && !belongsToOpenCall) {
+      this.heldBack.push(event);
+      return [];
+    }
+    const out = this.render(event);
+    if (event.type === 'toolCallEnd' && belongsToOpenCall) {
+      for (const held of this.heldBack.splice(0)) out.push(...this.process(held));
+    }
+    return out;
+  }
+
+  /** A failure after the start: `response.failed`, never `response.completed`. */
+  fail(code: string, message: string): ResponseStreamEvent[] {
+    const out = this.close();
+    this.status = 'failed';
+    this.error = { code, message };
+    out.push(this.event('response.failed', { response: this.response() }));
+    return out;
+  }
+
+  private render(event: AssistantEvent): ResponseStreamEvent[] {
+    switch (event.type) {
+      case 'reasoning': {
+        const out = this.ensureOpen('reasoning');
+        const item = this.current<'reasoning'>();
+        item.summary[0].text += event.text;
+        out.push(this.event('response.reasoning_summary_text.delta', { item_id: item.id, output_index: this.open!.outputIndex, summary_index: 0, delta: event.text }));
+        return out;
+      }
+      case 'text': {
+        const out = this.ensureOpen('message');
+        const item = this.current<'message'>();
+        item.content[0].text += event.text;
+        out.push(this.event('response.output_text.delta', { item_id: item.id, output_index: this.open!.outputIndex, content_index: 0, delta: event.text, logprobs: [] }));
+        return out;
+      }
+      case 'toolCallStart': {
+        const out = this.close();
+        const item: ResponseOutputItem = { id: itemId('fc'), type: 'function_call', status: 'in_progress', call_id: event.id, name: event.name, arguments: '' };
+        this.output.push(item);
+        this.open = { kind: 'function_call', outputIndex: this.output.length - 1, toolIndex: event.index };
+        out.push(this.event('response.output_item.added', { output_index: this.open.outputIndex, item: structuredClone(item) }));
+        return out;
+      }
+      case 'toolCallDelta': {
+        if (this.open?.kind !== 'function_call') return [];
+        const item = this.current<'function_call'>();
+        item.arguments += event.argumentsDelta;
+        return [this.event('response.function_call_arguments.delta', { item_id: item.id, output_index: this.open.outputIndex, delta: event.argumentsDelta })];
+      }
+      case 'toolCallEnd':
+        return this.close();
+      case 'end':
+        return this.end(event.finishReason === 'length' ? 'incomplete' : 'completed', event.usage);
+    }
+  }
+
+  private end(status: 'completed' | 'incomplete', usage: UsageCounts): ResponseStreamEvent[] {
+    const out = this.close();
+    this.status = status;
+    this.usage = usage;
+    out.push(this.event(status === 'completed' ? 'response.completed' : 'response.incomplete', { response: this.response() }));
+    return out;
+  }
+
+  private ensureOpen(kind: 'reasoning' | 'message'): ResponseStreamEvent[] {
+    if (this.open?.kind === kind) return [];
+    const out = this.close();
+    const item: ResponseOutputItem =
+      kind === 'reasoning'
+        ? { id: itemId('rs'), type: 'reasoning', summary: [] }
+        : { id: itemId('msg'), type: 'message', status: 'in_progress', role: 'assistant', content: [] };
+    this.output.push(item);
+    const outputIndex = this.output.length - 1;
+    this.open = { kind, outputIndex };
+    out.push(this.event('response.output_item.added', { output_index: outputIndex, item: structuredClone(item) }));
+    if (item.type === 'reasoning') {
+      item.summary.push({ type: 'summary_text', text: '' });
+      out.push(this.event('response.reasoning_summary_part.added', { item_id: item.id, output_index: outputIndex, summary_index: 0, part: { type: 'summary_text', text: '' } }));
+    } else if (item.type === 'message') {
+      item.content.push({ type: 'output_text', text: '', annotations: [], logprobs: [] });
+      out.push(this.event('response.content_part.added', { item_id: item.id, output_index: outputIndex, content_index: 0, part: { type: 'output_text', text: '', annotations: [], logprobs: [] } }));
+    }
+    return out;
+  }
+
+  private close(): ResponseStreamEvent[] {
+    const open = this.open;
+    if (!open) return [];
+    this.open = undefined;
+    const item = this.output[open.outputIndex];
+    const at = { item_id: item.id, output_index: open.outputIndex };
+    const out: ResponseStreamEvent[] = [];
+    if (item.type === 'reasoning') {
+      const part = item.summary[0];
+      out.push(this.event('response.reasoning_summary_text.done', { ...at, summary_index: 0, text: part.text }));
+      out.push(this.event('response.reasoning_summary_part.done', { ...at, summary_index: 0, part: structuredClone(part) }));
+    } else if (item.type === 'message') {
+      const part = item.content[0];
+      item.status = 'completed';
+      out.push(this.event('response.output_text.done', { ...at, content_index: 0, text: part.text, logprobs: [] }));
+      out.push(this.event('response.content_part.done', { ...at, content_index: 0, part: structuredClone(part) }));
+    } else {
+      item.status = 'completed';
+      out.push(this.event('response.function_call_arguments.done', { ...at, arguments: item.arguments }));
+    }
+    out.push(this.event('response.output_item.done', { output_index: open.outputIndex, item: structuredClone(item) }));
+    return out;
+  }
+
+  private current<K extends ResponseOutputItem['type']>(): Extract<ResponseOutputItem, { type: K }> {
+    return this.output[this.open!.outputIndex] as Extract<ResponseOutputItem, { type: K }>;
+  }
+
+  private event(type: string, fields: Record<string, unknown>): ResponseStreamEvent {
+    return { type, sequence_number: this.sequence++, ...fields };
+  }
+}
+
+/**
+ * Assistant events → Responses stream events. A failure after the start becomes
+ * `response.failed` (then the stream ends); `describe` renders the error's code and message.
+ */
+export function toResponseStreamEvents(
+  builder: ResponseBuilder,
+  describe: (error: unknown) => { code: string; message: string },
+): OperatorFunction<AssistantEvent, ResponseStreamEvent> {
+  return (events$) =>
+    new Observable<ResponseStreamEvent>((subscriber) => {
+      for (const event of builder.start()) subscriber.next(event);
+      return events$.subscribe({
+        next: (event) => {
+          for (const out of builder.process(event)) subscriber.next(out);
+        },
+        error: (error) => {
+          const { code, message } = describe(error);
+          for (const out of builder.fail(code, message)) subscriber.next(out);
+          subscriber.complete();
+        },
+        complete: () => subscriber.complete(),
+      });
+    });
+}

@@ -1,0 +1,201 @@
+import { InvalidRequestError } from '../../common/errors';
+import { isJsonObject, type JsonObject } from '../../common/json';
+import { assistantMessage, type Conversation, type ConversationMessage, type ImageInput, type ToolChoice, type ToolDefinition, userMessage } from '../conversation';
+import { canonicalBase64, IMAGE_FORMATS } from '../image-data';
+import { thinkingForReasoningEffort } from '../thinking-budget';
+import type { ResponseOutputItem } from './responses.types';
+
+/** The parts of a Responses API request the converter reads; items are checked one by one. */
+export interface ResponsesRequest {
+  model: string;
+  input: unknown;
+  instructions?: string | null;
+  tools?: unknown[] | null;
+  tool_choice?: unknown;
+  reasoning?: { effort?: string | null } | null;
+}
+
+export interface ResponsesConversion {
+  conversation: Conversation;
+  /** Hosted tools Codex may send that Kiro cannot run, left out of the request. */
+  droppedTools: string[];
+}
+
+/** Hosted tools that are left out (and logged) rather than refused: Codex may send them by default. */
+const DROPPED_TOOL_TYPES = /^(web_search|web_search_preview)(_\d+)?$/;
+
+/**
+ * Responses API request → the gateway's conversation model, after the turns of a previous
+ * response when `previous_response_id` named one. `instructions`, `system` and `developer` text
+ * become system text; reasoning items are accepted and not forwarded.
+ */
+export function responsesToConversation(request: ResponsesRequest, previous: readonly ConversationMessage[] = []): ResponsesConversion {
+  const system: string[] = [];
+  if (typeof request.instructions === 'string' && request.instructions.trim()) system.push(request.instructions);
+  const messages: ConversationMessage[] = [...previous.map((m) => structuredClone(m))];
+  if (typeof request.input === 'string') {
+    messages.push(userMessage(request.input));
+  } else if (Array.isArray(request.input)) {
+    request.input.forEach((item, index) => addItem(item, `input[${index}]`, system, messages));
+  } else {
+    throw new InvalidRequestError('input must be a string or an array of input items.', 'input');
+  }
+  const { tools, dropped } = toolDefinitions(request.tools);
+  return {
+    conversation: { system, messages, tools, toolChoice: toolChoice(request.tool_choice, tools), thinking: thinkingForReasoningEffort(request.reasoning?.effort) },
+    droppedTools: dropped,
+  };
+}
+
+/** The assistant turn a response adds to the conversation (for `previous_response_id`). */
+export function assistantTurnOf(output: readonly ResponseOutputItem[]): ConversationMessage {
+  const text = output.flatMap((item) => (item.type === 'message' ? item.content.map((part) => part.text) : [])).join('');
+  const calls = output.flatMap((item) => (item.type === 'function_call' ? [{ id: item.call_id, name: item.name, input: JSON.parse(item.arguments || '{}') as JsonObject }] : []));
+  return assistantMessage(text, calls);
+}
+
+function addItem(item: unknown, where: string, system: string[], messages: ConversationMessage[]): void {
+  if (!isJsonObject(item)) throw new InvalidRequestError(`${where} must be an object.`, where);
+  const type = item.type ?? (item.role !== undefined ? 'message' : undefined);
+  switch (type) {
+    case 'message':
+      return addMessage(item, where, system, messages);
+    case 'function_call':
+      messages.push(
+        assistantMessage('', [
+          { id: requireString(item.call_id, `${where}.call_id`), name: requireString(item.name, `${where}.name`), input: parseArguments(item.arguments, `${where}.arguments`) },
+        ]),
+      );
+      return;
+    case 'function_call_output': {
+      const { text, images } = outputContent(item.output, `${where}.output`);
+      messages.push(userMessage('', { images, toolResults: [{ toolCallId: requireString(item.call_id, `${where}.call_id`), text, isError: false }] }));
+      return;
+    }
+    case 'reasoning':
+      return;
+    default:
+      throw new InvalidRequestError(`${where} has type ${JSON.stringify(type)}, which this gateway does not support; send message, function_call, function_call_output or reasoning items.`, `${where}.type`);
+  }
+}
+
+function addMessage(item: JsonObject, where: string, system: string[], messages: ConversationMessage[]): void {
+  const role = item.role;
+  if (role === 'system' || role === 'developer') {
+    const text = messageText(item.content, `${where}.content`);
+    if (text.trim()) system.push(text);
+    return;
+  }
+  if (role === 'assistant') {
+    messages.push(assistantMessage(messageText(item.content, `${where}.content`)));
+    return;
+  }
+  if (role !== 'user') throw new InvalidRequestError(`${where}.role must be user, assistant, system or developer.`, `${where}.role`);
+  const { text, images } = userContent(item.content, `${where}.content`);
+  messages.push(userMessage(text, { images }));
+}
+
+/** Text of a system/developer/assistant message: a string or text-like parts. */
+function messageText(content: unknown, where: string): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) throw new InvalidRequestError(`${where} must be a string or an array of content parts.`, where);
+  return content
+    .map((part, i) => {
+      const at = `${where}[${i}]`;
+      if (!isJsonObject(part)) throw new InvalidRequestError(`${at} must be a content part.`, at);
+      if (part.type === 'input_text' || part.type === 'output_text') return requireString(part.text, `${at}.text`, true);
+      if (part.type === 'refusal') return requireString(part.refusal, `${at}.refusal`, true);
+      throw new InvalidRequestError(`${at} has type ${JSON.stringify(part.type)}; only text parts are allowed here.`, `${at}.type`);
+    })
+    .join('\n');
+}
+
+function userContent(content: unknown, where: string): { text: string; images: ImageInput[] } {
+  if (typeof content === 'string') return { text: content, images: [] };
+  if (!Array.isArray(content)) throw new InvalidRequestError(`${where} must be a string or an array of content parts.`, where);
+  const texts: string[] = [];
+  const images: ImageInput[] = [];
+  content.forEach((part, i) => {
+    const at = `${where}[${i}]`;
+    if (!isJsonObject(part)) throw new InvalidRequestError(`${at} must be a content part.`, at);
+    if (part.type === 'input_text' || part.type === 'output_text') texts.push(requireString(part.text, `${at}.text`, true));
+    else if (part.type === 'input_image') images.push(imageFrom(part, at));
+    else throw new InvalidRequestError(`${at} has type ${JSON.stringify(part.type)}, which Kiro cannot take; send input_text and input_image parts.`, `${at}.type`);
+  });
+  return { text: texts.join('\n'), images };
+}
+
+function outputContent(output: unknown, where: string): { text: string; images: ImageInput[] } {
+  if (typeof output === 'string') return { text: output, images: [] };
+  if (output === undefined || output === null) return { text: '', images: [] };
+  return userContent(output, where);
+}
+
+const DATA_URL = /^data:(image\/[a-z+.-]+);base64,(.*)$/is;
+
+function imageFrom(part: JsonObject, at: string): ImageInput {
+  const url = part.image_url;
+  if (typeof url !== 'string' || !url) {
+    throw new InvalidRequestError(`${at}.image_url must be a data URL (data:image/png;base64,...); file ids are not supported.`, `${at}.image_url`);
+  }
+  if (/^https?:\/\//i.test(url)) {
+    throw new InvalidRequestError(`${at}.image_url is a remote URL; Kiro only takes inline images. Send data:image/png;base64,<bytes>.`, `${at}.image_url`, 'image_url_unsupported');
+  }
+  const match = DATA_URL.exec(url);
+  const format = match ? IMAGE_FORMATS[match[1].toLowerCase()] : undefined;
+  const base64 = match ? canonicalBase64(match[2]) : undefined;
+  if (!format || !base64) {
+    throw new InvalidRequestError(`${at}.image_url must be a base64 data URL of a png, jpeg, gif or webp image.`, `${at}.image_url`, 'invalid_image');
+  }
+  return { format, base64 };
+}
+
+function toolDefinitions(raw: unknown[] | null | undefined): { tools: ToolDefinition[]; dropped: string[] } {
+  const tools: ToolDefinition[] = [];
+  const dropped: string[] = [];
+  (raw ?? []).forEach((tool, i) => {
+    const at = `tools[${i}]`;
+    if (!isJsonObject(tool)) throw new InvalidRequestError(`${at} must be an object.`, at);
+    if (tool.type !== 'function') {
+      if (typeof tool.type === 'string' && DROPPED_TOOL_TYPES.test(tool.type)) {
+        dropped.push(tool.type);
+        return;
+      }
+      throw new InvalidRequestError(`${at} has type ${JSON.stringify(tool.type)}, which Kiro cannot run; only function tools are supported.`, `${at}.type`);
+    }
+    const name = requireString(tool.name, `${at}.name`);
+    if (tools.some((t) => t.name === name)) throw new InvalidRequestError(`The tool name "${name}" is declared twice.`, `${at}.name`);
+    tools.push({ name, description: typeof tool.description === 'string' ? tool.description : '', parameters: isJsonObject(tool.parameters) ? tool.parameters : {} });
+  });
+  return { tools, dropped };
+}
+
+function toolChoice(raw: unknown, tools: ToolDefinition[]): ToolChoice {
+  if (raw === undefined || raw === null || raw === 'auto') return { type: 'auto' };
+  if (raw === 'none') return { type: 'none' };
+  if (raw === 'required') return { type: 'required' };
+  if (isJsonObject(raw) && raw.type === 'function' && typeof raw.name === 'string') {
+    if (!tools.some((tool) => tool.name === raw.name)) {
+      throw new InvalidRequestError(`tool_choice names "${raw.name}", which is not among the declared tools.`, 'tool_choice');
+    }
+    return { type: 'tool', name: raw.name };
+  }
+  throw new InvalidRequestError('tool_choice must be "auto", "none", "required" or {"type": "function", "name": ...}.', 'tool_choice');
+}
+
+function parseArguments(raw: unknown, where: string): JsonObject {
+  if (raw === undefined || raw === null || raw === '') return {};
+  if (typeof raw !== 'string') throw new InvalidRequestError(`${where} must be a JSON string.`, where);
+  try {
+    const parsed = JSON.parse(raw) as unknown;
+    if (isJsonObject(parsed)) return parsed;
+  } catch {
+    // reported below
+  }
+  throw new InvalidRequestError(`${where} is not a JSON object.`, where);
+}
+
+function requireString(value: unknown, where: string, allowEmpty = false): string {
+  if (typeof value !== 'string' || (!allowEmpty && !value)) throw new InvalidRequestError(`${where} must be a${allowEmpty ? '' : ' non-empty'} string.`, where);
+  return value;
+}

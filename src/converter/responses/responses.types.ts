@@ -1,0 +1,54 @@
+/** OpenAI Responses API shapes, as the gateway emits them (the parts clients read). */
+export type ResponseStatus = 'in_progress' | 'completed' | 'incomplete' | 'failed';
+
+export interface OutputText {
+  type: 'output_text';
+  text: string;
+  annotations: unknown[];
+  logprobs: unknown[];
+}
+
+export type ResponseOutputItem =
+  | { id: string; type: 'reasoning'; summary: Array<{ type: 'summary_text'; text: string }> }
+  | { id: string; type: 'message'; status: 'in_progress' | 'completed'; role: 'assistant'; content: OutputText[] }
+  | { id: string; type: 'function_call'; status: 'in_progress' | 'completed'; call_id: string; name: string; arguments: string };
+
+export interface ResponseUsage {
+  input_tokens: number;
+  input_tokens_details: { cached_tokens: number };
+  output_tokens: number;
+  output_tokens_details: { reasoning_tokens: number };
+  total_tokens: number;
+}
+
+export interface ResponseObject {
+  id: string;
+  object: 'response';
+  created_at: number;
+  status: ResponseStatus;
+  error: { code: string; message: string } | null;
+  incomplete_details: { reason: 'max_output_tokens' } | null;
+  instructions: string | null;
+  max_output_tokens: number | null;
+  model: string;
+  output: ResponseOutputItem[];
+  parallel_tool_calls: boolean;
+  previous_response_id: string | null;
+  reasoning: { effort: string | null; summary: string | null };
+  store: boolean;
+  temperature: number | null;
+  text: { format: { type: 'text' } };
+  tool_choice: unknown;
+  tools: unknown[];
+  top_p: number | null;
+  truncation: 'disabled';
+  usage: ResponseUsage | null;
+  user: string | null;
+  metadata: Record<string, string>;
+}
+
+/** Every streamed event carries `type` and a `sequence_number` (added by the renderer). */
+export type ResponseStreamEvent = { type: string; sequence_number: number } & Record<string, unknown>;
+
+/** What the response object echoes from the request, fixed before the first event. */
+export type ResponseEcho = Omit<ResponseObject, 'id' | 'object' | 'created_at' | 'status' | 'error' | 'incomplete_details' | 'output' | 'usage' | 'model'>;

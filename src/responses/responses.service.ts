@@ -1,0 +1,110 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { tap } from 'rxjs';
+import type { Principal } from '../auth';
+import { NotFoundError, toOpenAIError } from '../common/errors';
+import { ConversationRunner, type StreamingReply } from '../conversation/conversation-runner.service';
+import {
+  type AssistantEvent,
+  assistantTurnOf,
+  type Conversation,
+  type ConversationMessage,
+  ResponseBuilder,
+  type ResponseEcho,
+  type ResponseObject,
+  type ResponseStreamEvent,
+  responsesToConversation,
+  toResponseStreamEvents,
+} from '../converter';
+import type { ResponsesRequestDto } from './dto/responses-request.dto';
+import { ResponseStore } from './response-store';
+
+interface Prepared {
+  conversation: Conversation;
+  /** The request's own turns, after those of the previous response. */
+  messages: ConversationMessage[];
+  builder: ResponseBuilder;
+}
+
+/** The Responses API front end (Codex): request → conversation → the shared core → responses. */
+@Injectable()
+export class ResponsesService {
+  private readonly logger = new Logger('Responses');
+
+  constructor(
+    private readonly runner: ConversationRunner,
+    private readonly store: ResponseStore,
+  ) {}
+
+  async stream(request: ResponsesRequestDto, principal: Principal, signal: AbortSignal): Promise<StreamingReply<ResponseStreamEvent>> {
+    const prepared = this.prepare(request);
+    const run = await this.runner.start(prepared.conversation, request.model, { principal, signal, stream: true });
+    const events$ = run.events$.pipe(
+      tap({ complete: () => this.keep(request, prepared) }),
+      toResponseStreamEvents(prepared.builder, (error) => {
+        const { code, message } = toOpenAIError(error).body.error;
+        this.logger.warn(`Response failed mid-stream: ${message}`);
+        return { code: code ?? 'upstream_error', message };
+      }),
+    );
+    return { events$, flow: run.flow };
+  }
+
+  complete(request: ResponsesRequestDto, principal: Principal, signal: AbortSignal): Promise<ResponseObject> {
+    const prepared = this.prepare(request);
+    return this.runner.complete(prepared.conversation, request.model, { principal, signal }, (events: AssistantEvent[]) => {
+      for (const event of events) prepared.builder.process(event);
+      this.keep(request, prepared);
+      return prepared.builder.response();
+    });
+  }
+
+  retrieve(id: string): ResponseObject {
+    const stored = this.store.get(id);
+    if (!stored) throw new NotFoundError(`No response with id '${id}' is stored (responses are kept for an hour unless store is false).`, 'response_not_found');
+    return stored.response;
+  }
+
+  private prepare(request: ResponsesRequestDto): Prepared {
+    let previous: ConversationMessage[] = [];
+    if (request.previous_response_id) {
+      const stored = this.store.get(request.previous_response_id);
+      if (!stored) {
+        throw new NotFoundError(
+          `Previous response with id '${request.previous_response_id}' not found (responses are kept for an hour unless store is false).`,
+          'previous_response_not_found',
+          'previous_response_id',
+        );
+      }
+      previous = stored.messages;
+    }
+    const { conversation, droppedTools } = responsesToConversation(request, previous);
+    if (droppedTools.length > 0) this.logger.log(`Left out hosted tools Kiro cannot run: ${droppedTools.join(', ')}`);
+    return { conversation, messages: conversation.messages, builder: new ResponseBuilder(request.model, echo(request)) };
+  }
+
+  /** Completed and incomplete responses are kept for follow-ups, unless `store: false`. */
+  private keep(request: ResponsesRequestDto, prepared: Prepared): void {
+    const response = prepared.builder.response();
+    if (request.store === false || response.status === 'failed' || response.status === 'in_progress') return;
+    this.store.put({ response, messages: [...prepared.messages, assistantTurnOf(response.output)] });
+  }
+}
+
+function echo(request: ResponsesRequestDto): ResponseEcho {
+  return {
+    instructions: request.instructions ?? null,
+    max_output_tokens: request.max_output_tokens ?? null,
+    parallel_tool_calls: request.parallel_tool_calls ?? true,
+    previous_response_id: request.previous_response_id ?? null,
+    reasoning: { effort: request.reasoning?.effort ?? null, summary: request.reasoning?.summary ?? null },
+    store: request.store !== false,
+    temperature: request.temperature ?? null,
+    text: { format: { type: 'text' } },
+    tool_choice: request.tool_choice ?? 'auto',
+    tools: request.tools ?? [],
+    top_p: request.top_p ?? null,
+    truncation: 'disabled',
+    user: request.user ?? null,
+    metadata: request.metadata ?? {},
+  };
+}
