@@ -7,13 +7,15 @@ import { StreamingModule } from './common/sse/streaming.module';
 import { GatewayConfigModule } from './config/config.module';
 import { ConverterModule } from './converter';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics';
+import { RateLimitModule } from './rate-limit';
 import { MessagesModule } from './messages/messages.module';
 import { ResponsesModule } from './responses/responses.module';
 import { KiroClientModule } from './kiro';
 import { ModelsModule } from './models';
 
 @Module({
-  imports: [GatewayConfigModule, StreamingModule, AuthModule, KiroClientModule, ConverterModule, ChatModule, MessagesModule, ResponsesModule, ModelsModule, HealthModule],
+  imports: [GatewayConfigModule, MetricsModule, RateLimitModule, StreamingModule, AuthModule, KiroClientModule, ConverterModule, ChatModule, MessagesModule, ResponsesModule, ModelsModule, HealthModule],
   providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
 })
 export class AppModule {}

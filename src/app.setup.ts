@@ -4,6 +4,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { InvalidRequestError } from './common/errors';
 import { renderError } from './common/http/api-family';
 import { RequestTrackingMiddleware } from './common/http/request-tracking.middleware';
+import { MetricsService } from './metrics';
 import type { GatewayConfig } from './config/gateway.config';
 import { setupDocs } from './docs/setup-docs';
 
@@ -29,8 +30,17 @@ export function configureApp(app: INestApplication, config: GatewayConfig): void
   const express = app as NestExpressApplication;
   express.disable('x-powered-by');
   // Before the body parser, so that requests it refuses (bad JSON, too large) are tracked too.
-  const tracking = new RequestTrackingMiddleware();
+  const tracking = new RequestTrackingMiddleware(app.get(MetricsService));
   express.use((req: Request, res: Response, next: NextFunction) => tracking.use(req, res, next));
+  const { corsOrigins } = config.server;
+  if (corsOrigins === '*' || corsOrigins.length > 0) {
+    // Browser clients (Open WebUI, LobeChat, NextChat) call from their own origin.
+    express.enableCors({
+      origin: corsOrigins === '*' ? '*' : corsOrigins,
+      exposedHeaders: ['X-Request-ID', 'X-Process-Time', 'request-id', 'Retry-After', 'x-ratelimit-limit-requests', 'x-ratelimit-remaining-requests', 'x-ratelimit-reset-requests'],
+      maxAge: 600,
+    });
+  }
   // Every route takes JSON: parse it whatever Content-Type a client sent (curl -d says
   // x-www-form-urlencoded), so that a missing header never reads as "model should not be empty".
   express.useBodyParser('json', { limit: config.server.bodyLimit, type: () => true, verify: rejectDeepJson });

@@ -1,7 +1,8 @@
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { CredentialsError } from '../common/errors';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
+import { MetricsService } from '../metrics/metrics.service';
 import type { KiroSession } from '../kiro';
 import { loadGatewayCredential } from './credential-loader';
 import { CredentialStore } from './credential-store';
@@ -40,6 +41,7 @@ export class AuthService implements OnModuleInit {
     @Inject(TokenRefresher) private readonly refresher: TokenRefresher,
     @Inject(Clock) private readonly clock: Clock,
     private readonly store: CredentialStore,
+    @Optional() private readonly metrics?: MetricsService,
   ) {
     this.tenants = new TenantSessions(MAX_TENANTS, TENANT_IDLE_MS, () => clock.now());
   }
@@ -82,6 +84,17 @@ export class AuthService implements OnModuleInit {
     return this.own;
   }
 
+  /** Readiness: whether the gateway's own credentials give a token now (tenants-only mode is ready). */
+  async check(): Promise<{ ok: boolean; detail?: string }> {
+    if (!this.own) return { ok: true, detail: 'multi-tenant-only' };
+    try {
+      await this.own.getAccessToken();
+      return { ok: true };
+    } catch (err) {
+      return { ok: false, detail: (err as Error).message };
+    }
+  }
+
   status(): AuthStatus {
     const own = this.own;
     return {
@@ -98,6 +111,7 @@ export class AuthService implements OnModuleInit {
     return new TokenManager(credential, {
       refresher: this.refresher,
       clock: this.clock,
+      onRefreshed: (flow, outcome) => this.metrics?.tokenRefreshes.inc({ flow, outcome }),
       onRotated: async (updated) => {
         if (onTenantRotation) onTenantRotation(updated);
         else await this.store.persist(updated);

@@ -4,6 +4,7 @@ import type { Request } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { AuthenticationError } from '../common/errors';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
+import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import type { Principal } from './principal';
 import { fingerprint } from './fingerprint';
 
@@ -61,10 +62,10 @@ function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
 
-/** Guards a route with the proxy key and documents the schemes in Swagger. */
+/** Guards a route with the proxy key (then the rate limit) and documents the schemes in Swagger. */
 export function RequiresProxyKey(): MethodDecorator & ClassDecorator {
   return applyDecorators(
-    UseGuards(ProxyKeyGuard),
+    UseGuards(ProxyKeyGuard, RateLimitGuard),
     ApiBearerAuth('proxy-key'),
     ApiSecurity('x-api-key'),
     ApiUnauthorizedResponse({ description: 'Missing or wrong proxy key (OpenAI error envelope).' }),

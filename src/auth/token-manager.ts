@@ -16,6 +16,8 @@ export interface TokenManagerDeps {
   clock: Clock;
   /** Called after a refresh that rotated the refresh token. */
   onRotated?: (credential: KiroCredential) => Promise<void>;
+  /** Told of every refresh attempt's outcome (metrics). */
+  onRefreshed?: (flow: string, outcome: 'success' | 'refused' | 'failed') => void;
 }
 
 /**
@@ -77,7 +79,9 @@ export class TokenManager implements KiroSession {
     if (this.refused && this.deps.clock.now() < this.refused.until) return Promise.reject(this.refused.error);
     this.inflight ??= this.doRefresh()
       .catch((err: unknown) => {
-        if (err instanceof CredentialsError) this.refused = { error: err, until: this.deps.clock.now() + REFUSED_BACKOFF_MS };
+        const refused = err instanceof CredentialsError;
+        if (refused) this.refused = { error: err, until: this.deps.clock.now() + REFUSED_BACKOFF_MS };
+        this.deps.onRefreshed?.(this.credential.flow, refused ? 'refused' : 'failed');
         throw err;
       })
       .finally(() => {
@@ -88,6 +92,7 @@ export class TokenManager implements KiroSession {
 
   private async doRefresh(): Promise<string> {
     const refreshed = await this.deps.refresher.refresh(this.credential, this.machineId);
+    this.deps.onRefreshed?.(this.credential.flow, 'success');
     const rotated = refreshed.refreshToken !== undefined && refreshed.refreshToken !== this.credential.refreshToken;
     this.credential.accessToken = refreshed.accessToken;
     // Stored a minute early, as K2A/JW do, so a token is never used in its last seconds.

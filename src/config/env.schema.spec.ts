@@ -6,7 +6,7 @@ describe(parseGatewayEnv.name, () => {
   it('applies the Python service defaults', () => {
     const config = parseGatewayEnv(minimal);
 
-    expect(config.server).toEqual({ host: '0.0.0.0', port: 8000, proxyApiKey: 'secret-key', bodyLimit: '20mb', shutdownGraceMs: 30_000 });
+    expect(config.server).toEqual({ host: '0.0.0.0', port: 8000, proxyApiKey: 'secret-key', bodyLimit: '20mb', shutdownGraceMs: 30_000, corsOrigins: '*' });
     expect(config.kiro.apiHost).toBe('https://q.us-east-1.amazonaws.com');
     expect(config.kiro.qHost).toBe('https://q.us-east-1.amazonaws.com');
     expect(config.kiro.refreshUrl).toBe('https://prod.us-east-1.auth.desktop.kiro.dev/refreshToken');
@@ -21,7 +21,7 @@ describe(parseGatewayEnv.name, () => {
     });
     expect(config.models.cacheTtlMs).toBe(3_600_000);
     expect(config.tools.descriptionMaxLength).toBe(10_000);
-    expect(config.logging).toEqual({ level: 'INFO', debugMode: 'off', debugDir: 'debug_logs' });
+    expect(config.logging).toEqual({ level: 'INFO', debugMode: 'off', debugDir: 'debug_logs', format: 'pretty' });
     expect(config.rateLimitPerMinute).toBe(0);
     expect(config.reasoning).toEqual({ enabled: true, maxTokens: 4000, handling: 'as_reasoning_content' });
   });
@@ -66,6 +66,17 @@ describe(parseGatewayEnv.name, () => {
 
     expect(attempt).toThrow(ConfigValidationError);
     expect(attempt).toThrow(new RegExp(`^Invalid configuration: ${variable} `));
+  });
+
+  it('reads CORS_ORIGINS as *, off, or a list', () => {
+    expect(parseGatewayEnv({ ...minimal, CORS_ORIGINS: 'off' }).server.corsOrigins).toEqual([]);
+    expect(parseGatewayEnv({ ...minimal, CORS_ORIGINS: 'https://a.example, http://localhost:3000/' }).server.corsOrigins).toEqual(['https://a.example', 'http://localhost:3000']);
+    expect(() => parseGatewayEnv({ ...minimal, CORS_ORIGINS: 'not an origin' })).toThrow(/^Invalid configuration: CORS_ORIGINS/);
+  });
+
+  it('logs JSON in production and pretty elsewhere unless LOG_FORMAT says', () => {
+    expect(parseGatewayEnv({ ...minimal, NODE_ENV: 'production' }).logging.format).toBe('json');
+    expect(parseGatewayEnv({ ...minimal, LOG_FORMAT: 'json' }).logging.format).toBe('json');
   });
 
   it('refuses the placeholder key from .env.example', () => {

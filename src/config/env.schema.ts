@@ -17,6 +17,8 @@ export interface GatewayConfig {
     bodyLimit: string;
     /** How long running streams may finish after SIGTERM before they are cut. */
     shutdownGraceMs: number;
+    /** Browser origins allowed by CORS: '*', a list, or none (CORS off). */
+    corsOrigins: '*' | string[];
   };
   kiro: {
     region: string;
@@ -64,6 +66,8 @@ export interface GatewayConfig {
     level: LogLevel;
     debugMode: DebugMode;
     debugDir: string;
+    /** JSON lines in production, human-readable otherwise (LOG_FORMAT overrides). */
+    format: 'json' | 'pretty';
   };
   rateLimitPerMinute: number;
   reasoning: {
@@ -198,6 +202,7 @@ export function parseGatewayEnv(env: RawEnv): GatewayConfig {
       proxyApiKey,
       bodyLimit,
       shutdownGraceMs: read.durationMs('SHUTDOWN_GRACE_PERIOD', 30, { allowZero: true }),
+      corsOrigins: corsOrigins(read.string('CORS_ORIGINS', '*')),
     },
     kiro: {
       region,
@@ -242,6 +247,7 @@ export function parseGatewayEnv(env: RawEnv): GatewayConfig {
       ),
       debugMode: read.oneOf('DEBUG_MODE', ['off', 'errors', 'all'] as const, 'off', (v) => v.toLowerCase()),
       debugDir: read.string('DEBUG_DIR', 'debug_logs'),
+      format: read.oneOf('LOG_FORMAT', ['json', 'pretty'] as const, read.optional('NODE_ENV') === 'production' ? 'json' : 'pretty', (v) => v.toLowerCase()),
     },
     rateLimitPerMinute: read.integer('RATE_LIMIT_PER_MINUTE', 0, 0),
     reasoning: {
@@ -255,6 +261,17 @@ export function parseGatewayEnv(env: RawEnv): GatewayConfig {
       ),
     },
   };
+}
+
+/** `*` (any origin), `off`/`none` (no CORS), or a comma-separated list of origins. */
+function corsOrigins(raw: string): '*' | string[] {
+  if (raw === '*') return '*';
+  if (/^(off|none|false)$/i.test(raw)) return [];
+  const origins = raw.split(',').map((origin) => origin.trim().replace(/\/+$/, '')).filter(Boolean);
+  for (const origin of origins) {
+    if (!/^https?:\/\/[^/\s]+$/i.test(origin)) throw new ConfigValidationError('CORS_ORIGINS', `must be *, off, or a comma-separated list of origins like https://chat.example.com (got '${origin}')`);
+  }
+  return origins;
 }
 
 function positive(read: EnvReader, name: string, fallback: number): number {

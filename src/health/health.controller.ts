@@ -1,4 +1,5 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthService, type AuthStatus } from '../auth';
 import { APP_VERSION } from '../common/version';
@@ -26,6 +27,28 @@ export class HealthController {
   @ApiOkResponse({ schema: { example: { name: 'kiro-gateway', version: APP_VERSION, status: 'ok', docs: '/docs' } } })
   root(): { name: string; version: string; status: 'ok'; docs: string } {
     return { name: 'kiro-gateway', version: APP_VERSION, status: 'ok', docs: '/docs' };
+  }
+
+  @Get('health/live')
+  @ApiOperation({ summary: 'Liveness: the process serves requests', description: 'Always 200 while the process runs; for container health checks.' })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('health/ready')
+  @ApiOperation({
+    summary: 'Readiness: Kiro can be used',
+    description: 'Answers 200 when the gateway\'s Kiro credentials give a token (or it serves tenants only) and Kiro is reachable; 503 otherwise.',
+  })
+  async ready(@Res({ passthrough: true }) response: Response): Promise<{ status: 'ready' | 'not_ready'; checks: Record<string, { ok: boolean; detail?: string }> }> {
+    const [credentials, upstream] = await Promise.all([this.auth.check(), this.upstream.check()]);
+    const checks = {
+      credentials,
+      upstream: { ok: upstream.reachable, ...(upstream.error ? { detail: upstream.error } : {}) },
+    };
+    const ready = Object.values(checks).every((check) => check.ok);
+    response.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
+    return { status: ready ? 'ready' : 'not_ready', checks };
   }
 
   @Get('health')

@@ -10,6 +10,7 @@ import type { KiroSession } from './kiro-session';
 import { KiroHttpResponse, KiroTransport } from './kiro-transport';
 import { Clock } from '../common/clock';
 import { FlowGate } from '../common/flow-gate';
+import { MetricsService } from '../metrics/metrics.service';
 import { KiroModelInfo, parseModelList } from './kiro-models';
 
 export interface GenerateOptions {
@@ -43,6 +44,7 @@ export class KiroClient {
     @Inject(gatewayConfig.KEY) private readonly config: GatewayConfig,
     @Inject(KiroTransport) private readonly transport: KiroTransport,
     @Inject(Clock) private readonly clock: Clock,
+    private readonly metrics: MetricsService,
   ) {}
 
   /**
@@ -110,10 +112,15 @@ export class KiroClient {
         if (options.signal.aborted) throw new ClientAbortedError();
         const error = mapNetworkError(err, iterator !== undefined);
 
-        if (await token.refreshedAfter(error)) continue;
+        this.metrics.upstreamErrors.inc({ kind: error instanceof FirstTokenTimeoutError ? 'first_token_timeout' : (error.code ?? error.type) });
+        if (await token.refreshedAfter(error)) {
+          this.metrics.upstreamRetries.inc({ reason: 'token_rejected' });
+          continue;
+        }
         if (error instanceof FirstTokenTimeoutError) {
           if (firstTokenRetries < timeouts.firstTokenMaxRetries) {
             firstTokenRetries++;
+            this.metrics.upstreamRetries.inc({ reason: 'first_token_timeout' });
             this.logger.warn(`No first token from Kiro within ${firstTokenMs} ms; retry ${firstTokenRetries}/${timeouts.firstTokenMaxRetries}`);
             continue;
           }
@@ -124,6 +131,7 @@ export class KiroClient {
         const delayMs = error.retryable ? this.backoffMs(retries, error.retryAfterSeconds) : undefined;
         if (delayMs !== undefined && retries < retry.maxRetries) {
           retries++;
+          this.metrics.upstreamRetries.inc({ reason: error.code ?? error.type });
           this.logger.warn(`${error.message}; retry ${retries}/${retry.maxRetries} in ${delayMs} ms`);
           await this.clock.sleep(delayMs, options.signal).catch(() => undefined);
           continue;

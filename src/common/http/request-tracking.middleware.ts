@@ -1,6 +1,8 @@
 import { Logger, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
+import type { Principal } from '../../auth/principal';
+import type { MetricsService } from '../../metrics/metrics.service';
 
 const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -14,8 +16,11 @@ const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export class RequestTrackingMiddleware implements NestMiddleware {
   private readonly logger = new Logger('HTTP');
 
+  constructor(private readonly metrics: MetricsService) {}
+
   use(request: Request, response: Response, next: NextFunction): void {
     const started = process.hrtime.bigint();
+    response.locals.startedAt = started;
     const incoming = request.headers['x-request-id'];
     const requestId = typeof incoming === 'string' && VALID_REQUEST_ID.test(incoming) ? incoming : randomUUID();
     response.locals.requestId = requestId;
@@ -43,6 +48,7 @@ export class RequestTrackingMiddleware implements NestMiddleware {
         ...(response.locals.model ? { model: response.locals.model } : {}),
         ...(response.locals.stream !== undefined ? { stream: response.locals.stream } : {}),
       };
+      this.record(request, response, line.status, elapsedSeconds(started));
       const message = JSON.stringify(line);
       if (response.statusCode >= 500) this.logger.warn(message);
       else this.logger.log(message);
@@ -50,6 +56,15 @@ export class RequestTrackingMiddleware implements NestMiddleware {
     response.once('finish', () => log('finished'));
     response.once('close', () => log(response.writableFinished ? 'finished' : 'client closed'));
     next();
+  }
+
+  private record(request: Request, response: Response, status: number, seconds: number): void {
+    // The route pattern, never the raw path: ids in paths would explode the label set.
+    const route = (request.route as { path?: string } | undefined)?.path ?? 'unmatched';
+    const principal = (request as Request & { principal?: Principal }).principal;
+    const labels = { route, method: request.method, status: String(status) };
+    this.metrics.requests.inc({ ...labels, model: String(response.locals.model ?? ''), principal: principal?.kind === 'tenant' ? principal.tenantId : 'gateway' });
+    this.metrics.requestDuration.observe(labels, seconds);
   }
 }
 

@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/c
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Server } from 'node:http';
 import { gatewayConfig, type GatewayConfig } from '../../config/gateway.config';
+import { MetricsService } from '../../metrics/metrics.service';
 
 /** A running stream the gateway can end on shutdown. */
 export interface ActiveStream {
@@ -23,17 +24,25 @@ export class ActiveStreams implements BeforeApplicationShutdown {
   constructor(
     @Inject(gatewayConfig.KEY) private readonly config: GatewayConfig,
     private readonly adapterHost: HttpAdapterHost,
+    private readonly metrics: MetricsService,
   ) {}
 
   get size(): number {
     return this.streams.size;
   }
 
+  /** The first event of a stream reached the client: its time to first token. */
+  firstEvent(route: string, model: string, startedAt: bigint | undefined): void {
+    if (startedAt !== undefined) this.metrics.timeToFirstToken.observe({ route, model }, Number(process.hrtime.bigint() - startedAt) / 1e9);
+  }
+
   /** Registers a stream; call the returned function when it ends. */
   add(stream: ActiveStream): () => void {
     this.streams.add(stream);
+    this.metrics.activeStreams.set(this.streams.size);
     return () => {
       this.streams.delete(stream);
+      this.metrics.activeStreams.set(this.streams.size);
       if (this.streams.size === 0) for (const wake of this.idleWaiters) wake();
     };
   }

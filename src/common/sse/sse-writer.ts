@@ -68,8 +68,16 @@ export function writeSse<T>(response: Response, events$: Observable<T>, options:
     enqueue(format.error(error));
     end();
   };
+  let first = true;
   const subscription = events$.subscribe({
-    next: (event) => enqueue(format.event(event)),
+    next: (event) => {
+      if (first) {
+        first = false;
+        const request = response.req;
+        options.registry?.firstEvent((request.route as { path?: string } | undefined)?.path ?? request.path, String(response.locals.model ?? ''), response.locals.startedAt as bigint | undefined);
+      }
+      enqueue(format.event(event));
+    },
     error: fail,
     complete: () => {
       if (format.end) enqueue(format.end);

@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * The gateway's Prometheus metrics, in a registry of its own (not prom-client's global one).
+ * Labels never carry secrets: tenants appear only as the short hash the guard computes.
+ */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  readonly requests = new Counter({
+    name: 'kiro_gateway_http_requests_total',
+    help: 'HTTP requests by route, method, status, model and principal (gateway or tenant hash).',
+    labelNames: ['route', 'method', 'status', 'model', 'principal'] as const,
+    registers: [this.registry],
+  });
+
+  readonly requestDuration = new Histogram({
+    name: 'kiro_gateway_http_request_duration_seconds',
+    help: 'Time from request to the end of the response (streams included).',
+    labelNames: ['route', 'method', 'status'] as const,
+    buckets: [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+    registers: [this.registry],
+  });
+
+  readonly timeToFirstToken = new Histogram({
+    name: 'kiro_gateway_time_to_first_token_seconds',
+    help: 'Time from request to the first streamed event.',
+    labelNames: ['route', 'model'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120],
+    registers: [this.registry],
+  });
+
+  readonly activeStreams = new Gauge({
+    name: 'kiro_gateway_active_streams',
+    help: 'Streams being written to clients right now.',
+    registers: [this.registry],
+  });
+
+  readonly upstreamErrors = new Counter({
+    name: 'kiro_gateway_upstream_errors_total',
+    help: 'Failed Kiro calls (each attempt) by kind.',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
+  readonly upstreamRetries = new Counter({
+    name: 'kiro_gateway_upstream_retries_total',
+    help: 'Retried Kiro calls by reason.',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly tokenRefreshes = new Counter({
+    name: 'kiro_gateway_token_refreshes_total',
+    help: 'Kiro token refreshes by flow and outcome.',
+    labelNames: ['flow', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly rateLimited = new Counter({
+    name: 'kiro_gateway_rate_limit_rejections_total',
+    help: 'Requests refused by RATE_LIMIT_PER_MINUTE, by principal (gateway or tenant hash).',
+    labelNames: ['principal'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'kiro_gateway_' });
+  }
+
+  async render(): Promise<string> {
+    return this.registry.metrics();
+  }
+}

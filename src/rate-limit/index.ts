@@ -1,0 +1,2 @@
+export { RateLimitModule } from './rate-limit.module';
+export { RateLimitGuard, RateLimitedError } from './rate-limit.guard';

@@ -1,0 +1,55 @@
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { Principal } from '../auth/principal';
+import { Clock } from '../common/clock';
+import { GatewayError } from '../common/errors';
+import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
+import { MetricsService } from '../metrics';
+import { RateLimitStore } from './rate-limit-store';
+
+const WINDOW_MS = 60_000;
+
+export class RateLimitedError extends GatewayError {
+  constructor(limit: number, retryAfterSeconds: number) {
+    super(`Rate limit of ${limit} requests per minute reached for this key. Try again in ${retryAfterSeconds} s.`, {
+      status: 429,
+      type: 'rate_limit_error',
+      code: 'rate_limit_exceeded',
+      retryAfterSeconds,
+    });
+  }
+}
+
+/**
+ * RATE_LIMIT_PER_MINUTE per proxy key or tenant, with OpenAI's `x-ratelimit-*` headers on every
+ * answer and `Retry-After` on a refusal. Runs after the key guard, which names the principal.
+ */
+@Injectable()
+export class RateLimitGuard implements CanActivate {
+  constructor(
+    @Inject(gatewayConfig.KEY) private readonly config: GatewayConfig,
+    @Inject(RateLimitStore) private readonly store: RateLimitStore,
+    @Inject(Clock) private readonly clock: Clock,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const limit = this.config.rateLimitPerMinute;
+    if (limit <= 0) return true;
+    const http = context.switchToHttp();
+    const principal = (http.getRequest<Request & { principal?: Principal }>().principal ?? { kind: 'gateway' }) as Principal;
+    const key = principal.kind === 'tenant' ? principal.tenantId : 'gateway';
+    const now = this.clock.now();
+    const window = await this.store.hit(`rl:${key}`, WINDOW_MS, now);
+    const resetSeconds = Math.max(1, Math.ceil((window.resetAt - now) / 1000));
+    const response = http.getResponse<Response>();
+    response.setHeader('x-ratelimit-limit-requests', String(limit));
+    response.setHeader('x-ratelimit-remaining-requests', String(Math.max(0, limit - window.count)));
+    response.setHeader('x-ratelimit-reset-requests', `${resetSeconds}s`);
+    if (window.count > limit) {
+      this.metrics.rateLimited.inc({ principal: key });
+      throw new RateLimitedError(limit, resetSeconds);
+    }
+    return true;
+  }
+}
