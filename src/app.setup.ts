@@ -1,4 +1,4 @@
-import { BadRequestException, type INestApplication, LogLevel, ValidationError, ValidationPipe } from '@nestjs/common';
+import { BadRequestException, type INestApplication, ValidationError, ValidationPipe } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import { InvalidRequestError } from './common/errors';
@@ -7,20 +7,6 @@ import { RequestTrackingMiddleware } from './common/http/request-tracking.middle
 import { MetricsService } from './metrics';
 import type { GatewayConfig } from './config/gateway.config';
 import { setupDocs } from './docs/setup-docs';
-
-/** Nest log levels for the Python service's LOG_LEVEL names. */
-export function nestLogLevels(level: GatewayConfig['logging']['level']): LogLevel[] {
-  switch (level) {
-    case 'DEBUG':
-      return ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-    case 'INFO':
-      return ['fatal', 'error', 'warn', 'log'];
-    case 'WARNING':
-      return ['fatal', 'error', 'warn'];
-    default:
-      return ['fatal', 'error'];
-  }
-}
 
 /**
  * Everything main.ts and the e2e tests share: body parsing with BODY_LIMIT, validation that

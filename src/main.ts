@@ -3,7 +3,8 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
-import { configureApp, nestLogLevels } from './app.setup';
+import { configureApp } from './app.setup';
+import { PinoLoggerService } from './common/logging/pino-logger.service';
 import { ConfigValidationError, parseGatewayEnv } from './config/env.schema';
 import { gatewayConfig, type GatewayConfig } from './config/gateway.config';
 
@@ -13,7 +14,7 @@ async function bootstrap(): Promise<void> {
   parseGatewayEnv(process.env);
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false, bufferLogs: true });
   const config = app.get<GatewayConfig>(gatewayConfig.KEY);
-  app.useLogger(nestLogLevels(config.logging.level));
+  app.useLogger(new PinoLoggerService(config.logging));
   configureApp(app, config);
   await app.listen(config.server.port, config.server.host);
   const { host, port } = config.server;

@@ -49,9 +49,9 @@ export class RequestTrackingMiddleware implements NestMiddleware {
         ...(response.locals.stream !== undefined ? { stream: response.locals.stream } : {}),
       };
       this.record(request, response, line.status, elapsedSeconds(started));
-      const message = JSON.stringify(line);
-      if (response.statusCode >= 500) this.logger.warn(message);
-      else this.logger.log(message);
+      const summary = { msg: `${line.method} ${line.path} ${line.status} ${line.durationMs}ms`, ...line };
+      if (response.statusCode >= 500) this.logger.warn(summary);
+      else this.logger.log(summary);
     };
     response.once('finish', () => log('finished'));
     response.once('close', () => log(response.writableFinished ? 'finished' : 'client closed'));
