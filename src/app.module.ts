@@ -6,6 +6,7 @@ import { ApiExceptionFilter } from './common/http/api-exception.filter';
 import { StreamingModule } from './common/sse/streaming.module';
 import { GatewayConfigModule } from './config/config.module';
 import { ConverterModule } from './converter';
+import { DebugModule } from './debug/debug.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics';
 import { RateLimitModule } from './rate-limit';
@@ -15,7 +16,7 @@ import { KiroClientModule } from './kiro';
 import { ModelsModule } from './models';
 
 @Module({
-  imports: [GatewayConfigModule, MetricsModule, RateLimitModule, StreamingModule, AuthModule, KiroClientModule, ConverterModule, ChatModule, MessagesModule, ResponsesModule, ModelsModule, HealthModule],
+  imports: [GatewayConfigModule, MetricsModule, DebugModule, RateLimitModule, StreamingModule, AuthModule, KiroClientModule, ConverterModule, ChatModule, MessagesModule, ResponsesModule, ModelsModule, HealthModule],
   providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
 })
 export class AppModule {}

@@ -10,6 +10,7 @@ import type { KiroSession } from './kiro-session';
 import { KiroHttpResponse, KiroTransport } from './kiro-transport';
 import { Clock } from '../common/clock';
 import { FlowGate } from '../common/flow-gate';
+import { requestScope, type RequestRecorder } from '../common/request-scope';
 import { MetricsService } from '../metrics/metrics.service';
 import { KiroModelInfo, parseModelList } from './kiro-models';
 
@@ -54,6 +55,8 @@ export class KiroClient {
    */
   async generateAssistantResponse(body: KiroRequestBody, options: GenerateOptions): Promise<KiroEventStream> {
     const payload = JSON.stringify(body);
+    const recorder = requestScope.recorder();
+    recorder?.kiroRequest(payload);
     const url = `${this.config.kiro.apiHost}/generateAssistantResponse`;
     const { retry, timeouts } = this.config;
     const scale = options.slowModel ? timeouts.slowModelMultiplier : 1;
@@ -105,7 +108,7 @@ export class KiroClient {
         if (first.done) throw new UpstreamError('Kiro answered 200 with an empty stream', { retryable: true });
         // The caller's signal stays linked for the stream's life: a deadline or a client gone
         // after the first byte must still abort the upstream body.
-        return this.eventStream(first, iterator, attemptAbort, unlink);
+        return this.eventStream(first, iterator, attemptAbort, unlink, recorder);
       } catch (err) {
         unlink();
         attemptAbort.abort();
@@ -222,6 +225,7 @@ export class KiroClient {
     iterator: AsyncIterator<Uint8Array>,
     abort: AbortController,
     unlink: () => void,
+    recorder: RequestRecorder | undefined,
   ): KiroEventStream {
     const streamReadMs = this.config.timeouts.streamReadMs;
     const flow = new FlowGate();
@@ -231,6 +235,7 @@ export class KiroClient {
         try {
           let next = first;
           while (!next.done) {
+            recorder?.kiroResponseChunk(next.value);
             subscriber.next(next.value);
             if (subscriber.closed) return;
             await flow.wait();

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { tap } from 'rxjs';
 import type { Principal } from '../auth';
 import { NotFoundError, toOpenAIError } from '../common/errors';
+import { requestScope } from '../common/request-scope';
 import { ConversationRunner, type StreamingReply } from '../conversation/conversation-runner.service';
 import {
   type AssistantEvent,
@@ -38,10 +39,12 @@ export class ResponsesService {
   async stream(request: ResponsesRequestDto, principal: Principal, signal: AbortSignal): Promise<StreamingReply<ResponseStreamEvent>> {
     const prepared = this.prepare(request);
     const run = await this.runner.start(prepared.conversation, request.model, { principal, signal, stream: true });
+    const recorder = requestScope.recorder();
     const events$ = run.events$.pipe(
       tap({ complete: () => this.keep(request, prepared) }),
       toResponseStreamEvents(prepared.builder, (error) => {
         const { code, message } = toOpenAIError(error).body.error;
+        recorder?.markFailed();
         this.logger.warn(`Response failed mid-stream: ${message}`);
         return { code: code ?? 'upstream_error', message };
       }),

@@ -2,6 +2,7 @@ import { Logger, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../../auth/principal';
+import type { DebugDumps, DebugRecording } from '../../debug/debug-dumps';
 import type { MetricsService } from '../../metrics/metrics.service';
 
 const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -16,7 +17,11 @@ const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export class RequestTrackingMiddleware implements NestMiddleware {
   private readonly logger = new Logger('HTTP');
 
-  constructor(private readonly metrics: MetricsService) {}
+  constructor(
+    private readonly metrics: MetricsService,
+    private readonly debugDumps: DebugDumps,
+    private readonly knownSecrets: readonly string[],
+  ) {}
 
   use(request: Request, response: Response, next: NextFunction): void {
     const started = process.hrtime.bigint();
@@ -34,6 +39,12 @@ export class RequestTrackingMiddleware implements NestMiddleware {
       return (writeHead as (...a: unknown[]) => Response).apply(this, args);
     } as Response['writeHead'];
 
+    const recording = this.debugDumps.start(requestId, [...this.knownSecrets, ...presentedCredentials(request)]);
+    if (recording) {
+      response.locals.recording = recording;
+      teeResponse(response, recording);
+    }
+
     let logged = false;
     const log = (outcome: 'finished' | 'client closed') => {
       if (logged) return;
@@ -49,6 +60,10 @@ export class RequestTrackingMiddleware implements NestMiddleware {
         ...(response.locals.stream !== undefined ? { stream: response.locals.stream } : {}),
       };
       this.record(request, response, line.status, elapsedSeconds(started));
+      if (recording) {
+        recording.clientRequest(request.method, request.originalUrl, request.body);
+        recording.finish(line.status);
+      }
       const summary = { msg: `${line.method} ${line.path} ${line.status} ${line.durationMs}ms`, ...line };
       if (response.statusCode >= 500) this.logger.warn(summary);
       else this.logger.log(summary);
@@ -66,6 +81,29 @@ export class RequestTrackingMiddleware implements NestMiddleware {
     this.metrics.requests.inc({ ...labels, model: String(response.locals.model ?? ''), principal: principal?.kind === 'tenant' ? principal.tenantId : 'gateway' });
     this.metrics.requestDuration.observe(labels, seconds);
   }
+}
+
+/** The proxy key and any tenant refresh token the client presented: never written to a dump. */
+function presentedCredentials(request: Request): string[] {
+  const raw = [request.headers.authorization, request.headers['x-api-key']].flat().filter((v): v is string => typeof v === 'string');
+  return raw.flatMap((value) => {
+    const credential = value.replace(/^Bearer\s+/i, '').trim();
+    return [credential, ...credential.split(':')].filter((part) => part.length >= 4);
+  });
+}
+
+/** Copies what is written to the client into the debug recording. */
+function teeResponse(response: Response, recording: DebugRecording): void {
+  const write = response.write.bind(response) as (...args: unknown[]) => boolean;
+  const end = response.end.bind(response) as (...args: unknown[]) => Response;
+  response.write = ((chunk: unknown, ...rest: unknown[]) => {
+    recording.clientResponseChunk(chunk);
+    return write(chunk, ...rest);
+  }) as Response['write'];
+  response.end = ((chunk?: unknown, ...rest: unknown[]) => {
+    if (chunk !== undefined && typeof chunk !== 'function') recording.clientResponseChunk(chunk);
+    return end(chunk, ...rest);
+  }) as Response['end'];
 }
 
 function elapsedSeconds(started: bigint): number {

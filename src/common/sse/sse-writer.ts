@@ -1,6 +1,7 @@
 import type { Response } from 'express';
 import type { Observable, Subscription } from 'rxjs';
 import { ShuttingDownError } from '../errors';
+import { requestScope } from '../request-scope';
 import type { FlowGate } from '../flow-gate';
 import type { ActiveStreams } from './active-streams';
 
@@ -63,7 +64,9 @@ export function writeSse<T>(response: Response, events$: Observable<T>, options:
     if (!response.writableEnded) response.end();
   };
 
+  const recorder = requestScope.recorder();
   const fail = (error: unknown) => {
+    recorder?.markFailed();
     options.onError?.(error);
     enqueue(format.error(error));
     end();

@@ -1,0 +1,29 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/** What the pipeline may record about the request it serves (debug dumps). */
+export interface RequestRecorder {
+  kiroRequest(body: string): void;
+  kiroResponseChunk(bytes: Uint8Array): void;
+  /** The request failed after its status was sent (a mid-stream error). */
+  markFailed(): void;
+}
+
+interface RequestScope {
+  requestId: string;
+  recorder?: RequestRecorder;
+}
+
+/**
+ * Per-request context that follows the request through async code (controllers, the Kiro client,
+ * stream loops) without threading it through every signature.
+ */
+const storage = new AsyncLocalStorage<RequestScope>();
+
+export const requestScope = {
+  run<T>(scope: RequestScope, fn: () => T): T {
+    return storage.run(scope, fn);
+  },
+  recorder(): RequestRecorder | undefined {
+    return storage.getStore()?.recorder;
+  },
+};

@@ -1,0 +1,128 @@
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { redactSecrets } from '../common/errors';
+import type { RequestRecorder } from '../common/request-scope';
+import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
+
+/** Each part of a dump is cut at this size. */
+const MAX_PART_BYTES = 5 * 1024 * 1024;
+/** The newest dumps kept; older ones are deleted as new ones are written. */
+const MAX_DUMPS = 200;
+
+/**
+ * DEBUG_MODE: `all` writes every request, `errors` only failed ones (an error status or a stream
+ * that ended with an error), into DEBUG_DIR/<time>-<request id>/: the client request, the Kiro
+ * request, Kiro's raw response bytes and the client response. Credentials are redacted and image
+ * bytes replaced by their size.
+ */
+@Injectable()
+export class DebugDumps {
+  private readonly logger = new Logger('DebugDumps');
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(@Inject(gatewayConfig.KEY) private readonly config: GatewayConfig) {}
+
+  /** A recorder for one request, or undefined when DEBUG_MODE is off. */
+  start(requestId: string, secrets: readonly string[]): DebugRecording | undefined {
+    if (this.config.logging.debugMode === 'off') return undefined;
+    return new DebugRecording(requestId, secrets, (recording, status) => this.finish(recording, status));
+  }
+
+  private finish(recording: DebugRecording, status: number): void {
+    const failed = status >= 400 || recording.failed;
+    if (this.config.logging.debugMode === 'errors' && !failed) return;
+    // One write at a time: dumps are diagnostics, never a reason to load the disk in parallel.
+    this.writing = this.writing.then(() => this.write(recording, status)).catch((err: unknown) => this.logger.warn(`Could not write a debug dump: ${(err as Error).message}`));
+  }
+
+  private async write(recording: DebugRecording, status: number): Promise<void> {
+    const root = this.config.logging.debugDir;
+    const dir = join(root, `${new Date().toISOString().replace(/[:.]/g, '-')}-${recording.requestId}`);
+    await mkdir(dir, { recursive: true });
+    const { 'meta.json': meta, ...parts } = recording.parts(status);
+    await Promise.all(Object.entries(parts).map(([name, content]) => writeFile(join(dir, name), content)));
+    // Last, so that a dump with meta.json is complete.
+    await writeFile(join(dir, 'meta.json'), meta);
+    const dumps = (await readdir(root)).sort();
+    for (const old of dumps.slice(0, Math.max(0, dumps.length - MAX_DUMPS))) await rm(join(root, old), { recursive: true, force: true });
+  }
+}
+
+/** Collects one request's parts in memory (each capped) until the response ends. */
+export class DebugRecording implements RequestRecorder {
+  failed = false;
+  private clientRequestBody: unknown;
+  private kiroRequestBody = '';
+  private readonly kiroResponse = new CappedBuffer();
+  private readonly clientResponse = new CappedBuffer();
+
+  constructor(
+    readonly requestId: string,
+    private readonly secrets: readonly string[],
+    private readonly onFinish: (recording: DebugRecording, status: number) => void,
+  ) {}
+
+  clientRequest(method: string, path: string, body: unknown): void {
+    this.clientRequestBody = { method, path, body };
+  }
+
+  kiroRequest(body: string): void {
+    this.kiroRequestBody = body;
+  }
+
+  kiroResponseChunk(bytes: Uint8Array): void {
+    this.kiroResponse.add(bytes);
+  }
+
+  clientResponseChunk(chunk: unknown): void {
+    if (typeof chunk === 'string' || chunk instanceof Uint8Array) this.clientResponse.add(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  }
+
+  markFailed(): void {
+    this.failed = true;
+  }
+
+  finish(status: number): void {
+    this.onFinish(this, status);
+  }
+
+  parts(status: number): Record<string, string | Buffer> {
+    return {
+      'client-request.json': this.clean(JSON.stringify(this.clientRequestBody ?? null, null, 2)),
+      'kiro-request.json': this.clean(this.kiroRequestBody ? JSON.stringify(JSON.parse(this.kiroRequestBody), null, 2) : 'null'),
+      'kiro-response.bin': this.kiroResponse.bytes(),
+      'client-response.txt': this.clean(this.clientResponse.bytes().toString('utf8')),
+      'meta.json': JSON.stringify({ requestId: this.requestId, status, failed: this.failed, truncated: this.kiroResponse.truncated || this.clientResponse.truncated }, null, 2),
+    };
+  }
+
+  /** Secrets out, image bytes replaced by their size. */
+  private clean(text: string): string {
+    const withoutImages = text
+      .replace(/("bytes"\s*:\s*")([A-Za-z0-9+/=]{64,})"/g, (_m, head: string, data: string) => `${head}[base64 image, ${data.length} chars]"`)
+      .replace(/data:image\/[a-z]+;base64,[A-Za-z0-9+/=]{64,}/g, (m) => `data:image;base64,[${m.length} chars]`);
+    return redactSecrets(withoutImages, this.secrets).slice(0, MAX_PART_BYTES);
+  }
+}
+
+class CappedBuffer {
+  truncated = false;
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+
+  add(bytes: Uint8Array): void {
+    if (this.size >= MAX_PART_BYTES) {
+      this.truncated = true;
+      return;
+    }
+    const take = Math.min(bytes.length, MAX_PART_BYTES - this.size);
+    this.chunks.push(Buffer.from(bytes.subarray(0, take)));
+    this.size += take;
+    if (take < bytes.length) this.truncated = true;
+  }
+
+  bytes(): Buffer {
+    return Buffer.concat(this.chunks);
+  }
+}
