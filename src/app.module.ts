@@ -10,13 +10,14 @@ import { DebugModule } from './debug/debug.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics';
 import { RateLimitModule } from './rate-limit';
+import { RedisModule } from './redis/redis.module';
 import { MessagesModule } from './messages/messages.module';
 import { ResponsesModule } from './responses/responses.module';
 import { KiroClientModule } from './kiro';
 import { ModelsModule } from './models';
 
 @Module({
-  imports: [GatewayConfigModule, MetricsModule, DebugModule, RateLimitModule, StreamingModule, AuthModule, KiroClientModule, ConverterModule, ChatModule, MessagesModule, ResponsesModule, ModelsModule, HealthModule],
+  imports: [GatewayConfigModule, RedisModule, MetricsModule, DebugModule, RateLimitModule, StreamingModule, AuthModule, KiroClientModule, ConverterModule, ChatModule, MessagesModule, ResponsesModule, ModelsModule, HealthModule],
   providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
 })
 export class AppModule {}

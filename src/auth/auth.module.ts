@@ -3,6 +3,10 @@ import { Clock, systemClock } from '../common/clock';
 import { AuthService } from './auth.service';
 import { CredentialStore } from './credential-store';
 import { ProxyKeyGuard } from './proxy-key.guard';
+import type Redis from 'ioredis';
+import { RedisConnection } from '../redis/redis.module';
+import { RedisSharedTokenStore } from '../redis/redis-shared-token-store';
+import { SharedTokenStore } from './shared-token-store';
 import { HttpTokenRefresher, TokenRefresher } from './token-refresher';
 
 @Module({
@@ -12,6 +16,11 @@ import { HttpTokenRefresher, TokenRefresher } from './token-refresher';
     ProxyKeyGuard,
     { provide: TokenRefresher, useClass: HttpTokenRefresher },
     { provide: Clock, useValue: systemClock },
+    {
+      provide: SharedTokenStore,
+      inject: [RedisConnection],
+      useFactory: (redis: Redis | null) => (redis ? new RedisSharedTokenStore(redis) : null),
+    },
   ],
   exports: [AuthService, ProxyKeyGuard],
 })

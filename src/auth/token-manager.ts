@@ -1,8 +1,10 @@
 import { Logger } from '@nestjs/common';
 import type { Clock } from '../common/clock';
-import { CredentialsError } from '../common/errors';
+import { CredentialsError, GatewayError } from '../common/errors';
 import type { KiroSession } from '../kiro';
+import { randomUUID } from 'node:crypto';
 import { KiroCredential } from './kiro-credential';
+import type { SharedTokenStore } from './shared-token-store';
 import { fingerprint } from './fingerprint';
 import { TokenRefresher } from './token-refresher';
 
@@ -18,7 +20,14 @@ export interface TokenManagerDeps {
   onRotated?: (credential: KiroCredential) => Promise<void>;
   /** Told of every refresh attempt's outcome (metrics). */
   onRefreshed?: (flow: string, outcome: 'success' | 'refused' | 'failed') => void;
+  /** Token state shared with other replicas (Redis); absent means this process alone. */
+  shared?: SharedTokenStore;
 }
+
+/** How long a replica holds the refresh lock at most, and waits for another's refresh. */
+const LOCK_TTL_MS = 30_000;
+const LOCK_WAIT_MS = 20_000;
+const LOCK_POLL_MS = 50;
 
 /**
  * One credential's access-token lifecycle: refresh ahead of expiry, one refresh in flight however
@@ -28,6 +37,7 @@ export class TokenManager implements KiroSession {
   private readonly logger = new Logger('TokenManager');
   private inflight: Promise<string> | undefined;
   private refused: { error: CredentialsError; until: number } | undefined;
+  private sharedKey: Promise<string> | undefined;
   readonly machineId: string;
 
   constructor(
@@ -72,12 +82,12 @@ export class TokenManager implements KiroSession {
   async refreshAfterRejection(rejectedToken: string): Promise<string> {
     // Another request already replaced the rejected token: use the new one.
     if (this.credential.accessToken && this.credential.accessToken !== rejectedToken) return this.credential.accessToken;
-    return this.refresh();
+    return this.refresh(rejectedToken);
   }
 
-  private refresh(): Promise<string> {
+  private refresh(rejectedToken?: string): Promise<string> {
     if (this.refused && this.deps.clock.now() < this.refused.until) return Promise.reject(this.refused.error);
-    this.inflight ??= this.doRefresh()
+    this.inflight ??= (this.deps.shared ? this.refreshSharedOrAlone(this.deps.shared, rejectedToken) : this.doRefresh())
       .catch((err: unknown) => {
         const refused = err instanceof CredentialsError;
         if (refused) this.refused = { error: err, until: this.deps.clock.now() + REFUSED_BACKOFF_MS };
@@ -88,6 +98,61 @@ export class TokenManager implements KiroSession {
         this.inflight = undefined;
       });
     return this.inflight;
+  }
+
+  /** The shared store (Redis) failing must not stop this replica from refreshing on its own. */
+  private async refreshSharedOrAlone(shared: SharedTokenStore, rejectedToken: string | undefined): Promise<string> {
+    try {
+      return await this.refreshShared(shared, rejectedToken);
+    } catch (err) {
+      if (err instanceof GatewayError) throw err;
+      this.logger.warn(`Shared token store unavailable, refreshing alone: ${(err as Error).message}`);
+      return this.doRefresh();
+    }
+  }
+
+  /**
+   * With replicas: adopt a token another replica already refreshed, else refresh under the shared
+   * lock (checking again once it is held), else wait for the replica holding it. A lock that is
+   * never released expires; a wait that outlasts it refreshes anyway.
+   */
+  private async refreshShared(shared: SharedTokenStore, rejectedToken: string | undefined): Promise<string> {
+    const key = await (this.sharedKey ??= shared.resolveKey(fingerprint(this.credential.refreshToken)));
+    const owner = randomUUID();
+    const deadline = this.deps.clock.now() + LOCK_WAIT_MS;
+    while (this.deps.clock.now() < deadline) {
+      const adopted = await this.adoptShared(shared, key, rejectedToken);
+      if (adopted) return adopted;
+      if (await shared.tryLock(key, owner, LOCK_TTL_MS)) {
+        try {
+          return (await this.adoptShared(shared, key, rejectedToken)) ?? (await this.refreshAndShare(shared, key));
+        } finally {
+          await shared.unlock(key, owner);
+        }
+      }
+      await this.deps.clock.sleep(LOCK_POLL_MS);
+    }
+    return this.refreshAndShare(shared, key);
+  }
+
+  /** Takes the shared state when it holds a usable token that is not the one Kiro rejected. */
+  private async adoptShared(shared: SharedTokenStore, key: string, rejectedToken: string | undefined): Promise<string | undefined> {
+    const state = await shared.read(key);
+    if (!state || state.accessToken === rejectedToken || state.expiresAt - this.deps.clock.now() <= REFRESH_AHEAD_MS) return undefined;
+    const rotated = state.refreshToken !== this.credential.refreshToken;
+    this.credential.accessToken = state.accessToken;
+    this.credential.expiresAt = state.expiresAt;
+    this.credential.refreshToken = state.refreshToken;
+    if (state.profileArn) this.credential.profileArn = state.profileArn;
+    if (rotated) await this.deps.onRotated?.(this.credential);
+    return state.accessToken;
+  }
+
+  private async refreshAndShare(shared: SharedTokenStore, key: string): Promise<string> {
+    const accessToken = await this.doRefresh();
+    const { expiresAt, refreshToken, profileArn } = this.credential;
+    await shared.write(key, { accessToken, expiresAt: expiresAt ?? 0, refreshToken, profileArn }, fingerprint(refreshToken));
+    return accessToken;
   }
 
   private async doRefresh(): Promise<string> {

@@ -70,6 +70,10 @@ export interface GatewayConfig {
     format: 'json' | 'pretty';
   };
   rateLimitPerMinute: number;
+  redis: {
+    /** Shared state for replicas (rate limits, tokens, refresh lock); unset keeps it in memory. */
+    url: string | undefined;
+  };
   reasoning: {
     enabled: boolean;
     maxTokens: number;
@@ -250,6 +254,7 @@ export function parseGatewayEnv(env: RawEnv): GatewayConfig {
       format: read.oneOf('LOG_FORMAT', ['json', 'pretty'] as const, read.optional('NODE_ENV') === 'production' ? 'json' : 'pretty', (v) => v.toLowerCase()),
     },
     rateLimitPerMinute: read.integer('RATE_LIMIT_PER_MINUTE', 0, 0),
+    redis: { url: redisUrl(read.optional('REDIS_URL')) },
     reasoning: {
       enabled: read.boolean('FAKE_REASONING', true),
       maxTokens: read.integer('FAKE_REASONING_MAX_TOKENS', 4000, 1),
@@ -261,6 +266,12 @@ export function parseGatewayEnv(env: RawEnv): GatewayConfig {
       ),
     },
   };
+}
+
+function redisUrl(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^rediss?:\/\/\S+$/i.test(raw)) throw new ConfigValidationError('REDIS_URL', 'must be a redis:// or rediss:// URL');
+  return raw;
 }
 
 /** `*` (any origin), `off`/`none` (no CORS), or a comma-separated list of origins. */

@@ -1,4 +1,6 @@
-import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { RedisConnection } from '../redis/redis.module';
 import type { Response } from 'express';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthService, type AuthStatus } from '../auth';
@@ -20,6 +22,7 @@ export class HealthController {
   constructor(
     private readonly auth: AuthService,
     private readonly upstream: UpstreamProbe,
+    @Inject(RedisConnection) private readonly redis: Redis | null,
   ) {}
 
   @Get()
@@ -41,14 +44,26 @@ export class HealthController {
     description: 'Answers 200 when the gateway\'s Kiro credentials give a token (or it serves tenants only) and Kiro is reachable; 503 otherwise.',
   })
   async ready(@Res({ passthrough: true }) response: Response): Promise<{ status: 'ready' | 'not_ready'; checks: Record<string, { ok: boolean; detail?: string }> }> {
-    const [credentials, upstream] = await Promise.all([this.auth.check(), this.upstream.check()]);
-    const checks = {
+    const [credentials, upstream, redis] = await Promise.all([this.auth.check(), this.upstream.check(), this.redisCheck()]);
+    const checks: Record<string, { ok: boolean; detail?: string }> = {
       credentials,
       upstream: { ok: upstream.reachable, ...(upstream.error ? { detail: upstream.error } : {}) },
+      ...(redis ? { redis } : {}),
     };
     const ready = Object.values(checks).every((check) => check.ok);
     response.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
     return { status: ready ? 'ready' : 'not_ready', checks };
+  }
+
+  /** Redis answers PING when it is configured; undefined when it is not. */
+  private async redisCheck(): Promise<{ ok: boolean; detail?: string } | undefined> {
+    if (!this.redis) return undefined;
+    try {
+      const pong = await Promise.race([this.redis.ping(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer within 2 s')), 2_000).unref())]);
+      return { ok: pong === 'PONG' };
+    } catch (err) {
+      return { ok: false, detail: (err as Error).message };
+    }
   }
 
   @Get('health')

@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Principal } from '../auth/principal';
 import { Clock } from '../common/clock';
@@ -26,6 +26,8 @@ export class RateLimitedError extends GatewayError {
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
+  private readonly logger = new Logger('RateLimit');
+
   constructor(
     @Inject(gatewayConfig.KEY) private readonly config: GatewayConfig,
     @Inject(RateLimitStore) private readonly store: RateLimitStore,
@@ -40,7 +42,14 @@ export class RateLimitGuard implements CanActivate {
     const principal = (http.getRequest<Request & { principal?: Principal }>().principal ?? { kind: 'gateway' }) as Principal;
     const key = principal.kind === 'tenant' ? principal.tenantId : 'gateway';
     const now = this.clock.now();
-    const window = await this.store.hit(`rl:${key}`, WINDOW_MS, now);
+    let window;
+    try {
+      window = await this.store.hit(`rl:${key}`, WINDOW_MS, now);
+    } catch (err) {
+      // The shared store (Redis) is down: serving without limits beats refusing everyone.
+      this.logger.warn(`Rate limit store unavailable, not limiting: ${(err as Error).message}`);
+      return true;
+    }
     const resetSeconds = Math.max(1, Math.ceil((window.resetAt - now) / 1000));
     const response = http.getResponse<Response>();
     response.setHeader('x-ratelimit-limit-requests', String(limit));

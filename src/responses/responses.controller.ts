@@ -54,7 +54,7 @@ export class ResponsesController {
   @Get(':id')
   @ApiOperation({ summary: 'Retrieve a stored response' })
   @ApiParam({ name: 'id', example: 'resp_0123456789abcdef01234567' })
-  retrieve(@Param('id') id: string): ResponseObject {
+  retrieve(@Param('id') id: string): Promise<ResponseObject> {
     return this.responses.retrieve(id);
   }
 }

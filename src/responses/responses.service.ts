@@ -37,11 +37,11 @@ export class ResponsesService {
   ) {}
 
   async stream(request: ResponsesRequestDto, principal: Principal, signal: AbortSignal): Promise<StreamingReply<ResponseStreamEvent>> {
-    const prepared = this.prepare(request);
+    const prepared = await this.prepare(request);
     const run = await this.runner.start(prepared.conversation, request.model, { principal, signal, stream: true });
     const recorder = requestScope.recorder();
     const events$ = run.events$.pipe(
-      tap({ complete: () => this.keep(request, prepared) }),
+      tap({ complete: () => void this.keep(request, prepared) }),
       toResponseStreamEvents(prepared.builder, (error) => {
         const { code, message } = toOpenAIError(error).body.error;
         recorder?.markFailed();
@@ -52,25 +52,26 @@ export class ResponsesService {
     return { events$, flow: run.flow };
   }
 
-  complete(request: ResponsesRequestDto, principal: Principal, signal: AbortSignal): Promise<ResponseObject> {
-    const prepared = this.prepare(request);
-    return this.runner.complete(prepared.conversation, request.model, { principal, signal }, (events: AssistantEvent[]) => {
+  async complete(request: ResponsesRequestDto, principal: Principal, signal: AbortSignal): Promise<ResponseObject> {
+    const prepared = await this.prepare(request);
+    const response = await this.runner.complete(prepared.conversation, request.model, { principal, signal }, (events: AssistantEvent[]) => {
       for (const event of events) prepared.builder.process(event);
-      this.keep(request, prepared);
       return prepared.builder.response();
     });
+    await this.keep(request, prepared);
+    return response;
   }
 
-  retrieve(id: string): ResponseObject {
-    const stored = this.store.get(id);
+  async retrieve(id: string): Promise<ResponseObject> {
+    const stored = await this.store.get(id);
     if (!stored) throw new NotFoundError(`No response with id '${id}' is stored (responses are kept for an hour unless store is false).`, 'response_not_found');
     return stored.response;
   }
 
-  private prepare(request: ResponsesRequestDto): Prepared {
+  private async prepare(request: ResponsesRequestDto): Promise<Prepared> {
     let previous: ConversationMessage[] = [];
     if (request.previous_response_id) {
-      const stored = this.store.get(request.previous_response_id);
+      const stored = await this.store.get(request.previous_response_id);
       if (!stored) {
         throw new NotFoundError(
           `Previous response with id '${request.previous_response_id}' not found (responses are kept for an hour unless store is false).`,
@@ -86,10 +87,12 @@ export class ResponsesService {
   }
 
   /** Completed and incomplete responses are kept for follow-ups, unless `store: false`. */
-  private keep(request: ResponsesRequestDto, prepared: Prepared): void {
+  private async keep(request: ResponsesRequestDto, prepared: Prepared): Promise<void> {
     const response = prepared.builder.response();
     if (request.store === false || response.status === 'failed' || response.status === 'in_progress') return;
-    this.store.put({ response, messages: [...prepared.messages, assistantTurnOf(response.output)] });
+    await this.store.put({ response, messages: [...prepared.messages, assistantTurnOf(response.output)] }).catch((err: unknown) => {
+      this.logger.warn(`Could not keep response ${response.id}: ${(err as Error).message}`);
+    });
   }
 }
 

@@ -1,0 +1,88 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import Redis from 'ioredis';
+
+/** A free TCP port on 127.0.0.1 (for servers that cannot listen on port 0 and report it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningProcess {
+  process: ChildProcess;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs: number, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}:\n${output()}`);
+    if (await check().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${what} was not ready within ${timeoutMs} ms:\n${output()}`);
+}
+
+function start(command: string, args: string[], env: NodeJS.ProcessEnv): RunningProcess {
+  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout?.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-20_000)));
+  child.stderr?.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-20_000)));
+  return {
+    process: child,
+    output: () => log,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
+      }),
+  };
+}
+
+export const REDIS_SERVER = process.env.REDIS_SERVER_PATH ?? '/usr/bin/redis-server';
+export const redisAvailable = existsSync(REDIS_SERVER);
+
+/** A throwaway redis-server: no persistence, loopback only. */
+export async function startRedis(): Promise<RunningProcess & { url: string }> {
+  const port = await freePort();
+  const redis = start(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], process.env);
+  const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  probe.on('error', () => undefined); // refused connections while redis-server starts
+  await waitFor(async () => {
+    await probe.connect().catch(() => undefined);
+    return (await probe.ping()) === 'PONG';
+  }, 'redis-server', 10_000, redis.process, redis.output);
+  probe.disconnect();
+  return { ...redis, url: `redis://127.0.0.1:${port}` };
+}
+
+/** The gateway as its own process, from source (no build needed), ready on /health/live. */
+export async function startGatewayProcess(env: Record<string, string>): Promise<RunningProcess & { url: string }> {
+  const port = await freePort();
+  const root = join(__dirname, '..', '..');
+  const child = start(process.execPath, ['-r', 'ts-node/register/transpile-only', join(root, 'src', 'main.ts')], {
+    PATH: process.env.PATH,
+    HOME: '/nonexistent-kiro-home',
+    NODE_ENV: 'test',
+    TS_NODE_PROJECT: join(root, 'tsconfig.json'),
+    LOG_LEVEL: 'ERROR',
+    LOG_FORMAT: 'json',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    ...env,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(async () => (await fetch(`${url}/health/live`)).ok, 'gateway', 60_000, child.process, child.output);
+  return { ...child, url };
+}
