@@ -67,7 +67,8 @@ export class FrameChunker {
   }
 
   private startPartial(total: number, head: Uint8Array): void {
-    this.partial = new Uint8Array(total);
+    // A Buffer, so that the decoder reads it without wrapping it again.
+    this.partial = Buffer.allocUnsafe(total);
     this.partial.set(head, 0);
     this.partialFilled = head.length;
   }

@@ -25,7 +25,10 @@ export interface KiroTokenUsage {
   cacheWriteInputTokens?: number;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** Frames are CRC-checked, so their bytes are what Kiro sent: decode without a second pass. */
+function utf8(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+}
 
 export function toKiroEvent(frame: EventStreamFrame): KiroEvent {
   const messageType = frame.headers[':message-type'] ?? 'event';
@@ -95,7 +98,7 @@ function toException(frame: EventStreamFrame, messageType: string): KiroEvent {
   const exceptionType = frame.headers[':exception-type'] ?? frame.headers[':error-code'] ?? messageType;
   let message = frame.headers[':error-message'] ?? '';
   try {
-    const payload = JSON.parse(utf8.decode(frame.payload)) as unknown;
+    const payload = JSON.parse(utf8(frame.payload)) as unknown;
     if (isJsonObject(payload) && typeof payload.message === 'string') message = payload.message;
   } catch {
     // An exception whose body is not JSON still carries its type; the message stays as it was.
@@ -106,7 +109,7 @@ function toException(frame: EventStreamFrame, messageType: string): KiroEvent {
 function parsePayload(frame: EventStreamFrame, eventType: string): JsonObject {
   let value: unknown;
   try {
-    value = JSON.parse(utf8.decode(frame.payload));
+    value = JSON.parse(utf8(frame.payload));
   } catch (err) {
     throw new InvalidFrameError(`${eventType} payload is not UTF-8 JSON (${(err as Error).message})`);
   }
