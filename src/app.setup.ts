@@ -18,7 +18,9 @@ export function configureApp(app: INestApplication, config: GatewayConfig): void
   const express = app as NestExpressApplication;
   express.disable('x-powered-by');
   // Before the body parser, so that requests it refuses (bad JSON, too large) are tracked too.
-  const tracking = new RequestTrackingMiddleware(app.get(MetricsService), app.get(DebugDumps), [config.server.proxyApiKey]);
+  const level = config.logging.level;
+  const requestLogLevels = level === 'DEBUG' || level === 'INFO' ? (['log', 'warn'] as const) : level === 'WARNING' ? (['warn'] as const) : ([] as const);
+  const tracking = new RequestTrackingMiddleware(app.get(MetricsService), app.get(DebugDumps), [config.server.proxyApiKey], requestLogLevels);
   express.use((req: Request, res: Response, next: NextFunction) => tracking.use(req, res, next));
   const { corsOrigins } = config.server;
   if (corsOrigins === '*' || corsOrigins.length > 0) {

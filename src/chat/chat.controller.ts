@@ -6,17 +6,20 @@ import { toOpenAIError } from '../common/errors';
 import { abortOnClientGone } from '../common/http/client-abort';
 import { ActiveStreams } from '../common/sse/active-streams';
 import { type SseFormat, writeSse } from '../common/sse/sse-writer';
-import type { ChatCompletionChunk } from '../converter';
+import { type ChatCompletionChunk, ChunkSerializer } from '../converter';
 import { ChatService } from './chat.service';
 import { CHAT_REQUEST_EXAMPLES, ChatCompletionRequestDto } from './dto/chat-completion-request.dto';
 import { ChatCompletionResponseDto } from './dto/chat-completion-response.dto';
 
-/** OpenAI's wire format: `data: {json}` blocks, `data: [DONE]` at the end. */
-const OPENAI_SSE: SseFormat<ChatCompletionChunk> = {
-  event: (chunk) => `data: ${JSON.stringify(chunk)}\n\n`,
-  error: (error) => `data: ${JSON.stringify(toOpenAIError(error).body)}\n\n`,
-  end: 'data: [DONE]\n\n',
-};
+/** OpenAI's wire format: `data: {json}` blocks, `data: [DONE]` at the end (one per stream). */
+function openAISse(): SseFormat<ChatCompletionChunk> {
+  const serializer = new ChunkSerializer();
+  return {
+    event: (chunk) => `data: ${serializer.serialize(chunk)}\n\n`,
+    error: (error) => `data: ${JSON.stringify(toOpenAIError(error).body)}\n\n`,
+    end: 'data: [DONE]\n\n',
+  };
+}
 
 @ApiTags('chat')
 @RequiresProxyKey()
@@ -49,7 +52,7 @@ export class ChatController {
       const reply = await this.chat.stream(body, principal, signal);
       writeSse(response, reply.events$, {
         flow: reply.flow,
-        format: OPENAI_SSE,
+        format: openAISse(),
         registry: this.activeStreams,
         onError: (error) => this.logger.warn(`Stream ended with an error: ${toOpenAIError(error).body.error.message}`),
       });

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth';
 import { InvalidRequestError } from '../common/errors';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
@@ -47,7 +47,7 @@ export class ChatService {
 
   private meta(request: ChatCompletionRequest): CompletionMeta {
     return {
-      id: `chatcmpl-${randomBytes(12).toString('base64url')}`,
+      id: `chatcmpl-${randomUUID().replaceAll('-', '')}`,
       created: Math.floor(Date.now() / 1000),
       model: request.model,
       includeUsage: request.stream_options?.include_usage === true,

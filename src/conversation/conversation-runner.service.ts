@@ -71,17 +71,27 @@ export class ConversationRunner {
    * `render` turns the events into the front end's reply.
    */
   async complete<T>(conversation: Conversation, modelName: string, options: Omit<RunOptions, 'stream'>, render: (events: AssistantEvent[], run: ConversationRun) => T): Promise<T> {
-    const deadline = AbortSignal.timeout(this.config.timeouts.nonStreamMs);
-    const signal = AbortSignal.any([options.signal, deadline]);
+    // One controller and one timer per call (AbortSignal.any/timeout cost more on this path).
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, this.config.timeouts.nonStreamMs);
+    const onClientGone = () => controller.abort();
+    options.signal.addEventListener('abort', onClientGone, { once: true });
     try {
-      const run = await this.start(conversation, modelName, { ...options, signal, stream: false });
+      const run = await this.start(conversation, modelName, { ...options, signal: controller.signal, stream: false });
       const events = await lastValueFrom(run.events$.pipe(toArray()));
       return render(events, run);
     } catch (err) {
-      if (deadline.aborted && !options.signal.aborted) {
+      if (timedOut && !options.signal.aborted) {
         throw new UpstreamTimeoutError(`Kiro did not finish within NON_STREAM_TIMEOUT (${this.config.timeouts.nonStreamMs / 1000} s)`);
       }
       throw err;
+    } finally {
+      clearTimeout(timer);
+      options.signal.removeEventListener('abort', onClientGone);
     }
   }
 }

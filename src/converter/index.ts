@@ -19,3 +19,4 @@ export { responsesToConversation, assistantTurnOf, type ResponsesRequest } from 
 export { ResponseBuilder, toResponseStreamEvents } from './responses/response-builder';
 export type { ResponseObject, ResponseStreamEvent, ResponseEcho, ResponseOutputItem } from './responses/responses.types';
 export type { ConversationMessage } from './conversation';
+export { ChunkSerializer } from './openai/chunk-serializer';

@@ -238,8 +238,11 @@ export class KiroClient {
             recorder?.kiroResponseChunk(next.value);
             subscriber.next(next.value);
             if (subscriber.closed) return;
-            await flow.wait();
-            if (subscriber.closed) return;
+            const gate = flow.wait();
+            if (gate) {
+              await gate;
+              if (subscriber.closed) return;
+            }
             next = await iterator.next();
           }
           finished = true;

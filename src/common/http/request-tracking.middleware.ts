@@ -21,6 +21,8 @@ export class RequestTrackingMiddleware implements NestMiddleware {
     private readonly metrics: MetricsService,
     private readonly debugDumps: DebugDumps,
     private readonly knownSecrets: readonly string[],
+    /** Which of `log`/`warn` LOG_LEVEL lets through: nothing is built for a line never written. */
+    private readonly logLevels: ReadonlyArray<'log' | 'warn'>,
   ) {}
 
   use(request: Request, response: Response, next: NextFunction): void {
@@ -64,8 +66,10 @@ export class RequestTrackingMiddleware implements NestMiddleware {
         recording.clientRequest(request.method, request.originalUrl, request.body);
         recording.finish(line.status);
       }
+      const level = response.statusCode >= 500 ? 'warn' : 'log';
+      if (!this.logLevels.includes(level)) return;
       const summary = { msg: `${line.method} ${line.path} ${line.status} ${line.durationMs}ms`, ...line };
-      if (response.statusCode >= 500) this.logger.warn(summary);
+      if (level === 'warn') this.logger.warn(summary);
       else this.logger.log(summary);
     };
     response.once('finish', () => log('finished'));

@@ -32,6 +32,11 @@ export class ToolNameMap {
     return this.fromKiro.get(kiroName.toLowerCase()) ?? kiroName;
   }
 
+  /** Whether any tool name was registered (declared tools or history calls). */
+  get hasTools(): boolean {
+    return this.toKiro.size > 0;
+  }
+
   /** Whether Kiro's name is one of the tools this request declared. */
   isDeclared(kiroName: string): boolean {
     return this.fromKiro.has(kiroName.toLowerCase());

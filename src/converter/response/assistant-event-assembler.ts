@@ -27,7 +27,8 @@ export interface ResponseContext {
 export class AssistantEventAssembler {
   private readonly thinking: ThinkingParser | undefined;
   private readonly toolCalls: ToolCallAssembler;
-  private readonly writtenCalls: BracketToolCallExtractor;
+  /** Only when tools are declared: a written-out call can only name a declared tool. */
+  private readonly writtenCalls: BracketToolCallExtractor | undefined;
   private writtenCallCount = 0;
   private contextUsagePercentage: number | undefined;
   private reportedInputTokens: number | undefined;
@@ -40,7 +41,7 @@ export class AssistantEventAssembler {
   constructor(private readonly context: ResponseContext) {
     this.thinking = context.thinkingHandling ? new ThinkingParser(context.thinkingHandling) : undefined;
     this.toolCalls = new ToolCallAssembler(context.toolNames);
-    this.writtenCalls = new BracketToolCallExtractor((name) => context.toolNames.isDeclared(name));
+    this.writtenCalls = context.toolNames.hasTools ? new BracketToolCallExtractor((name) => context.toolNames.isDeclared(name)) : undefined;
   }
 
   process(event: KiroEvent): AssistantEvent[] {
@@ -97,12 +98,15 @@ export class AssistantEventAssembler {
 
   private text(text: string): AssistantEvent[] {
     this.generated += text;
+    // The common case, with nothing to parse: one event, no intermediate arrays.
+    if (!this.thinking && !this.writtenCalls) return text ? [{ type: 'text', text }] : [];
     const pieces = this.thinking ? this.thinking.process(text) : [{ kind: 'text' as const, text }];
     return pieces.flatMap((piece) => (piece.kind === 'reasoning' ? [{ type: 'reasoning', text: piece.text }] : this.answerText(piece.text)));
   }
 
   /** Answer text, with tool calls the model wrote out as text turned into real ones. */
   private answerText(text: string, flush = false): AssistantEvent[] {
+    if (!this.writtenCalls) return text ? [{ type: 'text', text }] : [];
     const pieces = flush ? this.writtenCalls.flush() : this.writtenCalls.process(text);
     return pieces.flatMap((piece): AssistantEvent[] =>
       piece.kind === 'text'
