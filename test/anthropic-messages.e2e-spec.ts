@@ -107,7 +107,7 @@ describe('POST /v1/messages (e2e, @anthropic-ai/sdk)', () => {
     });
 
     it('streams the exact event grammar with event lines, and a request-id header', async () => {
-      h.sim.enqueue(textReply('Hey you', { chunkChars: 4 }));
+      h.sim.enqueue({ ...textReply('Hey you', { chunkChars: 4 }), frameDelayMs: 20 });
 
       const res = await request(h.url)
         .post('/v1/messages?beta=true')

@@ -69,7 +69,8 @@ describe('POST /v1/chat/completions (e2e)', () => {
   });
 
   it('streams the exact OpenAI chunk grammar, with a usage chunk when asked', async () => {
-    h.sim.enqueue(textReply('Hey you', { chunkChars: 4, contextUsagePercentage: 0.5 }));
+    // Frames 20 ms apart arrive in separate reads; frames read together become one delta.
+    h.sim.enqueue({ ...textReply('Hey you', { chunkChars: 4, contextUsagePercentage: 0.5 }), frameDelayMs: 20 });
 
     const res = await request(h.url)
       .post('/v1/chat/completions')

@@ -2,7 +2,7 @@ import type { FakeReasoningHandling } from '../../config/env.schema';
 import type { KiroEvent } from '../../kiro';
 import { mapKiroStreamException } from '../../kiro';
 import type { ToolNameMap } from '../kiro/tool-names';
-import { countTokens } from '../token-counter';
+import { countTokensBounded } from '../token-counter';
 import type { AssistantEvent, FinishReason } from './assistant-events';
 import { BracketToolCallExtractor } from './bracket-tool-calls';
 import { ThinkingParser } from './thinking-parser';
@@ -89,7 +89,7 @@ export class AssistantEventAssembler {
       finishReason,
       usage: {
         inputTokens: this.inputTokens(),
-        outputTokens: this.reportedOutputTokens ?? countTokens(this.generated),
+        outputTokens: this.reportedOutputTokens ?? countTokensBounded(this.generated),
         ...(this.credits !== undefined ? { credits: this.credits } : {}),
       },
     });

@@ -36,7 +36,7 @@ describe(toAssistantEvents.name, () => {
     expect(events).toStrictEqual([{ type: 'end', finishReason: 'stop', usage: { inputTokens: 9, outputTokens: 0 } }]);
   });
 
-  it('keeps identical consecutive text deltas', async () => {
+  it('keeps identical consecutive text deltas (merged, never dropped)', async () => {
     const kiro$ = from<KiroEvent[]>([
       { kind: 'text', text: 'ha' },
       { kind: 'text', text: 'ha' },
@@ -44,10 +44,7 @@ describe(toAssistantEvents.name, () => {
 
     const events = await lastValueFrom(kiro$.pipe(toAssistantEvents(context()), toArray()));
 
-    expect(events.slice(0, 2)).toStrictEqual([
-      { type: 'text', text: 'ha' },
-      { type: 'text', text: 'ha' },
-    ]);
+    expect(events[0]).toStrictEqual({ type: 'text', text: 'haha' });
   });
 
   it('ends with tool_calls after a tool call', async () => {
@@ -113,14 +110,36 @@ describe(toAssistantEvents.name, () => {
     expect(outcome).toStrictEqual([{ failed: 504 }]);
   });
 
-  it('emits each event as its Kiro event arrives, not at the end', () => {
+  it('emits deltas at the end of the tick they arrived in, not at the end of the stream', async () => {
     const kiro$ = new Subject<KiroEvent>();
     const seen: AssistantEvent[] = [];
     kiro$.pipe(toAssistantEvents(context())).subscribe((event) => seen.push(event));
 
     kiro$.next({ kind: 'text', text: 'Hel' });
+    kiro$.next({ kind: 'text', text: 'lo' });
+    await Promise.resolve();
+    kiro$.next({ kind: 'text', text: '!' });
+    await Promise.resolve();
 
-    expect(seen).toStrictEqual([{ type: 'text', text: 'Hel' }]);
+    expect(seen).toStrictEqual([
+      { type: 'text', text: 'Hello' },
+      { type: 'text', text: '!' },
+    ]);
+  });
+
+  it('merges argument deltas of one tool call but keeps different calls apart', async () => {
+    const kiro$ = from<KiroEvent[]>([
+      { kind: 'toolUse', toolUseId: 'a', name: 'get_weather', input: '{"ci', stop: false },
+      { kind: 'toolUse', toolUseId: 'a', name: 'get_weather', input: 'ty":"P"}', stop: true },
+      { kind: 'toolUse', toolUseId: 'b', name: 'get_weather', input: '{}', stop: true },
+    ]);
+
+    const events = await lastValueFrom(kiro$.pipe(toAssistantEvents(context()), toArray()));
+
+    expect(events.filter((e) => e.type === 'toolCallDelta')).toStrictEqual([
+      { type: 'toolCallDelta', index: 0, argumentsDelta: '{"city":"P"}' },
+      { type: 'toolCallDelta', index: 1, argumentsDelta: '{}' },
+    ]);
   });
 
   it('stops listening to the Kiro events when unsubscribed', () => {

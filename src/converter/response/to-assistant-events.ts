@@ -3,26 +3,83 @@ import type { KiroEvent } from '../../kiro';
 import type { AssistantEvent } from './assistant-events';
 import { AssistantEventAssembler, ResponseContext } from './assistant-event-assembler';
 
-/** The shared middle of every front end's pipeline: Kiro events → assistant events. */
+/**
+ * The shared middle of every front end's pipeline: Kiro events → assistant events.
+ *
+ * Deltas that arrive in the same tick (one network read often holds hundreds of small Kiro
+ * frames) are merged into one before going on: the client sees the same text, in fewer, larger
+ * deltas, and every later stage (chunk objects, serialisation, SSE writes, the client's parsing)
+ * runs once per read instead of once per frame. Nothing waits for more: the merge ends with the
+ * tick.
+ */
 export function toAssistantEvents(context: ResponseContext): OperatorFunction<KiroEvent, AssistantEvent> {
   return (events$) =>
     new Observable<AssistantEvent>((subscriber) => {
       const assembler = new AssistantEventAssembler(context);
+      let pending: AssistantEvent | undefined;
+      let flushScheduled = false;
+      const flush = () => {
+        flushScheduled = false;
+        const event = pending;
+        pending = undefined;
+        if (event && !subscriber.closed) subscriber.next(event);
+      };
+      const push = (event: AssistantEvent) => {
+        if (pending && mergeable(pending, event)) {
+          pending = merge(pending, event);
+          return;
+        }
+        flush();
+        if (isDelta(event)) {
+          pending = event;
+          if (!flushScheduled) {
+            flushScheduled = true;
+            queueMicrotask(flush);
+          }
+        } else {
+          subscriber.next(event);
+        }
+      };
       const emit = (produce: () => AssistantEvent[]) => {
         try {
-          for (const event of produce()) subscriber.next(event);
+          for (const event of produce()) push(event);
           return true;
         } catch (err) {
+          flush();
           subscriber.error(err);
           return false;
         }
       };
       return events$.subscribe({
         next: (event) => void emit(() => assembler.process(event)),
-        error: (err) => subscriber.error(err),
+        error: (err) => {
+          flush();
+          subscriber.error(err);
+        },
         complete: () => {
-          if (emit(() => assembler.finish())) subscriber.complete();
+          if (emit(() => assembler.finish())) {
+            flush();
+            subscriber.complete();
+          }
         },
       });
     });
+}
+
+type Delta = Extract<AssistantEvent, { type: 'text' | 'reasoning' | 'toolCallDelta' }>;
+
+function isDelta(event: AssistantEvent): event is Delta {
+  return event.type === 'text' || event.type === 'reasoning' || event.type === 'toolCallDelta';
+}
+
+function mergeable(a: AssistantEvent, b: AssistantEvent): boolean {
+  if (a.type !== b.type) return false;
+  if (a.type === 'toolCallDelta' && b.type === 'toolCallDelta') return a.index === b.index;
+  return a.type === 'text' || a.type === 'reasoning';
+}
+
+function merge(a: AssistantEvent, b: AssistantEvent): AssistantEvent {
+  if (a.type === 'toolCallDelta' && b.type === 'toolCallDelta') return { ...a, argumentsDelta: a.argumentsDelta + b.argumentsDelta };
+  if ((a.type === 'text' || a.type === 'reasoning') && a.type === b.type) return { type: a.type, text: a.text + (b as { text: string }).text };
+  return a;
 }
