@@ -45,6 +45,17 @@ describe('POST /v1/chat/completions (e2e)', () => {
     expect(call?.headers['x-amzn-codewhisperer-optout']).toBe('true');
   });
 
+  it('sends Connection: close upstream for streams only (KIRO_STREAM_CONNECTION_CLOSE defaults to true)', async () => {
+    h.sim.enqueue(textReply('a'), textReply('b'));
+
+    await h.openai().chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'x' }] });
+    const stream = await h.openai().chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'y' }], stream: true });
+    for await (const _chunk of stream) void _chunk;
+
+    const calls = h.sim.requests.filter((r) => r.path === '/generateAssistantResponse');
+    expect(calls.map((c) => c.headers.connection)).toEqual(['keep-alive', 'close']);
+  });
+
   it.each([
     ['one code point per frame, 3-byte TCP writes', { chunkChars: 1 }, { everyBytes: 3 }],
     ['two code points per frame, 1-byte TCP writes', { chunkChars: 2 }, { everyBytes: 1 }],

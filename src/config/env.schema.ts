@@ -33,6 +33,8 @@ export interface GatewayConfig {
     profileArn: string | undefined;
     /** Kiro answers a bare 400 to bodies over roughly 615 KB (kiro-protocol.md §2.5 #9). */
     maxPayloadBytes: number;
+    /** `Connection: close` on streaming calls (the Python service's CLOSE_WAIT fix, §5 #3). */
+    closeStreamConnections: boolean;
   };
   credentials: {
     refreshToken: string | undefined;
@@ -217,6 +219,7 @@ export function parseGatewayEnv(env: RawEnv): GatewayConfig {
       oidcUrlTemplate: read.string('KIRO_OIDC_URL', 'https://oidc.{region}.amazonaws.com/token').replace(/\/+$/, ''),
       profileArn: read.optional('PROFILE_ARN'),
       maxPayloadBytes: read.integer('KIRO_MAX_PAYLOAD_BYTES', 600_000, 1_000),
+      closeStreamConnections: read.boolean('KIRO_STREAM_CONNECTION_CLOSE', true),
     },
     credentials: {
       refreshToken: read.optional('REFRESH_TOKEN'),

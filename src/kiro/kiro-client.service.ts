@@ -83,7 +83,7 @@ export class KiroClient {
             machineId: options.session.machineId,
             attempt,
             maxAttempts,
-            closeConnection: options.stream,
+            closeConnection: options.stream && this.config.kiro.closeStreamConnections,
           }),
           body: payload,
           signal: attemptAbort.signal,

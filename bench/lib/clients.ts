@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { Agent, request } from 'undici';
+import { FrameDecoder, toKiroEvent } from '../../src/kiro/event-stream';
+import { DEFAULT_SIM_REFRESH_TOKEN } from '../../test/simulator';
+import { PROXY_KEY } from './processes';
+
+/**
+ * The two clients under comparison, both on undici with keep-alive pools:
+ *  - direct:  POST /generateAssistantResponse to the simulator, decoding Kiro's binary frames
+ *             with the gateway's own FrameDecoder + toKiroEvent;
+ *  - gateway: POST /v1/chat/completions with stream:true, parsing OpenAI SSE.
+ * Each returns the time to the first text delta, the total time and the text received, which
+ * the caller checks against the scripted reply.
+ */
+
+export const MODEL = 'claude-sonnet-4.5';
+const PROMPT = 'Say something.';
+const REQUEST_TIMEOUT_MS = 30_000;
+
+export interface StreamResult {
+  ttftMs: number;
+  totalMs: number;
+  text: string;
+}
+
+/** Unlimited connections per origin, so concurrency is what the caller asks for. */
+export function newAgent(): Agent {
+  return new Agent({ keepAliveTimeout: 30_000, connections: null, pipelining: 1 });
+}
+
+export async function fetchAccessToken(simUrl: string): Promise<string> {
+  const res = await request(`${simUrl}/refreshToken`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ refreshToken: DEFAULT_SIM_REFRESH_TOKEN }),
+  });
+  const body = (await res.body.json()) as { accessToken?: string };
+  if (res.statusCode !== 200 || !body.accessToken) throw new Error(`simulator /refreshToken answered ${res.statusCode}`);
+  return body.accessToken;
+}
+
+/** A minimal valid generateAssistantResponse body, with a fresh conversationId like a real client. */
+export function kiroBody(conversationId = randomUUID()): string {
+  return JSON.stringify({
+    conversationState: {
+      chatTriggerType: 'MANUAL',
+      conversationId,
+      currentMessage: { userInputMessage: { content: PROMPT, modelId: MODEL, origin: 'AI_EDITOR' } },
+    },
+  });
+}
+
+export function kiroHeaders(accessToken: string): Record<string, string> {
+  return {
+    authorization: `Bearer ${accessToken}`,
+    'content-type': 'application/json',
+    accept: 'application/vnd.amazon.eventstream, application/json',
+  };
+}
+
+export function chatBody(stream: boolean): string {
+  return JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: PROMPT }], stream });
+}
+
+export function gatewayHeaders(): Record<string, string> {
+  return { authorization: `Bearer ${PROXY_KEY}`, 'content-type': 'application/json' };
+}
+
+export class DirectClient {
+  constructor(
+    private readonly simUrl: string,
+    private readonly accessToken: string,
+    private readonly agent: Agent,
+  ) {}
+
+  async stream(): Promise<StreamResult> {
+    const started = performance.now();
+    const res = await request(`${this.simUrl}/generateAssistantResponse`, {
+      dispatcher: this.agent,
+      method: 'POST',
+      headers: kiroHeaders(this.accessToken),
+      body: kiroBody(),
+      headersTimeout: REQUEST_TIMEOUT_MS,
+      bodyTimeout: REQUEST_TIMEOUT_MS,
+    });
+    if (res.statusCode !== 200) throw new Error(`direct: HTTP ${res.statusCode}: ${(await res.body.text()).slice(0, 300)}`);
+    const decoder = new FrameDecoder();
+    const parts: string[] = [];
+    let ttftMs = -1;
+    for await (const chunk of res.body) {
+      for (const frame of decoder.push(chunk as Uint8Array)) {
+        const event = toKiroEvent(frame);
+        if (event.kind === 'text') {
+          if (ttftMs < 0) ttftMs = performance.now() - started;
+          parts.push(event.text);
+        } else if (event.kind === 'exception') {
+          throw new Error(`direct: ${event.exceptionType}: ${event.message}`);
+        }
+      }
+    }
+    decoder.finish();
+    return { ttftMs, totalMs: performance.now() - started, text: parts.join('') };
+  }
+}
+
+export class GatewayClient {
+  constructor(
+    private readonly gatewayUrl: string,
+    private readonly agent: Agent,
+  ) {}
+
+  async stream(): Promise<StreamResult> {
+    const started = performance.now();
+    const res = await request(`${this.gatewayUrl}/v1/chat/completions`, {
+      dispatcher: this.agent,
+      method: 'POST',
+      headers: gatewayHeaders(),
+      body: chatBody(true),
+      headersTimeout: REQUEST_TIMEOUT_MS,
+      bodyTimeout: REQUEST_TIMEOUT_MS,
+    });
+    if (res.statusCode !== 200) throw new Error(`gateway: HTTP ${res.statusCode}: ${(await res.body.text()).slice(0, 300)}`);
+    const utf8 = new TextDecoder();
+    const parts: string[] = [];
+    let ttftMs = -1;
+    let done = false;
+    let buffer = '';
+    for await (const chunk of res.body) {
+      buffer += utf8.decode(chunk as Uint8Array, { stream: true });
+      let start = 0;
+      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n', start)) {
+        const block = buffer.slice(start, end);
+        start = end + 2;
+        if (!block.startsWith('data: ')) continue;
+        const data = block.slice(6);
+        if (data === '[DONE]') {
+          done = true;
+          continue;
+        }
+        const parsed = JSON.parse(data) as { choices?: Array<{ delta?: { content?: string } }>; error?: { message?: string } };
+        if (parsed.error) throw new Error(`gateway: stream error: ${parsed.error.message}`);
+        const content = parsed.choices?.[0]?.delta?.content;
+        if (content) {
+          if (ttftMs < 0) ttftMs = performance.now() - started;
+          parts.push(content);
+        }
+      }
+      if (start > 0) buffer = buffer.slice(start);
+    }
+    if (!done) throw new Error('gateway: stream ended without data: [DONE]');
+    return { ttftMs, totalMs: performance.now() - started, text: parts.join('') };
+  }
+
+  async complete(): Promise<string> {
+    const res = await request(`${this.gatewayUrl}/v1/chat/completions`, {
+      dispatcher: this.agent,
+      method: 'POST',
+      headers: gatewayHeaders(),
+      body: chatBody(false),
+      headersTimeout: REQUEST_TIMEOUT_MS,
+      bodyTimeout: REQUEST_TIMEOUT_MS,
+    });
+    const text = await res.body.text();
+    if (res.statusCode !== 200) throw new Error(`gateway non-stream: HTTP ${res.statusCode}: ${text.slice(0, 300)}`);
+    const parsed = JSON.parse(text) as { choices?: Array<{ message?: { content?: string } }> };
+    return parsed.choices?.[0]?.message?.content ?? '';
+  }
+}
