@@ -1,11 +1,10 @@
-import { Body, Controller, HttpCode, Logger, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, type Principal, RequiresProxyKey } from '../auth';
 import { toOpenAIError } from '../common/errors';
-import { abortOnClientGone } from '../common/http/client-abort';
-import { ActiveStreams } from '../common/sse/active-streams';
-import { type SseFormat, writeSse } from '../common/sse/sse-writer';
+import { ReplyWriter } from '../common/sse/reply-writer';
+import type { SseFormat } from '../common/sse/sse-writer';
 import { type ChatCompletionChunk, ChunkSerializer } from '../converter';
 import { ChatService } from './chat.service';
 import { CHAT_REQUEST_EXAMPLES, ChatCompletionRequestDto } from './dto/chat-completion-request.dto';
@@ -25,11 +24,9 @@ function openAISse(): SseFormat<ChatCompletionChunk> {
 @RequiresProxyKey()
 @Controller('v1')
 export class ChatController {
-  private readonly logger = new Logger('Chat');
-
   constructor(
     private readonly chat: ChatService,
-    private readonly activeStreams: ActiveStreams,
+    private readonly replies: ReplyWriter,
   ) {}
 
   @Post('chat/completions')
@@ -44,20 +41,11 @@ export class ChatController {
   @ApiProduces('application/json', 'text/event-stream')
   @ApiOkResponse({ type: ChatCompletionResponseDto, description: 'A `chat.completion` (or an SSE stream of chunks when `stream` is true).' })
   @ApiBadRequestResponse({ description: 'Malformed request, or `context_length_exceeded` (OpenAI error envelope).' })
-  async create(@Body() body: ChatCompletionRequestDto, @CurrentPrincipal() principal: Principal, @Res() response: Response): Promise<void> {
-    const signal = abortOnClientGone(response);
-    response.locals.model = body.model;
-    response.locals.stream = body.stream === true;
-    if (body.stream) {
-      const reply = await this.chat.stream(body, principal, signal);
-      writeSse(response, reply.events$, {
-        flow: reply.flow,
-        format: openAISse(),
-        registry: this.activeStreams,
-        onError: (error) => this.logger.warn(`Stream ended with an error: ${toOpenAIError(error).body.error.message}`),
-      });
-      return;
-    }
-    response.status(200).json(await this.chat.complete(body, principal, signal));
+  create(@Body() body: ChatCompletionRequestDto, @CurrentPrincipal() principal: Principal, @Res() response: Response): Promise<void> {
+    return this.replies.send(response, body, {
+      format: openAISse(),
+      stream: (signal) => this.chat.stream(body, principal, signal),
+      complete: (signal) => this.chat.complete(body, principal, signal),
+    });
   }
 }

@@ -3,6 +3,7 @@ import { lastValueFrom, Observable, toArray } from 'rxjs';
 import { AuthService, type Principal } from '../auth';
 import { UpstreamTimeoutError } from '../common/errors';
 import type { FlowGate } from '../common/flow-gate';
+export type { StreamingReply } from '../common/sse/reply-writer';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import { type AssistantEvent, type Conversation, ConverterService, resolveModel, type ResolvedModel, toAssistantEvents } from '../converter';
 import { KiroClient } from '../kiro';
@@ -15,12 +16,6 @@ export interface ConversationRun {
   /** Local count of the prompt (lazy), for front ends that report usage before Kiro does. */
   promptTokens: () => number;
   /** Backpressure from the client's socket to Kiro's body. */
-  flow: FlowGate;
-}
-
-/** What a front end hands its controller for a stream: its events and the backpressure gate. */
-export interface StreamingReply<T> {
-  events$: Observable<T>;
   flow: FlowGate;
 }
 

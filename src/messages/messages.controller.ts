@@ -1,11 +1,10 @@
-import { Body, Controller, HttpCode, Logger, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, type Principal, RequiresProxyKey } from '../auth';
 import { toAnthropicError } from '../common/errors';
-import { abortOnClientGone } from '../common/http/client-abort';
-import { ActiveStreams } from '../common/sse/active-streams';
-import { type SseFormat, writeSse } from '../common/sse/sse-writer';
+import { ReplyWriter } from '../common/sse/reply-writer';
+import type { SseFormat } from '../common/sse/sse-writer';
 import type { AnthropicStreamEvent } from '../converter';
 import { CountTokensRequestDto, MESSAGES_REQUEST_EXAMPLES, MessagesRequestDto } from './dto/messages-request.dto';
 import { MessagesService } from './messages.service';
@@ -20,11 +19,9 @@ const ANTHROPIC_SSE: SseFormat<AnthropicStreamEvent> = {
 @RequiresProxyKey()
 @Controller('v1/messages')
 export class MessagesController {
-  private readonly logger = new Logger('Messages');
-
   constructor(
     private readonly messages: MessagesService,
-    private readonly activeStreams: ActiveStreams,
+    private readonly replies: ReplyWriter,
   ) {}
 
   @Post()
@@ -39,21 +36,12 @@ export class MessagesController {
   @ApiBody({ type: MessagesRequestDto, examples: MESSAGES_REQUEST_EXAMPLES })
   @ApiProduces('application/json', 'text/event-stream')
   @ApiOkResponse({ description: 'A `message` object, or an SSE stream of Anthropic events when `stream` is true.' })
-  async create(@Body() body: MessagesRequestDto, @CurrentPrincipal() principal: Principal, @Res() response: Response): Promise<void> {
-    const signal = abortOnClientGone(response);
-    response.locals.model = body.model;
-    response.locals.stream = body.stream === true;
-    if (body.stream) {
-      const reply = await this.messages.stream(body, principal, signal);
-      writeSse(response, reply.events$, {
-        flow: reply.flow,
-        format: ANTHROPIC_SSE,
-        registry: this.activeStreams,
-        onError: (error) => this.logger.warn(`Stream ended with an error: ${toAnthropicError(error).body.error.message}`),
-      });
-      return;
-    }
-    response.status(200).json(await this.messages.complete(body, principal, signal));
+  create(@Body() body: MessagesRequestDto, @CurrentPrincipal() principal: Principal, @Res() response: Response): Promise<void> {
+    return this.replies.send(response, body, {
+      format: ANTHROPIC_SSE,
+      stream: (signal) => this.messages.stream(body, principal, signal),
+      complete: (signal) => this.messages.complete(body, principal, signal),
+    });
   }
 
   @Post('count_tokens')

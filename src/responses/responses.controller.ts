@@ -3,9 +3,8 @@ import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } 
 import type { Response } from 'express';
 import { CurrentPrincipal, type Principal, RequiresProxyKey } from '../auth';
 import { toOpenAIError } from '../common/errors';
-import { abortOnClientGone } from '../common/http/client-abort';
-import { ActiveStreams } from '../common/sse/active-streams';
-import { type SseFormat, writeSse } from '../common/sse/sse-writer';
+import { ReplyWriter } from '../common/sse/reply-writer';
+import type { SseFormat } from '../common/sse/sse-writer';
 import type { ResponseObject, ResponseStreamEvent } from '../converter';
 import { RESPONSES_REQUEST_EXAMPLES, ResponsesRequestDto } from './dto/responses-request.dto';
 import { ResponsesService } from './responses.service';
@@ -25,7 +24,7 @@ const RESPONSES_SSE: SseFormat<ResponseStreamEvent> = {
 export class ResponsesController {
   constructor(
     private readonly responses: ResponsesService,
-    private readonly activeStreams: ActiveStreams,
+    private readonly replies: ReplyWriter,
   ) {}
 
   @Post()
@@ -39,16 +38,12 @@ export class ResponsesController {
   @ApiBody({ type: ResponsesRequestDto, examples: RESPONSES_REQUEST_EXAMPLES })
   @ApiProduces('application/json', 'text/event-stream')
   @ApiOkResponse({ description: 'A `response` object, or an SSE stream of response events when `stream` is true.' })
-  async create(@Body() body: ResponsesRequestDto, @CurrentPrincipal() principal: Principal, @Res() response: Response): Promise<void> {
-    const signal = abortOnClientGone(response);
-    response.locals.model = body.model;
-    response.locals.stream = body.stream === true;
-    if (body.stream) {
-      const reply = await this.responses.stream(body, principal, signal);
-      writeSse(response, reply.events$, { format: RESPONSES_SSE, flow: reply.flow, registry: this.activeStreams });
-      return;
-    }
-    response.status(200).json(await this.responses.complete(body, principal, signal));
+  create(@Body() body: ResponsesRequestDto, @CurrentPrincipal() principal: Principal, @Res() response: Response): Promise<void> {
+    return this.replies.send(response, body, {
+      format: RESPONSES_SSE,
+      stream: (signal) => this.responses.stream(body, principal, signal),
+      complete: (signal) => this.responses.complete(body, principal, signal),
+    });
   }
 
   @Get(':id')

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { ActiveStreams } from './active-streams';
+import { ReplyWriter } from './reply-writer';
 
 @Global()
-@Module({ providers: [ActiveStreams], exports: [ActiveStreams] })
+@Module({ providers: [ActiveStreams, ReplyWriter], exports: [ActiveStreams, ReplyWriter] })
 export class StreamingModule {}
