@@ -291,6 +291,23 @@ describe('POST /v1/messages (e2e, @anthropic-ai/sdk)', () => {
     });
   });
 
+  describe('stop sequences', () => {
+    it('ends the answer at a stop sequence, stream and non-stream, and stops reading Kiro', async () => {
+      const scenario = { ...textReply('First part. ###END### never shown', { chunkChars: 3 }), frameDelayMs: 5 };
+      h.sim.enqueue(scenario, scenario);
+
+      const whole = await client.messages.create({ model: 'auto', max_tokens: 100, stop_sequences: ['###END###'], messages: [{ role: 'user', content: 'x' }] });
+      const final = await client.messages.stream({ model: 'auto', max_tokens: 100, stop_sequences: ['###END###'], messages: [{ role: 'user', content: 'x' }] }).finalMessage();
+
+      for (const message of [whole, final]) {
+        expect(message.content).toEqual([{ type: 'text', text: 'First part. ' }]);
+        expect(message.stop_reason).toBe('stop_sequence');
+        expect(message.stop_sequence).toBe('###END###');
+      }
+      await h.sim.waitFor((sim) => sim.stats.aborts === 2);
+    });
+  });
+
   describe('count_tokens and models', () => {
     it('counts tokens locally without calling Kiro', async () => {
       const small = await client.messages.countTokens({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'Hello' }] });

@@ -273,6 +273,17 @@ describe('OpenAI ⇄ Kiro conversion through the strict simulator (e2e)', () => 
     });
   });
 
+  describe('stop', () => {
+    it('ends the answer before a stop sequence, split across frames, with finish_reason stop', async () => {
+      h.sim.enqueue(textReply('Count: 1, 2, 3, STOP, 4, 5', { chunkChars: 2 }));
+
+      const completion = await client.chat.completions.create({ model: 'auto', stop: ['STOP'], messages: [{ role: 'user', content: 'count' }] });
+
+      expect(completion.choices[0].message.content).toBe('Count: 1, 2, 3, ');
+      expect(completion.choices[0].finish_reason).toBe('stop');
+    });
+  });
+
   describe('models', () => {
     it.each([
       ['claude-sonnet-4-5-20250929', 'claude-sonnet-4.5'],

@@ -11,6 +11,7 @@ import {
   type CompletionMeta,
   type Conversation,
   openAIToConversation,
+  stopSequencesFrom,
   thinkingForReasoningEffort,
   toChatCompletionChunks,
 } from '../converter';
@@ -42,6 +43,7 @@ export class ChatService {
     }
     const conversation = openAIToConversation(request);
     conversation.thinking = thinkingForReasoningEffort(request.reasoning_effort);
+    conversation.stopSequences = stopSequencesFrom(request.stop);
     return conversation;
   }
 

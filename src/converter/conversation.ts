@@ -11,6 +11,8 @@ export interface Conversation {
   toolChoice: ToolChoice;
   /** Thinking asked for by this call; absent means the configured default (FAKE_REASONING). */
   thinking?: ThinkingRequest;
+  /** The answer ends where one of these appears (applied by the gateway: Kiro has none). */
+  stopSequences?: string[];
 }
 
 export type ThinkingEffort = 'low' | 'medium' | 'high' | 'max';

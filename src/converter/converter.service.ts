@@ -53,6 +53,7 @@ export class ConverterService {
       thinkingHandling: thinkingOn ? this.config.reasoning.handling : undefined,
       maxInputTokens,
       promptTokens: prepared.promptTokens,
+      stopSequences: conversation.stopSequences,
     };
   }
 

@@ -20,3 +20,4 @@ export { ResponseBuilder, toResponseStreamEvents } from './responses/response-bu
 export type { ResponseObject, ResponseStreamEvent, ResponseEcho, ResponseOutputItem } from './responses/responses.types';
 export type { ConversationMessage } from './conversation';
 export { ChunkSerializer } from './openai/chunk-serializer';
+export { stopSequencesFrom } from './response/stop-sequences';

@@ -95,7 +95,7 @@ export class ChatCompletionRequestDto implements ChatCompletionRequest {
   @Min(1)
   n?: number | null;
 
-  @ApiPropertyOptional({ description: 'Accepted; not forwarded.', oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] })
+  @ApiPropertyOptional({ description: 'Applied by the gateway (Kiro has none): the answer ends before the first stop sequence, finish_reason "stop".', oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] })
   @IsOptional()
   stop?: string | string[] | null;
 

@@ -40,8 +40,8 @@ export function aggregateAnthropicMessage(meta: AnthropicMessageMeta, events: As
     role: 'assistant',
     model: meta.model,
     content,
-    stop_reason: STOP_REASON[end?.finishReason ?? 'stop'],
-    stop_sequence: null,
+    stop_reason: end?.stopSequence !== undefined ? 'stop_sequence' : STOP_REASON[end?.finishReason ?? 'stop'],
+    stop_sequence: end?.stopSequence ?? null,
     usage: { input_tokens: end?.usage.inputTokens ?? meta.inputTokensEstimate(), output_tokens: end?.usage.outputTokens ?? 0 },
   };
 }

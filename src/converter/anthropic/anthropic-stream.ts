@@ -80,7 +80,7 @@ export class AnthropicStreamRenderer {
           ...this.close(),
           {
             type: 'message_delta',
-            delta: { stop_reason: STOP_REASON[event.finishReason], stop_sequence: null },
+            delta: { stop_reason: event.stopSequence !== undefined ? 'stop_sequence' : STOP_REASON[event.finishReason], stop_sequence: event.stopSequence ?? null },
             usage: { input_tokens: event.usage.inputTokens, output_tokens: event.usage.outputTokens },
           },
           { type: 'message_stop' },

@@ -2,6 +2,7 @@ import { isJsonObject, type JsonObject } from '../../common/json';
 import { InvalidRequestError } from '../../common/errors';
 import type { AssistantMessage, Conversation, ConversationMessage, ImageInput, ThinkingRequest, ToolChoice, ToolDefinition, ToolResult, UserMessage } from '../conversation';
 import { canonicalBase64, IMAGE_FORMATS } from '../image-data';
+import { stopSequencesFrom } from '../response/stop-sequences';
 import { isEffort } from '../thinking-budget';
 
 /**
@@ -18,6 +19,7 @@ export interface AnthropicMessagesRequest {
   tool_choice?: unknown;
   thinking?: unknown;
   output_config?: unknown;
+  stop_sequences?: unknown;
 }
 
 export interface AnthropicConversion {
@@ -37,7 +39,14 @@ export function anthropicToConversation(request: AnthropicMessagesRequest): Anth
   const messages: ConversationMessage[] = request.messages.map((raw, index) => messageFrom(raw, `messages.${index}`));
   const { tools, dropped } = toolDefinitions(request.tools);
   return {
-    conversation: { system, messages, tools, toolChoice: toolChoice(request.tool_choice, tools), thinking: thinkingRequest(request) },
+    conversation: {
+      system,
+      messages,
+      tools,
+      toolChoice: toolChoice(request.tool_choice, tools),
+      thinking: thinkingRequest(request),
+      stopSequences: stopSequencesFrom(request.stop_sequences),
+    },
     droppedServerTools: dropped,
   };
 }

@@ -5,6 +5,7 @@ import type { ToolNameMap } from '../kiro/tool-names';
 import { countTokensBounded } from '../token-counter';
 import type { AssistantEvent, FinishReason } from './assistant-events';
 import { BracketToolCallExtractor } from './bracket-tool-calls';
+import { StopSequenceMatcher } from './stop-sequences';
 import { ThinkingParser } from './thinking-parser';
 import { ToolCallAssembler } from './tool-call-assembler';
 
@@ -16,6 +17,8 @@ export interface ResponseContext {
   maxInputTokens: number;
   /** Local count of the prompt, used when Kiro reports no context usage. */
   promptTokens: () => number;
+  /** Client stop sequences to apply to the answer text. */
+  stopSequences?: readonly string[];
 }
 
 /**
@@ -30,6 +33,8 @@ export class AssistantEventAssembler {
   /** Only when tools are declared: a written-out call can only name a declared tool. */
   private readonly writtenCalls: BracketToolCallExtractor | undefined;
   private writtenCallCount = 0;
+  private readonly stops: StopSequenceMatcher | undefined;
+  private stoppedBy: string | undefined;
   private contextUsagePercentage: number | undefined;
   private reportedInputTokens: number | undefined;
   private reportedOutputTokens: number | undefined;
@@ -41,10 +46,17 @@ export class AssistantEventAssembler {
   constructor(private readonly context: ResponseContext) {
     this.thinking = context.thinkingHandling ? new ThinkingParser(context.thinkingHandling) : undefined;
     this.toolCalls = new ToolCallAssembler(context.toolNames);
+    this.stops = context.stopSequences?.length ? new StopSequenceMatcher(context.stopSequences) : undefined;
     this.writtenCalls = context.toolNames.hasTools ? new BracketToolCallExtractor((name) => context.toolNames.isDeclared(name)) : undefined;
   }
 
+  /** A stop sequence ended the answer: nothing more is read; finish() ends the response. */
+  get stopped(): boolean {
+    return this.stoppedBy !== undefined;
+  }
+
   process(event: KiroEvent): AssistantEvent[] {
+    if (this.stoppedBy !== undefined) return [];
     switch (event.kind) {
       case 'text':
         return this.text(event.text);
@@ -83,10 +95,11 @@ export class AssistantEventAssembler {
 
   finish(): AssistantEvent[] {
     const out = [...this.flushThinking(), ...this.toolCalls.flush()];
-    const finishReason: FinishReason = this.truncated ? 'length' : this.toolCalls.count > 0 ? 'tool_calls' : 'stop';
+    const finishReason: FinishReason = this.stoppedBy !== undefined ? 'stop' : this.truncated ? 'length' : this.toolCalls.count > 0 ? 'tool_calls' : 'stop';
     out.push({
       type: 'end',
       finishReason,
+      ...(this.stoppedBy !== undefined ? { stopSequence: this.stoppedBy } : {}),
       usage: {
         inputTokens: this.inputTokens(),
         outputTokens: this.reportedOutputTokens ?? countTokensBounded(this.generated),
@@ -99,15 +112,29 @@ export class AssistantEventAssembler {
   private text(text: string): AssistantEvent[] {
     this.generated += text;
     // The common case, with nothing to parse: one event, no intermediate arrays.
-    if (!this.thinking && !this.writtenCalls) return text ? [{ type: 'text', text }] : [];
+    if (!this.thinking && !this.writtenCalls && !this.stops) return text ? [{ type: 'text', text }] : [];
     const pieces = this.thinking ? this.thinking.process(text) : [{ kind: 'text' as const, text }];
     return pieces.flatMap((piece) => (piece.kind === 'reasoning' ? [{ type: 'reasoning', text: piece.text }] : this.answerText(piece.text)));
   }
 
   /** Answer text, with tool calls the model wrote out as text turned into real ones. */
+  /**
+   * Answer text: cut at a client stop sequence, then tool calls the model wrote out as text
+   * turned into real ones. `flush` (a tool call or the end) releases what either held back.
+   */
   private answerText(text: string, flush = false): AssistantEvent[] {
-    if (!this.writtenCalls) return text ? [{ type: 'text', text }] : [];
-    const pieces = flush ? this.writtenCalls.flush() : this.writtenCalls.process(text);
+    let visible = text;
+    if (this.stops && this.stoppedBy === undefined) {
+      if (flush) {
+        visible = this.stops.flush();
+      } else {
+        const { emit, matched } = this.stops.process(text);
+        visible = emit;
+        if (matched !== undefined) this.stoppedBy = matched;
+      }
+    }
+    if (!this.writtenCalls) return visible ? [{ type: 'text', text: visible }] : [];
+    const pieces = [...this.writtenCalls.process(visible), ...(flush || this.stoppedBy !== undefined ? this.writtenCalls.flush() : [])];
     return pieces.flatMap((piece): AssistantEvent[] =>
       piece.kind === 'text'
         ? piece.text
@@ -116,6 +143,7 @@ export class AssistantEventAssembler {
         : this.toolCalls.process({ toolUseId: `tooluse_text_${++this.writtenCallCount}`, name: piece.name, input: piece.arguments, stop: true }),
     );
   }
+
 
   /** A tool call or the end closes any reasoning or held-back text first (HK, §5 #6). */
   private flushThinking(): AssistantEvent[] {

@@ -19,4 +19,5 @@ export type AssistantEvent =
   | { type: 'toolCallDelta'; index: number; argumentsDelta: string }
   /** The concatenated deltas of this call: always valid JSON. */
   | { type: 'toolCallEnd'; index: number; arguments: string }
-  | { type: 'end'; finishReason: FinishReason; usage: UsageCounts };
+  /** `stopSequence`: the client's stop sequence that ended the answer, if one did. */
+  | { type: 'end'; finishReason: FinishReason; usage: UsageCounts; stopSequence?: string };

@@ -51,7 +51,15 @@ export function toAssistantEvents(context: ResponseContext): OperatorFunction<Ki
         }
       };
       return events$.subscribe({
-        next: (event) => void emit(() => assembler.process(event)),
+        next: (event) => {
+          if (!emit(() => assembler.process(event)) || !assembler.stopped) return;
+          // A stop sequence ended the answer: finish now; completing unsubscribes, which aborts
+          // the upstream request.
+          if (emit(() => assembler.finish())) {
+            flush();
+            subscriber.complete();
+          }
+        },
         error: (err) => {
           flush();
           subscriber.error(err);

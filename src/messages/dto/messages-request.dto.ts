@@ -76,7 +76,7 @@ export class MessagesRequestDto implements AnthropicMessagesRequest {
   @IsInt()
   top_k?: number;
 
-  @ApiPropertyOptional({ description: 'Accepted; not forwarded (Kiro has no stop sequences).', type: [String] })
+  @ApiPropertyOptional({ description: 'Applied by the gateway (Kiro has none): the answer ends before the first one, with stop_reason "stop_sequence".', type: [String] })
   @IsOptional()
   @IsArray()
   @IsString({ each: true })
