@@ -181,6 +181,18 @@ describe('POST /v1/responses (e2e, openai responses client)', () => {
     await expect(client.responses.retrieve(unstored.id)).rejects.toMatchObject({ status: 404 });
   });
 
+  it('keeps a tenant\'s stored responses from other callers', async () => {
+    h.sim.addRefreshToken('tenant-owning-a-response');
+    h.sim.enqueue(textReply('private'));
+    const tenant = h.openai(`${PROXY_KEY}:tenant-owning-a-response`);
+
+    const created = await tenant.responses.create({ model: 'auto', input: 'x', reasoning: { effort: 'minimal' } });
+
+    expect((await tenant.responses.retrieve(created.id)).output_text).toBe('private');
+    await expect(client.responses.retrieve(created.id)).rejects.toMatchObject({ status: 404 });
+    await expect(client.responses.create({ model: 'auto', input: 'y', previous_response_id: created.id })).rejects.toMatchObject({ status: 404 });
+  });
+
   it('retrieves a stored response', async () => {
     h.sim.enqueue(textReply('kept'));
 
@@ -284,6 +296,7 @@ describe('POST /v1/responses (e2e, openai responses client)', () => {
       const last = events[events.length - 1];
       expect(last.event).toBe('response.failed');
       expect(last.data.response).toMatchObject({ status: 'failed', error: { code: 'upstream_error', message: expect.stringContaining('boom') } });
+      expect((last.data.response as { output: Array<{ status: string }> }).output.map((o) => o.status)).toEqual(['incomplete']);
       expect(events.map((e) => e.event)).not.toContain('response.completed');
     });
 

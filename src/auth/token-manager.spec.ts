@@ -2,7 +2,46 @@ import type { Clock } from '../common/clock';
 import { CredentialsError } from '../common/errors';
 import type { KiroCredential } from './kiro-credential';
 import { REFRESH_AHEAD_MS, REFUSED_BACKOFF_MS, TokenManager } from './token-manager';
+import type { SharedTokenState, SharedTokenStore } from './shared-token-store';
 import type { RefreshedToken, TokenRefresher } from './token-refresher';
+
+/** Redis stand-in: one map, one lock; `failWrites` simulates Redis failing after a refresh. */
+class FakeSharedStore implements SharedTokenStore {
+  readonly states = new Map<string, SharedTokenState>();
+  private lockOwner: string | undefined;
+  failWrites = false;
+  async resolveKey(hash: string): Promise<string> {
+    return hash;
+  }
+  async read(key: string): Promise<SharedTokenState | undefined> {
+    return this.states.get(key);
+  }
+  async write(key: string, state: SharedTokenState): Promise<void> {
+    if (this.failWrites) throw new Error('redis down');
+    this.states.set(key, { ...state });
+  }
+  async tryLock(_key: string, owner: string): Promise<boolean> {
+    if (this.lockOwner) return false;
+    this.lockOwner = owner;
+    return true;
+  }
+  async unlock(_key: string, owner: string): Promise<void> {
+    if (this.lockOwner === owner) this.lockOwner = undefined;
+  }
+}
+
+/** Rotates on every refresh and refuses any token it has not issued last. */
+class RotatingRefresher implements TokenRefresher {
+  readonly presented: string[] = [];
+  private live = 'refresh-0';
+  private n = 0;
+  async refresh(credential: KiroCredential): Promise<RefreshedToken> {
+    this.presented.push(credential.refreshToken);
+    if (credential.refreshToken !== this.live) throw new CredentialsError('refused');
+    this.live = `refresh-${++this.n}`;
+    return { accessToken: `access-${this.n}`, refreshToken: this.live, expiresInSeconds: 3600 };
+  }
+}
 
 class FakeClock implements Clock {
   constructor(public time = 1_000_000_000_000) {}
@@ -127,6 +166,41 @@ describe(TokenManager.name, () => {
 
     expect(manager.machineId).toBe(before);
     expect(before).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  describe('with replicas sharing a store', () => {
+    it('refreshes once for two replicas and lets the second adopt the token', async () => {
+      const shared = new FakeSharedStore();
+      const rotating = new RotatingRefresher();
+      const a = new TokenManager(credential(), { refresher: rotating, clock, shared });
+      const b = new TokenManager(credential(), { refresher: rotating, clock, shared });
+
+      expect(await a.getAccessToken()).toBe('access-1');
+      expect(await b.getAccessToken()).toBe('access-1');
+      expect(rotating.presented).toEqual(['refresh-0']);
+    });
+
+    it('makes an idle replica refresh with the rotated token, not its dead one', async () => {
+      const shared = new FakeSharedStore();
+      const rotating = new RotatingRefresher();
+      const a = new TokenManager(credential(), { refresher: rotating, clock, shared });
+      const b = new TokenManager(credential(), { refresher: rotating, clock, shared });
+      await a.getAccessToken();
+      clock.time += 55 * 60 * 1000; // the shared access token is now inside the refresh-ahead window
+
+      expect(await b.getAccessToken()).toBe('access-2');
+      expect(rotating.presented).toEqual(['refresh-0', 'refresh-1']);
+    });
+
+    it('never refreshes twice when the store fails after a refresh', async () => {
+      const shared = new FakeSharedStore();
+      shared.failWrites = true;
+      const rotating = new RotatingRefresher();
+      const a = new TokenManager(credential(), { refresher: rotating, clock, shared });
+
+      expect(await a.getAccessToken()).toBe('access-1');
+      expect(rotating.presented).toEqual(['refresh-0']);
+    });
   });
 
   it('uses a stored UUID machine id doubled to 64 hex', () => {

@@ -25,8 +25,8 @@ export interface TokenManagerDeps {
 }
 
 /** How long a replica holds the refresh lock at most, and waits for another's refresh. */
-const LOCK_TTL_MS = 30_000;
-const LOCK_WAIT_MS = 20_000;
+const LOCK_TTL_MS = 90_000;
+const LOCK_WAIT_MS = 95_000;
 const LOCK_POLL_MS = 50;
 
 /**
@@ -101,22 +101,28 @@ export class TokenManager implements KiroSession {
   }
 
   /** The shared store (Redis) failing must not stop this replica from refreshing on its own. */
+  /**
+   * With replicas. Redis failing before the refresh lets this replica refresh on its own; once a
+   * refresh has happened it is never repeated (that would rotate the token a second time).
+   */
   private async refreshSharedOrAlone(shared: SharedTokenStore, rejectedToken: string | undefined): Promise<string> {
+    const state = { refreshed: false };
     try {
-      return await this.refreshShared(shared, rejectedToken);
+      return await this.refreshShared(shared, rejectedToken, state);
     } catch (err) {
-      if (err instanceof GatewayError) throw err;
+      if (err instanceof GatewayError || state.refreshed) throw err;
       this.logger.warn(`Shared token store unavailable, refreshing alone: ${(err as Error).message}`);
       return this.doRefresh();
     }
   }
 
   /**
-   * With replicas: adopt a token another replica already refreshed, else refresh under the shared
-   * lock (checking again once it is held), else wait for the replica holding it. A lock that is
-   * never released expires; a wait that outlasts it refreshes anyway.
+   * Adopt a token another replica already refreshed, else refresh under the shared lock (checking
+   * again once it is held), else wait for the replica holding it. The lock outlives the slowest
+   * refresh (three tries of 15 s); a wait that outlasts it adopts what is there, and refreshes
+   * alone only when there is nothing.
    */
-  private async refreshShared(shared: SharedTokenStore, rejectedToken: string | undefined): Promise<string> {
+  private async refreshShared(shared: SharedTokenStore, rejectedToken: string | undefined, state: { refreshed: boolean }): Promise<string> {
     const key = await (this.sharedKey ??= shared.resolveKey(fingerprint(this.credential.refreshToken)));
     const owner = randomUUID();
     const deadline = this.deps.clock.now() + LOCK_WAIT_MS;
@@ -125,33 +131,43 @@ export class TokenManager implements KiroSession {
       if (adopted) return adopted;
       if (await shared.tryLock(key, owner, LOCK_TTL_MS)) {
         try {
-          return (await this.adoptShared(shared, key, rejectedToken)) ?? (await this.refreshAndShare(shared, key));
+          return (await this.adoptShared(shared, key, rejectedToken)) ?? (await this.refreshAndShare(shared, key, state));
         } finally {
-          await shared.unlock(key, owner);
+          await shared.unlock(key, owner).catch((err: unknown) => this.logger.warn(`Could not release the refresh lock: ${(err as Error).message}`));
         }
       }
       await this.deps.clock.sleep(LOCK_POLL_MS);
     }
-    return this.refreshAndShare(shared, key);
+    return (await this.adoptShared(shared, key, rejectedToken)) ?? this.refreshAndShare(shared, key, state);
   }
 
-  /** Takes the shared state when it holds a usable token that is not the one Kiro rejected. */
+  /**
+   * Follows the shared state: the live refresh token (another replica may have rotated it) always;
+   * the access token when it is usable and not the one Kiro rejected, which is then returned.
+   */
   private async adoptShared(shared: SharedTokenStore, key: string, rejectedToken: string | undefined): Promise<string | undefined> {
     const state = await shared.read(key);
-    if (!state || state.accessToken === rejectedToken || state.expiresAt - this.deps.clock.now() <= REFRESH_AHEAD_MS) return undefined;
+    if (!state) return undefined;
     const rotated = state.refreshToken !== this.credential.refreshToken;
-    this.credential.accessToken = state.accessToken;
-    this.credential.expiresAt = state.expiresAt;
     this.credential.refreshToken = state.refreshToken;
     if (state.profileArn) this.credential.profileArn = state.profileArn;
     if (rotated) await this.deps.onRotated?.(this.credential);
+    if (state.accessToken === rejectedToken || state.expiresAt - this.deps.clock.now() <= REFRESH_AHEAD_MS) return undefined;
+    this.credential.accessToken = state.accessToken;
+    this.credential.expiresAt = state.expiresAt;
     return state.accessToken;
   }
 
-  private async refreshAndShare(shared: SharedTokenStore, key: string): Promise<string> {
+  private async refreshAndShare(shared: SharedTokenStore, key: string, state: { refreshed: boolean }): Promise<string> {
     const accessToken = await this.doRefresh();
+    state.refreshed = true;
     const { expiresAt, refreshToken, profileArn } = this.credential;
-    await shared.write(key, { accessToken, expiresAt: expiresAt ?? 0, refreshToken, profileArn }, fingerprint(refreshToken));
+    try {
+      await shared.write(key, { accessToken, expiresAt: expiresAt ?? 0, refreshToken, profileArn }, fingerprint(refreshToken));
+    } catch (err) {
+      // The token is good; other replicas will refresh for themselves once Redis is back.
+      this.logger.warn(`Could not share the refreshed token: ${(err as Error).message}`);
+    }
     return accessToken;
   }
 

@@ -1,13 +1,18 @@
 import type { ImageInput } from './conversation';
 
 /** The image media types Kiro takes, by MIME type (kiro-protocol.md §2.3). */
-export const IMAGE_FORMATS: Readonly<Record<string, ImageInput['format']>> = {
-  'image/png': 'png',
-  'image/jpeg': 'jpeg',
-  'image/jpg': 'jpeg',
-  'image/gif': 'gif',
-  'image/webp': 'webp',
-};
+const IMAGE_FORMATS = new Map<string, ImageInput['format']>([
+  ['image/png', 'png'],
+  ['image/jpeg', 'jpeg'],
+  ['image/jpg', 'jpeg'],
+  ['image/gif', 'gif'],
+  ['image/webp', 'webp'],
+]);
+
+/** Kiro's image format for a MIME type, or undefined (a Map: no inherited keys like `constructor`). */
+export function imageFormat(mediaType: string): ImageInput['format'] | undefined {
+  return IMAGE_FORMATS.get(mediaType.toLowerCase());
+}
 
 /**
  * Kiro wants canonical, padded base64 (the strict validator refuses anything else); clients send

@@ -16,7 +16,7 @@ export { aggregateAnthropicMessage } from './anthropic/anthropic-aggregate';
 export type { AnthropicMessage, AnthropicMessageMeta, AnthropicStreamEvent } from './anthropic/anthropic-messages.types';
 export { countConversationTokens } from './token-counter';
 export { responsesToConversation, assistantTurnOf, type ResponsesRequest } from './responses/responses-to-conversation';
-export { ResponseBuilder, toResponseStreamEvents } from './responses/response-builder';
+export { ResponseBuilder, responseEventBlock, toResponseStreamEvents } from './responses/response-builder';
 export type { ResponseObject, ResponseStreamEvent, ResponseEcho, ResponseOutputItem } from './responses/responses.types';
 export type { ConversationMessage } from './conversation';
 export { ChunkSerializer } from './openai/chunk-serializer';

@@ -31,7 +31,12 @@ describe(thinkingForReasoningEffort.name, () => {
     ['minimal', { kind: 'off' }],
     ['low', { kind: 'effort', effort: 'low' }],
     ['high', { kind: 'effort', effort: 'high' }],
+    ['xhigh', { kind: 'effort', effort: 'max' }],
   ])('maps %s to %j', (effort, request) => {
     expect(thinkingForReasoningEffort(effort)).toEqual(request);
+  });
+
+  it('refuses an effort it does not know', () => {
+    expect(() => thinkingForReasoningEffort('extreme')).toThrow(/reasoning effort/);
   });
 });

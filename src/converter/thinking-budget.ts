@@ -1,3 +1,4 @@
+import { InvalidRequestError } from '../common/errors';
 import type { ThinkingEffort, ThinkingRequest } from './conversation';
 
 /** Thinking budgets by effort; `medium` is the configured FAKE_REASONING_MAX_TOKENS. */
@@ -22,11 +23,13 @@ export function resolveThinkingBudget(request: ThinkingRequest | undefined, sett
   }
 }
 
-/** OpenAI's `reasoning_effort`: `none`/`minimal` switch thinking off. */
-export function thinkingForReasoningEffort(effort: string | null | undefined): ThinkingRequest | undefined {
-  if (!effort) return undefined;
+/** OpenAI's `reasoning_effort`: `none`/`minimal` switch thinking off, `xhigh` is the largest. */
+export function thinkingForReasoningEffort(effort: unknown): ThinkingRequest | undefined {
+  if (effort === undefined || effort === null) return undefined;
   if (effort === 'none' || effort === 'minimal') return { kind: 'off' };
-  return isEffort(effort) ? { kind: 'effort', effort } : undefined;
+  if (effort === 'xhigh') return { kind: 'effort', effort: 'max' };
+  if (isEffort(effort)) return { kind: 'effort', effort };
+  throw new InvalidRequestError('The reasoning effort must be none, minimal, low, medium, high or xhigh.', 'reasoning.effort');
 }
 
 export function isEffort(value: unknown): value is ThinkingEffort {

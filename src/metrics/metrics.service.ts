@@ -66,11 +66,44 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly models = new BoundedLabel(64, 'other');
+  private readonly principals = new BoundedLabel(256, 'tenant-other');
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'kiro_gateway_' });
   }
 
+  /** A model name as a label: clients choose it, so its values are bounded. */
+  modelLabel(model: unknown): string {
+    return typeof model === 'string' && model ? this.models.label(model) : '';
+  }
+
+  /** `gateway` or a tenant's short hash; anyone can mint tenants, so they are bounded too. */
+  principalLabel(principal: string): string {
+    return principal === 'gateway' ? principal : this.principals.label(principal);
+  }
+
   async render(): Promise<string> {
     return this.registry.metrics();
+  }
+}
+
+/**
+ * Label values chosen by clients (model names, tenants) would grow the series set without
+ * bound: the first `limit` sane values are kept, the rest share one fallback value.
+ */
+class BoundedLabel {
+  private readonly seen = new Set<string>();
+
+  constructor(
+    private readonly limit: number,
+    private readonly fallback: string,
+  ) {}
+
+  label(value: string): string {
+    if (this.seen.has(value)) return value;
+    if (this.seen.size >= this.limit || !/^[\w.:\-[\]]{1,64}$/.test(value)) return this.fallback;
+    this.seen.add(value);
+    return value;
   }
 }

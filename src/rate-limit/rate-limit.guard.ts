@@ -56,7 +56,7 @@ export class RateLimitGuard implements CanActivate {
     response.setHeader('x-ratelimit-remaining-requests', String(Math.max(0, limit - window.count)));
     response.setHeader('x-ratelimit-reset-requests', `${resetSeconds}s`);
     if (window.count > limit) {
-      this.metrics.rateLimited.inc({ principal: key });
+      this.metrics.rateLimited.inc({ principal: this.metrics.principalLabel(key) });
       throw new RateLimitedError(limit, resetSeconds);
     }
     return true;

@@ -5,13 +5,13 @@ import { CurrentPrincipal, type Principal, RequiresProxyKey } from '../auth';
 import { toOpenAIError } from '../common/errors';
 import { ReplyWriter } from '../common/sse/reply-writer';
 import type { SseFormat } from '../common/sse/sse-writer';
-import type { ResponseObject, ResponseStreamEvent } from '../converter';
+import { type ResponseObject, responseEventBlock, type ResponseStreamEvent } from '../converter';
 import { RESPONSES_REQUEST_EXAMPLES, ResponsesRequestDto } from './dto/responses-request.dto';
 import { ResponsesService } from './responses.service';
 
 /** The Responses wire format: `event: TYPE` + `data: {…}`; the stream ends with its last event. */
 const RESPONSES_SSE: SseFormat<ResponseStreamEvent> = {
-  event: (event) => `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`,
+  event: responseEventBlock,
   error: (error) => {
     const { code, message, param } = toOpenAIError(error).body.error;
     return `event: error\ndata: ${JSON.stringify({ type: 'error', code, message, param, sequence_number: 0 })}\n\n`;
@@ -49,7 +49,7 @@ export class ResponsesController {
   @Get(':id')
   @ApiOperation({ summary: 'Retrieve a stored response' })
   @ApiParam({ name: 'id', example: 'resp_0123456789abcdef01234567' })
-  retrieve(@Param('id') id: string): Promise<ResponseObject> {
-    return this.responses.retrieve(id);
+  retrieve(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<ResponseObject> {
+    return this.responses.retrieve(id, principal);
   }
 }

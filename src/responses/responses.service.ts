@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { tap } from 'rxjs';
+import { createHash } from 'node:crypto';
 import type { Principal } from '../auth';
 import { NotFoundError, toOpenAIError } from '../common/errors';
 import { requestScope } from '../common/request-scope';
@@ -11,6 +11,7 @@ import {
   type ConversationMessage,
   ResponseBuilder,
   type ResponseEcho,
+  responseEventBlock,
   type ResponseObject,
   type ResponseStreamEvent,
   responsesToConversation,
@@ -24,6 +25,12 @@ interface Prepared {
   /** The request's own turns, after those of the previous response. */
   messages: ConversationMessage[];
   builder: ResponseBuilder;
+  owner: string;
+}
+
+/** Stored responses belong to whoever created them: the gateway's key, or one tenant. */
+function ownerOf(principal: Principal): string {
+  return principal.kind === 'tenant' ? `tenant:${createHash('sha256').update(principal.refreshToken).digest('hex')}` : 'gateway';
 }
 
 /** The Responses API front end (Codex): request → conversation → the shared core → responses. */
@@ -37,23 +44,26 @@ export class ResponsesService {
   ) {}
 
   async stream(request: ResponsesRequestDto, principal: Principal, signal: AbortSignal): Promise<StreamingReply<ResponseStreamEvent>> {
-    const prepared = await this.prepare(request);
+    const prepared = await this.prepare(request, principal);
     const run = await this.runner.start(prepared.conversation, request.model, { principal, signal, stream: true });
     const recorder = requestScope.recorder();
-    const events$ = run.events$.pipe(
-      tap({ complete: () => void this.keep(request, prepared) }),
-      toResponseStreamEvents(prepared.builder, (error) => {
-        const { code, message } = toOpenAIError(error).body.error;
-        recorder?.markFailed();
-        this.logger.warn(`Response failed mid-stream: ${message}`);
-        return { code: code ?? 'upstream_error', message };
-      }),
-    );
-    return { events$, flow: run.flow };
+    const describe = (error: unknown) => {
+      const { code, message } = toOpenAIError(error).body.error;
+      recorder?.markFailed();
+      this.logger.warn(`Response failed mid-stream: ${message}`);
+      return { code: code ?? 'upstream_error', message };
+    };
+    const events$ = run.events$.pipe(toResponseStreamEvents(prepared.builder, describe, () => this.keep(request, prepared)));
+    // Cut from outside (shutdown): still `response.failed`, numbered in sequence.
+    const formatError = (error: unknown) => {
+      const { code, message } = describe(error);
+      return prepared.builder.fail(code, message).map(responseEventBlock).join('');
+    };
+    return { events$, flow: run.flow, formatError };
   }
 
   async complete(request: ResponsesRequestDto, principal: Principal, signal: AbortSignal): Promise<ResponseObject> {
-    const prepared = await this.prepare(request);
+    const prepared = await this.prepare(request, principal);
     const response = await this.runner.complete(prepared.conversation, request.model, { principal, signal }, (events: AssistantEvent[]) => {
       for (const event of events) prepared.builder.process(event);
       return prepared.builder.response();
@@ -62,16 +72,16 @@ export class ResponsesService {
     return response;
   }
 
-  async retrieve(id: string): Promise<ResponseObject> {
-    const stored = await this.store.get(id);
+  async retrieve(id: string, principal: Principal): Promise<ResponseObject> {
+    const stored = await this.store.get(id, ownerOf(principal));
     if (!stored) throw new NotFoundError(`No response with id '${id}' is stored (responses are kept for an hour unless store is false).`, 'response_not_found');
     return stored.response;
   }
 
-  private async prepare(request: ResponsesRequestDto): Promise<Prepared> {
+  private async prepare(request: ResponsesRequestDto, principal: Principal): Promise<Prepared> {
     let previous: ConversationMessage[] = [];
     if (request.previous_response_id) {
-      const stored = await this.store.get(request.previous_response_id);
+      const stored = await this.store.get(request.previous_response_id, ownerOf(principal));
       if (!stored) {
         throw new NotFoundError(
           `Previous response with id '${request.previous_response_id}' not found (responses are kept for an hour unless store is false).`,
@@ -83,14 +93,14 @@ export class ResponsesService {
     }
     const { conversation, droppedTools } = responsesToConversation(request, previous);
     if (droppedTools.length > 0) this.logger.log(`Left out hosted tools Kiro cannot run: ${droppedTools.join(', ')}`);
-    return { conversation, messages: conversation.messages, builder: new ResponseBuilder(request.model, echo(request)) };
+    return { conversation, messages: conversation.messages, builder: new ResponseBuilder(request.model, echo(request)), owner: ownerOf(principal) };
   }
 
   /** Completed and incomplete responses are kept for follow-ups, unless `store: false`. */
   private async keep(request: ResponsesRequestDto, prepared: Prepared): Promise<void> {
     const response = prepared.builder.response();
     if (request.store === false || response.status === 'failed' || response.status === 'in_progress') return;
-    await this.store.put({ response, messages: [...prepared.messages, assistantTurnOf(response.output)] }).catch((err: unknown) => {
+    await this.store.put({ response, messages: [...prepared.messages, assistantTurnOf(response.output)], owner: prepared.owner }).catch((err: unknown) => {
       this.logger.warn(`Could not keep response ${response.id}: ${(err as Error).message}`);
     });
   }

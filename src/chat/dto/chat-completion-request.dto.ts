@@ -146,11 +146,11 @@ export class ChatCompletionRequestDto implements ChatCompletionRequest {
   @ApiPropertyOptional({
     type: 'string',
     nullable: true,
-    enum: ['none', 'minimal', 'low', 'medium', 'high'],
+    enum: ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'],
     description: 'Thinking budget when FAKE_REASONING is on; `none`/`minimal` turn it off for this request.',
   })
   @IsOptional()
-  @IsIn(['none', 'minimal', 'low', 'medium', 'high'])
+  @IsIn(['none', 'minimal', 'low', 'medium', 'high', 'xhigh'])
   reasoning_effort?: string | null;
 }
 

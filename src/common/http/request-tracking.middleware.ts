@@ -82,7 +82,11 @@ export class RequestTrackingMiddleware implements NestMiddleware {
     const route = (request.route as { path?: string } | undefined)?.path ?? 'unmatched';
     const principal = (request as Request & { principal?: Principal }).principal;
     const labels = { route, method: request.method, status: String(status) };
-    this.metrics.requests.inc({ ...labels, model: String(response.locals.model ?? ''), principal: principal?.kind === 'tenant' ? principal.tenantId : 'gateway' });
+    this.metrics.requests.inc({
+      ...labels,
+      model: this.metrics.modelLabel(response.locals.model),
+      principal: this.metrics.principalLabel(principal?.kind === 'tenant' ? principal.tenantId : 'gateway'),
+    });
     this.metrics.requestDuration.observe(labels, seconds);
   }
 }

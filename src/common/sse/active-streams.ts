@@ -33,7 +33,9 @@ export class ActiveStreams implements BeforeApplicationShutdown {
 
   /** The first event of a stream reached the client: its time to first token. */
   firstEvent(route: string, model: string, startedAt: bigint | undefined): void {
-    if (startedAt !== undefined) this.metrics.timeToFirstToken.observe({ route, model }, Number(process.hrtime.bigint() - startedAt) / 1e9);
+    if (startedAt !== undefined) {
+      this.metrics.timeToFirstToken.observe({ route, model: this.metrics.modelLabel(model) }, Number(process.hrtime.bigint() - startedAt) / 1e9);
+    }
   }
 
   /** Registers a stream; call the returned function when it ends. */

@@ -11,6 +11,8 @@ import { type SseFormat, writeSse } from './sse-writer';
 export interface StreamingReply<T> {
   events$: Observable<T>;
   flow: FlowGate;
+  /** The stream's own final block when it is cut from outside (shutdown), if the format's is not right. */
+  formatError?: (error: unknown) => string;
 }
 
 export interface ReplyHandlers<E, T> {
@@ -38,7 +40,7 @@ export class ReplyWriter {
     if (request.stream) {
       const reply = await handlers.stream(signal);
       writeSse(response, reply.events$, {
-        format: handlers.format,
+        format: reply.formatError ? { ...handlers.format, error: reply.formatError } : handlers.format,
         flow: reply.flow,
         registry: this.activeStreams,
         onError: (error) => this.logger.warn(`Stream ended with an error: ${toOpenAIError(error).body.error.message}`),

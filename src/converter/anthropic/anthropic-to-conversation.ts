@@ -1,7 +1,7 @@
 import { isJsonObject, type JsonObject } from '../../common/json';
 import { InvalidRequestError } from '../../common/errors';
 import type { AssistantMessage, Conversation, ConversationMessage, ImageInput, ThinkingRequest, ToolChoice, ToolDefinition, ToolResult, UserMessage } from '../conversation';
-import { canonicalBase64, IMAGE_FORMATS } from '../image-data';
+import { canonicalBase64, imageFormat } from '../image-data';
 import { stopSequencesFrom } from '../response/stop-sequences';
 import { isEffort } from '../thinking-budget';
 
@@ -170,7 +170,7 @@ function imageFrom(block: JsonObject, at: string): ImageInput {
     throw new InvalidRequestError(`${at}.source: URL images are not supported by Kiro; send {"type": "base64", "media_type": "image/png", "data": "..."}`, `${at}.source`);
   }
   if (source.type !== 'base64') throw new InvalidRequestError(`${at}.source.type: must be "base64"`, `${at}.source.type`);
-  const format = typeof source.media_type === 'string' ? IMAGE_FORMATS[source.media_type.toLowerCase()] : undefined;
+  const format = typeof source.media_type === 'string' ? imageFormat(source.media_type) : undefined;
   if (!format) throw new InvalidRequestError(`${at}.source.media_type: must be image/png, image/jpeg, image/gif or image/webp`, `${at}.source.media_type`);
   const base64 = typeof source.data === 'string' ? canonicalBase64(source.data) : undefined;
   if (!base64) throw new InvalidRequestError(`${at}.source.data: must be base64 image data`, `${at}.source.data`);

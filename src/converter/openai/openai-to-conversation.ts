@@ -10,7 +10,7 @@ import {
   ToolDefinition,
   userMessage,
 } from '../conversation';
-import { canonicalBase64, IMAGE_FORMATS } from '../image-data';
+import { canonicalBase64, imageFormat } from '../image-data';
 import type { ChatCompletionRequest } from './chat-request';
 
 /** OpenAI chat-completions request → the gateway's conversation model. Throws a 400 naming what is wrong. */
@@ -157,9 +157,9 @@ function imageFrom(raw: unknown, where: string): ImageInput {
       'invalid_image',
     );
   }
-  const format = IMAGE_FORMATS[`image/${match[1].toLowerCase()}`];
+  const format = imageFormat(`image/${match[1]}`);
   const base64 = canonicalBase64(match[2]);
-  if (!base64) throw new InvalidRequestError(`${where}.url holds no valid base64 image data.`, `${where}.url`, 'invalid_image');
+  if (!base64 || !format) throw new InvalidRequestError(`${where}.url holds no valid base64 image data.`, `${where}.url`, 'invalid_image');
   return { format, base64 };
 }
 

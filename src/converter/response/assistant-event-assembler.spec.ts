@@ -116,12 +116,12 @@ describe(AssistantEventAssembler.name, () => {
       ]);
     });
 
-    it('closes a tool call never stopped at the end of the stream', () => {
+    it('closes a tool call never stopped at the end of the stream, as output cut short (length)', () => {
       const events = assemble([{ kind: 'toolUse', toolUseId: 'tooluse_A', name: 'f', input: '{"a":1}', stop: false }]);
 
       expect(events.slice(-2)).toStrictEqual([
         { type: 'toolCallEnd', index: 0, arguments: '{"a":1}' },
-        { type: 'end', finishReason: 'tool_calls', usage: { inputTokens: 1234, outputTokens: 5 } },
+        { type: 'end', finishReason: 'length', usage: { inputTokens: 1234, outputTokens: 5 } },
       ]);
     });
 

@@ -95,6 +95,8 @@ export class AssistantEventAssembler {
 
   finish(): AssistantEvent[] {
     const out = [...this.flushThinking(), ...this.toolCalls.flush()];
+    // A tool call Kiro never finished is output cut short, not a call to run as if complete.
+    if (this.toolCalls.truncated) this.truncated = true;
     const finishReason: FinishReason = this.stoppedBy !== undefined ? 'stop' : this.truncated ? 'length' : this.toolCalls.count > 0 ? 'tool_calls' : 'stop';
     out.push({
       type: 'end',

@@ -58,10 +58,17 @@ export class ToolCallAssembler {
     return out;
   }
 
+  /** Whether a call was still open at the end (Kiro cut it off: no `stop`, kiro-protocol.md §8). */
+  truncated = false;
+
   /** End of stream: calls never stopped were cut off upstream. */
   flush(): AssistantEvent[] {
     const out: AssistantEvent[] = [];
-    for (const call of this.calls.values()) if (!call.done) out.push(...this.close(call));
+    for (const call of this.calls.values()) {
+      if (call.done) continue;
+      this.truncated = true;
+      out.push(...this.close(call));
+    }
     return out;
   }
 

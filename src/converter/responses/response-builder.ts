@@ -72,7 +72,7 @@ export class ResponseBuilder {
 
   /** A failure after the start: `response.failed`, never `response.completed`. */
   fail(code: string, message: string): ResponseStreamEvent[] {
-    const out = this.close();
+    const out = this.close('incomplete');
     this.status = 'failed';
     this.error = { code, message };
     out.push(this.event('response.failed', { response: this.response() }));
@@ -145,7 +145,7 @@ export class ResponseBuilder {
     return out;
   }
 
-  private close(): ResponseStreamEvent[] {
+  private close(status: 'completed' | 'incomplete' = 'completed'): ResponseStreamEvent[] {
     const open = this.open;
     if (!open) return [];
     this.open = undefined;
@@ -158,11 +158,11 @@ export class ResponseBuilder {
       out.push(this.event('response.reasoning_summary_part.done', { ...at, summary_index: 0, part: structuredClone(part) }));
     } else if (item.type === 'message') {
       const part = item.content[0];
-      item.status = 'completed';
+      item.status = status;
       out.push(this.event('response.output_text.done', { ...at, content_index: 0, text: part.text, logprobs: [] }));
       out.push(this.event('response.content_part.done', { ...at, content_index: 0, part: structuredClone(part) }));
     } else {
-      item.status = 'completed';
+      item.status = status;
       out.push(this.event('response.function_call_arguments.done', { ...at, arguments: item.arguments }));
     }
     out.push(this.event('response.output_item.done', { output_index: open.outputIndex, item: structuredClone(item) }));
@@ -185,20 +185,42 @@ export class ResponseBuilder {
 export function toResponseStreamEvents(
   builder: ResponseBuilder,
   describe: (error: unknown) => { code: string; message: string },
+  /** Runs before the final event goes out (storing the response), so a follow-up finds it. */
+  beforeFinal: () => Promise<void> = async () => undefined,
 ): OperatorFunction<AssistantEvent, ResponseStreamEvent> {
   return (events$) =>
     new Observable<ResponseStreamEvent>((subscriber) => {
       for (const event of builder.start()) subscriber.next(event);
+      let finalising: Promise<void> | undefined;
       return events$.subscribe({
         next: (event) => {
-          for (const out of builder.process(event)) subscriber.next(out);
+          const out = builder.process(event);
+          if (event.type !== 'end') {
+            for (const item of out) subscriber.next(item);
+            return;
+          }
+          const last = out.pop();
+          for (const item of out) subscriber.next(item);
+          finalising = beforeFinal()
+            .catch(() => undefined)
+            .then(() => {
+              if (last) subscriber.next(last);
+            });
         },
         error: (error) => {
           const { code, message } = describe(error);
           for (const out of builder.fail(code, message)) subscriber.next(out);
           subscriber.complete();
         },
-        complete: () => subscriber.complete(),
+        complete: () => {
+          if (finalising) void finalising.then(() => subscriber.complete());
+          else subscriber.complete();
+        },
       });
     });
+}
+
+/** One Responses event as an SSE block. */
+export function responseEventBlock(event: ResponseStreamEvent): string {
+  return `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
 }

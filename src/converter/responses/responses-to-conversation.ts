@@ -1,7 +1,7 @@
 import { InvalidRequestError } from '../../common/errors';
 import { isJsonObject, type JsonObject } from '../../common/json';
 import { assistantMessage, type Conversation, type ConversationMessage, type ImageInput, type ToolChoice, type ToolDefinition, userMessage } from '../conversation';
-import { canonicalBase64, IMAGE_FORMATS } from '../image-data';
+import { canonicalBase64, imageFormat } from '../image-data';
 import { thinkingForReasoningEffort } from '../thinking-budget';
 import type { ResponseOutputItem } from './responses.types';
 
@@ -142,7 +142,7 @@ function imageFrom(part: JsonObject, at: string): ImageInput {
     throw new InvalidRequestError(`${at}.image_url is a remote URL; Kiro only takes inline images. Send data:image/png;base64,<bytes>.`, `${at}.image_url`, 'image_url_unsupported');
   }
   const match = DATA_URL.exec(url);
-  const format = match ? IMAGE_FORMATS[match[1].toLowerCase()] : undefined;
+  const format = match ? imageFormat(match[1]) : undefined;
   const base64 = match ? canonicalBase64(match[2]) : undefined;
   if (!format || !base64) {
     throw new InvalidRequestError(`${at}.image_url must be a base64 data URL of a png, jpeg, gif or webp image.`, `${at}.image_url`, 'invalid_image');

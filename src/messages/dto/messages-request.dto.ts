@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayNotEmpty, IsArray, IsBoolean, IsInt, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, Max, Min } from 'class-validator';
+import { ArrayNotEmpty, IsArray, IsBoolean, IsDefined, IsInt, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, Max, Min } from 'class-validator';
 import type { AnthropicMessagesRequest } from '../../converter';
 
 const MESSAGES_EXAMPLE = [{ role: 'user', content: 'Say hello in three languages.' }];
@@ -18,6 +18,7 @@ export class MessagesRequestDto implements AnthropicMessagesRequest {
   @IsInt()
   @Min(1)
   @Max(128_000)
+  @IsDefined({ message: 'max_tokens is required' })
   max_tokens: number;
 
   @ApiProperty({
