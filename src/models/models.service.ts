@@ -6,6 +6,9 @@ import { resolveModel } from '../converter';
 import { KiroClient, type KiroModelInfo } from '../kiro';
 import { DEFAULT_MAX_INPUT_TOKENS, STATIC_MODELS } from './static-models';
 
+/** Context windows of the static names, by the Kiro id each resolves to, computed once. */
+const STATIC_WINDOWS = new Map<string, number>(STATIC_MODELS.map((model) => [resolveModel(model.id).kiroModelId, model.maxInputTokens]));
+
 export interface ModelEntry {
   id: string;
   /** Creation time reported for the model (Kiro has none: the gateway's start). */
@@ -56,12 +59,10 @@ export class ModelsService {
     return resolved && { ...resolved, id };
   }
 
-  /** The context window of a Kiro model id, for usage maths. */
+  /** The context window of a Kiro model id, for usage maths (on every request: no scans). */
   maxInputTokens(kiroModelId: string): number {
     const live = this.catalog.find((model) => model.modelId === kiroModelId)?.maxInputTokens;
-    if (live) return live;
-    const known = STATIC_MODELS.find((model) => model.id === kiroModelId || resolveModel(model.id).kiroModelId === kiroModelId);
-    return known?.maxInputTokens ?? DEFAULT_MAX_INPUT_TOKENS;
+    return live ?? STATIC_WINDOWS.get(kiroModelId) ?? DEFAULT_MAX_INPUT_TOKENS;
   }
 
   private entry(id: string, displayName: string | undefined, maxInputTokens: number | undefined): ModelEntry {
