@@ -66,4 +66,26 @@ describe('graceful shutdown (e2e)', () => {
     });
     expect(events).not.toContain('[DONE]');
   });
+
+  it('waits for a stream still waiting for Kiro, then refuses it with a 503 once the grace period is over', async () => {
+    const h = await startHarness({ env: { SHUTDOWN_GRACE_PERIOD: '0.3', FAKE_REASONING: 'false' } });
+    h.sim.enqueue({ ...textReply('too late'), headersDelayMs: 3_000 });
+    const answered = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.request(`${h.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${PROXY_KEY}`, 'content-type': 'application/json' } });
+      req.on('response', (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify({ model: 'auto', stream: true, messages: [{ role: 'user', content: 'slow' }] }));
+    });
+    await h.sim.waitFor((sim) => sim.stats.activeStreams === 1);
+
+    await h.close();
+    const { status, body } = await answered;
+
+    expect(status).toBe(503);
+    expect(JSON.parse(body).error).toMatchObject({ type: 'server_error', code: 'shutting_down' });
+  });
 });

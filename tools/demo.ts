@@ -38,8 +38,9 @@ ${line}
      -H "Authorization: Bearer ${key}" -H "Content-Type: application/json" \\
      -d '{"model": "claude-sonnet-4.5", "messages": [{"role": "user", "content": "Hello!"}]}'
 
- Add "stream": true for SSE. Put [sim:tool], [sim:thinking], [sim:slow], [sim:throttle],
- [sim:exception] or [sim:cut] in a message to see those paths.
+ Add "stream": true for SSE. Put [sim:tool] (with tools), [sim:thinking], [sim:slow],
+ [sim:throttle], [sim:error500], [sim:exception], [sim:cut], [sim:overflow] or [sim:long]
+ in a message to see those paths.
  Docs: http://localhost:${port}/docs  and  http://localhost:${port}/redoc
  Stop with Ctrl+C.
 ${line}

@@ -103,6 +103,7 @@ export class KiroClient {
           });
         }
 
+        this.logger.debug(`Kiro answered 200 (attempt ${attempt}, ${Buffer.byteLength(payload)} bytes sent, model ${body.conversationState.currentMessage.userInputMessage.modelId})`);
         iterator = response.body[Symbol.asyncIterator]();
         const first = await this.firstChunk(iterator, firstTokenMs, attemptAbort);
         if (first.done) throw new UpstreamError('Kiro answered 200 with an empty stream', { retryable: true });

@@ -19,6 +19,8 @@ export interface ActiveStream {
 export class ActiveStreams implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Shutdown');
   private readonly streams = new Set<ActiveStream>();
+  /** Stream requests still waiting for Kiro's first bytes: no response has started yet. */
+  private readonly starting = new Set<ActiveStream>();
   private readonly idleWaiters = new Set<() => void>();
 
   constructor(
@@ -45,17 +47,34 @@ export class ActiveStreams implements BeforeApplicationShutdown {
     return () => {
       this.streams.delete(stream);
       this.metrics.activeStreams.set(this.streams.size);
-      if (this.streams.size === 0) for (const wake of this.idleWaiters) wake();
+      this.wakeIfIdle();
     };
+  }
+
+  /** Registers a stream request that waits for Kiro's first bytes; shutdown waits for it too. */
+  addStarting(stream: ActiveStream): () => void {
+    this.starting.add(stream);
+    return () => {
+      this.starting.delete(stream);
+      this.wakeIfIdle();
+    };
+  }
+
+  private get running(): number {
+    return this.streams.size + this.starting.size;
+  }
+
+  private wakeIfIdle(): void {
+    if (this.running === 0) for (const wake of this.idleWaiters) wake();
   }
 
   async beforeApplicationShutdown(signal?: string): Promise<void> {
     const server = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
     // Stop accepting; requests already in progress carry on.
     if (server?.listening) server.close();
-    if (this.streams.size === 0) return;
+    if (this.running === 0) return;
     const graceMs = this.config.server.shutdownGraceMs;
-    this.logger.log(`${signal ?? 'Shutdown'}: waiting up to ${graceMs / 1000} s for ${this.streams.size} running stream(s)`);
+    this.logger.log(`${signal ?? 'Shutdown'}: waiting up to ${graceMs / 1000} s for ${this.running} running stream(s)`);
     await new Promise<void>((resolve) => {
       const timer = setTimeout(done, graceMs);
       this.idleWaiters.add(done);
@@ -65,9 +84,10 @@ export class ActiveStreams implements BeforeApplicationShutdown {
       }
     });
     this.idleWaiters.clear();
-    if (this.streams.size > 0) {
-      this.logger.warn(`Ending ${this.streams.size} stream(s) still running after the grace period`);
+    if (this.running > 0) {
+      this.logger.warn(`Ending ${this.running} stream(s) still running after the grace period`);
       for (const stream of [...this.streams]) stream.terminate('The gateway is shutting down; the response was cut short.');
+      for (const stream of [...this.starting]) stream.terminate('The gateway is shutting down; try the request again.');
     }
   }
 }

@@ -2,7 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Observable } from 'rxjs';
 import type { FlowGate } from '../flow-gate';
-import { toOpenAIError } from '../errors';
+import { ShuttingDownError, toOpenAIError } from '../errors';
+import { MetricsService } from '../../metrics/metrics.service';
 import { abortOnClientGone } from '../http/client-abort';
 import { ActiveStreams } from './active-streams';
 import { type SseFormat, writeSse } from './sse-writer';
@@ -31,22 +32,54 @@ export interface ReplyHandlers<E, T> {
 export class ReplyWriter {
   private readonly logger = new Logger('Streams');
 
-  constructor(private readonly activeStreams: ActiveStreams) {}
+  constructor(
+    private readonly activeStreams: ActiveStreams,
+    private readonly metrics: MetricsService,
+  ) {}
 
   async send<E, T>(response: Response, request: { model: string; stream?: boolean | null }, handlers: ReplyHandlers<E, T>): Promise<void> {
     const signal = abortOnClientGone(response);
     response.locals.model = request.model;
     response.locals.stream = request.stream === true;
-    if (request.stream) {
-      const reply = await handlers.stream(signal);
-      writeSse(response, reply.events$, {
-        format: reply.formatError ? { ...handlers.format, error: reply.formatError } : handlers.format,
-        flow: reply.flow,
-        registry: this.activeStreams,
-        onError: (error) => this.logger.warn(`Stream ended with an error: ${toOpenAIError(error).body.error.message}`),
-      });
+    if (!request.stream) {
+      response.status(200).json(await handlers.complete(signal));
       return;
     }
-    response.status(200).json(await handlers.complete(signal));
+    const reply = await this.startStream(signal, handlers);
+    writeSse(response, reply.events$, {
+      format: reply.formatError ? { ...handlers.format, error: reply.formatError } : handlers.format,
+      flow: reply.flow,
+      registry: this.activeStreams,
+      onError: (error) => {
+        const { message, code } = toOpenAIError(error).body.error;
+        this.metrics.upstreamErrors.inc({ kind: `mid_stream:${code ?? 'error'}` });
+        this.logger.warn(`Stream ended with an error: ${message}`);
+      },
+    });
+  }
+
+  /**
+   * Waits for Kiro's first bytes as a registered "starting" stream, so that shutdown waits for it
+   * within the grace period and then refuses it with a 503 instead of leaving it hanging.
+   */
+  private async startStream<E, T>(clientSignal: AbortSignal, handlers: ReplyHandlers<E, T>): Promise<StreamingReply<E>> {
+    const controller = new AbortController();
+    const onClientGone = () => controller.abort();
+    clientSignal.addEventListener('abort', onClientGone, { once: true });
+    let shutdown: string | undefined;
+    const done = this.activeStreams.addStarting({
+      terminate: (reason) => {
+        shutdown = reason;
+        controller.abort();
+      },
+    });
+    try {
+      return await handlers.stream(controller.signal);
+    } catch (err) {
+      if (shutdown) throw new ShuttingDownError(shutdown);
+      throw err;
+    } finally {
+      done();
+    }
   }
 }
