@@ -1,6 +1,7 @@
 import { concat, from, lastValueFrom, tap, throwError, toArray } from 'rxjs';
 import type { AssistantEvent } from '../response/assistant-events';
 import type { AnthropicMessageMeta, AnthropicStreamEvent } from './anthropic-messages.types';
+import { ToolCallSequencer } from '../response/tool-call-sequencer';
 import { AnthropicStreamRenderer, toAnthropicStreamEvents } from './anthropic-stream';
 
 const META: AnthropicMessageMeta = { id: 'msg_01', model: 'claude-sonnet-4-5', inputTokensEstimate: () => 42 };
@@ -22,9 +23,11 @@ const MESSAGE_START: AnthropicStreamEvent[] = [
   { type: 'ping' },
 ];
 
+/** Renders events in the order the shared core delivers them (tool calls kept together). */
 function render(events: AssistantEvent[]): AnthropicStreamEvent[] {
   const renderer = new AnthropicStreamRenderer(META);
-  return [...renderer.start(), ...events.flatMap((event) => renderer.process(event))];
+  const sequencer = new ToolCallSequencer();
+  return [...renderer.start(), ...events.flatMap((event) => sequencer.process(event)).flatMap((event) => renderer.process(event))];
 }
 
 /** Interleaved upstream: A and B both start before either has arguments. */
@@ -219,14 +222,6 @@ describe(AnthropicStreamRenderer.name, () => {
       { type: 'message_delta', delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { input_tokens: 60, output_tokens: 25 } },
       { type: 'message_stop' },
     ]);
-  });
-
-  it('emits nothing for text held behind an open tool block', () => {
-    const renderer = new AnthropicStreamRenderer(META);
-    renderer.start();
-    renderer.process({ type: 'toolCallStart', index: 0, id: 'toolu_01', name: 'get_weather' });
-
-    expect(renderer.process({ type: 'text', text: 'Looking it up.' })).toStrictEqual([]);
   });
 
   it.each([

@@ -12,14 +12,12 @@ type OpenBlock = { kind: 'text' | 'thinking'; index: number } | { kind: 'tool'; 
 
 /**
  * Assistant events → Anthropic's stream grammar: `message_start`, then blocks with increasing
- * indexes, never two open at once, then `message_delta` and `message_stop`. While a tool call's
- * block is open, anything else is held back until its arguments are complete, so interleaved
- * upstream events still give a valid grammar.
+ * indexes, never two open at once (the shared core already keeps each tool call's events
+ * together), then `message_delta` and `message_stop`.
  */
 export class AnthropicStreamRenderer {
   private open: OpenBlock | undefined;
   private nextIndex = 0;
-  private readonly heldBack: AssistantEvent[] = [];
 
   constructor(private readonly meta: AnthropicMessageMeta) {}
 
@@ -42,19 +40,9 @@ export class AnthropicStreamRenderer {
     ];
   }
 
+  /** Events in the shared core's order: one tool call's events are never interleaved. */
   process(event: AssistantEvent): AnthropicStreamEvent[] {
-    const open = this.open;
-    const belongsToOpenTool =
-      open?.kind === 'tool' && (event.type === 'toolCallDelta' || event.type === 'toolCallEnd') && event.index === open.toolIndex;
-    if (open?.kind === 'tool' && !belongsToOpenTool) {
-      this.heldBack.push(event);
-      return [];
-    }
-    const out = this.render(event);
-    if (event.type === 'toolCallEnd' && belongsToOpenTool) {
-      for (const held of this.heldBack.splice(0)) out.push(...this.process(held));
-    }
-    return out;
+    return this.render(event);
   }
 
   private render(event: AssistantEvent): AnthropicStreamEvent[] {

@@ -127,6 +127,28 @@ describe(toAssistantEvents.name, () => {
     ]);
   });
 
+  it('delivers interleaved Kiro tool calls one after the other', async () => {
+    const kiro$ = from<KiroEvent[]>([
+      { kind: 'toolUse', toolUseId: 'a', name: 'get_weather', stop: false },
+      { kind: 'toolUse', toolUseId: 'b', name: 'get_weather', stop: false },
+      { kind: 'toolUse', toolUseId: 'a', name: 'get_weather', input: '{"city":"A"}', stop: false },
+      { kind: 'toolUse', toolUseId: 'b', name: 'get_weather', input: '{"city":"B"}', stop: false },
+      { kind: 'toolUse', toolUseId: 'a', name: 'get_weather', stop: true },
+      { kind: 'toolUse', toolUseId: 'b', name: 'get_weather', stop: true },
+    ]);
+
+    const events = await lastValueFrom(kiro$.pipe(toAssistantEvents(context()), toArray()));
+
+    expect(events.filter((e) => e.type !== 'end').map((e) => `${e.type}:${'index' in e ? e.index : ''}`)).toStrictEqual([
+      'toolCallStart:0',
+      'toolCallDelta:0',
+      'toolCallEnd:0',
+      'toolCallStart:1',
+      'toolCallDelta:1',
+      'toolCallEnd:1',
+    ]);
+  });
+
   it('merges argument deltas of one tool call but keeps different calls apart', async () => {
     const kiro$ = from<KiroEvent[]>([
       { kind: 'toolUse', toolUseId: 'a', name: 'get_weather', input: '{"ci', stop: false },

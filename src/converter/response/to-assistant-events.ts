@@ -2,9 +2,11 @@ import { Observable, OperatorFunction } from 'rxjs';
 import type { KiroEvent } from '../../kiro';
 import type { AssistantEvent } from './assistant-events';
 import { AssistantEventAssembler, ResponseContext } from './assistant-event-assembler';
+import { ToolCallSequencer } from './tool-call-sequencer';
 
 /**
- * The shared middle of every front end's pipeline: Kiro events → assistant events.
+ * The shared middle of every front end's pipeline: Kiro events → assistant events, with each
+ * tool call's events together ({@link ToolCallSequencer}).
  *
  * Deltas that arrive in the same tick (one network read often holds hundreds of small Kiro
  * frames) are merged into one before going on: the client sees the same text, in fewer, larger
@@ -16,6 +18,7 @@ export function toAssistantEvents(context: ResponseContext): OperatorFunction<Ki
   return (events$) =>
     new Observable<AssistantEvent>((subscriber) => {
       const assembler = new AssistantEventAssembler(context);
+      const sequencer = new ToolCallSequencer();
       let pending: AssistantEvent | undefined;
       let flushScheduled = false;
       const flush = () => {
@@ -42,7 +45,7 @@ export function toAssistantEvents(context: ResponseContext): OperatorFunction<Ki
       };
       const emit = (produce: () => AssistantEvent[]) => {
         try {
-          for (const event of produce()) push(event);
+          for (const event of produce()) for (const sequenced of sequencer.process(event)) push(sequenced);
           return true;
         } catch (err) {
           flush();

@@ -9,7 +9,7 @@ const itemId = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}
 
 /**
  * Builds one Responses API response from assistant events: the stream events (numbered, one item
- * open at a time, interleaved tool calls held back) and the response object they add up to, which
+ * open at a time, in the shared core's order) and the response object they add up to, which
  * the non-stream reply and `previous_response_id` use too.
  */
 export class ResponseBuilder {
@@ -17,7 +17,6 @@ export class ResponseBuilder {
   private readonly createdAt = Math.floor(Date.now() / 1000);
   private readonly output: ResponseOutputItem[] = [];
   private open: OpenItem | undefined;
-  private readonly heldBack: AssistantEvent[] = [];
   private sequence = 0;
   private status: ResponseStatus = 'in_progress';
   private usage: UsageCounts | undefined;
@@ -56,18 +55,9 @@ export class ResponseBuilder {
     return [this.event('response.created', { response: this.response() }), this.event('response.in_progress', { response: this.response() })];
   }
 
+  /** Events in the shared core's order: one tool call's events are never interleaved. */
   process(event: AssistantEvent): ResponseStreamEvent[] {
-    const open = this.open;
-    const belongsToOpenCall = open?.kind === 'function_call' && (event.type === 'toolCallDelta' || event.type === 'toolCallEnd') && event.index === open.toolIndex;
-    if (open?.kind === 'function_call' && !belongsToOpenCall) {
-      this.heldBack.push(event);
-      return [];
-    }
-    const out = this.render(event);
-    if (event.type === 'toolCallEnd' && belongsToOpenCall) {
-      for (const held of this.heldBack.splice(0)) out.push(...this.process(held));
-    }
-    return out;
+    return this.render(event);
   }
 
   /** A failure after the start: `response.failed`, never `response.completed`. */
