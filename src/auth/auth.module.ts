@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { Clock, systemClock } from '../common/clock';
 import { AuthService } from './auth.service';
 import { CredentialStore } from './credential-store';
 import { ProxyKeyGuard } from './proxy-key.guard';
@@ -15,7 +14,6 @@ import { HttpTokenRefresher, TokenRefresher } from './token-refresher';
     CredentialStore,
     ProxyKeyGuard,
     { provide: TokenRefresher, useClass: HttpTokenRefresher },
-    { provide: Clock, useValue: systemClock },
     {
       provide: SharedTokenStore,
       inject: [RedisConnection],

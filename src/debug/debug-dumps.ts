@@ -24,9 +24,9 @@ export class DebugDumps {
   constructor(@Inject(gatewayConfig.KEY) private readonly config: GatewayConfig) {}
 
   /** A recorder for one request, or undefined when DEBUG_MODE is off. */
-  start(requestId: string, secrets: readonly string[]): DebugRecording | undefined {
+  start(requestId: string, secrets: () => readonly string[]): DebugRecording | undefined {
     if (this.config.logging.debugMode === 'off') return undefined;
-    return new DebugRecording(requestId, secrets, (recording, status) => this.finish(recording, status));
+    return new DebugRecording(requestId, secrets(), (recording, status) => this.finish(recording, status));
   }
 
   private finish(recording: DebugRecording, status: number): void {

@@ -21,7 +21,6 @@ export interface KiroHttpResponse {
 
 export interface KiroTransport {
   send(request: KiroHttpRequest): Promise<KiroHttpResponse>;
-  close(): Promise<void>;
 }
 
 export const KiroTransport = Symbol('KiroTransport');

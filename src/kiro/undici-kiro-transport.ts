@@ -45,10 +45,6 @@ export class UndiciKiroTransport implements KiroTransport, OnApplicationShutdown
     };
   }
 
-  async close(): Promise<void> {
-    await this.agent.close();
-  }
-
   async onApplicationShutdown(): Promise<void> {
     await this.agent.destroy();
   }

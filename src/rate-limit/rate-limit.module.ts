@@ -1,5 +1,4 @@
 import { Global, Module } from '@nestjs/common';
-import { Clock, systemClock } from '../common/clock';
 import type Redis from 'ioredis';
 import { RedisConnection } from '../redis/redis.module';
 import { RedisRateLimitStore } from '../redis/redis-rate-limit-store';
@@ -16,8 +15,7 @@ import { RateLimitGuard } from './rate-limit.guard';
       // Replicas share counts through Redis; one process counts in memory.
       useFactory: (redis: Redis | null) => (redis ? new RedisRateLimitStore(redis) : new MemoryRateLimitStore()),
     },
-    { provide: Clock, useValue: systemClock },
   ],
-  exports: [RateLimitGuard, RateLimitStore, Clock],
+  exports: [RateLimitGuard, RateLimitStore],
 })
 export class RateLimitModule {}

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { Clock, systemClock } from '../common/clock';
 import { ConversationModule } from '../conversation/conversation.module';
 import { ResponseStore } from './response-store';
 import { ResponsesController } from './responses.controller';
@@ -8,6 +7,6 @@ import { ResponsesService } from './responses.service';
 @Module({
   imports: [ConversationModule],
   controllers: [ResponsesController],
-  providers: [ResponsesService, ResponseStore, { provide: Clock, useValue: systemClock }],
+  providers: [ResponsesService, ResponseStore],
 })
 export class ResponsesModule {}

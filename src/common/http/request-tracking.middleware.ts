@@ -41,7 +41,8 @@ export class RequestTrackingMiddleware implements NestMiddleware {
       return (writeHead as (...a: unknown[]) => Response).apply(this, args);
     } as Response['writeHead'];
 
-    const recording = this.debugDumps.start(requestId, [...this.knownSecrets, ...presentedCredentials(request)]);
+    // Secrets are gathered only when a dump is recorded: this runs on every request.
+    const recording = this.debugDumps.start(requestId, () => [...this.knownSecrets, ...presentedCredentials(request)]);
     if (recording) {
       response.locals.recording = recording;
       teeResponse(response, recording);
