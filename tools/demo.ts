@@ -3,18 +3,28 @@
  * with no Kiro account. The simulator is a test double: real use is `npm start`, which never
  * falls back to it.
  */
+import { DEMO_PROXY_API_KEY } from '../src/config/env.schema';
 import { KiroSimulator } from '../test/simulator';
 
-const DEMO_KEY = 'demo-key';
+/** A second Kiro login the simulator accepts, to try multi-tenant calls (`Bearer KEY:TOKEN`). */
+const DEMO_TENANT_REFRESH_TOKEN = 'demo-tenant-refresh-token';
 
 async function main(): Promise<void> {
-  const sim = await KiroSimulator.start({ port: Number(process.env.DEMO_SIMULATOR_PORT ?? 0) });
+  const simulatorPort = process.env.DEMO_SIMULATOR_PORT ?? '0';
+  const sim = await KiroSimulator.start({ port: Number(simulatorPort) }).catch((err: unknown) => {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    console.error(`kiro-gateway demo cannot start: DEMO_SIMULATOR_PORT=${simulatorPort} is in use: unset it (a free port is picked) or choose another`);
+    process.exit(1);
+  });
+  sim.addRefreshToken(DEMO_TENANT_REFRESH_TOKEN);
   const port = process.env.PORT ?? '8000';
-  const key = process.env.PROXY_API_KEY ?? DEMO_KEY;
+  const key = process.env.PROXY_API_KEY ?? DEMO_PROXY_API_KEY;
   // Set before the gateway reads its configuration; a developer's .env cannot redirect the demo
   // to real credentials because every variable that picks them is set here (empty = unset).
   Object.assign(process.env, {
     PROXY_API_KEY: key,
+    // The only mode that accepts the well-known demo key.
+    KIRO_GATEWAY_DEMO: 'true',
     PORT: port,
     HOST: process.env.HOST ?? '127.0.0.1',
     ...sim.gatewayEnv(),
@@ -38,6 +48,7 @@ ${line}
      -H "Authorization: Bearer ${key}" -H "Content-Type: application/json" \\
      -d '{"model": "claude-sonnet-4.5", "messages": [{"role": "user", "content": "Hello!"}]}'
 
+ Multi-tenant (a client's own Kiro login): -H "Authorization: Bearer ${key}:${DEMO_TENANT_REFRESH_TOKEN}"
  Add "stream": true for SSE. Put [sim:tool] (with tools), [sim:thinking], [sim:slow],
  [sim:throttle], [sim:error500], [sim:exception], [sim:cut], [sim:overflow] or [sim:long]
  in a message to see those paths.
@@ -47,7 +58,11 @@ ${line}
 `);
 
   const stop = () => {
-    void sim.close().finally(() => process.exit(0));
+    // The gateway logs its own shutdown; the simulator goes with it.
+    void sim.close().finally(() => {
+      console.log('kiro-gateway demo stopped.');
+      process.exit(0);
+    });
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

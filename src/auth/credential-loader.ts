@@ -1,24 +1,43 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CredentialsError } from '../common/errors';
+import { describeJsonSyntaxError, isJsonObject } from '../common/json';
 import type { GatewayConfig } from '../config/gateway.config';
+import { CredentialSourceError } from './credential-source.error';
 import { findKiroCliDatabase, readKiroCliCredential } from './kiro-cli-store';
 import { detectFlow, KiroCredential } from './kiro-credential';
 
 type Json = Record<string, unknown>;
 
+/** A place a login is read from: how to name it in a message, and what the user can do about it. */
+interface Origin {
+  name: string;
+  fix: string;
+}
+
+const OTHER_SOURCES = 'REFRESH_TOKEN or a Kiro IDE / kiro-cli login';
+
+function credsFileOrigin(where: string): Origin {
+  return { name: `KIRO_CREDS_FILE (${where})`, fix: `correct it, or unset KIRO_CREDS_FILE to use ${OTHER_SOURCES} instead` };
+}
+
+function ideOrigin(path: string): Origin {
+  return { name: `The Kiro IDE login at ${path}`, fix: 'log in to Kiro again (the IDE rewrites the file), or set KIRO_CREDS_FILE or REFRESH_TOKEN to use another login' };
+}
+
 /**
  * Finds the gateway's own Kiro login, in order: KIRO_CREDS_FILE (path or URL), REFRESH_TOKEN,
  * then a logged-in Kiro IDE's token cache, then kiro-cli's SQLite store. `undefined` means
- * multi-tenant-only mode; it never falls back to anything else.
+ * multi-tenant-only mode; it never falls back to anything else. A source that is there but
+ * unusable stops start-up with a {@link CredentialSourceError} naming it and the fix.
  */
 export async function loadGatewayCredential(config: GatewayConfig): Promise<KiroCredential | undefined> {
   const { credentials, kiro } = config;
   if (credentials.credsFile) {
     const isUrl = /^https?:\/\//i.test(credentials.credsFile);
-    const json = isUrl ? await fetchJson(credentials.credsFile) : await readJsonFile(credentials.credsFile, 'KIRO_CREDS_FILE');
+    const json = isUrl ? await fetchJson(credentials.credsFile) : await readJsonFile(credentials.credsFile, credsFileOrigin(credentials.credsFile));
     const source = isUrl ? ({ kind: 'url', url: credentials.credsFile } as const) : ({ kind: 'file', path: credentials.credsFile } as const);
-    return fromCredsJson(json, source, config, await registrationFor(json, config));
+    const origin = credsFileOrigin(isUrl ? urlOrigin(credentials.credsFile) : credentials.credsFile);
+    return fromCredsJson(json, source, origin, config, await registrationFor(json, config));
   }
   if (credentials.refreshToken) {
     const meta = { clientId: credentials.clientId, clientSecret: credentials.clientSecret };
@@ -34,18 +53,18 @@ export async function loadGatewayCredential(config: GatewayConfig): Promise<Kiro
   }
   if (credentials.homeDir) {
     const path = join(credentials.homeDir, '.aws', 'sso', 'cache', 'kiro-auth-token.json');
-    const json = await readJsonFile(path, 'Kiro IDE token cache').catch((err: unknown) => {
-      if ((err as { missing?: boolean }).missing) return undefined;
-      throw err;
-    });
-    if (json) return fromCredsJson(json, { kind: 'kiro-ide', path }, config, await registrationFor(json, config));
+    const origin = ideOrigin(path);
+    const json = await readJsonFile(path, origin, { missingIsAbsent: true });
+    if (json) return fromCredsJson(json, { kind: 'kiro-ide', path }, origin, config, await registrationFor(json, config));
   }
   const cliDatabase = findKiroCliDatabase({ homeDir: credentials.homeDir, appData: credentials.appData, localAppData: credentials.localAppData });
   if (cliDatabase) {
     try {
       return readKiroCliCredential(cliDatabase, kiro.region);
     } catch (err) {
-      throw new CredentialsError(`Cannot read the kiro-cli login at ${cliDatabase}: ${(err as Error).message}`);
+      throw new CredentialSourceError(
+        `The kiro-cli login at ${cliDatabase} cannot be read (${(err as Error).message}): log in with kiro-cli again, or set KIRO_CREDS_FILE or REFRESH_TOKEN to use another login`,
+      );
     }
   }
   return undefined;
@@ -56,13 +75,18 @@ async function registrationFor(json: Json, config: GatewayConfig): Promise<Json 
   const hash = typeof json.clientIdHash === 'string' ? json.clientIdHash : undefined;
   if (!hash || !config.credentials.homeDir || !/^[A-Za-z0-9_-]+$/.test(hash)) return undefined;
   const path = join(config.credentials.homeDir, '.aws', 'sso', 'cache', `${hash}.json`);
-  return readJsonFile(path, 'Kiro client registration').catch(() => undefined);
+  const origin = { name: `The Kiro client registration at ${path}`, fix: 'log in to Kiro again' };
+  return readJsonFile(path, origin, { missingIsAbsent: true }).catch(() => undefined);
 }
 
-function fromCredsJson(json: Json, source: KiroCredential['source'], config: GatewayConfig, registration?: Json): KiroCredential {
+function fromCredsJson(json: Json, source: KiroCredential['source'], origin: Origin, config: GatewayConfig, registration?: Json): KiroCredential {
   const str = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim() : undefined);
   const refreshToken = str(json.refreshToken) ?? str(json.refresh_token);
-  if (!refreshToken) throw new CredentialsError(`The Kiro credentials (${source.kind}) contain no refreshToken`);
+  if (!refreshToken) {
+    throw new CredentialSourceError(
+      `${origin.name} has no refreshToken (a Kiro login file has refreshToken, accessToken, expiresAt, profileArn): ${origin.fix}`,
+    );
+  }
   const clientId = str(json.clientId) ?? str(registration?.clientId) ?? config.credentials.clientId;
   const clientSecret = str(json.clientSecret) ?? str(registration?.clientSecret) ?? config.credentials.clientSecret;
   const expiresAt = str(json.expiresAt) ? Date.parse(json.expiresAt as string) : undefined;
@@ -80,35 +104,53 @@ function fromCredsJson(json: Json, source: KiroCredential['source'], config: Gat
   };
 }
 
-async function readJsonFile(path: string, what: string): Promise<Json> {
+async function readJsonFile(path: string, origin: Origin, options: { missingIsAbsent: true }): Promise<Json | undefined>;
+async function readJsonFile(path: string, origin: Origin): Promise<Json>;
+async function readJsonFile(path: string, origin: Origin, options?: { missingIsAbsent: true }): Promise<Json | undefined> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-    throw Object.assign(new CredentialsError(`Cannot read ${what} at ${path}: ${missing ? 'no such file' : (err as Error).message}`), { missing });
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && options?.missingIsAbsent) return undefined;
+    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${(err as Error).message})`;
+    throw new CredentialSourceError(`${origin.name} ${why}: ${origin.fix}`);
   }
-  return parseObject(text, `${what} at ${path}`);
+  return parseObject(text, origin);
 }
 
 async function fetchJson(url: string): Promise<Json> {
-  const origin = new URL(url).origin;
+  const origin = credsFileOrigin(urlOrigin(url));
   let response: Response;
   try {
     response = await fetch(url, { signal: AbortSignal.timeout(15_000) });
   } catch (err) {
-    throw new CredentialsError(`Cannot fetch the credentials from ${origin}: ${(err as Error).message}`);
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    throw new CredentialSourceError(`${origin.name} cannot be fetched (${cause?.code ?? cause?.message ?? (err as Error).message}): check the URL, or unset KIRO_CREDS_FILE to use ${OTHER_SOURCES} instead`);
   }
-  if (!response.ok) throw new CredentialsError(`Fetching the credentials from ${origin} answered HTTP ${response.status}`);
-  return parseObject(await response.text(), `credentials from ${origin}`);
+  if (!response.ok) throw new CredentialSourceError(`${origin.name} answered HTTP ${response.status}: check the URL, or unset KIRO_CREDS_FILE to use ${OTHER_SOURCES} instead`);
+  return parseObject(await response.text(), origin);
 }
 
-function parseObject(text: string, what: string): Json {
+/** Scheme, host and port only: a URL's path or query may carry a token. */
+function urlOrigin(url: string): string {
   try {
-    const value = JSON.parse(text) as unknown;
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Json;
+    return new URL(url).origin;
   } catch {
-    // reported below, without echoing the content (it holds secrets)
+    return 'an invalid URL';
   }
-  throw new CredentialsError(`The ${what} is not a JSON object`);
+}
+
+function parseObject(text: string, origin: Origin): Json {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new CredentialSourceError(`${origin.name} is not valid JSON: ${describeJsonSyntaxError(text, err)}; ${origin.fix}`);
+  }
+  if (!isJsonObject(value)) {
+    const kind = Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`;
+    throw new CredentialSourceError(`${origin.name} holds ${kind}, not a JSON object with a refreshToken: ${origin.fix}`);
+  }
+  return value;
 }

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Clock } from '../common/clock';
 import { CredentialsError, GatewayError } from '../common/errors';
+import { withRequestId } from '../common/request-scope';
 import type { KiroSession } from '../kiro';
 import { randomUUID } from 'node:crypto';
 import { KiroCredential } from './kiro-credential';
@@ -72,7 +73,7 @@ export class TokenManager implements KiroSession {
     } catch (err) {
       // Refresh-ahead failed but the old token still works: keep serving with it.
       if (accessToken && expiresAt !== undefined && expiresAt > now) {
-        this.logger.warn(`Refresh ahead of expiry failed; using the current token until it expires: ${(err as Error).message}`);
+        this.logger.warn(withRequestId(`Refresh ahead of expiry failed; using the current token until it expires: ${(err as Error).message}`));
         return accessToken;
       }
       throw err;

@@ -5,7 +5,8 @@ import { CredentialsError, UpstreamError } from '../common/errors';
 import { Clock } from '../common/clock';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import { KIRO_IDE_VERSION } from '../kiro';
-import { KiroCredential } from './kiro-credential';
+import { withRequestId } from '../common/request-scope';
+import { describeSource, KiroCredential } from './kiro-credential';
 
 export interface RefreshedToken {
   accessToken: string;
@@ -23,6 +24,13 @@ export const TokenRefresher = Symbol('TokenRefresher');
 
 const MAX_ATTEMPTS = 3;
 
+/** The token service refused the refresh token itself (400/401/403): only a new login helps. */
+class RefreshRefusedError extends CredentialsError {
+  constructor(readonly upstreamStatus: number) {
+    super('The Kiro refresh token was refused (expired, revoked or rotated elsewhere). Log in to Kiro again and update the credentials.');
+  }
+}
+
 /** The two refresh flows of kiro-protocol.md §1.3 (social) and §1.4 (AWS SSO OIDC, JSON camelCase). */
 @Injectable()
 export class HttpTokenRefresher implements TokenRefresher {
@@ -34,6 +42,18 @@ export class HttpTokenRefresher implements TokenRefresher {
   ) {}
 
   async refresh(credential: KiroCredential, machineId: string): Promise<RefreshedToken> {
+    try {
+      return await this.attempt(credential, machineId);
+    } catch (err) {
+      // The client gets the error too, but its cause (DNS, TLS, a refused token) belongs in the
+      // log, next to the request that needed the token. Never the token or the service's body.
+      const cause = err instanceof RefreshRefusedError ? `the token service refused it (HTTP ${err.upstreamStatus})` : (err as Error).message;
+      this.logger.warn(withRequestId(`Kiro token refresh failed (${credential.flow}, ${describeSource(credential.source)}): ${cause}`));
+      throw err;
+    }
+  }
+
+  private async attempt(credential: KiroCredential, machineId: string): Promise<RefreshedToken> {
     const { url, body, headers } = this.describe(credential, machineId);
     for (let attempt = 1; ; attempt++) {
       let status: number;
@@ -52,7 +72,10 @@ export class HttpTokenRefresher implements TokenRefresher {
           await this.clock.sleep(500 * 2 ** (attempt - 1));
           continue;
         }
-        throw new UpstreamError(`Could not reach the Kiro token service: ${(err as Error).message}`, { retryable: true, cause: err });
+        throw new UpstreamError(`Could not reach the Kiro token service at ${new URL(url).host} (${MAX_ATTEMPTS} attempts): ${networkCause(err)}`, {
+          retryable: true,
+          cause: err,
+        });
       }
       if (status === 200) return parseRefreshResponse(text);
       // Transient trouble at the token service: K2A retries 3 times, 1 s / 2 s (§1.3).
@@ -61,10 +84,7 @@ export class HttpTokenRefresher implements TokenRefresher {
         continue;
       }
       if (status === 400 || status === 401 || status === 403) {
-        this.logger.warn(`Kiro token refresh refused (HTTP ${status}, ${credential.flow})`);
-        throw new CredentialsError(
-          'The Kiro refresh token was refused (expired, revoked or rotated elsewhere). Log in to Kiro again and update the credentials.',
-        );
+        throw new RefreshRefusedError(status);
       }
       throw new UpstreamError(`The Kiro token service answered HTTP ${status}`, { retryable: status >= 500 });
     }
@@ -98,6 +118,13 @@ export class HttpTokenRefresher implements TokenRefresher {
       },
     };
   }
+}
+
+/** undici wraps DNS and socket errors: the useful words (`getaddrinfo ENOTFOUND host`) are in the cause. */
+function networkCause(err: unknown): string {
+  const cause = (err as { cause?: unknown }).cause;
+  const message = (err as Error).message;
+  return cause instanceof Error && cause.message && !message.includes(cause.message) ? `${message}: ${cause.message}` : message;
 }
 
 function parseRefreshResponse(text: string): RefreshedToken {

@@ -26,4 +26,16 @@ export const requestScope = {
   recorder(): RequestRecorder | undefined {
     return storage.getStore()?.recorder;
   },
+  requestId(): string | undefined {
+    return storage.getStore()?.requestId;
+  },
 };
+
+/**
+ * A log message carrying the id of the request being served, if any (a structured field, so a
+ * retry or a failed refresh can be matched to the request's own log line and X-Request-ID).
+ */
+export function withRequestId(msg: string): string | { msg: string; requestId: string } {
+  const requestId = requestScope.requestId();
+  return requestId === undefined ? msg : { msg, requestId };
+}

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { ENV_FILE_PATH, ignoreEnvFile } from './env-file';
 import { gatewayConfig } from './gateway.config';
 
 @Module({
@@ -7,8 +8,8 @@ import { gatewayConfig } from './gateway.config';
     ConfigModule.forRoot({
       isGlobal: true,
       // Tests describe their whole environment; a developer's own .env must not leak into them.
-      ignoreEnvFile: process.env.NODE_ENV === 'test',
-      envFilePath: '.env',
+      ignoreEnvFile: ignoreEnvFile(),
+      envFilePath: ENV_FILE_PATH,
       load: [gatewayConfig],
     }),
   ],

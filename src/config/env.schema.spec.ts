@@ -6,7 +6,16 @@ describe(parseGatewayEnv.name, () => {
   it('applies the Python service defaults', () => {
     const config = parseGatewayEnv(minimal);
 
-    expect(config.server).toEqual({ host: '0.0.0.0', port: 8000, proxyApiKey: 'secret-key', bodyLimit: '20mb', shutdownGraceMs: 30_000, corsOrigins: '*' });
+    expect(config.server).toEqual({
+      host: '0.0.0.0',
+      port: 8000,
+      proxyApiKey: 'secret-key',
+      proxyApiKeySource: 'environment',
+      demo: false,
+      bodyLimit: '20mb',
+      shutdownGraceMs: 30_000,
+      corsOrigins: '*',
+    });
     expect(config.kiro.apiHost).toBe('https://q.us-east-1.amazonaws.com');
     expect(config.kiro.qHost).toBe('https://q.us-east-1.amazonaws.com');
     expect(config.kiro.refreshUrl).toBe('https://prod.us-east-1.auth.desktop.kiro.dev/refreshToken');
@@ -91,5 +100,54 @@ describe(parseGatewayEnv.name, () => {
 
   it('never echoes the proxy key in an error', () => {
     expect(() => parseGatewayEnv({ PROXY_API_KEY: 'top-secret', PORT: 'x' })).toThrow(/^(?!.*top-secret)/s);
+  });
+
+  it('reports every bad value at once, one line each', () => {
+    const attempt = () => parseGatewayEnv({ ...minimal, PORT: 'abc', FIRST_TOKEN_TIMEOUT: '-1', LOG_LEVEL: 'loud' });
+
+    expect(attempt).toThrow(
+      new ConfigValidationError([
+        { variable: 'PORT', reason: "must be a number (got 'abc')" },
+        { variable: 'FIRST_TOKEN_TIMEOUT', reason: "must be a positive number of seconds (got '-1')" },
+        { variable: 'LOG_LEVEL', reason: "must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL (got 'loud')" },
+      ]),
+    );
+    expect(() => attempt()).toThrow(
+      [
+        "Invalid configuration: PORT must be a number (got 'abc')",
+        "Invalid configuration: FIRST_TOKEN_TIMEOUT must be a positive number of seconds (got '-1')",
+        "Invalid configuration: LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL (got 'loud')",
+      ].join('\n'),
+    );
+  });
+
+  it('lists the problems with their variables', () => {
+    let error: unknown;
+    try {
+      parseGatewayEnv({ KIRO_REGION: 'mars', CORS_ORIGINS: 'nope', REDIS_URL: 'http://x' });
+    } catch (err) {
+      error = err;
+    }
+
+    expect(error).toBeInstanceOf(ConfigValidationError);
+    expect((error as ConfigValidationError).problems.map((p) => p.variable)).toEqual(['KIRO_REGION', 'PROXY_API_KEY', 'CORS_ORIGINS', 'REDIS_URL']);
+  });
+
+  it("refuses the demo's key outside the demo, saying how to get the .env key back", () => {
+    expect(() => parseGatewayEnv({ PROXY_API_KEY: 'demo-key' })).toThrow(
+      "Invalid configuration: PROXY_API_KEY is 'demo-key', the demo's well-known key, which only npm run demo accepts: set your own long random key " +
+        "(after the README's 'export PROXY_API_KEY=demo-key', run 'unset PROXY_API_KEY' so the one in .env is used)",
+    );
+    expect(parseGatewayEnv({ PROXY_API_KEY: 'demo-key', KIRO_GATEWAY_DEMO: 'true' }).server).toMatchObject({ proxyApiKey: 'demo-key', demo: true });
+  });
+
+  it.each([
+    [{ PROXY_API_KEY: 'from-file' }, 'from-file', '.env'],
+    [{ PROXY_API_KEY: '"from-file"' }, 'from-file', '.env'],
+    [{ PROXY_API_KEY: 'from-file' }, 'from-shell', 'environment, overriding .env'],
+    [{ PORT: '9000' }, 'from-shell', 'environment'],
+    [undefined, 'from-shell', 'environment'],
+  ])('with .env %j and PROXY_API_KEY=%s, says the key came from %s', (envFile, key, source) => {
+    expect(parseGatewayEnv({ PROXY_API_KEY: key }, { envFile }).server.proxyApiKeySource).toBe(source);
   });
 });

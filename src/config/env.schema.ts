@@ -13,6 +13,10 @@ export interface GatewayConfig {
     host: string;
     port: number;
     proxyApiKey: string;
+    /** Which source PROXY_API_KEY came from (logged at start-up; the key itself never is). */
+    proxyApiKeySource: ProxyKeySource;
+    /** Started by `npm run demo` (KIRO_GATEWAY_DEMO): the only mode that accepts the demo key. */
+    demo: boolean;
     /** Express body-parser limit, kept in its textual form (`20mb`). */
     bodyLimit: string;
     /** How long running streams may finish after SIGTERM before they are cut. */
@@ -85,19 +89,43 @@ export interface GatewayConfig {
 
 export type RawEnv = Record<string, string | undefined>;
 
-/** A configuration value that cannot be used; the message always names the variable. */
+/** One configuration value that cannot be used, and why (the reason says what to set instead). */
+export interface ConfigProblem {
+  variable: string;
+  reason: string;
+}
+
+/**
+ * Every configuration value that cannot be used, found in one pass so that a user fixes them all
+ * at once; the message has one line per problem, each naming its variable.
+ */
 export class ConfigValidationError extends Error {
-  constructor(
-    readonly variable: string,
-    reason: string,
-  ) {
-    super(`Invalid configuration: ${variable} ${reason}`);
+  readonly problems: readonly ConfigProblem[];
+
+  constructor(problems: readonly ConfigProblem[]) {
+    super(problems.map((p) => `Invalid configuration: ${p.variable} ${p.reason}`).join('\n'));
     this.name = 'ConfigValidationError';
+    this.problems = problems;
+  }
+
+  /** The first variable named (kept for callers that report one). */
+  get variable(): string {
+    return this.problems[0]?.variable ?? '';
   }
 }
 
+/**
+ * Reads typed values; a bad one is recorded as a problem and its default used, so parsing goes
+ * on and every bad value is reported together.
+ */
 class EnvReader {
+  readonly problems: ConfigProblem[] = [];
+
   constructor(private readonly env: RawEnv) {}
+
+  problem(variable: string, reason: string): void {
+    this.problems.push({ variable, reason });
+  }
 
   /** A set value, trimmed; empty strings count as unset (`KEY=` lines in `.env`). */
   optional(name: string): string | undefined {
@@ -111,15 +139,16 @@ class EnvReader {
 
   required(name: string, hint: string): string {
     const value = this.optional(name);
-    if (value === undefined) throw new ConfigValidationError(name, `is required: ${hint}`);
-    return value;
+    if (value === undefined) this.problem(name, `is required: ${hint}`);
+    return value ?? '';
   }
 
   /** Seconds, fractions allowed (`0.05`), returned in milliseconds. */
   durationMs(name: string, fallbackSeconds: number, { allowZero = false } = {}): number {
     const seconds = this.number(name, fallbackSeconds);
     if (seconds < 0 || (!allowZero && seconds === 0)) {
-      throw new ConfigValidationError(name, `must be a ${allowZero ? 'non-negative' : 'positive'} number of seconds (got '${this.optional(name)}')`);
+      this.problem(name, `must be a ${allowZero ? 'non-negative' : 'positive'} number of seconds (got '${this.optional(name)}')`);
+      return fallbackSeconds * 1000;
     }
     return Math.round(seconds * 1000);
   }
@@ -127,7 +156,8 @@ class EnvReader {
   integer(name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
     const value = this.number(name, fallback);
     if (!Number.isInteger(value) || value < min || value > max) {
-      throw new ConfigValidationError(name, `must be a whole number from ${min}${max === Number.MAX_SAFE_INTEGER ? '' : ` to ${max}`} (got '${this.optional(name)}')`);
+      this.problem(name, `must be a whole number from ${min}${max === Number.MAX_SAFE_INTEGER ? '' : ` to ${max}`} (got '${this.optional(name)}')`);
+      return fallback;
     }
     return value;
   }
@@ -136,7 +166,10 @@ class EnvReader {
     const raw = this.optional(name);
     if (raw === undefined) return fallback;
     const value = Number(raw);
-    if (!Number.isFinite(value)) throw new ConfigValidationError(name, `must be a number (got '${raw}')`);
+    if (!Number.isFinite(value)) {
+      this.problem(name, `must be a number (got '${raw}')`);
+      return fallback;
+    }
     return value;
   }
 
@@ -145,7 +178,8 @@ class EnvReader {
     if (raw === undefined) return fallback;
     if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
     if (['0', 'false', 'no', 'off'].includes(raw)) return false;
-    throw new ConfigValidationError(name, `must be true or false (got '${raw}')`);
+    this.problem(name, `must be true or false (got '${raw}')`);
+    return fallback;
   }
 
   oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T, normalise: (v: string) => string = (v) => v): T {
@@ -153,21 +187,23 @@ class EnvReader {
     if (raw === undefined) return fallback;
     const value = normalise(raw);
     if (!(allowed as readonly string[]).includes(value)) {
-      throw new ConfigValidationError(name, `must be one of ${allowed.join(', ')} (got '${raw}')`);
+      this.problem(name, `must be one of ${allowed.join(', ')} (got '${raw}')`);
+      return fallback;
     }
     return value as T;
   }
 
   url(name: string, fallbackTemplate: string, region: string): string {
     const value = this.string(name, fallbackTemplate).replaceAll('{region}', region);
-    let parsed: URL;
+    let parsed: URL | undefined;
     try {
       parsed = new URL(value);
     } catch {
-      throw new ConfigValidationError(name, `must be an http(s) URL (got '${value}')`);
+      // reported below
     }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-      throw new ConfigValidationError(name, `must be an http(s) URL (got '${value}')`);
+    if (parsed?.protocol !== 'http:' && parsed?.protocol !== 'https:') {
+      this.problem(name, `must be an http(s) URL (got '${value}')`);
+      return fallbackTemplate.replaceAll('{region}', region);
     }
     return value.replace(/\/+$/, '');
   }
@@ -181,34 +217,57 @@ function stripQuotes(value: string): string {
 const BODY_LIMIT = /^\d+(\.\d+)?\s*(b|kb|mb|gb)?$/i;
 /** The value .env.example ships with: a gateway must never run on it. */
 export const EXAMPLE_PROXY_API_KEY = 'change-me-to-a-long-random-string';
+/** The key `npm run demo` uses and the README exports: anyone knows it, so only the demo accepts it. */
+export const DEMO_PROXY_API_KEY = 'demo-key';
 
-/** Parses and validates the environment; throws {@link ConfigValidationError} naming the variable. */
-export function parseGatewayEnv(env: RawEnv): GatewayConfig {
+/** Where PROXY_API_KEY came from, for the start-up log (never the key itself). */
+export type ProxyKeySource = 'environment' | '.env' | 'environment, overriding .env';
+
+export interface ParseOptions {
+  /** The values of the `.env` file the gateway loaded, if any: tells which source won. */
+  envFile?: RawEnv;
+}
+
+/**
+ * Parses and validates the environment; throws one {@link ConfigValidationError} listing every
+ * bad value, each line naming its variable.
+ */
+export function parseGatewayEnv(env: RawEnv, options: ParseOptions = {}): GatewayConfig {
   const read = new EnvReader(env);
-  const region = read.string('KIRO_REGION', 'us-east-1');
+  let region = read.string('KIRO_REGION', 'us-east-1');
   if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-    throw new ConfigValidationError('KIRO_REGION', `must be an AWS region such as us-east-1 (got '${region}')`);
+    read.problem('KIRO_REGION', `must be an AWS region such as us-east-1 (got '${region}')`);
+    region = 'us-east-1';
   }
   const bodyLimit = read.string('BODY_LIMIT', '20mb');
   if (!BODY_LIMIT.test(bodyLimit)) {
-    throw new ConfigValidationError('BODY_LIMIT', `must be a size such as 20mb or 500kb (got '${bodyLimit}')`);
+    read.problem('BODY_LIMIT', `must be a size such as 20mb or 500kb (got '${bodyLimit}')`);
   }
   const host = read.string('HOST', '0.0.0.0');
-  const proxyApiKey = read.required('PROXY_API_KEY', 'the key clients must send (Authorization: Bearer KEY)');
+  const demo = read.boolean('KIRO_GATEWAY_DEMO', false);
+  const proxyApiKey = read.required('PROXY_API_KEY', 'the key clients must send (Authorization: Bearer KEY); put PROXY_API_KEY=<a long random string> in .env');
   if (proxyApiKey === EXAMPLE_PROXY_API_KEY) {
-    throw new ConfigValidationError('PROXY_API_KEY', 'is still the placeholder from .env.example: set it to a long random string of your own');
+    read.problem('PROXY_API_KEY', 'is still the placeholder from .env.example: set it to a long random string of your own');
+  } else if (proxyApiKey === DEMO_PROXY_API_KEY && !demo) {
+    read.problem(
+      'PROXY_API_KEY',
+      `is '${DEMO_PROXY_API_KEY}', the demo's well-known key, which only npm run demo accepts: set your own long random key ` +
+        `(after the README's 'export PROXY_API_KEY=${DEMO_PROXY_API_KEY}', run 'unset PROXY_API_KEY' so the one in .env is used)`,
+    );
   }
   const homeDir = read.optional('KIRO_HOME') ?? read.optional('HOME') ?? read.optional('USERPROFILE');
   const credsFile = read.optional('KIRO_CREDS_FILE');
 
-  return {
+  const config: GatewayConfig = {
     server: {
       host,
       port: read.integer('PORT', 8000, 0, 65535),
       proxyApiKey,
+      proxyApiKeySource: proxyKeySource(proxyApiKey, options.envFile),
+      demo,
       bodyLimit,
       shutdownGraceMs: read.durationMs('SHUTDOWN_GRACE_PERIOD', 30, { allowZero: true }),
-      corsOrigins: corsOrigins(read.string('CORS_ORIGINS', '*')),
+      corsOrigins: corsOrigins(read, read.string('CORS_ORIGINS', '*')),
     },
     kiro: {
       region,
@@ -257,7 +316,7 @@ export function parseGatewayEnv(env: RawEnv): GatewayConfig {
       format: read.oneOf('LOG_FORMAT', ['json', 'pretty'] as const, read.optional('NODE_ENV') === 'production' ? 'json' : 'pretty', (v) => v.toLowerCase()),
     },
     rateLimitPerMinute: read.integer('RATE_LIMIT_PER_MINUTE', 0, 0),
-    redis: { url: redisUrl(read.optional('REDIS_URL')) },
+    redis: { url: redisUrl(read, read.optional('REDIS_URL')) },
     reasoning: {
       enabled: read.boolean('FAKE_REASONING', true),
       maxTokens: read.integer('FAKE_REASONING_MAX_TOKENS', 4000, 1),
@@ -269,27 +328,44 @@ export function parseGatewayEnv(env: RawEnv): GatewayConfig {
       ),
     },
   };
+  if (read.problems.length > 0) throw new ConfigValidationError(read.problems);
+  return config;
 }
 
-function redisUrl(raw: string | undefined): string | undefined {
+/** The environment wins over `.env` (dotenv never overwrites a set variable): say so when they differ. */
+function proxyKeySource(key: string, envFile: RawEnv | undefined): ProxyKeySource {
+  const inFile = envFile?.PROXY_API_KEY?.trim();
+  if (!inFile) return 'environment';
+  return stripQuotes(inFile) === key ? '.env' : 'environment, overriding .env';
+}
+
+function redisUrl(read: EnvReader, raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
-  if (!/^rediss?:\/\/\S+$/i.test(raw)) throw new ConfigValidationError('REDIS_URL', 'must be a redis:// or rediss:// URL');
+  if (!/^rediss?:\/\/\S+$/i.test(raw)) {
+    read.problem('REDIS_URL', 'must be a redis:// or rediss:// URL');
+    return undefined;
+  }
   return raw;
 }
 
 /** `*` (any origin), `off`/`none` (no CORS), or a comma-separated list of origins. */
-function corsOrigins(raw: string): '*' | string[] {
+function corsOrigins(read: EnvReader, raw: string): '*' | string[] {
   if (raw === '*') return '*';
   if (/^(off|none|false)$/i.test(raw)) return [];
   const origins = raw.split(',').map((origin) => origin.trim().replace(/\/+$/, '')).filter(Boolean);
-  for (const origin of origins) {
-    if (!/^https?:\/\/[^/\s]+$/i.test(origin)) throw new ConfigValidationError('CORS_ORIGINS', `must be *, off, or a comma-separated list of origins like https://chat.example.com (got '${origin}')`);
+  const bad = origins.find((origin) => !/^https?:\/\/[^/\s]+$/i.test(origin));
+  if (bad !== undefined) {
+    read.problem('CORS_ORIGINS', `must be *, off, or a comma-separated list of origins like https://chat.example.com (got '${bad}')`);
+    return [];
   }
   return origins;
 }
 
 function positive(read: EnvReader, name: string, fallback: number): number {
   const value = read.number(name, fallback);
-  if (value <= 0) throw new ConfigValidationError(name, `must be a positive number (got '${value}')`);
+  if (value <= 0) {
+    read.problem(name, `must be a positive number (got '${value}')`);
+    return fallback;
+  }
   return value;
 }

@@ -10,7 +10,7 @@ import type { KiroSession } from './kiro-session';
 import { KiroHttpResponse, KiroTransport } from './kiro-transport';
 import { Clock } from '../common/clock';
 import { FlowGate } from '../common/flow-gate';
-import { requestScope, type RequestRecorder } from '../common/request-scope';
+import { requestScope, withRequestId, type RequestRecorder } from '../common/request-scope';
 import { MetricsService } from '../metrics/metrics.service';
 import { KiroModelInfo, parseModelList } from './kiro-models';
 
@@ -103,7 +103,7 @@ export class KiroClient {
           });
         }
 
-        this.logger.debug(`Kiro answered 200 (attempt ${attempt}, ${Buffer.byteLength(payload)} bytes sent, model ${body.conversationState.currentMessage.userInputMessage.modelId})`);
+        this.logger.debug(withRequestId(`Kiro answered 200 (attempt ${attempt}, ${Buffer.byteLength(payload)} bytes sent, model ${body.conversationState.currentMessage.userInputMessage.modelId})`));
         iterator = response.body[Symbol.asyncIterator]();
         const first = await this.firstChunk(iterator, firstTokenMs, attemptAbort);
         if (first.done) throw new UpstreamError('Kiro answered 200 with an empty stream', { retryable: true });
@@ -125,7 +125,7 @@ export class KiroClient {
           if (firstTokenRetries < timeouts.firstTokenMaxRetries) {
             firstTokenRetries++;
             this.metrics.upstreamRetries.inc({ reason: 'first_token_timeout' });
-            this.logger.warn(`No first token from Kiro within ${firstTokenMs} ms; retry ${firstTokenRetries}/${timeouts.firstTokenMaxRetries}`);
+            this.logger.warn(withRequestId(`No first token from Kiro within ${firstTokenMs} ms; retry ${firstTokenRetries}/${timeouts.firstTokenMaxRetries}`));
             continue;
           }
           throw new UpstreamTimeoutError(
@@ -136,7 +136,7 @@ export class KiroClient {
         if (delayMs !== undefined && retries < retry.maxRetries) {
           retries++;
           this.metrics.upstreamRetries.inc({ reason: error.code ?? error.type });
-          this.logger.warn(`${error.message}; retry ${retries}/${retry.maxRetries} in ${delayMs} ms`);
+          this.logger.warn(withRequestId(`${error.message}; retry ${retries}/${retry.maxRetries} in ${delayMs} ms`));
           await this.clock.sleep(delayMs, options.signal).catch(() => undefined);
           continue;
         }
@@ -290,7 +290,7 @@ class SessionToken {
   async refreshedAfter(error: unknown): Promise<boolean> {
     if (!(error instanceof KiroTokenRejectedError) || this.refreshed) return false;
     this.refreshed = true;
-    this.logger.warn('Kiro rejected the access token; refreshing once and retrying');
+    this.logger.warn(withRequestId('Kiro rejected the access token; refreshing once and retrying'));
     this.value = await this.session.refreshAfterRejection(this.value);
     return true;
   }

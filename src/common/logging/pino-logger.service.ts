@@ -26,6 +26,12 @@ export const REDACTED_PATHS = [
 ];
 
 /**
+ * Nest's own start-up chatter (one line per module, controller and route, ~35 in all): useful
+ * when debugging wiring, noise before the lines that matter (credentials, key, address).
+ */
+const FRAMEWORK_CONTEXTS: ReadonlySet<string> = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication']);
+
+/**
  * Nest's logger backed by pino: JSON lines in production, human-readable in development, at
  * LOG_LEVEL, with credential fields redacted. Objects passed as messages become structured
  * fields, so a request's log line is queryable rather than a string.
@@ -33,18 +39,30 @@ export const REDACTED_PATHS = [
 export class PinoLoggerService implements LoggerService {
   private readonly logger: Logger;
 
-  constructor(settings: GatewayConfig['logging'], destination?: pino.DestinationStream) {
+  constructor(
+    settings: GatewayConfig['logging'],
+    /** Where lines go instead of stdout (tests). */
+    destination?: pino.DestinationStream,
+    loadPretty: () => pino.DestinationStream | undefined = prettyStream,
+  ) {
     const options: LoggerOptions = {
       level: PINO_LEVEL[settings.level],
       base: undefined,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
     };
-    this.logger = pino(options, destination ?? (settings.format === 'pretty' ? prettyStream() : undefined));
+    const pretty = settings.format === 'pretty' ? loadPretty() : undefined;
+    this.logger = pino(options, destination ?? pretty);
+    if (settings.format === 'pretty' && !pretty) {
+      this.logger.warn(
+        { context: 'Logging' },
+        'LOG_FORMAT=pretty needs the pino-pretty package, which this installation lacks: logging JSON instead (npm install pino-pretty, or set LOG_FORMAT=json)',
+      );
+    }
   }
 
   log(message: unknown, context?: string): void {
-    this.write('info', message, context);
+    this.write(context !== undefined && FRAMEWORK_CONTEXTS.has(context) ? 'debug' : 'info', message, context);
   }
 
   error(message: unknown, stackOrContext?: string, context?: string): void {
@@ -87,7 +105,7 @@ export class PinoLoggerService implements LoggerService {
   }
 }
 
-/** pino-pretty, in-process and synchronous; absent from a production install, where JSON is used. */
+/** pino-pretty, in-process and synchronous; undefined when it is not installed. */
 function prettyStream(): pino.DestinationStream | undefined {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -1,4 +1,4 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Server } from 'node:http';
 import { gatewayConfig, type GatewayConfig } from '../../config/gateway.config';
@@ -16,7 +16,7 @@ export interface ActiveStream {
  * an error event (and its upstream request aborted) so that no client waits on a dead process.
  */
 @Injectable()
-export class ActiveStreams implements BeforeApplicationShutdown {
+export class ActiveStreams implements BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('Shutdown');
   private readonly streams = new Set<ActiveStream>();
   /** Stream requests still waiting for Kiro's first bytes: no response has started yet. */
@@ -72,9 +72,16 @@ export class ActiveStreams implements BeforeApplicationShutdown {
     const server = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
     // Stop accepting; requests already in progress carry on.
     if (server?.listening) server.close();
-    if (this.running === 0) return;
     const graceMs = this.config.server.shutdownGraceMs;
-    this.logger.log(`${signal ?? 'Shutdown'}: waiting up to ${graceMs / 1000} s for ${this.running} running stream(s)`);
+    // An operator who pressed Ctrl+C or ran `docker stop` should see what the wait is for.
+    const cause = signal ? `${signal} received` : 'Shutting down';
+    if (this.running === 0) {
+      this.logger.log(`${cause}: no new connections; nothing running, stopping now`);
+      return;
+    }
+    this.logger.log(
+      `${cause}: no new connections; waiting up to ${graceMs / 1000} s (SHUTDOWN_GRACE_PERIOD) for ${this.running} running stream(s), then ending them`,
+    );
     await new Promise<void>((resolve) => {
       const timer = setTimeout(done, graceMs);
       this.idleWaiters.add(done);
@@ -89,5 +96,9 @@ export class ActiveStreams implements BeforeApplicationShutdown {
       for (const stream of [...this.streams]) stream.terminate('The gateway is shutting down; the response was cut short.');
       for (const stream of [...this.starting]) stream.terminate('The gateway is shutting down; try the request again.');
     }
+  }
+
+  onApplicationShutdown(signal?: string): void {
+    this.logger.log(`kiro-gateway stopped${signal ? ` (${signal})` : ''}`);
   }
 }
