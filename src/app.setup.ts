@@ -52,7 +52,9 @@ export function configureApp(app: INestApplication, config: GatewayConfig): void
       exceptionFactory: (errors: ValidationError[]) => validationError(errors),
     }),
   );
-  app.enableShutdownHooks();
+  // process.exit() rather than re-raising the signal: the exit handlers flush the last log
+  // lines ("stopped") that an asynchronous stdout writer still holds.
+  app.enableShutdownHooks(undefined, { useProcessExit: true });
   setupDocs(app);
 }
 

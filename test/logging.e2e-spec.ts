@@ -1,9 +1,26 @@
 import request from 'supertest';
-import { KiroSimulator, textReply } from './simulator';
+import { KiroSimulator, serverError, textReply } from './simulator';
 import { startGatewayProcess, type RunningProcess } from './support/processes';
 
 const KEY = 'logging-test-key';
 const TENANT = 'tenant-refresh-token-never-logged';
+
+type LogLine = Record<string, unknown>;
+
+/** The gateway's JSON log lines matching `predicate`, polled until there are `count` of them. */
+async function logLines(gateway: RunningProcess, predicate: (line: LogLine) => boolean, count = 1): Promise<LogLine[]> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const lines = gateway
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as LogLine)
+      .filter(predicate);
+    if (lines.length >= count || Date.now() > deadline) return lines;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 describe('structured logs of a gateway process (e2e)', () => {
   let sim: KiroSimulator;
@@ -12,7 +29,7 @@ describe('structured logs of a gateway process (e2e)', () => {
   beforeAll(async () => {
     sim = await KiroSimulator.start({ defaultScenario: textReply('logged') });
     sim.addRefreshToken(TENANT);
-    gateway = await startGatewayProcess({ ...sim.gatewayEnv(), PROXY_API_KEY: KEY, LOG_LEVEL: 'INFO', LOG_FORMAT: 'json', FAKE_REASONING: 'false' });
+    gateway = await startGatewayProcess({ ...sim.gatewayEnv(), PROXY_API_KEY: KEY, LOG_LEVEL: 'INFO', LOG_FORMAT: 'json', FAKE_REASONING: 'false', BASE_RETRY_DELAY: '0.01' });
   }, 90_000);
   afterAll(async () => {
     await gateway?.stop();
@@ -42,5 +59,36 @@ describe('structured logs of a gateway process (e2e)', () => {
     expect(line).toMatchObject({ level: 30, context: 'HTTP', method: 'POST', path: '/v1/chat/completions', status: 200, model: 'auto', stream: false, msg: expect.stringMatching(/^POST \/v1\/chat\/completions 200 \d+ms$/) });
     expect(gateway.output()).not.toContain(TENANT);
     expect(gateway.output()).not.toContain(KEY);
+  });
+
+  it('gives each retry warning the id of the request it retries', async () => {
+    sim.enqueue(serverError(), textReply('after a retry'));
+
+    const res = await request(gateway.url)
+      .post('/v1/chat/completions')
+      .set('Authorization', `Bearer ${KEY}`)
+      .set('X-Request-ID', 'log-retry-1')
+      .send({ model: 'auto', messages: [{ role: 'user', content: 'hi' }] });
+    expect(res.status).toBe(200);
+
+    const retries = await logLines(gateway, (line) => line.context === 'KiroClient' && line.level === 40);
+    expect(retries).toEqual([expect.objectContaining({ requestId: 'log-retry-1', msg: expect.stringMatching(/; retry 1\/3 in \d+ ms$/) })]);
+  });
+
+  it('logs why a tenant token refresh failed, with the request id, and not the token', async () => {
+    const unknownTenant = 'tenant-token-the-simulator-refuses';
+
+    const res = await request(gateway.url)
+      .post('/v1/chat/completions')
+      .set('Authorization', `Bearer ${KEY}:${unknownTenant}`)
+      .set('X-Request-ID', 'log-refresh-1')
+      .send({ model: 'auto', messages: [{ role: 'user', content: 'hi' }] });
+    expect(res.status).toBe(401);
+
+    const failures = await logLines(gateway, (line) => line.context === 'TokenRefresher');
+    expect(failures).toEqual([
+      expect.objectContaining({ level: 40, requestId: 'log-refresh-1', msg: 'Kiro token refresh failed (social, tenant refresh token): the token service refused it (HTTP 400)' }),
+    ]);
+    expect(gateway.output()).not.toContain(unknownTenant);
   });
 });

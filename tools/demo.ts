@@ -57,15 +57,8 @@ ${line}
 ${line}
 `);
 
-  const stop = () => {
-    // The gateway logs its own shutdown; the simulator goes with it.
-    void sim.close().finally(() => {
-      console.log('kiro-gateway demo stopped.');
-      process.exit(0);
-    });
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // Ctrl+C: the gateway shuts down gracefully (running streams finish) and ends the process;
+  // the simulator, in the same process, serves until then.
 }
 
 async function waitForHealth(url: string): Promise<void> {

@@ -67,22 +67,59 @@ export async function startRedis(): Promise<RunningProcess & { url: string }> {
   return { ...redis, url: `redis://127.0.0.1:${port}` };
 }
 
+/** How the e2e tests start the gateway's own entry point: from source, no build needed. */
+function gatewayCommand(args: readonly string[], env: Record<string, string>): { command: string; args: string[]; env: NodeJS.ProcessEnv } {
+  const root = join(__dirname, '..', '..');
+  return {
+    command: process.execPath,
+    args: ['-r', 'ts-node/register/transpile-only', join(root, 'src', 'main.ts'), ...args],
+    env: {
+      PATH: process.env.PATH,
+      HOME: '/nonexistent-kiro-home',
+      NODE_ENV: 'test',
+      TS_NODE_PROJECT: join(root, 'tsconfig.json'),
+      LOG_LEVEL: 'ERROR',
+      LOG_FORMAT: 'json',
+      HOST: '127.0.0.1',
+      ...env,
+    },
+  };
+}
+
 /** The gateway as its own process, from source (no build needed), ready on /health/live. */
 export async function startGatewayProcess(env: Record<string, string>): Promise<RunningProcess & { url: string }> {
   const port = await freePort();
-  const root = join(__dirname, '..', '..');
-  const child = start(process.execPath, ['-r', 'ts-node/register/transpile-only', join(root, 'src', 'main.ts')], {
-    PATH: process.env.PATH,
-    HOME: '/nonexistent-kiro-home',
-    NODE_ENV: 'test',
-    TS_NODE_PROJECT: join(root, 'tsconfig.json'),
-    LOG_LEVEL: 'ERROR',
-    LOG_FORMAT: 'json',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    ...env,
-  });
+  const gateway = gatewayCommand([], { PORT: String(port), ...env });
+  const child = start(gateway.command, gateway.args, gateway.env);
   const url = `http://127.0.0.1:${port}`;
   await waitFor(async () => (await fetch(`${url}/health/live`)).ok, 'gateway', 60_000, child.process, child.output);
   return { ...child, url };
+}
+
+export interface FinishedProcess {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the gateway's entry point with `args` until it exits by itself (within `timeoutMs`). */
+export function runGatewayToExit(env: Record<string, string>, args: readonly string[] = [], timeoutMs = 60_000): Promise<FinishedProcess> {
+  const gateway = gatewayCommand(args, env);
+  const child = spawn(gateway.command, gateway.args, { env: gateway.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`The gateway did not exit within ${timeoutMs} ms:\n${stdout}${stderr}`));
+    }, timeoutMs);
+    // 'close', not 'exit': it comes once the output pipes are drained too.
+    child.once('close', (exitCode, signal) => {
+      clearTimeout(timer);
+      resolve({ exitCode, signal, stdout, stderr });
+    });
+  });
 }

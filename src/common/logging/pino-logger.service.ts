@@ -52,7 +52,9 @@ export class PinoLoggerService implements LoggerService {
       timestamp: pino.stdTimeFunctions.isoTime,
     };
     const pretty = settings.format === 'pretty' ? loadPretty() : undefined;
-    this.logger = pino(options, destination ?? pretty);
+    // Synchronous stdout, like the pretty stream: the lines written just before an exit (shutdown,
+    // a crash) must come out, and in order; one short line per request costs microseconds.
+    this.logger = pino(options, destination ?? pretty ?? pino.destination({ dest: 1, sync: true }));
     if (settings.format === 'pretty' && !pretty) {
       this.logger.warn(
         { context: 'Logging' },
