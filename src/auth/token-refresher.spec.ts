@@ -1,4 +1,4 @@
-import { Logger, type LoggerService } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../common/clock';
@@ -12,14 +12,6 @@ const REFRESH_TOKEN = 'aor-never-logged';
 const CREDENTIAL: KiroCredential = { refreshToken: REFRESH_TOKEN, flow: 'social', source: { kind: 'env' } };
 const NO_WAIT: Clock = { now: () => 0, sleep: () => Promise.resolve() };
 
-class CapturedLog implements LoggerService {
-  readonly warnings: unknown[] = [];
-  log(): void {}
-  error(): void {}
-  warn(message: unknown): void {
-    this.warnings.push(message);
-  }
-}
 
 function refresher(refreshUrl: string): HttpTokenRefresher {
   return new HttpTokenRefresher(parseGatewayEnv({ PROXY_API_KEY: 'k', KIRO_REFRESH_URL: refreshUrl }), NO_WAIT);
@@ -31,13 +23,14 @@ function listen(handler: (status: (code: number) => void) => void): Promise<Serv
 }
 
 describe(HttpTokenRefresher.name, () => {
-  let log: CapturedLog;
+  const log = { warnings: [] as unknown[] };
 
   beforeEach(() => {
-    log = new CapturedLog();
-    Logger.overrideLogger(log);
+    log.warnings = [];
+    // The refresher's own logger instance, without touching Nest's global logger.
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation((message: unknown) => void log.warnings.push(message));
   });
-  afterEach(() => Logger.overrideLogger(false));
+  afterEach(() => jest.restoreAllMocks());
 
   it('logs why a refresh could not reach the token service, with the request that needed it', async () => {
     const server = await listen(() => undefined);
