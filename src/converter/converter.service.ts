@@ -9,14 +9,17 @@ import type { ToolNameMap } from './kiro/tool-names';
 import type { ResolvedModel } from './model-resolver';
 import type { ResponseContext } from './response/assistant-event-assembler';
 import { resolveThinkingBudget } from './thinking-budget';
-import { countTokens } from './token-counter';
+import { countConversationTokens } from './token-counter';
 
 export interface PreparedKiroRequest {
   body: KiroRequestBody;
   toolNames: ToolNameMap;
   /** The serialised size, checked against KIRO_MAX_PAYLOAD_BYTES. */
   bytes: number;
-  /** Local count of the prompt, computed only if Kiro reports no usage. */
+  /**
+   * Local count of the prompt, the same figure count_tokens gives for the request: computed on
+   * first use (message_start, or when Kiro reports no usage), then kept.
+   */
   promptTokens: () => number;
 }
 
@@ -43,7 +46,7 @@ export class ConverterService {
       );
     }
     let promptTokens: number | undefined;
-    return { body, toolNames, bytes, promptTokens: () => (promptTokens ??= countTokens(promptText(body))) };
+    return { body, toolNames, bytes, promptTokens: () => (promptTokens ??= countConversationTokens(conversation)) };
   }
 
   responseContext(prepared: PreparedKiroRequest, maxInputTokens: number, conversation: Conversation): ResponseContext {
@@ -61,23 +64,4 @@ export class ConverterService {
   private thinkingBudget(conversation: Conversation): number | undefined {
     return resolveThinkingBudget(conversation.thinking, this.config.reasoning);
   }
-}
-
-function promptText(body: KiroRequestBody): string {
-  const state = body.conversationState;
-  const parts: string[] = [state.currentMessage.userInputMessage.content];
-  for (const tool of state.currentMessage.userInputMessage.userInputMessageContext?.tools ?? []) {
-    parts.push(tool.toolSpecification.name, tool.toolSpecification.description, JSON.stringify(tool.toolSpecification.inputSchema.json));
-  }
-  for (const entry of state.history ?? []) {
-    if ('userInputMessage' in entry) {
-      parts.push(entry.userInputMessage.content);
-      for (const result of entry.userInputMessage.userInputMessageContext?.toolResults ?? []) parts.push(...result.content.map((c) => c.text));
-    } else {
-      parts.push(entry.assistantResponseMessage.content);
-      for (const use of entry.assistantResponseMessage.toolUses ?? []) parts.push(use.name, JSON.stringify(use.input));
-    }
-  }
-  for (const result of state.currentMessage.userInputMessage.userInputMessageContext?.toolResults ?? []) parts.push(...result.content.map((c) => c.text));
-  return parts.join('\n');
 }

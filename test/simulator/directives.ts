@@ -1,15 +1,18 @@
 import { randomBytes } from 'node:crypto';
+import { contextUsagePercentage, type PromptBody, THINKING_CONTROL } from './context-usage';
 import {
   contextTooLong,
   serverError,
   splitCodePoints,
   textEvents,
   textReply,
+  type TextReplyOptions,
   throttled,
   toolCallReply,
   type Scenario,
   type SimEvent,
   type StreamScenario,
+  usageEvents,
 } from './scenarios';
 
 /**
@@ -42,8 +45,6 @@ const SLOW_FIRST_BYTE_MS = 2_000;
 const LONG_REPLY_BYTES = 1_048_576;
 const LONG_FRAME_CHARS = 16_384;
 const ECHO_CHARS = 200;
-/** The thinking-mode control tags a gateway prefixes, up to the blank line after them. */
-const THINKING_CONTROL = /^\s*(?:<(thinking_mode|max_thinking_length|thinking_instruction|thinking_effort)>[\s\S]*?<\/\1>\s*)+/;
 
 export function findDirective(content: string): SimDirective | undefined {
   const match = /\[sim:([a-z0-9]+)\]/.exec(content);
@@ -53,11 +54,13 @@ export function findDirective(content: string): SimDirective | undefined {
 
 export function scenarioForRequest(body: unknown): Scenario {
   const current = (body as ValidatedBody).conversationState.currentMessage.userInputMessage;
+  // Unscripted answers report what the request really fills of the context (§3.2).
+  const usage: TextReplyOptions = { contextUsagePercentage: contextUsagePercentage(body as PromptBody) };
   switch (findDirective(current.content)) {
     case 'tool':
-      return toolDirective(current);
+      return toolDirective(current, usage);
     case 'slow':
-      return { ...friendlyReply(current), firstByteDelayMs: SLOW_FIRST_BYTE_MS };
+      return { ...friendlyReply(current, usage), firstByteDelayMs: SLOW_FIRST_BYTE_MS };
     case 'throttle':
       return throttled();
     case 'error500':
@@ -65,8 +68,10 @@ export function scenarioForRequest(body: unknown): Scenario {
     case 'overflow':
       return contextTooLong();
     case 'cut':
-      return { ...textReply('This reply will be cut off by the simulator after three frames, mid-sentence.'), cutAfterFrames: 3 };
+      return { ...textReply('This reply will be cut off by the simulator after three frames, mid-sentence.', usage), cutAfterFrames: 3 };
     case 'exception':
+      // Kiro throttles mid-stream too (§3.3, §8): the HTTP status is already 200, so the
+      // client sees a rate_limit_error as the stream's last event (or a 429 without streaming).
       return {
         kind: 'stream',
         events: [
@@ -75,23 +80,23 @@ export function scenarioForRequest(body: unknown): Scenario {
         ],
       };
     case 'long':
-      return { kind: 'stream', events: longReplyEvents() };
+      return { kind: 'stream', events: [...longReplyEvents(), ...usageEvents(usage.contextUsagePercentage, 1.5)] };
     case 'thinking':
       // Small frames so the <thinking> tags arrive split across frames, as they do for real.
       return textReply(
         '<thinking>The user asked for a thinking demo, so I reason here first.</thinking>\n\n' +
           'Here is the answer, given after the thinking block.',
-        { chunkChars: 5 },
+        { ...usage, chunkChars: 5 },
       );
     case undefined:
-      return friendlyReply(current);
+      return friendlyReply(current, usage);
   }
 }
 
-function friendlyReply(current: CurrentMessage): StreamScenario {
+function friendlyReply(current: CurrentMessage, usage: TextReplyOptions): StreamScenario {
   const results = current.userInputMessageContext?.toolResults?.length ?? 0;
   if (current.content.trim() === '' && results > 0) {
-    return textReply(`Hello from the Kiro simulator! I received ${results} tool result(s).`);
+    return textReply(`Hello from the Kiro simulator! I received ${results} tool result(s).`, usage);
   }
   // Gateways ask for reasoning with tags ahead of the user's text (kiro-protocol.md §2.5 #13):
   // like the real model, think first when asked, and never echo the control tags.
@@ -100,18 +105,18 @@ function friendlyReply(current: CurrentMessage): StreamScenario {
   // Code points, not UTF-16 units, so an emoji at the cut is never split into a lone surrogate.
   const echo = splitCodePoints(said, ECHO_CHARS)[0] ?? '';
   const thinking = thinkingRequested ? '<thinking>The user greeted the simulator; I will echo what they said.</thinking>\n\n' : '';
-  return textReply(`${thinking}Hello from the Kiro simulator! You said: "${echo}"`);
+  return textReply(`${thinking}Hello from the Kiro simulator! You said: "${echo}"`, usage);
 }
 
 /** Calls the first declared tool, with its required properties filled from the schema types. */
-function toolDirective(current: CurrentMessage): Scenario {
+function toolDirective(current: CurrentMessage, usage: TextReplyOptions): Scenario {
   const tool = current.userInputMessageContext?.tools?.[0]?.toolSpecification;
-  if (!tool) return textReply('[sim:tool] needs at least one declared tool in the request.');
+  if (!tool) return textReply('[sim:tool] needs at least one declared tool in the request.', usage);
   const schema = tool.inputSchema.json;
   const args: Record<string, unknown> = {};
   for (const name of schema.required ?? []) args[name] = sampleValue(schema.properties?.[name]?.type, name);
   const toolUseId = `tooluse_${randomBytes(16).toString('base64url').slice(0, 22)}`;
-  return toolCallReply(toolUseId, tool.name, JSON.stringify(args), { fragments: 3 });
+  return toolCallReply(toolUseId, tool.name, JSON.stringify(args), { ...usage, fragments: 3 });
 }
 
 function sampleValue(type: unknown, name: string): unknown {
@@ -130,7 +135,7 @@ function sampleValue(type: unknown, name: string): unknown {
   }
 }
 
-/** ~1 MiB of ASCII in 16 KiB frames, built once: the frame cache keys on this array. */
+/** ~1 MiB of ASCII in 16 KiB frames, built once. */
 let longEvents: SimEvent[] | undefined;
 function longReplyEvents(): SimEvent[] {
   if (!longEvents) {
@@ -141,11 +146,7 @@ function longReplyEvents(): SimEvent[] {
       lines.push(line);
       size += line.length;
     }
-    longEvents = [
-      ...textEvents(lines.join('').slice(0, LONG_REPLY_BYTES), LONG_FRAME_CHARS),
-      { type: 'contextUsage', percentage: 42 },
-      { type: 'metering', usage: 1.5 },
-    ];
+    longEvents = textEvents(lines.join('').slice(0, LONG_REPLY_BYTES), LONG_FRAME_CHARS);
   }
   return longEvents;
 }

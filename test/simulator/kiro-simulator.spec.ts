@@ -252,7 +252,8 @@ describe(KiroSimulator.name, () => {
       expect(frames.slice(-2)).toEqual([
         {
           headers: { ':event-type': 'contextUsageEvent', ':content-type': 'application/json', ':message-type': 'event' },
-          payload: { contextUsagePercentage: 1.25 },
+          // "Hi there" is 2 tokens of the model's 200,000: a realistic share, not a fixed one.
+          payload: { contextUsagePercentage: 0.001 },
         },
         {
           headers: { ':event-type': 'meteringEvent', ':content-type': 'application/json', ':message-type': 'event' },

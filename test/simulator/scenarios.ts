@@ -85,7 +85,7 @@ export function textEvents(text: string, chunkChars = DEFAULT_CHUNK_CHARS): SimE
 }
 
 /** A normal stream ends with contextUsageEvent then meteringEvent (§3.2). */
-function usageEvents(contextUsagePercentage?: number, meteringUsage?: number): SimEvent[] {
+export function usageEvents(contextUsagePercentage?: number, meteringUsage?: number): SimEvent[] {
   return [
     { type: 'contextUsage', percentage: contextUsagePercentage ?? DEFAULT_CONTEXT_USAGE },
     { type: 'metering', usage: meteringUsage ?? DEFAULT_METERING_USAGE },

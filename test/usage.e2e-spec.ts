@@ -1,0 +1,129 @@
+import Anthropic from '@anthropic-ai/sdk';
+import request from 'supertest';
+import { textReply } from './simulator';
+import { type Harness, parseSse, PROXY_KEY, startHarness } from './support/gateway-harness';
+
+/**
+ * One input-token figure per request, whichever API asks: OpenAI chat (stream and not), the
+ * Anthropic Messages API (message_start, message_delta, non-stream), the Responses API and
+ * count_tokens. Against the simulator's unscripted answers — what the demo shows — Kiro's
+ * context percentage is realistic, so its figure and the local count agree.
+ */
+
+const SYSTEM = 'You are a terse assistant. Answer in one short sentence.';
+const QUESTION = 'What is the capital of France? Explain how you know, in a few words.';
+const WEATHER_SCHEMA = { type: 'object', properties: { city: { type: 'string', description: 'City name' } }, required: ['city'] };
+
+describe('usage figures (e2e)', () => {
+  let h: Harness;
+  let anthropic: Anthropic;
+
+  beforeAll(async () => {
+    // FAKE_REASONING as in the demo: the thinking instructions the gateway adds are not the prompt.
+    h = await startHarness({ env: { FAKE_REASONING: 'true' } });
+    anthropic = new Anthropic({ apiKey: PROXY_KEY, baseURL: h.url, maxRetries: 0 });
+  });
+  afterAll(() => h.close());
+  beforeEach(() => h.sim.reset());
+
+  /** Every figure the gateway reports for one conversation, by where it appears. */
+  async function figures(
+    anthropicBody: Anthropic.MessageCreateParamsNonStreaming,
+    openaiBody: Record<string, unknown>,
+    responsesBody: Record<string, unknown>,
+  ): Promise<Record<string, number>> {
+    const openai = h.openai();
+    const chat = await openai.chat.completions.create({ ...openaiBody, model: 'claude-sonnet-4.5' } as never);
+    const chatStream = await request(h.url)
+      .post('/v1/chat/completions')
+      .set('Authorization', `Bearer ${PROXY_KEY}`)
+      .send({ ...openaiBody, model: 'claude-sonnet-4.5', stream: true, stream_options: { include_usage: true } });
+    const lastChunk = parseSse(chatStream.text).filter((event) => event !== '[DONE]').pop() as { usage: { prompt_tokens: number } };
+    const message = await anthropic.messages.create(anthropicBody);
+    const stream = await request(h.url).post('/v1/messages').set('x-api-key', PROXY_KEY).send({ ...anthropicBody, stream: true });
+    const events = stream.text
+      .split('\n')
+      .filter((line) => line.startsWith('data: '))
+      .map((line) => JSON.parse(line.slice(6)) as { type: string; message?: { usage: { input_tokens: number } }; usage?: { input_tokens: number } });
+    const counted = await anthropic.messages.countTokens({ model: anthropicBody.model, messages: anthropicBody.messages, system: anthropicBody.system, tools: anthropicBody.tools });
+    const response = await openai.responses.create({ ...responsesBody, model: 'claude-sonnet-4.5' } as never);
+    return {
+      openaiChat: (chat as { usage: { prompt_tokens: number } }).usage.prompt_tokens,
+      openaiChatStream: lastChunk.usage.prompt_tokens,
+      anthropic: message.usage.input_tokens,
+      anthropicMessageStart: events.find((e) => e.type === 'message_start')?.message?.usage.input_tokens ?? -1,
+      anthropicMessageDelta: events.find((e) => e.type === 'message_delta')?.usage?.input_tokens ?? -1,
+      countTokens: counted.input_tokens,
+      responses: (response as { usage: { input_tokens: number } }).usage.input_tokens,
+    };
+  }
+
+  const same = (value: number): Record<string, number> => ({
+    openaiChat: value,
+    openaiChatStream: value,
+    anthropic: value,
+    anthropicMessageStart: value,
+    anthropicMessageDelta: value,
+    countTokens: value,
+    responses: value,
+  });
+
+  it('reports the same small figure for "Hello!" everywhere (not a fixed share of the window)', async () => {
+    const result = await figures(
+      { model: 'claude-sonnet-4.5', max_tokens: 100, messages: [{ role: 'user', content: 'Hello!' }] },
+      { messages: [{ role: 'user', content: 'Hello!' }] },
+      { input: 'Hello!' },
+    );
+
+    expect(result).toEqual(same(2));
+  });
+
+  it('reports one figure for a system prompt, a question and a tool', async () => {
+    const result = await figures(
+      {
+        model: 'claude-sonnet-4.5',
+        max_tokens: 100,
+        system: SYSTEM,
+        messages: [{ role: 'user', content: QUESTION }],
+        tools: [{ name: 'get_weather', description: 'Current weather for a city.', input_schema: WEATHER_SCHEMA as Anthropic.Tool.InputSchema }],
+      },
+      {
+        messages: [
+          { role: 'system', content: SYSTEM },
+          { role: 'user', content: QUESTION },
+        ],
+        tools: [{ type: 'function', function: { name: 'get_weather', description: 'Current weather for a city.', parameters: WEATHER_SCHEMA } }],
+      },
+      {
+        instructions: SYSTEM,
+        input: QUESTION,
+        tools: [{ type: 'function', name: 'get_weather', description: 'Current weather for a city.', parameters: WEATHER_SCHEMA, strict: false }],
+      },
+    );
+
+    const figure = result.countTokens;
+    expect(figure).toBeGreaterThan(40);
+    expect(figure).toBeLessThan(120);
+    expect(result).toEqual(same(figure));
+  });
+
+  it("uses Kiro's own figure in the final usage when Kiro reports its context use (a scripted percentage)", async () => {
+    h.sim.enqueue(textReply('Hi there!', { contextUsagePercentage: 1 }));
+
+    const stream = await request(h.url)
+      .post('/v1/messages')
+      .set('x-api-key', PROXY_KEY)
+      .send({ model: 'claude-sonnet-4.5', max_tokens: 100, stream: true, messages: [{ role: 'user', content: 'Hello!' }] });
+
+    const usages = stream.text
+      .split('\n')
+      .filter((line) => line.startsWith('data: '))
+      .map((line) => JSON.parse(line.slice(6)) as { type: string; message?: { usage: unknown }; usage?: unknown })
+      .flatMap((e) => (e.type === 'message_start' ? [e.message?.usage] : e.type === 'message_delta' ? [e.usage] : []));
+    // message_start is sent before Kiro's figure exists: it carries the local count.
+    expect(usages).toEqual([
+      { input_tokens: 2, output_tokens: 0 },
+      { input_tokens: 2000, output_tokens: 3 },
+    ]);
+  });
+});
