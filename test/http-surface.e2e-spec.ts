@@ -35,6 +35,23 @@ describe('HTTP surface (e2e)', () => {
       expect(bundle.text.length).toBeGreaterThan(500_000);
     });
 
+    it("gives every POST route Try-it-out examples that work as they are", async () => {
+      const doc = (await request(h.url).get('/docs-json')).body as {
+        paths: Record<string, { post?: { requestBody?: { content: Record<string, { examples?: Record<string, { value: unknown }> }> } } }>;
+      };
+      const posts = Object.entries(doc.paths).filter(([, operations]) => operations.post?.requestBody);
+
+      expect(posts.map(([path]) => path).sort()).toEqual(['/v1/chat/completions', '/v1/messages', '/v1/messages/count_tokens', '/v1/responses']);
+      for (const [path, operations] of posts) {
+        const examples = Object.entries(operations.post?.requestBody?.content['application/json']?.examples ?? {});
+        expect({ path, hasExamples: examples.length > 0 }).toEqual({ path, hasExamples: true });
+        for (const [name, example] of examples) {
+          const res = await request(h.url).post(path).set(auth).send(example.value as object);
+          expect({ path, name, status: res.status }).toEqual({ path, name, status: 200 });
+        }
+      }
+    });
+
     it('documents the chat and models routes with schemas and the auth schemes', async () => {
       const res = await request(h.url).get('/docs-json');
 

@@ -134,3 +134,17 @@ export const MESSAGES_REQUEST_EXAMPLES = {
     },
   },
 };
+
+/** Swagger's Try-it-out bodies for count_tokens: real requests, so they answer 200 as they are. */
+export const COUNT_TOKENS_REQUEST_EXAMPLES = {
+  simple: { summary: 'Messages only', value: { model: 'claude-sonnet-4-5-20250929', messages: MESSAGES_EXAMPLE } },
+  tools: {
+    summary: 'With a system prompt and a tool',
+    value: {
+      model: 'claude-sonnet-4-5-20250929',
+      system: 'You are a weather assistant.',
+      messages: [{ role: 'user', content: 'What is the weather in Paris?' }],
+      tools: MESSAGES_REQUEST_EXAMPLES.tools.value.tools,
+    },
+  },
+};
