@@ -1,7 +1,23 @@
+import { readFileSync } from 'node:fs';
+import http, { type IncomingHttpHeaders } from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import request from 'supertest';
 import { Harness, PROXY_KEY, startHarness } from './support/gateway-harness';
 
 const auth = { Authorization: `Bearer ${PROXY_KEY}` };
+
+/** A GET with the raw body as sent (supertest would decode it). */
+function rawGet(url: string, acceptEncoding: string): Promise<{ headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers: { 'accept-encoding': acceptEncoding } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+      })
+      .on('error', reject);
+  });
+}
 
 describe('HTTP surface (e2e)', () => {
   let h: Harness;
@@ -50,6 +66,25 @@ describe('HTTP surface (e2e)', () => {
           expect({ path, name, status: res.status }).toEqual({ path, name, status: 200 });
         }
       }
+    });
+
+    it.each([
+      ['/redoc-assets/redoc.standalone.js', 'redoc/bundles/redoc.standalone.js'],
+      ['/docs/swagger-ui-bundle.js', 'swagger-ui-dist/swagger-ui-bundle.js'],
+    ])('sends %s compressed when the browser accepts it, the same bytes once decoded', async (path, file) => {
+      const original = readFileSync(require.resolve(file));
+
+      const br = await rawGet(`${h.url}${path}`, 'gzip, deflate, br');
+      const gz = await rawGet(`${h.url}${path}`, 'gzip');
+      const plain = await rawGet(`${h.url}${path}`, 'identity');
+
+      expect(br.headers).toMatchObject({ 'content-encoding': 'br', 'content-type': 'application/javascript; charset=utf-8', vary: 'Accept-Encoding' });
+      expect(br.body.length).toBeLessThan(original.length / 3);
+      expect(brotliDecompressSync(br.body).equals(original)).toBe(true);
+      expect(gz.headers['content-encoding']).toBe('gzip');
+      expect(gunzipSync(gz.body).equals(original)).toBe(true);
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(plain.body.equals(original)).toBe(true);
     });
 
     it('documents the chat and models routes with schemas and the auth schemes', async () => {

@@ -1,8 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { APP_VERSION } from '../common/version';
+import { compressedAssets } from './compressed-assets';
 
 const REDOC_ASSETS = '/redoc-assets';
 
@@ -24,6 +25,9 @@ export function setupDocs(app: INestApplication): void {
     .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key', description: 'The proxy key, as x-api-key' }, 'x-api-key')
     .build();
   const document = SwaggerModule.createDocument(app, config);
+  const http = app.getHttpAdapter().getInstance() as express.Express;
+  // Ahead of the static handlers, which would send these megabytes uncompressed.
+  http.use(compressedAssets(largeBundles()));
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',
     customSiteTitle: 'Kiro Gateway API',
@@ -31,13 +35,24 @@ export function setupDocs(app: INestApplication): void {
     swaggerOptions: { persistAuthorization: false },
   });
 
-  const http = app.getHttpAdapter().getInstance() as express.Express;
   http.use(REDOC_ASSETS, express.static(dirname(require.resolve('redoc/bundles/redoc.standalone.js')), { maxAge: '1d' }));
   http.get('/redoc', (_req, res) => {
     // ReDoc's bundle hard-codes a logo on a CDN; the policy keeps the page on this server only.
     res.setHeader('Content-Security-Policy', REDOC_CSP);
     res.type('html').send(REDOC_PAGE);
   });
+}
+
+/** URL path → file of the bundles worth compressing (the rest of the assets are small). */
+function largeBundles(): Record<string, string> {
+  // swagger-ui-dist is @nestjs/swagger's: resolve it from there, wherever npm placed it.
+  const swaggerUi = dirname(require.resolve('swagger-ui-dist/swagger-ui-bundle.js', { paths: [dirname(require.resolve('@nestjs/swagger/package.json'))] }));
+  return {
+    [`${REDOC_ASSETS}/redoc.standalone.js`]: require.resolve('redoc/bundles/redoc.standalone.js'),
+    '/docs/swagger-ui-bundle.js': join(swaggerUi, 'swagger-ui-bundle.js'),
+    '/docs/swagger-ui-standalone-preset.js': join(swaggerUi, 'swagger-ui-standalone-preset.js'),
+    '/docs/swagger-ui.css': join(swaggerUi, 'swagger-ui.css'),
+  };
 }
 
 const REDOC_CSP = [
