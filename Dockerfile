@@ -1,7 +1,9 @@
 # syntax=docker/dockerfile:1
 # The same commands as .ci/run: npm ci, npm run build (and npm test in the `test` target).
+# Node 26, the current LTS (Active LTS since 2026-10-28); .nvmrc names the same major and CI runs
+# the test suite on it too. Debian 13 (trixie), the image's default for Node 26.
 
-FROM node:20-bookworm-slim AS deps
+FROM node:26-trixie-slim AS deps
 # better-sqlite3 (kiro-cli logins) builds from source when no prebuilt binary can be fetched.
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
@@ -13,24 +15,33 @@ COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
 RUN npm run build
 
-# `docker build --target test .` runs the whole suite, as CI does.
+# `docker build --target test .` runs the whole suite as CI does: Chromium (the Swagger UI and
+# ReDoc browser test) and redis-server (the replica tests) are installed, and CI=true makes a
+# missing one fail instead of skipping its suite.
 FROM build AS test
-COPY jest.config.js ./
+RUN apt-get update && apt-get install -y --no-install-recommends chromium redis-server && rm -rf /var/lib/apt/lists/*
+COPY jest.config.js .nvmrc Dockerfile LICENSE ./
+COPY .ci ./.ci
 COPY test ./test
 COPY tools ./tools
+ENV CI=true
 RUN npm run typecheck && npm test
 
 FROM deps AS prod-deps
 RUN npm prune --omit=dev
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:26-trixie-slim AS runtime
+# HOME stays /home/node under another uid (compose `user:`), where a mounted Kiro login is found.
 ENV NODE_ENV=production \
+    HOME=/home/node \
     HOST=0.0.0.0 \
     PORT=8000
 WORKDIR /app
 COPY --from=prod-deps --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node package.json ./
+# The image's `node` user is uid 1000 / gid 1000: a mounted Kiro login must be writable by it
+# (rotated tokens are written back); see the README's Docker section for other host uids.
 USER node
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
