@@ -1,64 +1,10 @@
-import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { Server } from 'node:http';
-import { AppModule } from './app.module';
-import { configureApp } from './app.setup';
-import { PinoLoggerService } from './common/logging/pino-logger.service';
 import { APP_VERSION } from './common/version';
-import { gatewayConfig, loadGatewayConfig, type GatewayConfig } from './config/gateway.config';
 import { helpText, parseCommandLine } from './startup/command-line';
-import { describeStartupFailure, type ListenTarget } from './startup/startup-failure';
-
-let listenTarget: ListenTarget | undefined;
-
-async function bootstrap(): Promise<void> {
-  // Importing AppModule has merged .env into process.env: check it before Nest starts, so that
-  // bad values are plain lines naming their variables rather than a framework stack trace.
-  listenTarget = loadGatewayConfig().server;
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false, bufferLogs: true, abortOnError: false });
-  const config = app.get<GatewayConfig>(gatewayConfig.KEY);
-  app.useLogger(new PinoLoggerService(config.logging));
-  // From here on lines are written as they come, so a failure below never swallows them.
-  app.flushLogs();
-  const logger = new Logger('Gateway');
-  logger.log(`Proxy key: PROXY_API_KEY from the ${config.server.proxyApiKeySource}`);
-  configureApp(app, config);
-  // Modules start here (credentials are loaded), before the port is taken.
-  await app.init();
-  const { host, port } = config.server;
-  await listen(app.getHttpServer() as Server, port, host);
-  const local = host === '0.0.0.0' || host === '::' ? ` (http://localhost:${port})` : '';
-  logger.log(`kiro-gateway ${APP_VERSION} listening on ${host}:${port}${local}; docs at /docs and /redoc; Ctrl+C or SIGTERM stops it`);
-}
 
 /**
- * The HTTP server's own listen, not `app.listen`: Nest's logs a listen error as a bare
- * `Error: listen EADDRINUSE …` line before rejecting, and the failure gets its own line below.
+ * The entry point (`node dist/main.js`, `npm start`, the Docker image). `--help` and `--version`
+ * answer without loading Nest or the app; anything else is settings, read from the environment.
  */
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}
-
-function fail(err: unknown): never {
-  Logger.flush();
-  const lines = describeStartupFailure(err, listenTarget);
-  if (lines) {
-    // The user's to fix: one line per problem, no stack trace.
-    for (const line of lines) console.error(`kiro-gateway cannot start: ${line}`);
-  } else {
-    console.error('kiro-gateway failed to start:', err);
-  }
-  process.exit(1);
-}
-
 function main(): void {
   // Only as the program itself: `npm run demo` loads this file into its own process.
   const command = require.main === module ? parseCommandLine(process.argv.slice(2)) : { kind: 'serve' as const };
@@ -73,8 +19,12 @@ function main(): void {
       console.error(`kiro-gateway: unknown argument '${command.argument}'. Settings are environment variables; see --help.`);
       process.exitCode = 2;
       return;
-    case 'serve':
-      bootstrap().catch(fail);
+    case 'serve': {
+      // Loaded only to serve; `import()` would bypass ts-node's and jest's CommonJS loaders.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { startGateway } = require('./bootstrap') as typeof import('./bootstrap');
+      void startGateway();
+    }
   }
 }
 

@@ -126,4 +126,21 @@ describe('a normal start and stop (e2e)', () => {
     ]);
     expect(gateway.output()).not.toContain('a-long-test-key');
   });
+
+  it('says when a PROXY_API_KEY in the environment overrides the one in .env, and serves only the winning key', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kiro-startup-env-'));
+    await writeFile(join(dir, '.env'), 'PROXY_API_KEY=the-key-written-in-dotenv\n');
+    const gateway = await startGatewayProcess({ ...sim.gatewayEnv(), PROXY_API_KEY: 'the-key-exported-in-the-shell', NODE_ENV: 'development', LOG_LEVEL: 'INFO' }, { cwd: dir });
+    try {
+      const call = (key: string) => fetch(`${gateway.url}/v1/models`, { headers: { Authorization: `Bearer ${key}` } });
+
+      expect((await call('the-key-exported-in-the-shell')).status).toBe(200);
+      expect((await call('the-key-written-in-dotenv')).status).toBe(401);
+      expect(gateway.output()).toContain('Proxy key: PROXY_API_KEY from the environment, which overrides the different one in .env');
+      expect(gateway.output()).not.toContain('the-key-');
+    } finally {
+      await gateway.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

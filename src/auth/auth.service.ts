@@ -51,9 +51,11 @@ export class AuthService implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     const credential = await loadGatewayCredential(this.config);
     if (!credential) {
+      const home = this.config.credentials.homeDir ?? '~';
       this.logger.warn(
-        'No Kiro credentials found (KIRO_CREDS_FILE, REFRESH_TOKEN, a Kiro IDE login in ~/.aws/sso/cache, or a kiro-cli login). ' +
-          'Running in multi-tenant-only mode: clients must send "Authorization: Bearer PROXY_API_KEY:REFRESH_TOKEN".',
+        `No Kiro credentials found (KIRO_CREDS_FILE, REFRESH_TOKEN, a Kiro IDE login in ${home}/.aws/sso/cache, or a kiro-cli login under ${home}). ` +
+          'Running in multi-tenant-only mode: clients must send "Authorization: Bearer PROXY_API_KEY:REFRESH_TOKEN". ' +
+          'To use a login of its own, set one of those (README: "A Kiro login on a server without an IDE").',
       );
       return;
     }

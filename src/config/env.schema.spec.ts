@@ -1,4 +1,4 @@
-import { ConfigValidationError, parseGatewayEnv } from './env.schema';
+import { ConfigValidationError, describeProxyKeySource, parseGatewayEnv } from './env.schema';
 
 describe(parseGatewayEnv.name, () => {
   const minimal = { PROXY_API_KEY: 'secret-key' };
@@ -149,5 +149,10 @@ describe(parseGatewayEnv.name, () => {
     [undefined, 'from-shell', 'environment'],
   ])('with .env %j and PROXY_API_KEY=%s, says the key came from %s', (envFile, key, source) => {
     expect(parseGatewayEnv({ PROXY_API_KEY: key }, { envFile }).server.proxyApiKeySource).toBe(source);
+  });
+
+  it('words the key source for the start-up log', () => {
+    expect(describeProxyKeySource('.env')).toBe('PROXY_API_KEY from .env');
+    expect(describeProxyKeySource('environment, overriding .env')).toBe('PROXY_API_KEY from the environment, which overrides the different one in .env');
   });
 });

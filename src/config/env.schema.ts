@@ -223,6 +223,17 @@ export const DEMO_PROXY_API_KEY = 'demo-key';
 /** Where PROXY_API_KEY came from, for the start-up log (never the key itself). */
 export type ProxyKeySource = 'environment' | '.env' | 'environment, overriding .env';
 
+export function describeProxyKeySource(source: ProxyKeySource): string {
+  switch (source) {
+    case 'environment':
+      return 'PROXY_API_KEY from the environment';
+    case '.env':
+      return 'PROXY_API_KEY from .env';
+    case 'environment, overriding .env':
+      return 'PROXY_API_KEY from the environment, which overrides the different one in .env';
+  }
+}
+
 export interface ParseOptions {
   /** The values of the `.env` file the gateway loaded, if any: tells which source won. */
   envFile?: RawEnv;

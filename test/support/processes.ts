@@ -32,8 +32,8 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs: n
   throw new Error(`${what} was not ready within ${timeoutMs} ms:\n${output()}`);
 }
 
-function start(command: string, args: string[], env: NodeJS.ProcessEnv): RunningProcess {
-  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+function start(command: string, args: string[], env: NodeJS.ProcessEnv, cwd?: string): RunningProcess {
+  const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout?.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-20_000)));
   child.stderr?.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-20_000)));
@@ -72,7 +72,7 @@ function gatewayCommand(args: readonly string[], env: Record<string, string>): {
   const root = join(__dirname, '..', '..');
   return {
     command: process.execPath,
-    args: ['-r', 'ts-node/register/transpile-only', join(root, 'src', 'main.ts'), ...args],
+    args: ['-r', require.resolve('ts-node/register/transpile-only'), join(root, 'src', 'main.ts'), ...args],
     env: {
       PATH: process.env.PATH,
       HOME: '/nonexistent-kiro-home',
@@ -86,11 +86,14 @@ function gatewayCommand(args: readonly string[], env: Record<string, string>): {
   };
 }
 
-/** The gateway as its own process, from source (no build needed), ready on /health/live. */
-export async function startGatewayProcess(env: Record<string, string>): Promise<RunningProcess & { url: string }> {
+/**
+ * The gateway as its own process, from source (no build needed), ready on /health/live; `cwd` is
+ * where it looks for `.env` (read only when NODE_ENV is not `test`).
+ */
+export async function startGatewayProcess(env: Record<string, string>, options: { cwd?: string } = {}): Promise<RunningProcess & { url: string }> {
   const port = await freePort();
   const gateway = gatewayCommand([], { PORT: String(port), ...env });
-  const child = start(gateway.command, gateway.args, gateway.env);
+  const child = start(gateway.command, gateway.args, gateway.env, options.cwd);
   const url = `http://127.0.0.1:${port}`;
   await waitFor(async () => (await fetch(`${url}/health/live`)).ok, 'gateway', 60_000, child.process, child.output);
   return { ...child, url };
