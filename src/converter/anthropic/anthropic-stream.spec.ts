@@ -105,6 +105,22 @@ describe(AnthropicStreamRenderer.name, () => {
     ]);
   });
 
+  it('keeps the thinking block but leaves its text out for display: "omitted"', () => {
+    const renderer = new AnthropicStreamRenderer({ ...META, omitThinkingText: true });
+
+    const events = [
+      { type: 'reasoning', text: 'Private reasoning.' },
+      { type: 'text', text: 'Hi!' },
+    ].flatMap((event) => renderer.process(event as AssistantEvent));
+
+    expect(events).toStrictEqual([
+      { type: 'content_block_start', index: 0, content_block: { type: 'thinking', thinking: '', signature: '' } },
+      { type: 'content_block_stop', index: 0 },
+      { type: 'content_block_start', index: 1, content_block: { type: 'text', text: '' } },
+      { type: 'content_block_delta', index: 1, delta: { type: 'text_delta', text: 'Hi!' } },
+    ]);
+  });
+
   it('renders text then a tool call with its argument deltas', () => {
     const events = render([
       { type: 'text', text: 'Checking.' },
