@@ -60,6 +60,10 @@ export interface GatewayConfig {
   };
   models: {
     cacheTtlMs: number;
+    /** MODEL_ALIASES: a client's model name (lower case) → the model to serve it with. */
+    aliases: ReadonlyMap<string, string>;
+    /** MODEL_FALLBACK: serves names of no known model family instead of a 404. */
+    fallback: string | undefined;
   };
   tools: {
     descriptionMaxLength: number;
@@ -244,6 +248,8 @@ export function parseGatewayEnv(env: RawEnv): GatewayConfig {
     },
     models: {
       cacheTtlMs: read.durationMs('MODEL_CACHE_TTL', 3600),
+      aliases: modelAliases(read.optional('MODEL_ALIASES')),
+      fallback: modelName('MODEL_FALLBACK', read.optional('MODEL_FALLBACK')),
     },
     tools: {
       descriptionMaxLength: read.integer('TOOL_DESCRIPTION_MAX_LENGTH', 10_000, 1),
@@ -269,6 +275,30 @@ export function parseGatewayEnv(env: RawEnv): GatewayConfig {
       ),
     },
   };
+}
+
+/** Model ids and client model names: `claude-sonnet-4.5`, `claude-opus-4-5-20251101`, `gpt-5.5`, `claude-sonnet-4-5[1m]`. */
+const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/\[\]-]{0,127}$/;
+
+function modelName(variable: string, raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  if (!MODEL_NAME.test(raw)) throw new ConfigValidationError(variable, `must be a model name such as claude-sonnet-4.5 (got '${raw}')`);
+  return raw;
+}
+
+/** `name=model` pairs, comma-separated: `gpt-5.5=claude-sonnet-4.5,claude-opus-5-5=claude-opus-4.8`. */
+function modelAliases(raw: string | undefined): ReadonlyMap<string, string> {
+  const aliases = new Map<string, string>();
+  if (raw === undefined) return aliases;
+  for (const entry of raw.split(',').map((part) => part.trim()).filter(Boolean)) {
+    const [from, to, ...rest] = entry.split('=').map((side) => side.trim());
+    if (rest.length > 0 || !from || !to || !MODEL_NAME.test(from) || !MODEL_NAME.test(to)) {
+      throw new ConfigValidationError('MODEL_ALIASES', `must be comma-separated name=model pairs such as gpt-5.5=claude-sonnet-4.5 (got '${entry}')`);
+    }
+    if (aliases.has(from.toLowerCase())) throw new ConfigValidationError('MODEL_ALIASES', `names '${from}' twice`);
+    aliases.set(from.toLowerCase(), to);
+  }
+  return aliases;
 }
 
 function redisUrl(raw: string | undefined): string | undefined {

@@ -3,9 +3,10 @@ import { lastValueFrom, Observable, toArray } from 'rxjs';
 import { AuthService, type Principal } from '../auth';
 import { UpstreamTimeoutError } from '../common/errors';
 import type { FlowGate } from '../common/flow-gate';
-export type { StreamingReply } from '../common/sse/reply-writer';
+import type { CompletedReply } from '../common/sse/reply-writer';
+export type { CompletedReply, StreamingReply } from '../common/sse/reply-writer';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
-import { type AssistantEvent, type Conversation, ConverterService, resolveModel, type ResolvedModel, toAssistantEvents } from '../converter';
+import { type AssistantEvent, type Conversation, ConverterService, type ResolvedModel, toAssistantEvents } from '../converter';
 import { KiroClient } from '../kiro';
 import { ModelsService } from '../models';
 
@@ -41,10 +42,10 @@ export class ConversationRunner {
   ) {}
 
   async start(conversation: Conversation, modelName: string, options: RunOptions): Promise<ConversationRun> {
-    const model = resolveModel(modelName);
     const session = this.auth.sessionFor(options.principal);
     // A refresh may bring the profile ARN the body needs: have a token before building it.
     await session.getAccessToken();
+    const model = await this.models.resolve(modelName, session);
     const prepared = this.converter.toKiroRequest(conversation, model, session.profileArn);
     const upstream = await this.kiro.generateAssistantResponse(prepared.body, {
       session,
@@ -65,7 +66,12 @@ export class ConversationRunner {
    * A whole answer at once, bounded by NON_STREAM_TIMEOUT (upstream retries included).
    * `render` turns the events into the front end's reply.
    */
-  async complete<T>(conversation: Conversation, modelName: string, options: Omit<RunOptions, 'stream'>, render: (events: AssistantEvent[], run: ConversationRun) => T): Promise<T> {
+  async complete<T>(
+    conversation: Conversation,
+    modelName: string,
+    options: Omit<RunOptions, 'stream'>,
+    render: (events: AssistantEvent[], run: ConversationRun) => T,
+  ): Promise<CompletedReply<T>> {
     // One controller and one timer per call (AbortSignal.any/timeout cost more on this path).
     const controller = new AbortController();
     let timedOut = false;
@@ -78,7 +84,7 @@ export class ConversationRunner {
     try {
       const run = await this.start(conversation, modelName, { ...options, signal: controller.signal, stream: false });
       const events = await lastValueFrom(run.events$.pipe(toArray()));
-      return render(events, run);
+      return { body: render(events, run), kiroModel: run.model.kiroModelId };
     } catch (err) {
       if (timedOut && !options.signal.aborted) {
         throw new UpstreamTimeoutError(`Kiro did not finish within NON_STREAM_TIMEOUT (${this.config.timeouts.nonStreamMs / 1000} s)`);

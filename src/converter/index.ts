@@ -2,7 +2,7 @@ export { ConverterModule } from './converter.module';
 export { ConverterService, type PreparedKiroRequest } from './converter.service';
 export { thinkingForReasoningEffort } from './thinking-budget';
 export type { Conversation } from './conversation';
-export { resolveModel, type ResolvedModel } from './model-resolver';
+export { resolveModel, routeModel, type ModelRoute, type ResolvedModel, type RoutedModel } from './model-resolver';
 export { toAssistantEvents } from './response/to-assistant-events';
 export type { AssistantEvent, FinishReason, UsageCounts } from './response/assistant-events';
 export type { ChatCompletionRequest } from './openai/chat-request';

@@ -12,7 +12,7 @@ import {
   countConversationTokens,
   toAnthropicStreamEvents,
 } from '../converter';
-import { ConversationRunner, type StreamingReply } from '../conversation/conversation-runner.service';
+import { type CompletedReply, ConversationRunner, type StreamingReply } from '../conversation/conversation-runner.service';
 
 /** The Anthropic Messages front end: request → conversation → the shared core → Anthropic shapes. */
 @Injectable()
@@ -24,10 +24,10 @@ export class MessagesService {
   async stream(request: AnthropicMessagesRequest, principal: Principal, signal: AbortSignal): Promise<StreamingReply<AnthropicStreamEvent>> {
     const conversion = this.convert(request);
     const run = await this.runner.start(conversion.conversation, request.model, { principal, signal, stream: true });
-    return { events$: run.events$.pipe(toAnthropicStreamEvents(this.meta(request, conversion, run.promptTokens))), flow: run.flow };
+    return { events$: run.events$.pipe(toAnthropicStreamEvents(this.meta(request, conversion, run.promptTokens))), flow: run.flow, kiroModel: run.model.kiroModelId };
   }
 
-  complete(request: AnthropicMessagesRequest, principal: Principal, signal: AbortSignal): Promise<AnthropicMessage> {
+  complete(request: AnthropicMessagesRequest, principal: Principal, signal: AbortSignal): Promise<CompletedReply<AnthropicMessage>> {
     const conversion = this.convert(request);
     return this.runner.complete(conversion.conversation, request.model, { principal, signal }, (events, run) =>
       aggregateAnthropicMessage(this.meta(request, conversion, run.promptTokens), events),

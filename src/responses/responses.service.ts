@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Principal } from '../auth';
 import { NotFoundError, toOpenAIError } from '../common/errors';
 import { requestScope } from '../common/request-scope';
-import { ConversationRunner, type StreamingReply } from '../conversation/conversation-runner.service';
+import { type CompletedReply, ConversationRunner, type StreamingReply } from '../conversation/conversation-runner.service';
 import {
   type AssistantEvent,
   assistantTurnOf,
@@ -59,17 +59,17 @@ export class ResponsesService {
       const { code, message } = describe(error);
       return prepared.builder.fail(code, message).map(responseEventBlock).join('');
     };
-    return { events$, flow: run.flow, formatError };
+    return { events$, flow: run.flow, formatError, kiroModel: run.model.kiroModelId };
   }
 
-  async complete(request: ResponsesRequestDto, principal: Principal, signal: AbortSignal): Promise<ResponseObject> {
+  async complete(request: ResponsesRequestDto, principal: Principal, signal: AbortSignal): Promise<CompletedReply<ResponseObject>> {
     const prepared = await this.prepare(request, principal);
-    const response = await this.runner.complete(prepared.conversation, request.model, { principal, signal }, (events: AssistantEvent[]) => {
+    const reply = await this.runner.complete(prepared.conversation, request.model, { principal, signal }, (events: AssistantEvent[]) => {
       for (const event of events) prepared.builder.process(event);
       return prepared.builder.response();
     });
     await this.keep(request, prepared);
-    return response;
+    return reply;
   }
 
   async retrieve(id: string, principal: Principal): Promise<ResponseObject> {

@@ -1,0 +1,50 @@
+import type { KiroModelInfo } from '../kiro';
+
+export interface CatalogCacheOptions {
+  fetch: () => Promise<KiroModelInfo[]>;
+  now: () => number;
+  ttlMs: number;
+  onError: (err: Error) => void;
+}
+
+/**
+ * One account's Kiro model catalog, cached for MODEL_CACHE_TTL: renewed in the background once
+ * half the TTL has passed, awaited only when it is older than the TTL (or was never fetched),
+ * and served stale when Kiro cannot be reached.
+ */
+export class CatalogCache {
+  private models: KiroModelInfo[] = [];
+  private fetchedAt: number | undefined;
+  private inflight: Promise<void> | undefined;
+
+  constructor(private readonly options: CatalogCacheOptions) {}
+
+  /** The catalog as last fetched, without waiting (empty before the first fetch). */
+  get cached(): readonly KiroModelInfo[] {
+    return this.models;
+  }
+
+  async current(): Promise<readonly KiroModelInfo[]> {
+    const { ttlMs, now } = this.options;
+    const age = this.fetchedAt === undefined ? Infinity : now() - this.fetchedAt;
+    if (age < ttlMs / 2) return this.models;
+    const refresh = (this.inflight ??= this.fetch().finally(() => {
+      this.inflight = undefined;
+    }));
+    // Within the TTL the cached list answers at once while the refresh runs in the background.
+    if (age >= ttlMs) await refresh;
+    return this.models;
+  }
+
+  private async fetch(): Promise<void> {
+    try {
+      const models = await this.options.fetch();
+      if (models.length > 0) this.models = models;
+      this.fetchedAt = this.options.now();
+    } catch (err) {
+      this.options.onError(err as Error);
+      // Stale beats nothing; try again after a minute rather than on every request.
+      this.fetchedAt = this.options.now() - this.options.ttlMs + 60_000;
+    }
+  }
+}
