@@ -1,5 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { lastValueFrom, Observable, toArray } from 'rxjs';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { lastValueFrom, Observable, tap, toArray } from 'rxjs';
 import { AuthService, type Principal } from '../auth';
 import { UpstreamTimeoutError } from '../common/errors';
 import type { FlowGate } from '../common/flow-gate';
@@ -8,6 +8,7 @@ export type { CompletedReply, StreamingReply } from '../common/sse/reply-writer'
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import { type AssistantEvent, type Conversation, ConverterService, type ResolvedModel, toAssistantEvents } from '../converter';
 import { KiroClient } from '../kiro';
+import { MetricsService } from '../metrics';
 import { ModelsService } from '../models';
 
 export interface ConversationRun {
@@ -33,12 +34,15 @@ export interface RunOptions {
  */
 @Injectable()
 export class ConversationRunner {
+  private readonly logger = new Logger('Conversation');
+
   constructor(
     @Inject(gatewayConfig.KEY) private readonly config: GatewayConfig,
     private readonly converter: ConverterService,
     private readonly kiro: KiroClient,
     private readonly auth: AuthService,
     private readonly models: ModelsService,
+    private readonly metrics: MetricsService,
   ) {}
 
   async start(conversation: Conversation, modelName: string, options: RunOptions): Promise<ConversationRun> {
@@ -55,11 +59,22 @@ export class ConversationRunner {
     });
     try {
       const context = this.converter.responseContext(prepared, this.models.maxInputTokens(model.kiroModelId), conversation);
-      return { events$: upstream.events$.pipe(toAssistantEvents(context)), model, promptTokens: prepared.promptTokens, flow: upstream.flow };
+      const events$ = upstream.events$.pipe(toAssistantEvents(context), tap((event) => this.noteCutToolCalls(event, model)));
+      return { events$, model, promptTokens: prepared.promptTokens, flow: upstream.flow };
     } catch (err) {
       upstream.cancel();
       throw err;
     }
+  }
+
+  /** Kiro cut a tool call off mid-arguments: the turn ended cleanly without it; say so and count it. */
+  private noteCutToolCalls(event: AssistantEvent, model: ResolvedModel): void {
+    if (event.type !== 'end' || !event.cutToolCalls?.length) return;
+    this.metrics.toolCallsCut.inc(event.cutToolCalls.length);
+    this.logger.warn(
+      `Kiro cut off the arguments of ${event.cutToolCalls.map((name) => `"${name}"`).join(', ')} (${model.kiroModelId}): ` +
+        'the call was left out and the turn ended as output cut short',
+    );
   }
 
   /**
