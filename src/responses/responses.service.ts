@@ -1,8 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { Principal } from '../auth';
 import { NotFoundError, toOpenAIError } from '../common/errors';
 import { requestScope } from '../common/request-scope';
+import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import { type CompletedReply, ConversationRunner, type StreamingReply } from '../conversation/conversation-runner.service';
 import {
   type AssistantEvent,
@@ -14,6 +15,7 @@ import {
   responseEventBlock,
   type ResponseObject,
   type ResponseStreamEvent,
+  ReasoningSeal,
   responsesToConversation,
   toResponseStreamEvents,
 } from '../converter';
@@ -37,11 +39,16 @@ function ownerOf(principal: Principal): string {
 @Injectable()
 export class ResponsesService {
   private readonly logger = new Logger('Responses');
+  /** `reasoning.encrypted_content`, readable by every replica that shares the proxy key. */
+  private readonly seal: ReasoningSeal;
 
   constructor(
+    @Inject(gatewayConfig.KEY) config: GatewayConfig,
     private readonly runner: ConversationRunner,
     private readonly store: ResponseStore,
-  ) {}
+  ) {
+    this.seal = new ReasoningSeal(config.server.proxyApiKey);
+  }
 
   async stream(request: ResponsesRequestDto, principal: Principal, signal: AbortSignal): Promise<StreamingReply<ResponseStreamEvent>> {
     const prepared = await this.prepare(request, principal);
@@ -91,9 +98,11 @@ export class ResponsesService {
       }
       previous = stored.messages;
     }
-    const { conversation, droppedTools } = responsesToConversation(request, previous);
+    const owner = ownerOf(principal);
+    const { conversation, tools, droppedTools } = responsesToConversation(request, previous, { openReasoning: (content) => this.seal.open(content, owner) });
     if (droppedTools.length > 0) this.logger.log(`Left out hosted tools Kiro cannot run: ${droppedTools.join(', ')}`);
-    return { conversation, messages: conversation.messages, builder: new ResponseBuilder(request.model, echo(request)), owner: ownerOf(principal) };
+    const sealReasoning = request.include?.includes('reasoning.encrypted_content') ? (text: string) => this.seal.seal(text, owner) : undefined;
+    return { conversation, messages: conversation.messages, builder: new ResponseBuilder(request.model, echo(request), { tools, sealReasoning }), owner };
   }
 
   /** Completed and incomplete responses are kept for follow-ups, unless `store: false`. */

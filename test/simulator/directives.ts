@@ -119,17 +119,18 @@ export function scenarioForRequest(body: unknown): Scenario {
 }
 
 function friendlyReply(current: CurrentMessage): StreamScenario {
+  // Gateways ask for reasoning with tags ahead of the user's text (kiro-protocol.md §2.5 #13):
+  // like the real model, think first when asked, and never echo the control tags.
+  const thinkingRequested = THINKING_CONTROL.test(current.content);
   const results = current.userInputMessageContext?.toolResults ?? [];
   if (results.length > 0) {
     // An agent's tool loop: the answer repeats what the tool returned, so a test can see the
     // command's output travel agent → gateway → Kiro → gateway → agent.
     const output = results.map((result) => result.content.map((block) => block.text ?? JSON.stringify(block.json)).join('\n')).join('\n');
     const echo = splitCodePoints(output.trim(), TOOL_OUTPUT_ECHO_CHARS)[0] ?? '';
-    return textReply(`Hello from the Kiro simulator! I received ${results.length} tool result(s): "${echo}"`);
+    const thinking = thinkingRequested ? '<thinking>The tool has answered; I will report what it returned.</thinking>\n\n' : '';
+    return textReply(`${thinking}Hello from the Kiro simulator! I received ${results.length} tool result(s): "${echo}"`);
   }
-  // Gateways ask for reasoning with tags ahead of the user's text (kiro-protocol.md §2.5 #13):
-  // like the real model, think first when asked, and never echo the control tags.
-  const thinkingRequested = THINKING_CONTROL.test(current.content);
   const said = current.content.replace(THINKING_CONTROL, '').trim();
   // Code points, not UTF-16 units, so an emoji at the cut is never split into a lone surrogate.
   const echo = splitCodePoints(said, ECHO_CHARS)[0] ?? '';
@@ -168,7 +169,8 @@ function shellDirective(current: CurrentMessage, command: string): Scenario {
   // Older shells take argv (`["bash", "-lc", "…"]`), the current ones a command line.
   args[property] = properties[property]?.type === 'array' ? ['bash', '-lc', command] : command;
   if ('description' in properties) args.description = 'Run the command the simulator was asked to run';
-  return toolCallReply(newToolUseId(), tool.name, JSON.stringify(args), { fragments: 3, leadingText: 'Running the command. ' });
+  const thinking = THINKING_CONTROL.test(current.content) ? '<thinking>The user wants a command run; I will use the shell tool.</thinking>\n\n' : '';
+  return toolCallReply(newToolUseId(), tool.name, JSON.stringify(args), { fragments: 3, leadingText: `${thinking}Running the command. ` });
 }
 
 /** `[sim:call NAME {json}]`: the model calls the tool Kiro knows as NAME with these arguments. */
