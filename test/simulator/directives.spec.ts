@@ -40,8 +40,12 @@ describe(parseDirective.name, () => {
     expect(parseDirective('please [sim:shell echo one two] now')).toStrictEqual({ name: 'shell', argument: 'echo one two' });
   });
 
-  it('skips unknown names and finds the next known directive', () => {
-    expect(parseDirective('[sim:nope] then [sim:thinking]')).toStrictEqual({ name: 'thinking', argument: '' });
+  it('skips unknown names', () => {
+    expect(parseDirective('[sim:thinking] then [sim:nope]')).toStrictEqual({ name: 'thinking', argument: '' });
+  });
+
+  it('takes the last directive: the newest user text comes last', () => {
+    expect(parseDirective('[sim:say earlier turn]\n\n[sim:shell ls]')).toStrictEqual({ name: 'shell', argument: 'ls' });
   });
 });
 

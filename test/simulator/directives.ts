@@ -60,12 +60,17 @@ const COMMAND_PROPERTIES = ['command', 'cmd'];
 /** The thinking-mode control tags a gateway prefixes, up to the blank line after them. */
 const THINKING_CONTROL = /^\s*(?:<(thinking_mode|max_thinking_length|thinking_instruction|thinking_effort)>[\s\S]*?<\/\1>\s*)+/;
 
-/** The first known directive in the text, with its argument (up to the closing bracket). */
+/**
+ * The last known directive in the text, with its argument (up to the closing bracket): the
+ * current message may hold earlier user turns too (an agent's compacted history, merged turns),
+ * and the newest one is what the user asks for now.
+ */
 export function parseDirective(content: string): ParsedDirective | undefined {
+  let last: ParsedDirective | undefined;
   for (const match of content.matchAll(/\[sim:([a-z0-9]+)(?:[ \t]+([^\]\n]*))?\]/g)) {
-    if ((SIM_DIRECTIVES as readonly string[]).includes(match[1])) return { name: match[1] as SimDirective, argument: (match[2] ?? '').trim() };
+    if ((SIM_DIRECTIVES as readonly string[]).includes(match[1])) last = { name: match[1] as SimDirective, argument: (match[2] ?? '').trim() };
   }
-  return undefined;
+  return last;
 }
 
 export function findDirective(content: string): SimDirective | undefined {
