@@ -45,11 +45,12 @@ export function flatToolName(name: string, namespace: string | undefined): strin
 /** The one argument a freeform tool's input travels in. */
 export const CUSTOM_INPUT = 'input';
 
-const CUSTOM_PARAMETERS = {
+/** The schema of a custom tool: one required string, its raw input (a new object per request). */
+const customParameters = (): JsonObject => ({
   type: 'object',
   properties: { [CUSTOM_INPUT]: { type: 'string', description: 'The complete raw input for this tool, exactly as the tool takes it (not JSON-encoded).' } },
   required: [CUSTOM_INPUT],
-} as const;
+});
 
 /** Hosted tools that are left out (and logged) rather than refused: Codex sends them by default. */
 const DROPPED_TOOL_TYPES = /^(web_search|web_search_preview)(_\d+)?$/;
@@ -82,7 +83,7 @@ function addTool(tool: unknown, at: string, namespace: { name: string; descripti
   if (out.tools.some((t) => t.name === conversationName)) throw new InvalidRequestError(`The tool name "${conversationName}" is declared twice.`, `${at}.name`);
   const description = [namespace?.description, typeof tool.description === 'string' ? tool.description : ''].filter(Boolean).join('\n\n');
   if (tool.type === 'custom') {
-    out.tools.push({ name: conversationName, description: customDescription(description, tool.format), parameters: structuredClone(CUSTOM_PARAMETERS) as unknown as JsonObject });
+    out.tools.push({ name: conversationName, description: customDescription(description, tool.format), parameters: customParameters() });
   } else {
     out.tools.push({ name: conversationName, description, parameters: isJsonObject(tool.parameters) ? tool.parameters : {} });
   }
