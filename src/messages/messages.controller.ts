@@ -6,7 +6,7 @@ import { toAnthropicError } from '../common/errors';
 import { ReplyWriter } from '../common/sse/reply-writer';
 import type { SseFormat } from '../common/sse/sse-writer';
 import type { AnthropicStreamEvent } from '../converter';
-import { CountTokensRequestDto, MESSAGES_REQUEST_EXAMPLES, MessagesRequestDto } from './dto/messages-request.dto';
+import { COUNT_TOKENS_REQUEST_EXAMPLES, CountTokensRequestDto, MESSAGES_REQUEST_EXAMPLES, MessagesRequestDto } from './dto/messages-request.dto';
 import { MessagesService } from './messages.service';
 
 /** Anthropic's wire format: `event: TYPE` + `data: {…"type": TYPE…}`; no terminator. */
@@ -47,7 +47,7 @@ export class MessagesController {
   @Post('count_tokens')
   @HttpCode(200)
   @ApiOperation({ summary: 'Count input tokens', description: 'Counted locally (system, messages, tools, images); no upstream call.' })
-  @ApiBody({ type: CountTokensRequestDto })
+  @ApiBody({ type: CountTokensRequestDto, examples: COUNT_TOKENS_REQUEST_EXAMPLES })
   @ApiOkResponse({ schema: { example: { input_tokens: 42 } } })
   countTokens(@Body() body: CountTokensRequestDto): { input_tokens: number } {
     return this.messages.countTokens(body);
