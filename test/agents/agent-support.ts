@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import type { Harness } from '../support/gateway-harness';
+import { type Harness, startHarness } from '../support/gateway-harness';
 
 /**
  * What the agent specs share: the installed agents (test/agents/install.sh), a throw-away HOME
@@ -63,6 +63,43 @@ export async function throwAwayHome(): Promise<AgentHome> {
   const cwd = join(home, 'project');
   await mkdir(cwd);
   return { home, cwd, remove: () => rm(home, { recursive: true, force: true }) };
+}
+
+/** The gateway (with its simulator) and a fresh HOME per test, as every agent spec uses them. */
+export interface AgentSession {
+  readonly h: Harness;
+  readonly home: AgentHome;
+}
+
+/**
+ * Starts one gateway for the file and gives each test a throw-away HOME (`prepare` writes the
+ * agent's configuration into it); after each test, every request the agent made must have
+ * passed the simulator's validation.
+ */
+export function useAgentSession(prepare: (home: AgentHome, h: Harness) => Promise<void> = async () => undefined): AgentSession {
+  let h: Harness | undefined;
+  let home: AgentHome | undefined;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(() => h?.close());
+  beforeEach(async () => {
+    h!.sim.reset();
+    home = await throwAwayHome();
+    await prepare(home, h!);
+  });
+  afterEach(async () => {
+    await home?.remove();
+    expect(h!.sim.stats.rejected).toBe(0);
+  });
+  return {
+    get h() {
+      return h!;
+    },
+    get home() {
+      return home!;
+    },
+  };
 }
 
 export interface AgentRun {

@@ -1,5 +1,5 @@
-import { PROXY_KEY, type Harness, startHarness } from '../support/gateway-harness';
-import { agentBin, type AgentHome, describeInstalled, installed, kiroCalls, metric, readmeBlock, readmeExports, runAgent, throwAwayHome } from './agent-support';
+import { PROXY_KEY } from '../support/gateway-harness';
+import { agentBin, describeInstalled, installed, kiroCalls, metric, readmeBlock, readmeExports, runAgent, useAgentSession } from './agent-support';
 
 /**
  * Claude Code, as a user runs it: the README's environment, its default model, `claude -p`.
@@ -16,31 +16,18 @@ interface StreamLine {
 
 describeInstalled('Claude Code 2.1.332 against the gateway (e2e)', installed(CLAUDE), () => {
   jest.setTimeout(120_000);
-  let h: Harness;
-  let home: AgentHome;
-  let env: Record<string, string>;
-  const claude = (...args: string[]) => runAgent(CLAUDE, args, { home, env });
-
-  beforeAll(async () => {
-    h = await startHarness();
-    env = { ...readmeExports(readmeBlock('### Claude Code (Anthropic Messages API)', 'bash', h.url), PROXY_KEY), ...QUIET };
-  });
-  afterAll(() => h.close());
-  beforeEach(async () => {
-    h.sim.reset();
-    home = await throwAwayHome();
-  });
-  afterEach(async () => {
-    await home.remove();
-    expect(h.sim.stats.rejected).toBe(0);
-  });
+  const session = useAgentSession();
+  const claude = (...args: string[]) => {
+    const env = { ...readmeExports(readmeBlock('### Claude Code (Anthropic Messages API)', 'bash', session.h.url), PROXY_KEY), ...QUIET };
+    return runAgent(CLAUDE, args, { home: session.home, env });
+  };
 
   it('answers a plain prompt on its default model, served by the newest Opus the account has', async () => {
     const run = await claude('-p', '[sim:say Hello from the gateway]');
 
     expect(run.code).toBe(0);
     expect(run.stdout.trim()).toBe('Hello from the gateway');
-    expect(kiroCalls(h).map((call) => call.modelId)).toStrictEqual(['claude-opus-4.7']);
+    expect(kiroCalls(session.h).map((call) => call.modelId)).toStrictEqual(['claude-opus-4.7']);
   });
 
   it('runs a Bash tool loop: the command runs and its output comes back in the final answer', async () => {
@@ -48,7 +35,7 @@ describeInstalled('Claude Code 2.1.332 against the gateway (e2e)', installed(CLA
 
     expect(run.code).toBe(0);
     expect(run.stdout.trim()).toBe('Hello from the Kiro simulator! I received 1 tool result(s): "cc-sim-42"');
-    expect(kiroCalls(h).map((call) => call.toolResults)).toStrictEqual([[], ['cc-sim-42']]);
+    expect(kiroCalls(session.h).map((call) => call.toolResults)).toStrictEqual([[], ['cc-sim-42']]);
   });
 
   it('shows the thinking Kiro produced as a thinking block', async () => {
@@ -69,21 +56,21 @@ describeInstalled('Claude Code 2.1.332 against the gateway (e2e)', installed(CLA
 
     expect(resumed.code).toBe(0);
     expect(resumed.stdout.trim()).toBe('resumed after the tool loop');
-    const last = kiroCalls(h).at(-1)!;
+    const last = kiroCalls(session.h).at(-1)!;
     expect(last.history.flatMap((turn) => turn.assistantResponseMessage?.toolUses?.map((use) => use.name) ?? [])).toStrictEqual(['Bash']);
     expect(JSON.stringify(last.history)).toContain('first-2');
   });
 
   it('ends the turn cleanly when Kiro cuts a tool call off: no retry loop, Claude Code goes on in smaller steps', async () => {
-    const cutBefore = await metric(h, 'kiro_gateway_tool_calls_cut_total');
+    const cutBefore = await metric(session.h, 'kiro_gateway_tool_calls_cut_total');
 
     const run = await claude('-p', 'Write the file [sim:cuttool]');
 
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Output token limit hit');
-    expect((await metric(h, 'kiro_gateway_tool_calls_cut_total')) - cutBefore).toBe(1);
+    expect((await metric(session.h, 'kiro_gateway_tool_calls_cut_total')) - cutBefore).toBe(1);
     // The cut turn, then Claude Code's own "continue in smaller pieces" turn: no repeated request.
-    expect(kiroCalls(h)).toHaveLength(2);
+    expect(kiroCalls(session.h)).toHaveLength(2);
   });
 });
 

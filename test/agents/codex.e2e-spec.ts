@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PROXY_KEY, type Harness, startHarness } from '../support/gateway-harness';
-import { agentBin, type AgentHome, describeInstalled, installed, kiroCalls, readmeBlock, runAgent, throwAwayHome } from './agent-support';
+import { PROXY_KEY } from '../support/gateway-harness';
+import { agentBin, describeInstalled, installed, kiroCalls, readmeBlock, runAgent, useAgentSession } from './agent-support';
 
 /**
  * Codex CLI on the Responses API, as a user runs it: the README's `~/.codex/config.toml`,
@@ -14,27 +14,14 @@ const THOUGHT = 'The user greeted the simulator; I will echo what they said.';
 
 describeInstalled('Codex CLI 0.171.0 against the gateway (e2e)', installed(CODEX), () => {
   jest.setTimeout(120_000);
-  let h: Harness;
-  let home: AgentHome;
-  const codex = (...args: string[]) => runAgent(CODEX, args, { home, env: { KIRO_GATEWAY_KEY: PROXY_KEY } });
+  const session = useAgentSession(async (home, h) => {
+    await mkdir(join(home.home, '.codex'));
+    await writeFile(join(home.home, '.codex', 'config.toml'), readmeBlock('### Codex (OpenAI Responses API)', 'toml', h.url));
+  });
+  const codex = (...args: string[]) => runAgent(CODEX, args, { home: session.home, env: { KIRO_GATEWAY_KEY: PROXY_KEY } });
   const exec = (prompt: string) => codex('exec', '--skip-git-repo-check', prompt);
   /** The final message Codex prints on stdout. */
   const answer = (stdout: string) => stdout.trim().split('\n').at(-1);
-
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(() => h.close());
-  beforeEach(async () => {
-    h.sim.reset();
-    home = await throwAwayHome();
-    await mkdir(join(home.home, '.codex'));
-    await writeFile(join(home.home, '.codex', 'config.toml'), readmeBlock('### Codex (OpenAI Responses API)', 'toml', `${h.url}`));
-  });
-  afterEach(async () => {
-    await home.remove();
-    expect(h.sim.stats.rejected).toBe(0);
-  });
 
   it('answers a plain prompt', async () => {
     const run = await exec('[sim:say Hello from the gateway]');
@@ -48,7 +35,7 @@ describeInstalled('Codex CLI 0.171.0 against the gateway (e2e)', installed(CODEX
 
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Output:\ncodex-sim-42"');
-    expect(kiroCalls(h).at(-1)?.toolResults.join('')).toContain('codex-sim-42');
+    expect(kiroCalls(session.h).at(-1)?.toolResults.join('')).toContain('codex-sim-42');
   });
 
   it('prints the reasoning Kiro produced', async () => {
@@ -74,7 +61,7 @@ describeInstalled('Codex CLI 0.171.0 against the gateway (e2e)', installed(CODEX
 
     expect(second.code).toBe(0);
     expect(answer(second.stdout)).toBe('second turn');
-    const assistantTurns = kiroCalls(h).at(-1)!.history.flatMap((turn) => (turn.assistantResponseMessage ? [turn.assistantResponseMessage.content] : []));
+    const assistantTurns = kiroCalls(session.h).at(-1)!.history.flatMap((turn) => (turn.assistantResponseMessage ? [turn.assistantResponseMessage.content] : []));
     expect(assistantTurns[0]).toMatch(new RegExp(`^<thinking>${THOUGHT}</thinking>\\n\\nHello from the Kiro simulator!`));
   });
 
@@ -86,6 +73,6 @@ describeInstalled('Codex CLI 0.171.0 against the gateway (e2e)', installed(CODEX
     expect(run.code).toBe(0);
     expect(run.output).toContain('context compacted');
     expect(answer(run.stdout)).toBe('after the compaction');
-    expect(kiroCalls(h).some((call) => call.content.includes('CONTEXT CHECKPOINT COMPACTION'))).toBe(true);
+    expect(kiroCalls(session.h).some((call) => call.content.includes('CONTEXT CHECKPOINT COMPACTION'))).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PROXY_KEY, type Harness, startHarness } from '../support/gateway-harness';
-import { agentBin, type AgentHome, describeInstalled, installed, kiroCalls, readmeBlock, runAgent, throwAwayHome } from './agent-support';
+import { PROXY_KEY } from '../support/gateway-harness';
+import { agentBin, describeInstalled, installed, kiroCalls, readmeBlock, runAgent, useAgentSession } from './agent-support';
 
 /** OpenCode with `@ai-sdk/openai-compatible`, as a user runs it: the README's opencode.json, `opencode run`. */
 const OPENCODE = agentBin('opencode');
@@ -15,24 +15,11 @@ const QUIET = {
 
 describeInstalled('OpenCode 1.18.33 against the gateway (e2e)', installed(OPENCODE), () => {
   jest.setTimeout(120_000);
-  let h: Harness;
-  let home: AgentHome;
-  const run = (prompt: string) => runAgent(OPENCODE, ['run', prompt], { home, env: { KIRO_GATEWAY_KEY: PROXY_KEY, ...QUIET } });
-
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(() => h.close());
-  beforeEach(async () => {
-    h.sim.reset();
-    home = await throwAwayHome();
+  const session = useAgentSession(async (home, h) => {
     await mkdir(join(home.home, '.config', 'opencode'), { recursive: true });
     await writeFile(join(home.home, '.config', 'opencode', 'opencode.json'), readmeBlock('### OpenCode (OpenAI chat completions)', 'json', h.url));
   });
-  afterEach(async () => {
-    await home.remove();
-    expect(h.sim.stats.rejected).toBe(0);
-  });
+  const run = (prompt: string) => runAgent(OPENCODE, ['run', prompt], { home: session.home, env: { KIRO_GATEWAY_KEY: PROXY_KEY, ...QUIET } });
 
   it('answers a plain prompt', async () => {
     const result = await run('[sim:say Hello from the gateway]');
@@ -46,6 +33,6 @@ describeInstalled('OpenCode 1.18.33 against the gateway (e2e)', installed(OPENCO
 
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Hello from the Kiro simulator! I received 1 tool result(s): "oc-sim-42"');
-    expect(kiroCalls(h).at(-1)?.toolResults.join('')).toContain('oc-sim-42');
+    expect(kiroCalls(session.h).at(-1)?.toolResults.join('')).toContain('oc-sim-42');
   });
 });
