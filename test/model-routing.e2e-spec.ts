@@ -44,6 +44,15 @@ describe('model names missing from the catalog (e2e)', () => {
     expect(kiroModelIds(h)).toStrictEqual(['claude-sonnet-4.6', 'claude-haiku-4.5']);
   });
 
+  it('retrieves a model by a name the newest of its family serves, and 404s a name of no family', async () => {
+    const served = await request(h.url).get('/v1/models/claude-opus-5-5').set(auth);
+    const unknown = await request(h.url).get('/v1/models/gpt-5.5').set(auth);
+
+    expect(served.status).toBe(200);
+    expect(served.body).toMatchObject({ id: 'claude-opus-5-5', object: 'model' });
+    expect(unknown.status).toBe(404);
+  });
+
   it('answers 404 model_not_found for a name of no known family, listing what the account has, without calling Kiro', async () => {
     const res = await request(h.url).post('/v1/chat/completions').set(auth).send({ model: 'gpt-5.5', messages: [{ role: 'user', content: 'Hi' }] });
 

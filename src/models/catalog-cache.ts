@@ -28,12 +28,26 @@ export class CatalogCache {
     const { ttlMs, now } = this.options;
     const age = this.fetchedAt === undefined ? Infinity : now() - this.fetchedAt;
     if (age < ttlMs / 2) return this.models;
-    const refresh = (this.inflight ??= this.fetch().finally(() => {
-      this.inflight = undefined;
-    }));
+    const refresh = this.refresh();
     // Within the TTL the cached list answers at once while the refresh runs in the background.
     if (age >= ttlMs) await refresh;
     return this.models;
+  }
+
+  /**
+   * For a generation request: the catalog it has, however old, renewed in the background when
+   * due; the first fetch is the only one waited for. A slow model list never holds up a chat.
+   */
+  async forRequest(): Promise<readonly KiroModelInfo[]> {
+    if (this.models.length === 0) return this.current();
+    void this.current();
+    return this.models;
+  }
+
+  private refresh(): Promise<void> {
+    return (this.inflight ??= this.fetch().finally(() => {
+      this.inflight = undefined;
+    }));
   }
 
   private async fetch(): Promise<void> {

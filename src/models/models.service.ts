@@ -53,12 +53,21 @@ export class ModelsService {
     return [...byId.values()];
   }
 
-  /** A listed model by its id, or by any name the resolver maps onto one (`claude-sonnet-4-5[1m]`). */
+  /**
+   * A listed model by its id, or by any name a request would be served under: normalised
+   * (`claude-sonnet-4-5[1m]`), aliased, or the newest of its family (`claude-opus-5-5`).
+   */
   async find(id: string): Promise<ModelEntry | undefined> {
     const models = await this.list();
     const exact = models.find((model) => model.id === id);
     if (exact) return exact;
-    const kiroId = resolveModel(id).kiroModelId;
+    const catalog = this.gatewayCatalog()?.cached.map((model) => model.modelId);
+    let kiroId: string;
+    try {
+      kiroId = routeModel(id, catalog, this.config.models).kiroModelId;
+    } catch {
+      return undefined;
+    }
     const resolved = models.find((model) => model.id === kiroId);
     return resolved && { ...resolved, id };
   }
@@ -69,7 +78,7 @@ export class ModelsService {
    * logged once.
    */
   async resolve(requested: string, session: KiroSession): Promise<ResolvedModel> {
-    const catalog = await this.catalogFor(session).current();
+    const catalog = await this.catalogFor(session).forRequest();
     const routed = routeModel(requested, catalog.map((model) => model.modelId), this.config.models);
     if (routed.kiroModelId !== requested && (routed.route === 'family' || routed.route === 'fallback' || routed.route === 'alias')) {
       const line = `${requested} → ${routed.kiroModelId}`;
