@@ -19,7 +19,8 @@ describeInstalled('Codex CLI 0.171.0 against the gateway (e2e)', installed(CODEX
     await writeFile(join(home.home, '.codex', 'config.toml'), readmeBlock('### Codex (OpenAI Responses API)', 'toml', h.url));
   });
   const codex = (...args: string[]) => runAgent(CODEX, args, { home: session.home, env: { KIRO_GATEWAY_KEY: PROXY_KEY } });
-  const exec = (prompt: string) => codex('exec', '--skip-git-repo-check', prompt);
+  // --strict-config: Codex refuses a README configuration with a key it does not know.
+  const exec = (prompt: string) => codex('exec', '--strict-config', '--skip-git-repo-check', prompt);
   /** The final message Codex prints on stdout. */
   const answer = (stdout: string) => stdout.trim().split('\n').at(-1);
 
@@ -57,7 +58,7 @@ describeInstalled('Codex CLI 0.171.0 against the gateway (e2e)', installed(CODEX
   it('continues with store: false: the reasoning it hands back (encrypted_content) reaches the model again', async () => {
     await exec('Hello there');
 
-    const second = await codex('exec', '--skip-git-repo-check', 'resume', '--last', '[sim:say second turn]');
+    const second = await codex('exec', '--strict-config', '--skip-git-repo-check', 'resume', '--last', '[sim:say second turn]');
 
     expect(second.code).toBe(0);
     expect(answer(second.stdout)).toBe('second turn');
@@ -68,7 +69,7 @@ describeInstalled('Codex CLI 0.171.0 against the gateway (e2e)', installed(CODEX
   it('compacts its context through the Responses endpoint when it fills up, then goes on', async () => {
     await exec('Hello there');
 
-    const run = await codex('exec', '-c', 'model_auto_compact_token_limit=1000', '--skip-git-repo-check', 'resume', '--last', '[sim:say after the compaction]');
+    const run = await codex('exec', '--strict-config', '-c', 'model_auto_compact_token_limit=1000', '--skip-git-repo-check', 'resume', '--last', '[sim:say after the compaction]');
 
     expect(run.code).toBe(0);
     expect(run.output).toContain('context compacted');
