@@ -121,15 +121,12 @@ class ItemReader {
   }
 }
 
+/** A system, developer or user message (assistant messages are the reader's: they take reasoning). */
 function addMessage(item: JsonObject, where: string, system: string[], messages: ConversationMessage[]): void {
   const role = item.role;
   if (role === 'system' || role === 'developer') {
     const text = messageText(item.content, `${where}.content`);
     if (text.trim()) system.push(text);
-    return;
-  }
-  if (role === 'assistant') {
-    messages.push(assistantMessage(messageText(item.content, `${where}.content`)));
     return;
   }
   if (role !== 'user') throw new InvalidRequestError(`${where}.role must be user, assistant, system or developer.`, `${where}.role`);
