@@ -50,4 +50,22 @@ describe(CatalogCache.name, () => {
     expect(await catalog.current()).toStrictEqual([{ modelId: 'claude-sonnet-4.5' }]);
     expect(errors).toStrictEqual(['Kiro is down']);
   });
+
+  it('asks Kiro again no sooner than a minute after a failed fetch, however many requests come', async () => {
+    let calls = 0;
+    const { catalog, advance } = cache(async () => {
+      calls++;
+      throw new Error('Kiro is down');
+    });
+
+    for (let i = 0; i < 5; i++) await catalog.forRequest();
+    advance(59_000);
+    await catalog.forRequest();
+    const beforeTheMinute = calls;
+    advance(2_000);
+    await catalog.forRequest();
+
+    expect(beforeTheMinute).toBe(1);
+    expect(calls).toBe(2);
+  });
 });

@@ -1,5 +1,8 @@
 import type { KiroModelInfo } from '../kiro';
 
+/** After a failed fetch, the next one waits this long: generation requests read the catalog too. */
+const RETRY_AFTER_FAILURE_MS = 60_000;
+
 export interface CatalogCacheOptions {
   fetch: () => Promise<KiroModelInfo[]>;
   now: () => number;
@@ -15,6 +18,8 @@ export interface CatalogCacheOptions {
 export class CatalogCache {
   private models: KiroModelInfo[] = [];
   private fetchedAt: number | undefined;
+  /** Set by a failed fetch: no new attempt before then. */
+  private retryAt: number | undefined;
   private inflight: Promise<void> | undefined;
 
   constructor(private readonly options: CatalogCacheOptions) {}
@@ -26,6 +31,7 @@ export class CatalogCache {
 
   async current(): Promise<readonly KiroModelInfo[]> {
     const { ttlMs, now } = this.options;
+    if (this.retryAt !== undefined && now() < this.retryAt) return this.models;
     const age = this.fetchedAt === undefined ? Infinity : now() - this.fetchedAt;
     if (age < ttlMs / 2) return this.models;
     const refresh = this.refresh();
@@ -55,10 +61,11 @@ export class CatalogCache {
       const models = await this.options.fetch();
       if (models.length > 0) this.models = models;
       this.fetchedAt = this.options.now();
+      this.retryAt = undefined;
     } catch (err) {
       this.options.onError(err as Error);
       // Stale beats nothing; try again after a minute rather than on every request.
-      this.fetchedAt = this.options.now() - this.options.ttlMs + 60_000;
+      this.retryAt = this.options.now() + RETRY_AFTER_FAILURE_MS;
     }
   }
 }
