@@ -341,12 +341,12 @@ describe('POST /v1/messages (e2e, @anthropic-ai/sdk)', () => {
     });
 
     it('400 invalid_request_error naming a malformed block, and for malformed JSON', async () => {
-      const block = await request(h.url).post('/v1/messages').set('x-api-key', PROXY_KEY).send({ model: 'auto', max_tokens: 10, messages: [{ role: 'user', content: [{ type: 'audio' }] }] });
+      const block = await request(h.url).post('/v1/messages').set('x-api-key', PROXY_KEY).send({ model: 'auto', max_tokens: 10, messages: [{ role: 'user', content: [{ type: 'text', text: 42 }] }] });
       const json = await request(h.url).post('/v1/messages').set('x-api-key', PROXY_KEY).set('Content-Type', 'application/json').send('{"model":');
       const missing = await request(h.url).post('/v1/messages').set('x-api-key', PROXY_KEY).send({ model: 'auto', messages: [{ role: 'user', content: 'x' }] });
 
       expect(block.status).toBe(400);
-      expect(block.body).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringContaining('messages.0.content.0.type') } });
+      expect(block.body).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringContaining('messages.0.content.0.text') } });
       expect(json.status).toBe(400);
       expect(json.body.type).toBe('error');
       expect(missing.status).toBe(400);

@@ -96,6 +96,7 @@ describe('CORS (e2e)', () => {
       expect(preflight.headers['access-control-allow-headers']).toContain('authorization');
       expect(actual.headers['access-control-allow-origin']).toBe('*');
       expect(actual.headers['access-control-expose-headers']).toContain('X-Request-ID');
+      expect(actual.headers['access-control-expose-headers']).toContain('x-kiro-model');
     } finally {
       await h.close();
     }

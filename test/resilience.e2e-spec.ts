@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import request from 'supertest';
-import { contextTooLong, serverError, textReply, throttled } from './simulator';
+import { contextTooLong, INVALID_MODEL, serverError, textReply, throttled } from './simulator';
 import { Harness, parseSse, PROXY_KEY, startHarness } from './support/gateway-harness';
 
 const auth = { Authorization: `Bearer ${PROXY_KEY}` };
@@ -85,8 +85,9 @@ describe('upstream failures before the first byte (e2e)', () => {
     expect(h.sim.stats.chatRequests).toBe(1);
   });
 
-  it('maps an unknown model (Kiro INVALID_MODEL_ID) to 404 model_not_found', async () => {
-    const attempt = h.openai().chat.completions.create({ ...ask(), model: 'gpt-4o' });
+  it('maps Kiro refusing a model (INVALID_MODEL_ID) to 404 model_not_found', async () => {
+    h.sim.enqueue({ kind: 'http-error', status: 400, body: INVALID_MODEL });
+    const attempt = h.openai().chat.completions.create(ask());
 
     await expect(attempt).rejects.toBeInstanceOf(OpenAI.NotFoundError);
     await expect(attempt).rejects.toMatchObject({ status: 404, error: { code: 'model_not_found', param: 'model' } });

@@ -242,6 +242,24 @@ describe('POST /v1/responses (e2e, openai responses client)', () => {
     expect(declared).toEqual(['shell', 'apply_patch', 'update_plan', 'view_image']);
   });
 
+  it('returns encrypted reasoning with store: false and reads it back on the next turn, for the same caller only', async () => {
+    h.sim.enqueue(textReply('<thinking>First list the files.</thinking>\n\nDone.'), textReply('again'), textReply('other caller'));
+    const ask = { model: 'claude-sonnet-4-5', reasoning: { effort: 'medium' as const }, store: false, include: ['reasoning.encrypted_content' as const] };
+
+    const first = await client.responses.create({ ...ask, input: 'List the files.' });
+    const reasoning = first.output.find((item) => item.type === 'reasoning') as OpenAI.Responses.ResponseReasoningItem;
+    const history = [{ role: 'user', content: 'List the files.' }, reasoning, ...first.output.filter((item) => item.type === 'message'), { role: 'user', content: 'Again.' }];
+    await client.responses.create({ ...ask, input: history as never });
+    h.sim.addRefreshToken('other-caller-token');
+    await h.openai(`${PROXY_KEY}:other-caller-token`).responses.create({ ...ask, input: history as never });
+
+    expect(reasoning.encrypted_content).toMatch(/^kgr1\./);
+    expect(reasoning.encrypted_content).not.toContain('First list the files');
+    const [, mine, theirs] = accepted().map((body) => body.conversationState.history?.[1]?.assistantResponseMessage?.content);
+    expect(mine).toBe('<thinking>First list the files.</thinking>\n\nDone.');
+    expect(theirs).toBe('Done.');
+  });
+
   it('sends an input_image as a Kiro image', async () => {
     h.sim.enqueue(textReply('a pixel'));
 

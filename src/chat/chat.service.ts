@@ -15,7 +15,7 @@ import {
   thinkingForReasoningEffort,
   toChatCompletionChunks,
 } from '../converter';
-import { ConversationRunner, type StreamingReply } from '../conversation/conversation-runner.service';
+import { type CompletedReply, ConversationRunner, type StreamingReply } from '../conversation/conversation-runner.service';
 
 /** The OpenAI chat front end: request → conversation → the shared core → OpenAI shapes. */
 @Injectable()
@@ -28,10 +28,10 @@ export class ChatService {
   /** Resolves once Kiro has started answering; errors before that are real HTTP errors. */
   async stream(request: ChatCompletionRequest, principal: Principal, signal: AbortSignal): Promise<StreamingReply<ChatCompletionChunk>> {
     const run = await this.runner.start(this.toConversation(request), request.model, { principal, signal, stream: true });
-    return { events$: run.events$.pipe(toChatCompletionChunks(this.meta(request))), flow: run.flow };
+    return { events$: run.events$.pipe(toChatCompletionChunks(this.meta(request))), flow: run.flow, kiroModel: run.model.kiroModelId };
   }
 
-  complete(request: ChatCompletionRequest, principal: Principal, signal: AbortSignal): Promise<ChatCompletion> {
+  complete(request: ChatCompletionRequest, principal: Principal, signal: AbortSignal): Promise<CompletedReply<ChatCompletion>> {
     return this.runner.complete(this.toConversation(request), request.model, { principal, signal }, (events) =>
       aggregateChatCompletion(this.meta(request), events),
     );

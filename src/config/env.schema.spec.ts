@@ -28,7 +28,7 @@ describe(parseGatewayEnv.name, () => {
       nonStreamMs: 900_000,
       slowModelMultiplier: 3,
     });
-    expect(config.models.cacheTtlMs).toBe(3_600_000);
+    expect(config.models).toEqual({ cacheTtlMs: 3_600_000, aliases: new Map(), fallback: undefined });
     expect(config.tools.descriptionMaxLength).toBe(10_000);
     expect(config.logging).toEqual({ level: 'INFO', debugMode: 'off', debugDir: 'debug_logs', format: 'pretty' });
     expect(config.rateLimitPerMinute).toBe(0);
@@ -57,8 +57,20 @@ describe(parseGatewayEnv.name, () => {
     expect(config.server.port).toBe(9000);
   });
 
+  it('reads MODEL_ALIASES as name=model pairs, names compared in lower case, and MODEL_FALLBACK as a model name', () => {
+    const config = parseGatewayEnv({ ...minimal, MODEL_ALIASES: ' GPT-5.5=claude-sonnet-4.5 , claude-opus-5-5=claude-opus-4.8,', MODEL_FALLBACK: 'claude-sonnet-4.5' });
+
+    expect(config.models.aliases).toEqual(new Map([['gpt-5.5', 'claude-sonnet-4.5'], ['claude-opus-5-5', 'claude-opus-4.8']]));
+    expect(config.models.fallback).toBe('claude-sonnet-4.5');
+  });
+
   it.each([
     [{}, 'PROXY_API_KEY'],
+    [{ ...minimal, MODEL_ALIASES: 'gpt-5.5' }, 'MODEL_ALIASES'],
+    [{ ...minimal, MODEL_ALIASES: 'a=b=c' }, 'MODEL_ALIASES'],
+    [{ ...minimal, MODEL_ALIASES: 'gpt 5=claude-sonnet-4.5' }, 'MODEL_ALIASES'],
+    [{ ...minimal, MODEL_ALIASES: 'x=claude-sonnet-4.5,X=claude-haiku-4.5' }, 'MODEL_ALIASES'],
+    [{ ...minimal, MODEL_FALLBACK: 'claude sonnet' }, 'MODEL_FALLBACK'],
     [{ ...minimal, PORT: 'eighty' }, 'PORT'],
     [{ ...minimal, PORT: '70000' }, 'PORT'],
     [{ ...minimal, FIRST_TOKEN_TIMEOUT: '-1' }, 'FIRST_TOKEN_TIMEOUT'],

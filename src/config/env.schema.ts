@@ -64,6 +64,10 @@ export interface GatewayConfig {
   };
   models: {
     cacheTtlMs: number;
+    /** MODEL_ALIASES: a client's model name (lower case) → the model to serve it with. */
+    aliases: ReadonlyMap<string, string>;
+    /** MODEL_FALLBACK: serves names of no known model family instead of a 404. */
+    fallback: string | undefined;
   };
   tools: {
     descriptionMaxLength: number;
@@ -314,6 +318,8 @@ export function parseGatewayEnv(env: RawEnv, options: ParseOptions = {}): Gatewa
     },
     models: {
       cacheTtlMs: read.durationMs('MODEL_CACHE_TTL', 3600),
+      aliases: modelAliases(read, read.optional('MODEL_ALIASES')),
+      fallback: modelName(read, 'MODEL_FALLBACK', read.optional('MODEL_FALLBACK')),
     },
     tools: {
       descriptionMaxLength: read.integer('TOOL_DESCRIPTION_MAX_LENGTH', 10_000, 1),
@@ -348,6 +354,33 @@ function proxyKeySource(key: string, envFile: RawEnv | undefined): ProxyKeySourc
   const inFile = envFile?.PROXY_API_KEY?.trim();
   if (!inFile) return 'environment';
   return stripQuotes(inFile) === key ? '.env' : 'environment, overriding .env';
+}
+
+/** Model ids and client model names: `claude-sonnet-4.5`, `claude-opus-4-5-20251101`, `gpt-5.5`, `claude-sonnet-4-5[1m]`. */
+const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/\[\]-]{0,127}$/;
+
+function modelName(read: EnvReader, variable: string, raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  if (MODEL_NAME.test(raw)) return raw;
+  read.problem(variable, `must be a model name such as claude-sonnet-4.5 (got '${raw}')`);
+  return undefined;
+}
+
+/** `name=model` pairs, comma-separated: `gpt-5.5=claude-sonnet-4.5,claude-opus-5-5=claude-opus-4.8`. */
+function modelAliases(read: EnvReader, raw: string | undefined): ReadonlyMap<string, string> {
+  const aliases = new Map<string, string>();
+  if (raw === undefined) return aliases;
+  for (const entry of raw.split(',').map((part) => part.trim()).filter(Boolean)) {
+    const [from, to, ...rest] = entry.split('=').map((side) => side.trim());
+    if (rest.length > 0 || !from || !to || !MODEL_NAME.test(from) || !MODEL_NAME.test(to)) {
+      read.problem('MODEL_ALIASES', `must be comma-separated name=model pairs such as gpt-5.5=claude-sonnet-4.5 (got '${entry}')`);
+    } else if (aliases.has(from.toLowerCase())) {
+      read.problem('MODEL_ALIASES', `names '${from}' twice`);
+    } else {
+      aliases.set(from.toLowerCase(), to);
+    }
+  }
+  return aliases;
 }
 
 function redisUrl(read: EnvReader, raw: string | undefined): string | undefined {

@@ -33,6 +33,8 @@ export interface AssistantMessage {
   role: 'assistant';
   text: string;
   toolCalls: ToolCall[];
+  /** What the model thought before this turn, when a client hands it back (Responses reasoning items). */
+  reasoning?: string;
 }
 
 export interface ImageInput {

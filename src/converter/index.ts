@@ -2,7 +2,7 @@ export { ConverterModule } from './converter.module';
 export { ConverterService, type PreparedKiroRequest } from './converter.service';
 export { thinkingForReasoningEffort } from './thinking-budget';
 export type { Conversation } from './conversation';
-export { resolveModel, type ResolvedModel } from './model-resolver';
+export { resolveModel, routeModel, type ModelRoute, type ResolvedModel, type RoutedModel } from './model-resolver';
 export { toAssistantEvents } from './response/to-assistant-events';
 export type { AssistantEvent, FinishReason, UsageCounts } from './response/assistant-events';
 export type { ChatCompletionRequest } from './openai/chat-request';
@@ -17,6 +17,7 @@ export type { AnthropicMessage, AnthropicMessageMeta, AnthropicStreamEvent } fro
 export { countConversationTokens } from './token-counter';
 export { responsesToConversation, assistantTurnOf, type ResponsesRequest } from './responses/responses-to-conversation';
 export { ResponseBuilder, responseEventBlock, toResponseStreamEvents } from './responses/response-builder';
+export { ReasoningSeal } from './responses/reasoning-seal';
 export type { ResponseObject, ResponseStreamEvent, ResponseEcho, ResponseOutputItem } from './responses/responses.types';
 export type { ConversationMessage } from './conversation';
 export { ChunkSerializer } from './openai/chunk-serializer';

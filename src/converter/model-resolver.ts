@@ -1,7 +1,10 @@
+import { NotFoundError } from '../common/errors';
+
 /**
  * Client model names → Kiro model ids (kiro-protocol.md §2.5 #10, §4.3). Kiro wants dotted ids
  * (`claude-sonnet-4.5`); clients send dated (`claude-sonnet-4-5-20250929`), hyphenated, `[1m]`
- * suffixed or aliased names. Unknown names pass through for Kiro to judge.
+ * suffixed or aliased names. {@link resolveModel} only normalises; {@link routeModel} then
+ * checks the name against the account's catalog.
  */
 export interface ResolvedModel {
   /** What the client asked for; echoed in every reply. */
@@ -37,4 +40,77 @@ function normalise(name: string): string {
   // claude-4.5-opus-high (Cursor-style) → claude-opus-4.5
   id = id.replace(/^claude-([4-9](?:\.\d+)?)-(sonnet|opus|haiku)(?:-(?:high|low|medium|thinking))?$/, 'claude-$2-$1');
   return id;
+}
+
+/** How a requested name reached the model that serves it. */
+export type ModelRoute =
+  /** In the account's catalog (after normalising). */
+  | 'catalog'
+  /** MODEL_ALIASES named it. */
+  | 'alias'
+  /** Not in the catalog: the newest model of its family (claude-opus-*, claude-sonnet-*, claude-haiku-*). */
+  | 'family'
+  /** Of no known family: MODEL_FALLBACK. */
+  | 'fallback'
+  /** No catalog to check against (none fetched yet, or multi-tenant only): Kiro judges. */
+  | 'unchecked';
+
+export interface RoutedModel extends ResolvedModel {
+  route: ModelRoute;
+}
+
+export interface ModelRouting {
+  /** Lower-case client names → the model to use. */
+  aliases: ReadonlyMap<string, string>;
+  fallback: string | undefined;
+}
+
+type Family = 'opus' | 'sonnet' | 'haiku';
+
+/** `claude-opus-4.8`, `claude-sonnet-4`, `claude-3.7-sonnet`: family and version, if a Claude id. */
+function familyVersion(id: string): { family: Family; major: number; minor: number } | undefined {
+  const modern = /^claude-(opus|sonnet|haiku)(?:-(\d+)(?:\.(\d+))?)?(?:$|-)/.exec(id);
+  if (modern) return { family: modern[1] as Family, major: Number(modern[2] ?? 0), minor: Number(modern[3] ?? 0) };
+  const legacy = /^claude-(\d+)(?:\.(\d+))?-(opus|sonnet|haiku)(?:$|-)/.exec(id);
+  if (legacy) return { family: legacy[3] as Family, major: Number(legacy[1]), minor: Number(legacy[2] ?? 0) };
+  return undefined;
+}
+
+/** The newest catalog model of a family, or undefined when the account has none. */
+function newestOfFamily(family: Family, catalog: readonly string[]): string | undefined {
+  let best: { id: string; major: number; minor: number } | undefined;
+  for (const id of catalog) {
+    const version = familyVersion(id);
+    if (version?.family !== family) continue;
+    if (!best || version.major > best.major || (version.major === best.major && version.minor > best.minor)) best = { id, ...version };
+  }
+  return best?.id;
+}
+
+/**
+ * The model that serves a requested name on an account whose catalog is `catalog`:
+ * MODEL_ALIASES first, then the normalised name if the account has it, else the newest model of
+ * the same family (Claude Code asks for models Kiro does not list yet, e.g. `claude-opus-5-5`),
+ * else MODEL_FALLBACK, else a 404 that lists what the account has. Without a catalog the
+ * normalised name goes to Kiro as it is.
+ */
+export function routeModel(requested: string, catalog: readonly string[] | undefined, routing: ModelRouting): RoutedModel {
+  const alias = routing.aliases.get(requested.trim().toLowerCase()) ?? routing.aliases.get(resolveModel(requested).kiroModelId);
+  const id = resolveModel(alias ?? requested).kiroModelId;
+  const served = (kiroModelId: string, route: ModelRoute): RoutedModel => ({ requested, kiroModelId, slow: /opus/i.test(kiroModelId), route });
+  if (!catalog || catalog.length === 0 || /^CLAUDE_[A-Z0-9_]+_V1_0$/.test(id)) return served(id, alias ? 'alias' : 'unchecked');
+  if (catalog.includes(id)) return served(id, alias ? 'alias' : 'catalog');
+  const version = familyVersion(id);
+  const newest = version && newestOfFamily(version.family, catalog);
+  if (newest) return served(newest, 'family');
+  if (routing.fallback) {
+    const fallback = resolveModel(routing.fallback).kiroModelId;
+    if (catalog.includes(fallback)) return served(fallback, 'fallback');
+  }
+  throw new NotFoundError(
+    `The model '${requested}' is not available on this Kiro account, which has: ${catalog.join(', ')}. ` +
+      'MODEL_ALIASES (name=model pairs) or MODEL_FALLBACK can map other names onto these.',
+    'model_not_found',
+    'model',
+  );
 }

@@ -18,7 +18,8 @@ export function setupDocs(app: INestApplication): void {
     .setDescription(
       'OpenAI-compatible API for the Claude models behind Kiro. Authenticate with the proxy key: ' +
         '`Authorization: Bearer PROXY_API_KEY`, or `Bearer PROXY_API_KEY:KIRO_REFRESH_TOKEN` to use your own Kiro login (multi-tenant). ' +
-        'Errors always use OpenAI\'s envelope `{"error": {"message", "type", "param", "code"}}`.',
+        'Errors use OpenAI\'s envelope `{"error": {"message", "type", "param", "code"}}`, except on the Anthropic routes (`/v1/messages`) ' +
+        'and for requests carrying `anthropic-version`, which get Anthropic\'s `{"type": "error", "error": {"type", "message"}}`.',
     )
     .setVersion(APP_VERSION)
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'PROXY_API_KEY', description: 'PROXY_API_KEY, or PROXY_API_KEY:REFRESH_TOKEN' }, 'proxy-key')

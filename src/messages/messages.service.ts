@@ -3,16 +3,16 @@ import { randomBytes } from 'node:crypto';
 import type { Principal } from '../auth';
 import {
   aggregateAnthropicMessage,
+  type AnthropicConversion,
   type AnthropicMessage,
   type AnthropicMessageMeta,
   type AnthropicMessagesRequest,
   type AnthropicStreamEvent,
   anthropicToConversation,
-  type Conversation,
   countConversationTokens,
   toAnthropicStreamEvents,
 } from '../converter';
-import { ConversationRunner, type StreamingReply } from '../conversation/conversation-runner.service';
+import { type CompletedReply, ConversationRunner, type StreamingReply } from '../conversation/conversation-runner.service';
 
 /** The Anthropic Messages front end: request → conversation → the shared core → Anthropic shapes. */
 @Injectable()
@@ -22,29 +22,39 @@ export class MessagesService {
   constructor(private readonly runner: ConversationRunner) {}
 
   async stream(request: AnthropicMessagesRequest, principal: Principal, signal: AbortSignal): Promise<StreamingReply<AnthropicStreamEvent>> {
-    const run = await this.runner.start(this.toConversation(request), request.model, { principal, signal, stream: true });
-    return { events$: run.events$.pipe(toAnthropicStreamEvents(this.meta(request, run.promptTokens))), flow: run.flow };
+    const conversion = this.convert(request);
+    const run = await this.runner.start(conversion.conversation, request.model, { principal, signal, stream: true });
+    return { events$: run.events$.pipe(toAnthropicStreamEvents(this.meta(request, conversion, run.promptTokens))), flow: run.flow, kiroModel: run.model.kiroModelId };
   }
 
-  complete(request: AnthropicMessagesRequest, principal: Principal, signal: AbortSignal): Promise<AnthropicMessage> {
-    return this.runner.complete(this.toConversation(request), request.model, { principal, signal }, (events, run) =>
-      aggregateAnthropicMessage(this.meta(request, run.promptTokens), events),
+  complete(request: AnthropicMessagesRequest, principal: Principal, signal: AbortSignal): Promise<CompletedReply<AnthropicMessage>> {
+    const conversion = this.convert(request);
+    return this.runner.complete(conversion.conversation, request.model, { principal, signal }, (events, run) =>
+      aggregateAnthropicMessage(this.meta(request, conversion, run.promptTokens), events),
     );
   }
 
   countTokens(request: AnthropicMessagesRequest): { input_tokens: number } {
-    return { input_tokens: countConversationTokens(this.toConversation(request)) };
+    return { input_tokens: countConversationTokens(this.convert(request).conversation) };
   }
 
-  private toConversation(request: AnthropicMessagesRequest): Conversation {
-    const { conversation, droppedServerTools } = anthropicToConversation(request);
-    if (droppedServerTools.length > 0) {
-      this.logger.log(`Left out server tools Kiro cannot run: ${droppedServerTools.join(', ')}`);
+  /** The conversion, with what it left out logged (server tools and content at info, the rest at debug). */
+  private convert(request: AnthropicMessagesRequest): AnthropicConversion {
+    const conversion = anthropicToConversation(request);
+    if (conversion.droppedServerTools.length > 0) {
+      this.logger.log(`Left out server tools Kiro cannot run: ${conversion.droppedServerTools.join(', ')}`);
     }
-    return conversation;
+    if (conversion.dropped.length > 0) this.logger.log(`Left out content Kiro cannot take: ${conversion.dropped.join('; ')}`);
+    if (conversion.ignored.length > 0) this.logger.debug(`Ignored: ${conversion.ignored.join('; ')}`);
+    return conversion;
   }
 
-  private meta(request: AnthropicMessagesRequest, promptTokens: () => number): AnthropicMessageMeta {
-    return { id: `msg_${randomBytes(12).toString('base64url')}`, model: request.model, inputTokensEstimate: promptTokens };
+  private meta(request: AnthropicMessagesRequest, conversion: AnthropicConversion, promptTokens: () => number): AnthropicMessageMeta {
+    return {
+      id: `msg_${randomBytes(12).toString('base64url')}`,
+      model: request.model,
+      inputTokensEstimate: promptTokens,
+      omitThinkingText: conversion.omitThinkingText,
+    };
   }
 }

@@ -59,6 +59,12 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly toolCallsCut = new Counter({
+    name: 'kiro_gateway_tool_calls_cut_total',
+    help: 'Tool calls Kiro cut off mid-arguments: left out, the turn ended as max_tokens / length / incomplete.',
+    registers: [this.registry],
+  });
+
   readonly rateLimited = new Counter({
     name: 'kiro_gateway_rate_limit_rejections_total',
     help: 'Requests refused by RATE_LIMIT_PER_MINUTE, by principal (gateway or tenant hash).',

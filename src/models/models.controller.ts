@@ -1,9 +1,12 @@
 import { Controller, Get, Headers, Param } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { RequiresProxyKey } from '../auth';
 import { NotFoundError } from '../common/errors';
 import { AnthropicModelDto, AnthropicModelListDto, ModelDto, ModelListDto } from './model.dto';
 import { ModelEntry, ModelsService } from './models.service';
+
+/** Optional: the Anthropic SDKs send it, and then get Anthropic's shapes (Swagger UI must not demand it). */
+const ANTHROPIC_VERSION_HEADER = ApiHeader({ name: 'anthropic-version', required: false, description: "Any value (e.g. 2023-06-01): answer in Anthropic's shape." });
 
 @ApiTags('models')
 @RequiresProxyKey()
@@ -19,6 +22,7 @@ export class ModelsController {
       "With an `anthropic-version` header the list comes in Anthropic's shape.",
   })
   @ApiOkResponse({ type: ModelListDto })
+  @ANTHROPIC_VERSION_HEADER
   async list(@Headers('anthropic-version') anthropicVersion?: string): Promise<ModelListDto | AnthropicModelListDto> {
     const models = await this.models.list();
     if (anthropicVersion === undefined) return { object: 'list', data: models.map(toModelDto) };
@@ -30,6 +34,7 @@ export class ModelsController {
   @ApiOperation({ summary: 'Retrieve a model' })
   @ApiParam({ name: 'model', example: 'claude-sonnet-4.5' })
   @ApiOkResponse({ type: ModelDto })
+  @ANTHROPIC_VERSION_HEADER
   async retrieve(@Param('model') id: string, @Headers('anthropic-version') anthropicVersion?: string): Promise<ModelDto | AnthropicModelDto> {
     const model = await this.models.find(id);
     if (!model) throw new NotFoundError(`The model '${id}' does not exist`, 'model_not_found', 'model');

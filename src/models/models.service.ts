@@ -2,8 +2,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AuthService } from '../auth';
 import { Clock } from '../common/clock';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
-import { resolveModel } from '../converter';
-import { KiroClient, type KiroModelInfo } from '../kiro';
+import { resolveModel, type ResolvedModel, routeModel } from '../converter';
+import { KiroClient, type KiroSession } from '../kiro';
+import { CatalogCache } from './catalog-cache';
 import { DEFAULT_MAX_INPUT_TOKENS, STATIC_MODELS } from './static-models';
 
 /** Context windows of the static names, by the Kiro id each resolves to, computed once. */
@@ -18,17 +19,20 @@ export interface ModelEntry {
   maxInputTokens: number;
 }
 
+/** How many distinct "served X with Y" lines are remembered, so each is logged once (a bound: names are client-chosen). */
+const LOGGED_ROUTES_MAX = 1_000;
+
 /**
- * The model list: the static names plus Kiro's live catalog, cached for MODEL_CACHE_TTL, renewed
- * in the background once half the TTL has passed, and served stale when Kiro cannot be reached.
+ * The model list: the static names plus Kiro's live catalog, cached per account
+ * ({@link CatalogCache}), and the model that serves a requested name on the caller's account.
  */
 @Injectable()
 export class ModelsService {
   private readonly logger = new Logger(ModelsService.name);
   private readonly created = Math.floor(Date.now() / 1000);
-  private catalog: KiroModelInfo[] = [];
-  private fetchedAt: number | undefined;
-  private inflight: Promise<void> | undefined;
+  /** One catalog per Kiro session: the gateway's own, and each cached tenant's. */
+  private readonly catalogs = new WeakMap<KiroSession, CatalogCache>();
+  private readonly loggedRoutes = new Set<string>();
 
   constructor(
     @Inject(gatewayConfig.KEY) private readonly config: GatewayConfig,
@@ -38,9 +42,9 @@ export class ModelsService {
   ) {}
 
   async list(): Promise<ModelEntry[]> {
-    await this.refreshIfDue();
+    const catalog = (await this.gatewayCatalog()?.current()) ?? [];
     const byId = new Map<string, ModelEntry>();
-    for (const model of this.catalog) {
+    for (const model of catalog) {
       byId.set(model.modelId, this.entry(model.modelId, model.modelName, model.maxInputTokens));
     }
     for (const model of STATIC_MODELS) {
@@ -49,19 +53,48 @@ export class ModelsService {
     return [...byId.values()];
   }
 
-  /** A listed model by its id, or by any name the resolver maps onto one (`claude-sonnet-4-5[1m]`). */
+  /**
+   * A listed model by its id, or by any name a request would be served under: normalised
+   * (`claude-sonnet-4-5[1m]`), aliased, or the newest of its family (`claude-opus-5-5`).
+   */
   async find(id: string): Promise<ModelEntry | undefined> {
     const models = await this.list();
     const exact = models.find((model) => model.id === id);
     if (exact) return exact;
-    const kiroId = resolveModel(id).kiroModelId;
+    const catalog = this.gatewayCatalog()?.cached.map((model) => model.modelId);
+    let kiroId: string;
+    try {
+      kiroId = routeModel(id, catalog, this.config.models).kiroModelId;
+    } catch {
+      return undefined;
+    }
     const resolved = models.find((model) => model.id === kiroId);
     return resolved && { ...resolved, id };
   }
 
+  /**
+   * The model that serves `requested` on this session's account (MODEL_ALIASES, the catalog, the
+   * newest of the family, MODEL_FALLBACK; see routeModel). A name served by another model is
+   * logged once.
+   */
+  async resolve(requested: string, session: KiroSession): Promise<ResolvedModel> {
+    const catalog = await this.catalogFor(session).forRequest();
+    const routed = routeModel(requested, catalog.map((model) => model.modelId), this.config.models);
+    if (routed.kiroModelId !== requested && (routed.route === 'family' || routed.route === 'fallback' || routed.route === 'alias')) {
+      const line = `${requested} → ${routed.kiroModelId}`;
+      if (!this.loggedRoutes.has(line)) {
+        if (this.loggedRoutes.size >= LOGGED_ROUTES_MAX) this.loggedRoutes.clear();
+        this.loggedRoutes.add(line);
+        const why = routed.route === 'family' ? 'not in the account\'s catalog: the newest of its family' : routed.route === 'alias' ? 'MODEL_ALIASES' : 'MODEL_FALLBACK';
+        this.logger.log(`Model ${requested} is served by ${routed.kiroModelId} (${why})`);
+      }
+    }
+    return routed;
+  }
+
   /** The context window of a Kiro model id, for usage maths (on every request: no scans). */
   maxInputTokens(kiroModelId: string): number {
-    const live = this.catalog.find((model) => model.modelId === kiroModelId)?.maxInputTokens;
+    const live = this.gatewayCatalog()?.cached.find((model) => model.modelId === kiroModelId)?.maxInputTokens;
     return live ?? STATIC_WINDOWS.get(kiroModelId) ?? DEFAULT_MAX_INPUT_TOKENS;
   }
 
@@ -75,30 +108,23 @@ export class ModelsService {
     };
   }
 
-  private async refreshIfDue(): Promise<void> {
-    const ttl = this.config.models.cacheTtlMs;
-    const age = this.fetchedAt === undefined ? Infinity : this.clock.now() - this.fetchedAt;
-    if (age < ttl / 2) return;
-    const refresh = (this.inflight ??= this.fetchCatalog().finally(() => {
-      this.inflight = undefined;
-    }));
-    // Within the TTL the cached list answers at once while the refresh runs in the background.
-    if (age >= ttl) await refresh;
+  /** The gateway's own account's catalog; none in multi-tenant-only mode. */
+  private gatewayCatalog(): CatalogCache | undefined {
+    if (this.auth.status().mode === 'multi-tenant-only') return undefined;
+    return this.catalogFor(this.auth.sessionFor({ kind: 'gateway' }));
   }
 
-  private async fetchCatalog(): Promise<void> {
-    if (this.auth.status().mode === 'multi-tenant-only') {
-      this.fetchedAt = this.clock.now();
-      return;
+  private catalogFor(session: KiroSession): CatalogCache {
+    let cache = this.catalogs.get(session);
+    if (!cache) {
+      cache = new CatalogCache({
+        fetch: () => this.kiro.listAvailableModels(session),
+        now: () => this.clock.now(),
+        ttlMs: this.config.models.cacheTtlMs,
+        onError: (err) => this.logger.warn(`Could not fetch Kiro's model list; serving the cached one: ${err.message}`),
+      });
+      this.catalogs.set(session, cache);
     }
-    try {
-      const models = await this.kiro.listAvailableModels(this.auth.sessionFor({ kind: 'gateway' }));
-      if (models.length > 0) this.catalog = models;
-      this.fetchedAt = this.clock.now();
-    } catch (err) {
-      // Stale beats nothing; try again after a minute rather than on every request.
-      this.logger.warn(`Could not fetch Kiro's model list; serving the cached one: ${(err as Error).message}`);
-      this.fetchedAt = this.clock.now() - this.config.models.cacheTtlMs + 60_000;
-    }
+    return cache;
   }
 }

@@ -1,9 +1,10 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { Principal } from '../auth';
 import { NotFoundError, toOpenAIError } from '../common/errors';
 import { requestScope } from '../common/request-scope';
-import { ConversationRunner, type StreamingReply } from '../conversation/conversation-runner.service';
+import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
+import { type CompletedReply, ConversationRunner, type StreamingReply } from '../conversation/conversation-runner.service';
 import {
   type AssistantEvent,
   assistantTurnOf,
@@ -14,6 +15,7 @@ import {
   responseEventBlock,
   type ResponseObject,
   type ResponseStreamEvent,
+  ReasoningSeal,
   responsesToConversation,
   toResponseStreamEvents,
 } from '../converter';
@@ -37,11 +39,16 @@ function ownerOf(principal: Principal): string {
 @Injectable()
 export class ResponsesService {
   private readonly logger = new Logger('Responses');
+  /** `reasoning.encrypted_content`, readable by every replica that shares the proxy key. */
+  private readonly seal: ReasoningSeal;
 
   constructor(
+    @Inject(gatewayConfig.KEY) config: GatewayConfig,
     private readonly runner: ConversationRunner,
     private readonly store: ResponseStore,
-  ) {}
+  ) {
+    this.seal = new ReasoningSeal(config.server.proxyApiKey);
+  }
 
   async stream(request: ResponsesRequestDto, principal: Principal, signal: AbortSignal): Promise<StreamingReply<ResponseStreamEvent>> {
     const prepared = await this.prepare(request, principal);
@@ -59,17 +66,17 @@ export class ResponsesService {
       const { code, message } = describe(error);
       return prepared.builder.fail(code, message).map(responseEventBlock).join('');
     };
-    return { events$, flow: run.flow, formatError };
+    return { events$, flow: run.flow, formatError, kiroModel: run.model.kiroModelId };
   }
 
-  async complete(request: ResponsesRequestDto, principal: Principal, signal: AbortSignal): Promise<ResponseObject> {
+  async complete(request: ResponsesRequestDto, principal: Principal, signal: AbortSignal): Promise<CompletedReply<ResponseObject>> {
     const prepared = await this.prepare(request, principal);
-    const response = await this.runner.complete(prepared.conversation, request.model, { principal, signal }, (events: AssistantEvent[]) => {
+    const reply = await this.runner.complete(prepared.conversation, request.model, { principal, signal }, (events: AssistantEvent[]) => {
       for (const event of events) prepared.builder.process(event);
       return prepared.builder.response();
     });
     await this.keep(request, prepared);
-    return response;
+    return reply;
   }
 
   async retrieve(id: string, principal: Principal): Promise<ResponseObject> {
@@ -91,9 +98,11 @@ export class ResponsesService {
       }
       previous = stored.messages;
     }
-    const { conversation, droppedTools } = responsesToConversation(request, previous);
+    const owner = ownerOf(principal);
+    const { conversation, tools, droppedTools } = responsesToConversation(request, previous, { openReasoning: (content) => this.seal.open(content, owner) });
     if (droppedTools.length > 0) this.logger.log(`Left out hosted tools Kiro cannot run: ${droppedTools.join(', ')}`);
-    return { conversation, messages: conversation.messages, builder: new ResponseBuilder(request.model, echo(request)), owner: ownerOf(principal) };
+    const sealReasoning = request.include?.includes('reasoning.encrypted_content') ? (text: string) => this.seal.seal(text, owner) : undefined;
+    return { conversation, messages: conversation.messages, builder: new ResponseBuilder(request.model, echo(request), { tools, sealReasoning }), owner };
   }
 
   /** Completed and incomplete responses are kept for follow-ups, unless `store: false`. */

@@ -22,20 +22,30 @@ import {
 
 export const SIM_DIRECTIVES = [
   'tool', 'slow', 'throttle', 'error500', 'cut', 'exception', 'overflow', 'long', 'thinking',
+  'say', 'shell', 'call', 'cuttool',
 ] as const;
 export type SimDirective = (typeof SIM_DIRECTIVES)[number];
+
+/** A directive and the text after its name (`[sim:shell echo hi]` → shell, "echo hi"). */
+export interface ParsedDirective {
+  name: SimDirective;
+  argument: string;
+}
 
 /** The subset of a body the directives read; only called after validateKiroRequest passed. */
 interface CurrentMessage {
   content: string;
   userInputMessageContext?: {
     tools?: { toolSpecification: ToolSpecification }[];
-    toolResults?: unknown[];
+    toolResults?: ToolResultEntry[];
   };
 }
 interface ToolSpecification {
   name: string;
   inputSchema: { json: { properties?: Record<string, { type?: unknown }>; required?: string[] } };
+}
+interface ToolResultEntry {
+  content: Array<{ text?: string; json?: unknown }>;
 }
 interface ValidatedBody {
   conversationState: { currentMessage: { userInputMessage: CurrentMessage } };
@@ -45,18 +55,43 @@ const SLOW_FIRST_BYTE_MS = 2_000;
 const LONG_REPLY_BYTES = 1_048_576;
 const LONG_FRAME_CHARS = 16_384;
 const ECHO_CHARS = 200;
+const TOOL_OUTPUT_ECHO_CHARS = 400;
+/** What agents call their shell tool: Claude Code, Codex, OpenCode, the Kiro IDE. */
+const SHELL_TOOL = /^(bash|shell|shell_command|exec_command|executeBash|local_shell)$/i;
+/** The property a shell tool takes its command in. */
+const COMMAND_PROPERTIES = ['command', 'cmd'];
+
+/**
+ * The last known directive in the text, with its argument (up to the closing bracket): the
+ * current message may hold earlier user turns too (an agent's compacted history, merged turns),
+ * and the newest one is what the user asks for now.
+ */
+export function parseDirective(content: string): ParsedDirective | undefined {
+  let last: ParsedDirective | undefined;
+  for (const match of content.matchAll(/\[sim:([a-z0-9]+)(?:[ \t]+([^\]\n]*))?\]/g)) {
+    if ((SIM_DIRECTIVES as readonly string[]).includes(match[1])) last = { name: match[1] as SimDirective, argument: (match[2] ?? '').trim() };
+  }
+  return last;
+}
 
 export function findDirective(content: string): SimDirective | undefined {
-  const match = /\[sim:([a-z0-9]+)\]/.exec(content);
-  const name = match?.[1];
-  return (SIM_DIRECTIVES as readonly string[]).includes(name ?? '') ? (name as SimDirective) : undefined;
+  return parseDirective(content)?.name;
 }
 
 export function scenarioForRequest(body: unknown): Scenario {
   const current = (body as ValidatedBody).conversationState.currentMessage.userInputMessage;
   // Unscripted answers report what the request really fills of the context (§3.2).
   const usage: TextReplyOptions = { contextUsagePercentage: contextUsagePercentage(body as PromptBody) };
-  switch (findDirective(current.content)) {
+  const directive = parseDirective(current.content);
+  switch (directive?.name) {
+    case 'say':
+      return textReply(directive.argument, usage);
+    case 'shell':
+      return shellDirective(current, directive.argument, usage);
+    case 'call':
+      return callDirective(current, directive.argument, usage);
+    case 'cuttool':
+      return cutToolDirective(current);
     case 'tool':
       return toolDirective(current, usage);
     case 'slow':
@@ -94,13 +129,18 @@ export function scenarioForRequest(body: unknown): Scenario {
 }
 
 function friendlyReply(current: CurrentMessage, usage: TextReplyOptions): StreamScenario {
-  const results = current.userInputMessageContext?.toolResults?.length ?? 0;
-  if (current.content.trim() === '' && results > 0) {
-    return textReply(`Hello from the Kiro simulator! I received ${results} tool result(s).`, usage);
-  }
   // Gateways ask for reasoning with tags ahead of the user's text (kiro-protocol.md §2.5 #13):
   // like the real model, think first when asked, and never echo the control tags.
   const thinkingRequested = THINKING_CONTROL.test(current.content);
+  const results = current.userInputMessageContext?.toolResults ?? [];
+  if (results.length > 0) {
+    // An agent's tool loop: the answer repeats what the tool returned, so a test can see the
+    // command's output travel agent → gateway → Kiro → gateway → agent.
+    const output = results.map((result) => result.content.map((block) => block.text ?? JSON.stringify(block.json)).join('\n')).join('\n');
+    const echo = splitCodePoints(output.trim(), TOOL_OUTPUT_ECHO_CHARS)[0] ?? '';
+    const thinking = thinkingRequested ? '<thinking>The tool has answered; I will report what it returned.</thinking>\n\n' : '';
+    return textReply(`${thinking}Hello from the Kiro simulator! I received ${results.length} tool result(s): "${echo}"`, usage);
+  }
   const said = current.content.replace(THINKING_CONTROL, '').trim();
   // Code points, not UTF-16 units, so an emoji at the cut is never split into a lone surrogate.
   const echo = splitCodePoints(said, ECHO_CHARS)[0] ?? '';
@@ -110,13 +150,67 @@ function friendlyReply(current: CurrentMessage, usage: TextReplyOptions): Stream
 
 /** Calls the first declared tool, with its required properties filled from the schema types. */
 function toolDirective(current: CurrentMessage, usage: TextReplyOptions): Scenario {
-  const tool = current.userInputMessageContext?.tools?.[0]?.toolSpecification;
+  const tool = declaredTools(current)[0];
   if (!tool) return textReply('[sim:tool] needs at least one declared tool in the request.', usage);
+  return toolCallReply(newToolUseId(), tool.name, JSON.stringify(sampleArguments(tool)), { ...usage, fragments: 3 });
+}
+
+const newToolUseId = () => `tooluse_${randomBytes(16).toString('base64url').slice(0, 22)}`;
+
+function declaredTools(current: CurrentMessage): ToolSpecification[] {
+  return (current.userInputMessageContext?.tools ?? []).map((tool) => tool.toolSpecification);
+}
+
+/** Arguments for every required property of a schema, from its types. */
+function sampleArguments(tool: ToolSpecification): Record<string, unknown> {
   const schema = tool.inputSchema.json;
   const args: Record<string, unknown> = {};
   for (const name of schema.required ?? []) args[name] = sampleValue(schema.properties?.[name]?.type, name);
-  const toolUseId = `tooluse_${randomBytes(16).toString('base64url').slice(0, 22)}`;
-  return toolCallReply(toolUseId, tool.name, JSON.stringify(args), { ...usage, fragments: 3 });
+  return args;
+}
+
+/** `[sim:shell CMD]`: the model runs CMD with the agent's own shell tool, as a real model would. */
+function shellDirective(current: CurrentMessage, command: string, usage: TextReplyOptions): Scenario {
+  const tool = declaredTools(current).find((spec) => SHELL_TOOL.test(spec.name));
+  if (!tool) return textReply('[sim:shell] needs a shell tool (Bash, exec_command, bash, shell) among the declared tools.', usage);
+  const properties = tool.inputSchema.json.properties ?? {};
+  const property = COMMAND_PROPERTIES.find((name) => name in properties) ?? 'command';
+  const args = sampleArguments(tool);
+  // Older shells take argv (`["bash", "-lc", "…"]`), the current ones a command line.
+  args[property] = properties[property]?.type === 'array' ? ['bash', '-lc', command] : command;
+  if ('description' in properties) args.description = 'Run the command the simulator was asked to run';
+  const thinking = THINKING_CONTROL.test(current.content) ? '<thinking>The user wants a command run; I will use the shell tool.</thinking>\n\n' : '';
+  return toolCallReply(newToolUseId(), tool.name, JSON.stringify(args), { ...usage, fragments: 3, leadingText: `${thinking}Running the command. ` });
+}
+
+/** `[sim:call NAME {json}]`: the model calls the tool Kiro knows as NAME with these arguments. */
+function callDirective(current: CurrentMessage, argument: string, usage: TextReplyOptions): Scenario {
+  const [name, ...rest] = argument.split(/\s+/);
+  const tool = declaredTools(current).find((spec) => spec.name === name);
+  if (!tool) return textReply(`[sim:call] names "${name}", which the request does not declare.`, usage);
+  const json = rest.join(' ').trim() || JSON.stringify(sampleArguments(tool));
+  return toolCallReply(newToolUseId(), tool.name, json, { ...usage, fragments: 3 });
+}
+
+/**
+ * `[sim:cuttool]`: Kiro's output limit hits inside a tool call's arguments (kiro-protocol.md
+ * §9.8 case 1): text, then the call's name and part of its input, no `stop`, and no
+ * contextUsageEvent or meteringEvent after it.
+ */
+function cutToolDirective(current: CurrentMessage): Scenario {
+  const tool = declaredTools(current).find((spec) => SHELL_TOOL.test(spec.name)) ?? declaredTools(current)[0];
+  if (!tool) return textReply('[sim:cuttool] needs at least one declared tool in the request.');
+  const toolUseId = newToolUseId();
+  const whole = JSON.stringify({ ...sampleArguments(tool), content: 'x'.repeat(200) });
+  const cut = whole.slice(0, Math.floor(whole.length / 2));
+  return {
+    kind: 'stream',
+    events: [
+      ...textEvents('I will write the whole file in one call. '),
+      { type: 'toolUse', toolUseId, name: tool.name },
+      ...splitCodePoints(cut, Math.ceil(cut.length / 3)).map((input): SimEvent => ({ type: 'toolUse', toolUseId, name: tool.name, input })),
+    ],
+  };
 }
 
 function sampleValue(type: unknown, name: string): unknown {

@@ -268,7 +268,7 @@ describe(KiroSimulator.name, () => {
       const result = await chat(sim, body);
 
       expect(result.status).toBe(200);
-      expect(textOf(decodeFrames(result.body))).toBe('Hello from the Kiro simulator! I received 1 tool result(s).');
+      expect(textOf(decodeFrames(result.body))).toBe('Hello from the Kiro simulator! I received 1 tool result(s): "Created the Output/output.txt file."');
     });
 
     it('answers 403 to an unknown bearer token', async () => {

@@ -12,16 +12,27 @@ import { type SseFormat, writeSse } from './sse-writer';
 export interface StreamingReply<T> {
   events$: Observable<T>;
   flow: FlowGate;
+  /** The Kiro model that answers (sent as `x-kiro-model`: it may differ from the name asked for). */
+  kiroModel: string;
   /** The stream's own final block when it is cut from outside (shutdown), if the format's is not right. */
   formatError?: (error: unknown) => string;
+}
+
+/** A whole answer, and the Kiro model that gave it. */
+export interface CompletedReply<T> {
+  body: T;
+  kiroModel: string;
 }
 
 export interface ReplyHandlers<E, T> {
   /** The API family's wire format for this stream. */
   format: SseFormat<E>;
   stream(signal: AbortSignal): Promise<StreamingReply<E>>;
-  complete(signal: AbortSignal): Promise<T>;
+  complete(signal: AbortSignal): Promise<CompletedReply<T>>;
 }
+
+/** The model that really answered, on every generation route (names may be served by another model). */
+export const KIRO_MODEL_HEADER = 'x-kiro-model';
 
 /**
  * The part every generation route shares: a signal for the client going away, the request's
@@ -42,10 +53,13 @@ export class ReplyWriter {
     response.locals.model = request.model;
     response.locals.stream = request.stream === true;
     if (!request.stream) {
-      response.status(200).json(await handlers.complete(signal));
+      const reply = await handlers.complete(signal);
+      response.setHeader(KIRO_MODEL_HEADER, reply.kiroModel);
+      response.status(200).json(reply.body);
       return;
     }
     const reply = await this.startStream(signal, handlers);
+    response.setHeader(KIRO_MODEL_HEADER, reply.kiroModel);
     writeSse(response, reply.events$, {
       format: reply.formatError ? { ...handlers.format, error: reply.formatError } : handlers.format,
       flow: reply.flow,

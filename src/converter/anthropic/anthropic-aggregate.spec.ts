@@ -56,6 +56,15 @@ describe(aggregateAnthropicMessage.name, () => {
     expect(message.content).toStrictEqual([{ type: 'thinking', thinking: 'First, then.', signature: '' }]);
   });
 
+  it('returns thinking blocks with empty text for display: "omitted"', () => {
+    const message = aggregateAnthropicMessage({ ...META, omitThinkingText: true }, [
+      { type: 'reasoning', text: 'Private reasoning.' },
+      { type: 'end', finishReason: 'stop', usage: { inputTokens: 10, outputTokens: 2 } },
+    ]);
+
+    expect(message.content).toStrictEqual([{ type: 'thinking', thinking: '', signature: '' }]);
+  });
+
   it('parses the tool input from the final arguments of each call, interleaved or not', () => {
     const message = aggregateAnthropicMessage(META, [
       { type: 'toolCallStart', index: 0, id: 'toolu_A', name: 'read_file' },

@@ -14,10 +14,12 @@ export function aggregateAnthropicMessage(meta: AnthropicMessageMeta, events: As
         if (last?.type === 'text') last.text += event.text;
         else content.push({ type: 'text', text: event.text });
         break;
-      case 'reasoning':
-        if (last?.type === 'thinking') last.thinking += event.text;
-        else content.push({ type: 'thinking', thinking: event.text, signature: '' });
+      case 'reasoning': {
+        const text = meta.omitThinkingText ? '' : event.text;
+        if (last?.type === 'thinking') last.thinking += text;
+        else content.push({ type: 'thinking', thinking: text, signature: '' });
         break;
+      }
       case 'toolCallStart': {
         const block = { type: 'tool_use' as const, id: event.id, name: event.name, input: {} };
         tools.set(event.index, block);

@@ -42,4 +42,6 @@ export interface AnthropicMessageMeta {
   model: string;
   /** Input tokens known before Kiro reports any (a local count). */
   inputTokensEstimate: () => number;
+  /** `thinking.display: "omitted"`: thinking blocks come back without their text. */
+  omitThinkingText?: boolean;
 }

@@ -1,7 +1,6 @@
 import { concat, from, lastValueFrom, tap, throwError, toArray } from 'rxjs';
 import type { AssistantEvent } from '../response/assistant-events';
 import type { AnthropicMessageMeta, AnthropicStreamEvent } from './anthropic-messages.types';
-import { ToolCallSequencer } from '../response/tool-call-sequencer';
 import { AnthropicStreamRenderer, toAnthropicStreamEvents } from './anthropic-stream';
 
 const META: AnthropicMessageMeta = { id: 'msg_01', model: 'claude-sonnet-4-5', inputTokensEstimate: () => 42 };
@@ -23,22 +22,21 @@ const MESSAGE_START: AnthropicStreamEvent[] = [
   { type: 'ping' },
 ];
 
-/** Renders events in the order the shared core delivers them (tool calls kept together). */
+/** Renders events in the order the shared core delivers them (each tool call whole). */
 function render(events: AssistantEvent[]): AnthropicStreamEvent[] {
   const renderer = new AnthropicStreamRenderer(META);
-  const sequencer = new ToolCallSequencer();
-  return [...renderer.start(), ...events.flatMap((event) => sequencer.process(event)).flatMap((event) => renderer.process(event))];
+  return [...renderer.start(), ...events.flatMap((event) => renderer.process(event))];
 }
 
-/** Interleaved upstream: A and B both start before either has arguments. */
-const INTERLEAVED: AssistantEvent[] = [
+/** Two calls as the core delivers them (Kiro may have interleaved them upstream). */
+const TWO_CALLS: AssistantEvent[] = [
   { type: 'toolCallStart', index: 0, id: 'toolu_A', name: 'read_file' },
-  { type: 'toolCallStart', index: 1, id: 'toolu_B', name: 'grep' },
   { type: 'toolCallDelta', index: 0, argumentsDelta: '{"path":' },
-  { type: 'toolCallDelta', index: 1, argumentsDelta: '{"pattern":' },
   { type: 'toolCallDelta', index: 0, argumentsDelta: '"a.ts"}' },
-  { type: 'toolCallDelta', index: 1, argumentsDelta: '"TODO"}' },
   { type: 'toolCallEnd', index: 0, arguments: '{"path":"a.ts"}' },
+  { type: 'toolCallStart', index: 1, id: 'toolu_B', name: 'grep' },
+  { type: 'toolCallDelta', index: 1, argumentsDelta: '{"pattern":' },
+  { type: 'toolCallDelta', index: 1, argumentsDelta: '"TODO"}' },
   { type: 'toolCallEnd', index: 1, arguments: '{"pattern":"TODO"}' },
   { type: 'end', finishReason: 'tool_calls', usage: { inputTokens: 50, outputTokens: 30 } },
 ];
@@ -105,6 +103,22 @@ describe(AnthropicStreamRenderer.name, () => {
     ]);
   });
 
+  it('keeps the thinking block but leaves its text out for display: "omitted"', () => {
+    const renderer = new AnthropicStreamRenderer({ ...META, omitThinkingText: true });
+
+    const events = [
+      { type: 'reasoning', text: 'Private reasoning.' },
+      { type: 'text', text: 'Hi!' },
+    ].flatMap((event) => renderer.process(event as AssistantEvent));
+
+    expect(events).toStrictEqual([
+      { type: 'content_block_start', index: 0, content_block: { type: 'thinking', thinking: '', signature: '' } },
+      { type: 'content_block_stop', index: 0 },
+      { type: 'content_block_start', index: 1, content_block: { type: 'text', text: '' } },
+      { type: 'content_block_delta', index: 1, delta: { type: 'text_delta', text: 'Hi!' } },
+    ]);
+  });
+
   it('renders text then a tool call with its argument deltas', () => {
     const events = render([
       { type: 'text', text: 'Checking.' },
@@ -153,8 +167,8 @@ describe(AnthropicStreamRenderer.name, () => {
     ]);
   });
 
-  it('renders two interleaved tool calls as two sequential blocks', () => {
-    const events = render(INTERLEAVED);
+  it('renders two tool calls as two sequential blocks', () => {
+    const events = render(TWO_CALLS);
 
     expect(events).toStrictEqual([
       ...MESSAGE_START,
@@ -171,11 +185,11 @@ describe(AnthropicStreamRenderer.name, () => {
     ]);
   });
 
-  it('never has two blocks open at once for interleaved tool calls', () => {
+  it('never has two blocks open at once for two tool calls', () => {
     const open = new Set<number>();
     let mostOpen = 0;
 
-    for (const event of render(INTERLEAVED)) {
+    for (const event of render(TWO_CALLS)) {
       if (event.type === 'content_block_start') open.add(event.index);
       if (event.type === 'content_block_stop') open.delete(event.index);
       mostOpen = Math.max(mostOpen, open.size);
@@ -184,8 +198,8 @@ describe(AnthropicStreamRenderer.name, () => {
     expect(mostOpen).toBe(1);
   });
 
-  it("joins each interleaved tool's input_json_delta pieces to that tool's JSON", () => {
-    const events = render(INTERLEAVED);
+  it("joins each tool's input_json_delta pieces to that tool's JSON", () => {
+    const events = render(TWO_CALLS);
     const idByIndex = new Map<number, string>();
     const jsonById: Record<string, string> = {};
 
@@ -198,30 +212,6 @@ describe(AnthropicStreamRenderer.name, () => {
     }
 
     expect(jsonById).toStrictEqual({ toolu_A: '{"path":"a.ts"}', toolu_B: '{"pattern":"TODO"}' });
-  });
-
-  it('holds text that arrives while a tool block is open until the tool ends', () => {
-    const events = render([
-      { type: 'toolCallStart', index: 0, id: 'toolu_01', name: 'get_weather' },
-      { type: 'toolCallDelta', index: 0, argumentsDelta: '{"city":' },
-      { type: 'text', text: 'Looking it up.' },
-      { type: 'toolCallDelta', index: 0, argumentsDelta: '"Paris"}' },
-      { type: 'toolCallEnd', index: 0, arguments: '{"city":"Paris"}' },
-      { type: 'end', finishReason: 'tool_calls', usage: { inputTokens: 60, outputTokens: 25 } },
-    ]);
-
-    expect(events).toStrictEqual([
-      ...MESSAGE_START,
-      { type: 'content_block_start', index: 0, content_block: { type: 'tool_use', id: 'toolu_01', name: 'get_weather', input: {} } },
-      { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: '{"city":' } },
-      { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: '"Paris"}' } },
-      { type: 'content_block_stop', index: 0 },
-      { type: 'content_block_start', index: 1, content_block: { type: 'text', text: '' } },
-      { type: 'content_block_delta', index: 1, delta: { type: 'text_delta', text: 'Looking it up.' } },
-      { type: 'content_block_stop', index: 1 },
-      { type: 'message_delta', delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { input_tokens: 60, output_tokens: 25 } },
-      { type: 'message_stop' },
-    ]);
   });
 
   it.each([

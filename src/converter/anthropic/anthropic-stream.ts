@@ -49,8 +49,11 @@ export class AnthropicStreamRenderer {
     switch (event.type) {
       case 'text':
         return [...this.ensureOpen('text'), { type: 'content_block_delta', index: this.open!.index, delta: { type: 'text_delta', text: event.text } }];
-      case 'reasoning':
-        return [...this.ensureOpen('thinking'), { type: 'content_block_delta', index: this.open!.index, delta: { type: 'thinking_delta', thinking: event.text } }];
+      case 'reasoning': {
+        const out = this.ensureOpen('thinking');
+        if (!this.meta.omitThinkingText) out.push({ type: 'content_block_delta', index: this.open!.index, delta: { type: 'thinking_delta', thinking: event.text } });
+        return out;
+      }
       case 'toolCallStart': {
         const out = this.close();
         const index = this.nextIndex++;

@@ -1,4 +1,5 @@
 import { InvalidRequestError } from '../../common/errors';
+import type { UserMessage } from '../conversation';
 import { anthropicToConversation, type AnthropicMessagesRequest } from './anthropic-to-conversation';
 
 /** A complete 1×1 PNG. */
@@ -188,10 +189,38 @@ describe(anthropicToConversation.name, () => {
       expect(statusAndParam(err)).toStrictEqual({ status: 400, param: 'messages.0.content.0.tool_use_id' });
     });
 
-    it('rejects a document block inside a tool_result, naming the nested block', () => {
-      const err = rejectionOf(userWith({ type: 'tool_result', tool_use_id: 'toolu_01', content: [{ type: 'document', source: {} }] }));
+    it('rejects a document block without a source inside a tool_result, naming the nested block', () => {
+      const err = rejectionOf(userWith({ type: 'tool_result', tool_use_id: 'toolu_01', content: [{ type: 'document' }] }));
 
-      expect(statusAndParam(err)).toStrictEqual({ status: 400, param: 'messages.0.content.0.content.0.type' });
+      expect(statusAndParam(err)).toStrictEqual({ status: 400, param: 'messages.0.content.0.content.0.source' });
+    });
+
+    it('reads a text document inside a tool_result into the result text', () => {
+      const { conversation } = anthropicToConversation(
+        userWith({ type: 'tool_result', tool_use_id: 'toolu_01', content: [{ type: 'document', title: 'notes.txt', source: { type: 'text', media_type: 'text/plain', data: 'line one' } }] }),
+      );
+
+      expect((conversation.messages[0] as UserMessage).toolResults).toStrictEqual([{ toolCallId: 'toolu_01', text: 'Document "notes.txt":\nline one', isError: false }]);
+    });
+
+    it('turns tool_reference blocks into a note and loads the deferred tools they name', () => {
+      const { conversation } = anthropicToConversation(
+        request({
+          tools: [
+            { name: 'ToolSearch', input_schema: { type: 'object' } },
+            { name: 'WebFetch', input_schema: { type: 'object' }, defer_loading: true },
+            { name: 'CronList', input_schema: { type: 'object' }, defer_loading: true },
+          ],
+          messages: [
+            { role: 'user', content: 'Fetch it' },
+            { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_01', name: 'ToolSearch', input: { query: 'select:WebFetch' } }] },
+            { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_01', content: [{ type: 'tool_reference', tool_name: 'WebFetch' }] }] },
+          ],
+        }),
+      );
+
+      expect((conversation.messages[2] as UserMessage).toolResults[0].text).toBe('Tool "WebFetch" is now available.');
+      expect(conversation.tools.map((tool) => tool.name)).toStrictEqual(['ToolSearch', 'WebFetch']);
     });
 
     it('drops thinking and redacted_thinking blocks', () => {
@@ -248,30 +277,18 @@ describe(anthropicToConversation.name, () => {
   });
 
   describe('rejected content', () => {
-    it('rejects a document block with status 400 and its path as param', () => {
-      const err = rejectionOf(
-        request({
-          messages: [
-            { role: 'user', content: 'Hi' },
-            { role: 'assistant', content: 'Hello' },
-            { role: 'user', content: [{ type: 'text', text: 'Summarise' }, { type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'abc' } }] },
-          ],
-        }),
-      );
+    it('leaves out a block type it does not know, naming it in the notes', () => {
+      const { conversation, dropped } = anthropicToConversation(userWith({ type: 'audio', data: 'xyz' }, { type: 'text', text: 'Listen' }));
 
-      expect(statusAndParam(err)).toStrictEqual({ status: 400, param: 'messages.2.content.1' });
+      expect(conversation.messages).toStrictEqual([{ role: 'user', text: 'Listen', images: [], toolResults: [] }]);
+      expect(dropped).toStrictEqual(['messages.0.content.0: block type "audio"']);
     });
 
-    it('names the document block path in the message', () => {
-      const err = rejectionOf(userWith({ type: 'text', text: 'Summarise' }, { type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'abc' } }));
+    it('leaves out a container_upload block, naming it in the notes', () => {
+      const { conversation, dropped } = anthropicToConversation(userWith({ type: 'text', text: 'Run it' }, { type: 'container_upload', file_id: 'file_01' }));
 
-      expect(err.message).toContain('messages.0.content.1');
-    });
-
-    it('rejects an unknown block type in a user message', () => {
-      const err = rejectionOf(userWith({ type: 'audio', data: 'xyz' }));
-
-      expect(statusAndParam(err)).toStrictEqual({ status: 400, param: 'messages.0.content.0.type' });
+      expect((conversation.messages[0] as UserMessage).text).toBe('Run it');
+      expect(dropped).toStrictEqual(['messages.0.content.1: block type "container_upload"']);
     });
 
     it('rejects a tool_use block in a user message', () => {
@@ -322,10 +339,10 @@ describe(anthropicToConversation.name, () => {
       expect(statusAndParam(err)).toStrictEqual({ status: 400, param: 'messages.0.content.0.source' });
     });
 
-    it('rejects a system role inside messages', () => {
-      const err = rejectionOf(request({ messages: [{ role: 'system', content: 'Be terse.' }] }));
+    it('rejects a system message holding a non-text block, naming it', () => {
+      const err = rejectionOf(request({ messages: [{ role: 'user', content: 'Hi' }, { role: 'system', content: [pngBlock()] }] }));
 
-      expect(statusAndParam(err)).toStrictEqual({ status: 400, param: 'messages.0.role' });
+      expect(statusAndParam(err)).toStrictEqual({ status: 400, param: 'messages.1.content.0' });
     });
 
     it('rejects a tool role inside messages', () => {
@@ -503,10 +520,148 @@ describe(anthropicToConversation.name, () => {
       expect(conversation.thinking).toStrictEqual({ kind: 'effort', effort: 'medium' });
     });
 
-    it('refuses an unknown effort', () => {
-      const attempt = () => anthropicToConversation(request({ thinking: { type: 'adaptive' }, output_config: { effort: 'extreme' } }));
+    it('serves an effort it does not know at the medium effort, noting it', () => {
+      const { conversation, ignored } = anthropicToConversation(request({ thinking: { type: 'adaptive' }, output_config: { effort: 'extreme' } }));
 
-      expect(attempt).toThrow(InvalidRequestError);
+      expect(conversation.thinking).toStrictEqual({ kind: 'effort', effort: 'medium' });
+      expect(ignored).toStrictEqual(['output_config.effort "extreme" (served as medium)']);
+    });
+
+    it('maps the xhigh effort to max', () => {
+      const { conversation } = anthropicToConversation(request({ thinking: { type: 'adaptive' }, output_config: { effort: 'xhigh' } }));
+
+      expect(conversation.thinking).toStrictEqual({ kind: 'effort', effort: 'max' });
+    });
+
+    it('reports display: "omitted" so thinking comes back without its text', () => {
+      expect(anthropicToConversation(request({ thinking: { type: 'adaptive', display: 'omitted' } })).omitThinkingText).toBe(true);
+      expect(anthropicToConversation(request({ thinking: { type: 'adaptive', display: 'summarized' } })).omitThinkingText).toBe(false);
+    });
+  });
+  describe('system messages inside messages', () => {
+    it('adds leading system messages to the system prompt', () => {
+      const { conversation } = anthropicToConversation(request({ system: 'Top.', messages: [{ role: 'system', content: 'Also this.' }, { role: 'user', content: 'Hi' }] }));
+
+      expect(conversation.system).toStrictEqual(['Top.', 'Also this.']);
+      expect(conversation.messages).toStrictEqual([{ role: 'user', text: 'Hi', images: [], toolResults: [] }]);
+    });
+
+    it("appends a trailing system message to the user turn before it (Claude Code's # Environment block)", () => {
+      const { conversation } = anthropicToConversation(
+        request({ messages: [{ role: 'user', content: [{ type: 'text', text: 'Hello there' }] }, { role: 'system', content: [{ type: 'text', text: '# Environment\nPlatform: linux' }] }] }),
+      );
+
+      expect(conversation.messages).toStrictEqual([
+        { role: 'user', text: 'Hello there\n\n<system-reminder>\n# Environment\nPlatform: linux\n</system-reminder>', images: [], toolResults: [] },
+      ]);
+    });
+
+    it('puts a system message between a tool call and its result into the result turn, keeping the pairing', () => {
+      const { conversation } = anthropicToConversation(
+        request({
+          messages: [
+            { role: 'user', content: 'List files' },
+            { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_01', name: 'Bash', input: { command: 'ls' } }] },
+            { role: 'system', content: 'Files changed on disk.' },
+            { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_01', content: 'a.txt' }] },
+          ],
+        }),
+      );
+
+      expect(conversation.messages[2]).toStrictEqual({
+        role: 'user',
+        text: '<system-reminder>\nFiles changed on disk.\n</system-reminder>',
+        images: [],
+        toolResults: [{ toolCallId: 'toolu_01', text: 'a.txt', isError: false }],
+      });
+      expect(conversation.messages).toHaveLength(3);
+    });
+
+    it('makes a system message between two assistant turns a user turn of its own', () => {
+      const { conversation } = anthropicToConversation(
+        request({
+          messages: [
+            { role: 'user', content: 'Hi' },
+            { role: 'assistant', content: 'Hello' },
+            { role: 'system', content: 'Be brief.' },
+            { role: 'assistant', content: 'OK' },
+          ],
+        }),
+      );
+
+      expect(conversation.messages.map((m) => m.role)).toStrictEqual(['user', 'assistant', 'user', 'assistant']);
+      expect((conversation.messages[2] as UserMessage).text).toBe('<system-reminder>\nBe brief.\n</system-reminder>');
+    });
+  });
+
+  describe('fields and blocks Kiro has no place for', () => {
+    it('accepts the current top-level fields and reports them as ignored', () => {
+      const { ignored } = anthropicToConversation({
+        ...request(),
+        context_management: { edits: [{ type: 'clear_thinking_20251015', keep: 'all' }] },
+        container: 'container_01',
+        mcp_servers: [{ type: 'url', url: 'https://mcp.example.com', name: 'x' }],
+        service_tier: 'auto',
+        some_future_field: true,
+      } as AnthropicMessagesRequest);
+
+      expect(ignored).toStrictEqual(['field context_management', 'field container', 'field mcp_servers', 'field service_tier', 'field some_future_field']);
+    });
+
+    it('reads a plain-text document with its title and context', () => {
+      const { conversation } = anthropicToConversation(
+        userWith({ type: 'text', text: 'Summarise' }, { type: 'document', title: 'Spec', context: 'From the wiki', source: { type: 'text', media_type: 'text/plain', data: 'abc' } }),
+      );
+
+      expect((conversation.messages[0] as UserMessage).text).toBe('Summarise\n\nDocument "Spec":\n(From the wiki)\nabc');
+    });
+
+    it('reads a content-block document, its images riding on the turn', () => {
+      const { conversation } = anthropicToConversation(userWith({ type: 'document', source: { type: 'content', content: [{ type: 'text', text: 'Page 1' }, pngBlock()] } }));
+
+      expect(conversation.messages[0]).toStrictEqual({ role: 'user', text: 'Document:\nPage 1', images: [{ format: 'png', base64: PNG_1x1 }], toolResults: [] });
+    });
+
+    it('tells the model a PDF was left out, and names it in the notes', () => {
+      const { conversation, dropped } = anthropicToConversation(
+        userWith({ type: 'document', title: 'report.pdf', source: { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0=' } }),
+      );
+
+      expect((conversation.messages[0] as UserMessage).text).toBe('(The document "report.pdf" was attached here as application/pdf data, which this gateway cannot pass on to the model.)');
+      expect(dropped).toStrictEqual(['messages.0.content.0: document "report.pdf" given as application/pdf data (Kiro reads text documents only)']);
+    });
+
+    it('reads a search_result block with its title and source', () => {
+      const { conversation } = anthropicToConversation(
+        userWith({ type: 'search_result', title: 'Kiro docs', source: 'https://kiro.dev/docs', content: [{ type: 'text', text: 'Kiro is an IDE.' }] }),
+      );
+
+      expect((conversation.messages[0] as UserMessage).text).toBe('Search result: Kiro docs (https://kiro.dev/docs)\nKiro is an IDE.');
+    });
+
+    it("keeps an earlier turn's server tool call and its results as assistant text, not as a tool call", () => {
+      const { conversation } = anthropicToConversation(
+        assistantWith(
+          { type: 'server_tool_use', id: 'srvtoolu_01', name: 'web_search', input: { query: 'kiro' } },
+          { type: 'web_search_tool_result', tool_use_id: 'srvtoolu_01', content: [{ type: 'web_search_result', title: 'Kiro', url: 'https://kiro.dev', encrypted_content: 'abc' }] },
+          { type: 'text', text: 'Kiro is an IDE.' },
+        ),
+      );
+
+      expect(conversation.messages[1]).toStrictEqual({
+        role: 'assistant',
+        text: '[Called web_search with {"query":"kiro"}]\n\n[web_search_tool_result]\n- Kiro (https://kiro.dev)\n\nKiro is an IDE.',
+        toolCalls: [],
+      });
+    });
+
+    it('does not declare a deferred tool that nothing has loaded', () => {
+      const { conversation, ignored } = anthropicToConversation(
+        request({ tools: [{ name: 'Bash', input_schema: { type: 'object' } }, { name: 'DeferredToolPlaceholder', input_schema: { type: 'object' }, defer_loading: true }] }),
+      );
+
+      expect(conversation.tools.map((tool) => tool.name)).toStrictEqual(['Bash']);
+      expect(ignored).toStrictEqual(['tools.1: deferred tool DeferredToolPlaceholder, not loaded yet']);
     });
   });
 });

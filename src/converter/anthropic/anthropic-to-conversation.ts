@@ -1,9 +1,20 @@
 import { isJsonObject, type JsonObject } from '../../common/json';
 import { InvalidRequestError } from '../../common/errors';
-import type { AssistantMessage, Conversation, ConversationMessage, ImageInput, ThinkingRequest, ToolChoice, ToolDefinition, ToolResult, UserMessage } from '../conversation';
-import { canonicalBase64, imageFormat } from '../image-data';
+import type { AssistantMessage, Conversation, ConversationMessage, ImageInput, ThinkingEffort, ThinkingRequest, ToolChoice, ToolDefinition, ToolResult, UserMessage } from '../conversation';
 import { stopSequencesFrom } from '../response/stop-sequences';
 import { isEffort } from '../thinking-budget';
+import {
+  type ConversionNotes,
+  documentContent,
+  imageFrom,
+  isServerToolResult,
+  isServerToolUse,
+  requireString,
+  searchResultText,
+  serverToolResultText,
+  serverToolUseText,
+  textAndImages,
+} from './anthropic-blocks';
 
 /**
  * The parts of an Anthropic Messages request the converter reads; blocks stay `unknown` and are
@@ -22,43 +33,111 @@ export interface AnthropicMessagesRequest {
   stop_sequences?: unknown;
 }
 
-export interface AnthropicConversion {
+export interface AnthropicConversion extends ConversionNotes {
   conversation: Conversation;
   /** Server tools (web search, code execution…) Kiro cannot run, left out of the request. */
   droppedServerTools: string[];
+  /** Whether the client asked for thinking blocks without their text (`thinking.display: "omitted"`). */
+  omitThinkingText: boolean;
 }
 
+/**
+ * Top-level fields the conversion uses, or that mean nothing to Kiro by design (sampling
+ * settings, metadata). Anything else — `context_management`, `container`, `mcp_servers`,
+ * `service_tier`, fields newer than this gateway — is accepted and reported as ignored.
+ */
+const READ_FIELDS = new Set([
+  'model', 'messages', 'system', 'max_tokens', 'stream', 'tools', 'tool_choice', 'thinking', 'output_config',
+  'stop_sequences', 'temperature', 'top_p', 'top_k', 'metadata',
+]);
 
 /**
- * Anthropic Messages request → the gateway's conversation model. Thinking blocks sent back in
- * history are not forwarded: Anthropic's own API drops earlier turns' thinking from the context
- * too, and Kiro has no field for them (documented in the README).
+ * Anthropic Messages request → the gateway's conversation model.
+ *
+ * - `system` messages inside `messages` (Claude Code sends its "# Environment" block that way)
+ *   are system instructions at that point: before the first turn they join the system prompt,
+ *   later they ride in the nearest user turn, so alternation and tool pairing stay as they were.
+ * - Thinking blocks sent back in history are not forwarded: Anthropic's own API drops earlier
+ *   turns' thinking from the context too, and Kiro has no field for them.
+ * - Blocks Kiro has no field for become text (documents, search results, server tool calls) or
+ *   are left out with a note; a 400 only for what cannot be read at all, naming the field.
  */
 export function anthropicToConversation(request: AnthropicMessagesRequest): AnthropicConversion {
-  const system = systemText(request.system);
-  const messages: ConversationMessage[] = request.messages.map((raw, index) => messageFrom(raw, `messages.${index}`));
-  const { tools, dropped } = toolDefinitions(request.tools);
+  const notes: ConversionNotes = { dropped: [], ignored: [] };
+  for (const field of Object.keys(request)) if (!READ_FIELDS.has(field)) notes.ignored.push(`field ${field}`);
+  const system = systemText(request.system, 'system');
+  const loadedTools = new Set<string>();
+  const messages = conversationMessages(request.messages, system, { notes, loadedTools });
+  const { tools, dropped } = toolDefinitions(request.tools, loadedTools, request.tool_choice, notes);
   return {
     conversation: {
       system,
       messages,
       tools,
       toolChoice: toolChoice(request.tool_choice, tools),
-      thinking: thinkingRequest(request),
+      thinking: thinkingRequest(request, notes),
       stopSequences: stopSequencesFrom(request.stop_sequences),
     },
     droppedServerTools: dropped,
+    omitThinkingText: isJsonObject(request.thinking) && request.thinking.display === 'omitted',
+    ...notes,
   };
 }
 
-function systemText(system: unknown): string[] {
+interface ReadContext {
+  notes: ConversionNotes;
+  /** Deferred tools a `tool_reference` (Claude Code's ToolSearch) has loaded into the context. */
+  loadedTools: Set<string>;
+}
+
+function conversationMessages(raw: unknown[], system: string[], context: ReadContext): ConversationMessage[] {
+  const messages: ConversationMessage[] = [];
+  /** System messages waiting for the user turn they belong to. */
+  let pending: string[] = [];
+  raw.forEach((item, index) => {
+    const where = `messages.${index}`;
+    if (!isJsonObject(item)) throw new InvalidRequestError(`${where}: must be an object with role and content`, where);
+    if (item.role === 'system') {
+      const text = systemText(item.content, `${where}.content`);
+      if (messages.length === 0) system.push(...text);
+      else pending.push(...text);
+      return;
+    }
+    const message = messageFrom(item, where, context);
+    if (pending.length > 0) {
+      placeSystemText(messages, message, pending);
+      pending = [];
+    }
+    messages.push(message);
+  });
+  if (pending.length > 0) placeSystemText(messages, undefined, pending);
+  return messages;
+}
+
+/**
+ * Mid-conversation system text goes into the user turn that follows it, or else the one before
+ * it; only between two assistant turns (or after a trailing one) does it become a user turn.
+ * It is marked as a reminder, the way Claude Code marks the system text it sends in user turns.
+ */
+function placeSystemText(before: ConversationMessage[], next: ConversationMessage | undefined, texts: string[]): void {
+  const reminder = texts.map((text) => `<system-reminder>\n${text}\n</system-reminder>`).join('\n\n');
+  if (next?.role === 'user') {
+    next.text = joinText(reminder, next.text);
+    return;
+  }
+  const previous = before[before.length - 1];
+  if (previous?.role === 'user') previous.text = joinText(previous.text, reminder);
+  else before.push({ role: 'user', text: reminder, images: [], toolResults: [] });
+}
+
+function systemText(system: unknown, where: string): string[] {
   if (system === undefined || system === null) return [];
   if (typeof system === 'string') return system.trim() ? [system] : [];
-  if (!Array.isArray(system)) throw new InvalidRequestError('system: must be a string or an array of text blocks', 'system');
+  if (!Array.isArray(system)) throw new InvalidRequestError(`${where}: must be a string or an array of text blocks`, where);
   const text = system
     .map((block, i) => {
       if (!isJsonObject(block) || block.type !== 'text' || typeof block.text !== 'string') {
-        throw new InvalidRequestError(`system.${i}: must be a text block {"type": "text", "text": "..."}`, `system.${i}`);
+        throw new InvalidRequestError(`${where}.${i}: must be a text block {"type": "text", "text": "..."}`, `${where}.${i}`);
       }
       return block.text;
     })
@@ -66,11 +145,10 @@ function systemText(system: unknown): string[] {
   return text.trim() ? [text] : [];
 }
 
-function messageFrom(raw: unknown, where: string): ConversationMessage {
-  if (!isJsonObject(raw)) throw new InvalidRequestError(`${where}: must be an object with role and content`, where);
-  if (raw.role === 'user') return userFrom(raw.content, where);
-  if (raw.role === 'assistant') return assistantFrom(raw.content, where);
-  throw new InvalidRequestError(`${where}.role: must be "user" or "assistant" (got ${JSON.stringify(raw.role)})`, `${where}.role`);
+function messageFrom(raw: JsonObject, where: string, context: ReadContext): ConversationMessage {
+  if (raw.role === 'user') return userFrom(raw.content, where, context);
+  if (raw.role === 'assistant') return assistantFrom(raw.content, where, context.notes);
+  throw new InvalidRequestError(`${where}.role: must be "user", "assistant" or "system" (got ${JSON.stringify(raw.role)})`, `${where}.role`);
 }
 
 function blocksOf(content: unknown, where: string): JsonObject[] {
@@ -84,13 +162,15 @@ function blocksOf(content: unknown, where: string): JsonObject[] {
   });
 }
 
-function userFrom(content: unknown, where: string): UserMessage {
+function userFrom(content: unknown, where: string, context: ReadContext): UserMessage {
+  const { notes } = context;
   const texts: string[] = [];
   const images: ImageInput[] = [];
   const toolResults: ToolResult[] = [];
   blocksOf(content, where).forEach((block, i) => {
     const at = `${where}.content.${i}`;
-    switch (block.type) {
+    const type = block.type as string;
+    switch (type) {
       case 'text':
         texts.push(requireString(block.text, `${at}.text`));
         break;
@@ -98,50 +178,63 @@ function userFrom(content: unknown, where: string): UserMessage {
         images.push(imageFrom(block, at));
         break;
       case 'tool_result': {
-        const result = toolResultFrom(block, at);
+        const result = toolResultFrom(block, at, context);
         toolResults.push(result.result);
         // Kiro's tool results carry text only: images returned by a tool ride on the same turn.
         images.push(...result.images);
         break;
       }
-      case 'document':
-        throw new InvalidRequestError(`${at}: document blocks are not supported by Kiro; send the document's text as a text block`, at);
+      case 'document': {
+        const document = documentContent(block, at, notes);
+        texts.push(document.text);
+        images.push(...document.images);
+        break;
+      }
+      case 'search_result':
+        texts.push(searchResultText(block, at, notes));
+        break;
       case 'thinking':
       case 'redacted_thinking':
+        notes.ignored.push(`${at}: ${type}`);
         break;
+      case 'tool_use':
+        throw new InvalidRequestError(`${at}.type: "tool_use" belongs in an assistant message; a user message answers it with tool_result`, `${at}.type`);
       default:
-        throw new InvalidRequestError(`${at}.type: "${block.type}" is not supported in a user message; use text, image or tool_result`, `${at}.type`);
+        // container_upload (a file for the code-execution container) and block types newer than this gateway.
+        notes.dropped.push(`${at}: block type "${type}"`);
     }
   });
   return { role: 'user', text: texts.join('\n\n'), images, toolResults };
 }
 
-function assistantFrom(content: unknown, where: string): AssistantMessage {
+function assistantFrom(content: unknown, where: string, notes: ConversionNotes): AssistantMessage {
   const texts: string[] = [];
   const message: AssistantMessage = { role: 'assistant', text: '', toolCalls: [] };
   blocksOf(content, where).forEach((block, i) => {
     const at = `${where}.content.${i}`;
-    switch (block.type) {
-      case 'text':
-        texts.push(requireString(block.text, `${at}.text`));
-        break;
-      case 'tool_use':
-      case 'server_tool_use':
-        if (!isJsonObject(block.input)) throw new InvalidRequestError(`${at}.input: must be an object`, `${at}.input`);
-        message.toolCalls.push({ id: requireString(block.id, `${at}.id`, false), name: requireString(block.name, `${at}.name`, false), input: block.input });
-        break;
-      case 'thinking':
-      case 'redacted_thinking':
-        break;
-      default:
-        throw new InvalidRequestError(`${at}.type: "${block.type}" is not supported in an assistant message; use text, tool_use or thinking`, `${at}.type`);
+    const type = block.type as string;
+    if (type === 'text') {
+      texts.push(requireString(block.text, `${at}.text`));
+    } else if (type === 'tool_use') {
+      if (!isJsonObject(block.input)) throw new InvalidRequestError(`${at}.input: must be an object`, `${at}.input`);
+      message.toolCalls.push({ id: requireString(block.id, `${at}.id`, false), name: requireString(block.name, `${at}.name`, false), input: block.input });
+    } else if (isServerToolUse(type)) {
+      texts.push(serverToolUseText(block, at));
+    } else if (isServerToolResult(type)) {
+      texts.push(serverToolResultText(block));
+    } else if (type === 'thinking' || type === 'redacted_thinking') {
+      notes.ignored.push(`${at}: ${type}`);
+    } else if (type === 'image' || type === 'tool_result') {
+      throw new InvalidRequestError(`${at}.type: "${type}" is not allowed in an assistant message; use text, tool_use or thinking`, `${at}.type`);
+    } else {
+      notes.dropped.push(`${at}: block type "${type}"`);
     }
   });
   message.text = texts.join('\n\n');
   return message;
 }
 
-function toolResultFrom(block: JsonObject, at: string): { result: ToolResult; images: ImageInput[] } {
+function toolResultFrom(block: JsonObject, at: string, context: ReadContext): { result: ToolResult; images: ImageInput[] } {
   const toolCallId = requireString(block.tool_use_id, `${at}.tool_use_id`, false);
   const images: ImageInput[] = [];
   let text = '';
@@ -153,7 +246,17 @@ function toolResultFrom(block: JsonObject, at: string): { result: ToolResult; im
       if (!isJsonObject(part)) throw new InvalidRequestError(`${partAt}: must be a content block`, partAt);
       if (part.type === 'text') parts.push(requireString(part.text, `${partAt}.text`));
       else if (part.type === 'image') images.push(imageFrom(part, partAt));
-      else throw new InvalidRequestError(`${partAt}.type: tool results may hold text and image blocks (got "${String(part.type)}")`, `${partAt}.type`);
+      else if (part.type === 'document') {
+        const document = documentContent(part, partAt, context.notes);
+        parts.push(document.text);
+        images.push(...document.images);
+      } else if (part.type === 'search_result') parts.push(searchResultText(part, partAt, context.notes));
+      else if (part.type === 'tool_reference') {
+        // Claude Code's ToolSearch answers with references; the API then loads those deferred tools.
+        const name = requireString(part.tool_name, `${partAt}.tool_name`, false);
+        context.loadedTools.add(name);
+        parts.push(`Tool "${name}" is now available.`);
+      } else context.notes.dropped.push(`${partAt}: block type "${String(part.type)}" in a tool result`);
     });
     text = parts.join('\n\n');
     if (!text && images.length > 0) text = `(${images.length} image${images.length > 1 ? 's' : ''} attached to this turn)`;
@@ -163,24 +266,16 @@ function toolResultFrom(block: JsonObject, at: string): { result: ToolResult; im
   return { result: { toolCallId, text, isError: block.is_error === true }, images };
 }
 
-function imageFrom(block: JsonObject, at: string): ImageInput {
-  const source = block.source;
-  if (!isJsonObject(source)) throw new InvalidRequestError(`${at}.source: required`, `${at}.source`);
-  if (source.type === 'url') {
-    throw new InvalidRequestError(`${at}.source: URL images are not supported by Kiro; send {"type": "base64", "media_type": "image/png", "data": "..."}`, `${at}.source`);
-  }
-  if (source.type !== 'base64') throw new InvalidRequestError(`${at}.source.type: must be "base64"`, `${at}.source.type`);
-  const format = typeof source.media_type === 'string' ? imageFormat(source.media_type) : undefined;
-  if (!format) throw new InvalidRequestError(`${at}.source.media_type: must be image/png, image/jpeg, image/gif or image/webp`, `${at}.source.media_type`);
-  const base64 = typeof source.data === 'string' ? canonicalBase64(source.data) : undefined;
-  if (!base64) throw new InvalidRequestError(`${at}.source.data: must be base64 image data`, `${at}.source.data`);
-  return { format, base64 };
-}
-
-/** Anthropic server tools carry a versioned `type` (web_search_20250305, bash_20250124…). */
-function toolDefinitions(raw: unknown[] | undefined): { tools: ToolDefinition[]; dropped: string[] } {
+/**
+ * Custom tools become tool definitions. Server tools carry a versioned `type`
+ * (web_search_20250305, bash_20250124…) and are left out: Kiro cannot run them. A tool with
+ * `defer_loading` is declared only once a `tool_reference` has loaded it, as in Anthropic's API.
+ */
+function toolDefinitions(raw: unknown[] | undefined, loaded: ReadonlySet<string>, choice: unknown, notes: ConversionNotes): { tools: ToolDefinition[]; dropped: string[] } {
   const tools: ToolDefinition[] = [];
   const dropped: string[] = [];
+  const chosen = isJsonObject(choice) && typeof choice.name === 'string' ? choice.name : undefined;
+  const names = new Set<string>();
   (raw ?? []).forEach((tool, i) => {
     const at = `tools.${i}`;
     if (!isJsonObject(tool)) throw new InvalidRequestError(`${at}: must be an object`, at);
@@ -189,7 +284,12 @@ function toolDefinitions(raw: unknown[] | undefined): { tools: ToolDefinition[];
       return;
     }
     const name = requireString(tool.name, `${at}.name`, false);
-    if (tools.some((t) => t.name === name)) throw new InvalidRequestError(`${at}.name: the tool "${name}" is declared twice`, `${at}.name`);
+    if (names.has(name)) throw new InvalidRequestError(`${at}.name: the tool "${name}" is declared twice`, `${at}.name`);
+    names.add(name);
+    if (tool.defer_loading === true && !loaded.has(name) && name !== chosen) {
+      notes.ignored.push(`${at}: deferred tool ${name}, not loaded yet`);
+      return;
+    }
     tools.push({
       name,
       description: typeof tool.description === 'string' ? tool.description : '',
@@ -221,29 +321,31 @@ function toolChoice(raw: unknown, tools: ToolDefinition[]): ToolChoice {
 
 /**
  * Thinking is on only when asked for, as in Anthropic's API: `enabled` with its budget (a missing
- * budget means the medium effort), `adaptive` by `output_config.effort`.
+ * budget means the medium effort), `adaptive` by `output_config.effort`. An effort newer than
+ * this gateway is served at the medium effort rather than refused.
  */
-function thinkingRequest(request: AnthropicMessagesRequest): ThinkingRequest {
+function thinkingRequest(request: AnthropicMessagesRequest, notes: ConversionNotes): ThinkingRequest {
   const thinking = request.thinking;
   if (!isJsonObject(thinking)) return { kind: 'off' };
   if (thinking.type === 'enabled') {
     const budget = Number(thinking.budget_tokens);
     return Number.isFinite(budget) && budget > 0 ? { kind: 'budget', tokens: budget } : { kind: 'effort', effort: 'medium' };
   }
-  if (thinking.type === 'adaptive') {
-    const effort = isJsonObject(request.output_config) ? request.output_config.effort : undefined;
-    if (effort !== undefined && !isEffort(effort)) {
-      throw new InvalidRequestError('output_config.effort: must be low, medium, high or max', 'output_config.effort');
-    }
-    return { kind: 'effort', effort: effort ?? 'medium' };
-  }
+  if (thinking.type === 'adaptive') return { kind: 'effort', effort: effortOf(request.output_config, notes) };
   return { kind: 'off' };
 }
 
-function requireString(value: unknown, where: string, allowEmpty = true): string {
-  if (typeof value !== 'string' || (!allowEmpty && !value)) {
-    throw new InvalidRequestError(`${where}: must be a${allowEmpty ? '' : ' non-empty'} string`, where);
-  }
-  return value;
+function effortOf(outputConfig: unknown, notes: ConversionNotes): ThinkingEffort {
+  const effort = isJsonObject(outputConfig) ? outputConfig.effort : undefined;
+  if (effort === undefined || effort === null) return 'medium';
+  if (isEffort(effort)) return effort;
+  if (effort === 'xhigh') return 'max';
+  notes.ignored.push(`output_config.effort ${JSON.stringify(effort)} (served as medium)`);
+  return 'medium';
 }
 
+function joinText(a: string, b: string): string {
+  if (!a) return b;
+  if (!b) return a;
+  return `${a}\n\n${b}`;
+}

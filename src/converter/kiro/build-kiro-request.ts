@@ -68,7 +68,7 @@ export function buildKiroRequest(conversation: Conversation, options: KiroBuildO
   const history: KiroHistoryEntry[] = messages.slice(0, -1).map((message) =>
     message.role === 'user'
       ? { userInputMessage: toKiroUser(message, options, false) }
-      : { assistantResponseMessage: toKiroAssistant(message, toolNames) },
+      : { assistantResponseMessage: toKiroAssistant(message, toolNames, options.thinkingBudget !== undefined) },
   );
   const current = toKiroUser(messages[messages.length - 1] as UserMessage, options, true);
   if (declareTools) tools.push(...placeholderToolsFor(history, tools));
@@ -108,6 +108,7 @@ function mergeSameRole(messages: ConversationMessage[]): ConversationMessage[] {
     } else if (last.role === 'assistant' && message.role === 'assistant') {
       last.text = joinText(last.text, message.text);
       last.toolCalls.push(...message.toolCalls);
+      if (message.reasoning) last.reasoning = joinText(last.reasoning ?? '', message.reasoning);
     }
   }
   return merged;
@@ -213,9 +214,15 @@ function toKiroUser(message: UserMessage, options: KiroBuildOptions, isCurrent: 
   return out;
 }
 
-function toKiroAssistant(message: AssistantMessage, toolNames: ToolNameMap): { content: string; toolUses?: KiroToolUse[] } {
+/**
+ * An assistant turn; with thinking on, the reasoning a client handed back goes first in
+ * `<thinking>` tags, the way the model wrote it (HK/AIC re-embed earlier reasoning, §2.5 #13), so
+ * the model keeps thinking across a tool loop.
+ */
+function toKiroAssistant(message: AssistantMessage, toolNames: ToolNameMap, thinking: boolean): { content: string; toolUses?: KiroToolUse[] } {
   const toolUses = message.toolCalls.map((call) => ({ toolUseId: call.id, name: toolNames.kiroName(call.name), input: call.input }));
-  const content = message.text.trim() ? message.text : toolUses.length > 0 ? PLACEHOLDER.assistantToolsOnly : PLACEHOLDER.emptyTurn;
+  let content = message.text.trim() ? message.text : toolUses.length > 0 ? PLACEHOLDER.assistantToolsOnly : PLACEHOLDER.emptyTurn;
+  if (thinking && message.reasoning?.trim()) content = `<thinking>${message.reasoning}</thinking>\n\n${message.text.trim() ? message.text : ''}`.trimEnd() || content;
   return toolUses.length > 0 ? { content, toolUses } : { content };
 }
 

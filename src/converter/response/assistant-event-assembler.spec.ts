@@ -3,7 +3,6 @@ import type { KiroEvent } from '../../kiro';
 import { ToolNameMap } from '../kiro/tool-names';
 import type { AssistantEvent } from './assistant-events';
 import { AssistantEventAssembler, ResponseContext } from './assistant-event-assembler';
-import { TruncatedToolCallError } from './tool-call-assembler';
 
 function context(parts: Partial<ResponseContext> = {}): ResponseContext {
   return { toolNames: new ToolNameMap(), thinkingHandling: undefined, maxInputTokens: 200_000, promptTokens: () => 1234, ...parts };
@@ -116,20 +115,52 @@ describe(AssistantEventAssembler.name, () => {
       ]);
     });
 
-    it('closes a tool call never stopped at the end of the stream, as output cut short (length)', () => {
-      const events = assemble([{ kind: 'toolUse', toolUseId: 'tooluse_A', name: 'f', input: '{"a":1}', stop: false }]);
+    it('ends a turn whose tool call Kiro cut off as length, keeping the text and the complete calls, naming the cut one', () => {
+      const events = assemble([
+        { kind: 'text', text: 'Writing both files.' },
+        { kind: 'toolUse', toolUseId: 'tooluse_A', name: 'Write', input: '{"path":"a.txt"}', stop: true },
+        { kind: 'toolUse', toolUseId: 'tooluse_B', name: 'Write', input: '{"path":"b.txt","content":"abc', stop: false },
+      ]);
 
-      expect(events.slice(-2)).toStrictEqual([
-        { type: 'toolCallEnd', index: 0, arguments: '{"a":1}' },
-        { type: 'end', finishReason: 'length', usage: { inputTokens: 1234, outputTokens: 5 } },
+      expect(events).toStrictEqual([
+        { type: 'text', text: 'Writing both files.' },
+        { type: 'toolCallStart', index: 0, id: 'tooluse_A', name: 'Write' },
+        { type: 'toolCallDelta', index: 0, argumentsDelta: '{"path":"a.txt"}' },
+        { type: 'toolCallEnd', index: 0, arguments: '{"path":"a.txt"}' },
+        { type: 'end', finishReason: 'length', cutToolCalls: ['Write'], usage: { inputTokens: 1234, outputTokens: 19 } },
       ]);
     });
 
-    it('throws TruncatedToolCallError at the end when a call was cut inside a string', () => {
-      const assembler = new AssistantEventAssembler(context());
-      assembler.process({ kind: 'toolUse', toolUseId: 'tooluse_A', name: 'Write', input: '{"content":"abc', stop: false });
+    it('ends as length when a call with complete-looking arguments had no stop and no normal end after it', () => {
+      const events = assemble([{ kind: 'toolUse', toolUseId: 'tooluse_A', name: 'f', input: '{"a":1}', stop: false }]);
 
-      expect(() => assembler.finish()).toThrow(TruncatedToolCallError);
+      expect(events).toStrictEqual([{ type: 'end', finishReason: 'length', cutToolCalls: ['f'], usage: { inputTokens: 1234, outputTokens: 5 } }]);
+    });
+
+    it('passes on a zero-argument call (one event, input "", no stop) followed by a normal end, ending with tool_calls', () => {
+      const events = assemble([
+        { kind: 'toolUse', toolUseId: 'tooluse_A', name: 'list_files', input: '', stop: false },
+        { kind: 'contextUsage', percentage: 1 },
+        { kind: 'metering', credits: 0.01 },
+      ]);
+
+      expect(events.slice(0, 3)).toStrictEqual([
+        { type: 'toolCallStart', index: 0, id: 'tooluse_A', name: 'list_files' },
+        { type: 'toolCallDelta', index: 0, argumentsDelta: '{}' },
+        { type: 'toolCallEnd', index: 0, arguments: '{}' },
+      ]);
+      expect(events[3]).toMatchObject({ type: 'end', finishReason: 'tool_calls' });
+      expect(events[3]).not.toHaveProperty('cutToolCalls');
+    });
+
+    it('drops an unstopped call when Kiro reports MAX_TOKENS, even after usage events', () => {
+      const events = assemble([
+        { kind: 'toolUse', toolUseId: 'tooluse_A', name: 'f', input: '{"a":1}', stop: false },
+        { kind: 'contextUsage', percentage: 1 },
+        { kind: 'metadata', stopReason: 'MAX_TOKENS' },
+      ]);
+
+      expect(events).toStrictEqual([{ type: 'end', finishReason: 'length', cutToolCalls: ['f'], usage: { inputTokens: 2000, outputTokens: 5 } }]);
     });
   });
 

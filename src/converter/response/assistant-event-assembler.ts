@@ -70,11 +70,14 @@ export class AssistantEventAssembler {
       }
       case 'contextUsage':
         this.contextUsagePercentage = event.percentage;
+        this.toolCalls.markNormalEnd();
         return [];
       case 'metering':
         this.credits = (this.credits ?? 0) + event.credits;
+        this.toolCalls.markNormalEnd();
         return [];
       case 'metadata':
+        if (event.stopReason !== undefined && event.stopReason !== 'MAX_TOKENS') this.toolCalls.markNormalEnd();
         if (event.usage?.inputTokens !== undefined) {
           this.reportedInputTokens =
             event.usage.inputTokens + (event.usage.cacheReadInputTokens ?? 0) + (event.usage.cacheWriteInputTokens ?? 0);
@@ -94,14 +97,16 @@ export class AssistantEventAssembler {
   }
 
   finish(): AssistantEvent[] {
-    const out = [...this.flushThinking(), ...this.toolCalls.flush()];
-    // A tool call Kiro never finished is output cut short, not a call to run as if complete.
-    if (this.toolCalls.truncated) this.truncated = true;
+    const out = [...this.flushThinking(), ...this.toolCalls.flush(this.truncated)];
+    // A tool call Kiro cut off is output cut short: the turn ends as `length`, without that call.
+    const cut = this.toolCalls.cut;
+    if (cut.length > 0) this.truncated = true;
     const finishReason: FinishReason = this.stoppedBy !== undefined ? 'stop' : this.truncated ? 'length' : this.toolCalls.count > 0 ? 'tool_calls' : 'stop';
     out.push({
       type: 'end',
       finishReason,
       ...(this.stoppedBy !== undefined ? { stopSequence: this.stoppedBy } : {}),
+      ...(cut.length > 0 ? { cutToolCalls: [...cut] } : {}),
       usage: {
         inputTokens: this.inputTokens(),
         outputTokens: this.reportedOutputTokens ?? countTokensBounded(this.generated),

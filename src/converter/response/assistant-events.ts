@@ -19,5 +19,9 @@ export type AssistantEvent =
   | { type: 'toolCallDelta'; index: number; argumentsDelta: string }
   /** The concatenated deltas of this call: always valid JSON. */
   | { type: 'toolCallEnd'; index: number; arguments: string }
-  /** `stopSequence`: the client's stop sequence that ended the answer, if one did. */
-  | { type: 'end'; finishReason: FinishReason; usage: UsageCounts; stopSequence?: string };
+  /**
+   * `stopSequence`: the client's stop sequence that ended the answer, if one did.
+   * `cutToolCalls`: tools whose calls Kiro cut off mid-arguments; they were left out and the
+   * answer ends as `length` (each front end renders it: max_tokens, length, incomplete).
+   */
+  | { type: 'end'; finishReason: FinishReason; usage: UsageCounts; stopSequence?: string; cutToolCalls?: string[] };

@@ -90,15 +90,17 @@ describe(toAssistantEvents.name, () => {
     expect(outcome).toStrictEqual([{ type: 'text', text: 'Hello' }, { failed: 429 }]);
   });
 
-  it('errors the stream with 502 when a tool call is cut inside a string at the end', async () => {
-    const kiro$ = from<KiroEvent[]>([{ kind: 'toolUse', toolUseId: 'tooluse_A', name: 'Write', input: '{"content":"abc', stop: false }]);
+  it('ends the stream as length, without the call, when a tool call is cut inside a string at the end', async () => {
+    const kiro$ = from<KiroEvent[]>([
+      { kind: 'text', text: 'Writing it.' },
+      { kind: 'toolUse', toolUseId: 'tooluse_A', name: 'Write', input: '{"content":"abc', stop: false },
+    ]);
 
     const outcome = await lastValueFrom(kiro$.pipe(toAssistantEvents(context()), recordFailure, toArray()));
 
     expect(outcome).toStrictEqual([
-      { type: 'toolCallStart', index: 0, id: 'tooluse_A', name: 'Write' },
-      { type: 'toolCallDelta', index: 0, argumentsDelta: '{"content":"abc' },
-      { failed: 502 },
+      { type: 'text', text: 'Writing it.' },
+      { type: 'end', finishReason: 'length', cutToolCalls: ['Write'], usage: expect.any(Object) },
     ]);
   });
 

@@ -2,11 +2,10 @@ import { Observable, OperatorFunction } from 'rxjs';
 import type { KiroEvent } from '../../kiro';
 import type { AssistantEvent } from './assistant-events';
 import { AssistantEventAssembler, ResponseContext } from './assistant-event-assembler';
-import { ToolCallSequencer } from './tool-call-sequencer';
 
 /**
- * The shared middle of every front end's pipeline: Kiro events → assistant events, with each
- * tool call's events together ({@link ToolCallSequencer}).
+ * The shared middle of every front end's pipeline: Kiro events → assistant events, each tool
+ * call passed on whole once complete (ToolCallAssembler), so its events are never interleaved.
  *
  * Deltas that arrive in the same tick (one network read often holds hundreds of small Kiro
  * frames) are merged into one before going on: the client sees the same text, in fewer, larger
@@ -18,7 +17,6 @@ export function toAssistantEvents(context: ResponseContext): OperatorFunction<Ki
   return (events$) =>
     new Observable<AssistantEvent>((subscriber) => {
       const assembler = new AssistantEventAssembler(context);
-      const sequencer = new ToolCallSequencer();
       let pending: AssistantEvent | undefined;
       let flushScheduled = false;
       const flush = () => {
@@ -45,7 +43,7 @@ export function toAssistantEvents(context: ResponseContext): OperatorFunction<Ki
       };
       const emit = (produce: () => AssistantEvent[]) => {
         try {
-          for (const event of produce()) for (const sequenced of sequencer.process(event)) push(sequenced);
+          for (const event of produce()) push(event);
           return true;
         } catch (err) {
           flush();

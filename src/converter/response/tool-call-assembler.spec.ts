@@ -1,6 +1,6 @@
 import { ToolNameMap } from '../kiro/tool-names';
 import type { AssistantEvent } from './assistant-events';
-import { ToolCallAssembler, TruncatedToolCallError } from './tool-call-assembler';
+import { InvalidToolArgumentsError, ToolCallAssembler } from './tool-call-assembler';
 
 type ToolUse = Parameters<ToolCallAssembler['process']>[0];
 
@@ -12,8 +12,14 @@ function feed(assembler: ToolCallAssembler, events: ToolUse[]): AssistantEvent[]
   return events.flatMap((event) => assembler.process(event));
 }
 
+const whole = (index: number, id: string, name: string, args: string): AssistantEvent[] => [
+  { type: 'toolCallStart', index, id, name },
+  { type: 'toolCallDelta', index, argumentsDelta: args },
+  { type: 'toolCallEnd', index, arguments: args },
+];
+
 describe(ToolCallAssembler.name, () => {
-  it('assembles one call from a start, input fragments and a stop', () => {
+  it('passes a call on whole once Kiro stops it: start, its arguments, end', () => {
     const assembler = new ToolCallAssembler(new ToolNameMap());
 
     const events = feed(assembler, [
@@ -23,23 +29,16 @@ describe(ToolCallAssembler.name, () => {
       use('tooluse_A', 'get_weather', undefined, true),
     ]);
 
-    expect(events).toStrictEqual([
-      { type: 'toolCallStart', index: 0, id: 'tooluse_A', name: 'get_weather' },
-      { type: 'toolCallDelta', index: 0, argumentsDelta: '{"city":' },
-      { type: 'toolCallDelta', index: 0, argumentsDelta: '"Paris"}' },
-      { type: 'toolCallEnd', index: 0, arguments: '{"city":"Paris"}' },
-    ]);
+    expect(events).toStrictEqual(whole(0, 'tooluse_A', 'get_weather', '{"city":"Paris"}'));
   });
 
-  it('emits no delta for an empty input string on the first event', () => {
+  it('passes nothing on while the call is still open', () => {
     const assembler = new ToolCallAssembler(new ToolNameMap());
 
-    expect(assembler.process(use('tooluse_A', 'get_weather', ''))).toStrictEqual([
-      { type: 'toolCallStart', index: 0, id: 'tooluse_A', name: 'get_weather' },
-    ]);
+    expect(feed(assembler, [use('tooluse_A', 'get_weather', ''), use('tooluse_A', 'get_weather', '{"city":')])).toStrictEqual([]);
   });
 
-  it('gives interleaved calls stable indexes in order of first appearance', () => {
+  it('passes interleaved calls on one after the other, indexed in the order they complete', () => {
     const assembler = new ToolCallAssembler(new ToolNameMap());
 
     const events = feed(assembler, [
@@ -50,21 +49,13 @@ describe(ToolCallAssembler.name, () => {
       use('tooluse_A', 'read', undefined, true),
     ]);
 
-    expect(events).toStrictEqual([
-      { type: 'toolCallStart', index: 0, id: 'tooluse_A', name: 'read' },
-      { type: 'toolCallDelta', index: 0, argumentsDelta: '{"path":' },
-      { type: 'toolCallStart', index: 1, id: 'tooluse_B', name: 'write' },
-      { type: 'toolCallDelta', index: 1, argumentsDelta: '{"path":"b"}' },
-      { type: 'toolCallDelta', index: 0, argumentsDelta: '"a"}' },
-      { type: 'toolCallEnd', index: 1, arguments: '{"path":"b"}' },
-      { type: 'toolCallEnd', index: 0, arguments: '{"path":"a"}' },
-    ]);
+    expect(events).toStrictEqual([...whole(0, 'tooluse_B', 'write', '{"path":"b"}'), ...whole(1, 'tooluse_A', 'read', '{"path":"a"}')]);
   });
 
-  it('counts the calls it has seen', () => {
+  it('counts the calls it passed on', () => {
     const assembler = new ToolCallAssembler(new ToolNameMap());
 
-    feed(assembler, [use('tooluse_A', 'a', '{}', true), use('tooluse_B', 'b', '{}', true)]);
+    feed(assembler, [use('tooluse_A', 'a', '{}', true), use('tooluse_B', 'b', '{}', true), use('tooluse_C', 'c', '{"x":')]);
 
     expect(assembler.count).toBe(2);
   });
@@ -74,36 +65,23 @@ describe(ToolCallAssembler.name, () => {
     names.kiroName('files.read');
     const assembler = new ToolCallAssembler(names);
 
-    expect(assembler.process(use('tooluse_A', 'files_read'))).toStrictEqual([
-      { type: 'toolCallStart', index: 0, id: 'tooluse_A', name: 'files.read' },
-    ]);
+    expect(assembler.process(use('tooluse_A', 'files_read', '{}', true))).toStrictEqual(whole(0, 'tooluse_A', 'files.read', '{}'));
   });
 
-  it('sends object input as one JSON delta at stop', () => {
+  it('takes object input as the JSON arguments', () => {
     const assembler = new ToolCallAssembler(new ToolNameMap());
 
     const events = feed(assembler, [use('tooluse_A', 'get_weather', { city: 'Paris' }), use('tooluse_A', 'get_weather', undefined, true)]);
 
-    expect(events).toStrictEqual([
-      { type: 'toolCallStart', index: 0, id: 'tooluse_A', name: 'get_weather' },
-      { type: 'toolCallDelta', index: 0, argumentsDelta: '{"city":"Paris"}' },
-      { type: 'toolCallEnd', index: 0, arguments: '{"city":"Paris"}' },
-    ]);
+    expect(events).toStrictEqual(whole(0, 'tooluse_A', 'get_weather', '{"city":"Paris"}'));
   });
 
   it('uses the latest object input when it grows between events', () => {
     const assembler = new ToolCallAssembler(new ToolNameMap());
 
-    const events = feed(assembler, [
-      use('tooluse_A', 'f', { a: 1 }),
-      use('tooluse_A', 'f', { a: 1, b: 2 }),
-      use('tooluse_A', 'f', undefined, true),
-    ]);
+    const events = feed(assembler, [use('tooluse_A', 'f', { a: 1 }), use('tooluse_A', 'f', { a: 1, b: 2 }), use('tooluse_A', 'f', undefined, true)]);
 
-    expect(events.slice(1)).toStrictEqual([
-      { type: 'toolCallDelta', index: 0, argumentsDelta: '{"a":1,"b":2}' },
-      { type: 'toolCallEnd', index: 0, arguments: '{"a":1,"b":2}' },
-    ]);
+    expect(events).toStrictEqual(whole(0, 'tooluse_A', 'f', '{"a":1,"b":2}'));
   });
 
   it('treats an empty object input as "fragments follow"', () => {
@@ -111,76 +89,31 @@ describe(ToolCallAssembler.name, () => {
 
     const events = feed(assembler, [use('tooluse_A', 'f', {}), use('tooluse_A', 'f', '{"a":1}'), use('tooluse_A', 'f', undefined, true)]);
 
-    expect(events.slice(1)).toStrictEqual([
-      { type: 'toolCallDelta', index: 0, argumentsDelta: '{"a":1}' },
-      { type: 'toolCallEnd', index: 0, arguments: '{"a":1}' },
-    ]);
+    expect(events).toStrictEqual(whole(0, 'tooluse_A', 'f', '{"a":1}'));
   });
 
-  it('gives a call with no input at all the arguments {}', () => {
+  it('gives a stopped call with no input at all the arguments {}', () => {
     const assembler = new ToolCallAssembler(new ToolNameMap());
 
-    const events = feed(assembler, [use('tooluse_A', 'ping'), use('tooluse_A', 'ping', undefined, true)]);
-
-    expect(events).toStrictEqual([
-      { type: 'toolCallStart', index: 0, id: 'tooluse_A', name: 'ping' },
-      { type: 'toolCallDelta', index: 0, argumentsDelta: '{}' },
-      { type: 'toolCallEnd', index: 0, arguments: '{}' },
-    ]);
-  });
-
-  it('closes a call whose only event carries input and stop together', () => {
-    const assembler = new ToolCallAssembler(new ToolNameMap());
-
-    expect(assembler.process(use('tooluse_A', 'f', '{"a":1}', true))).toStrictEqual([
-      { type: 'toolCallStart', index: 0, id: 'tooluse_A', name: 'f' },
-      { type: 'toolCallDelta', index: 0, argumentsDelta: '{"a":1}' },
-      { type: 'toolCallEnd', index: 0, arguments: '{"a":1}' },
-    ]);
+    expect(feed(assembler, [use('tooluse_A', 'ping'), use('tooluse_A', 'ping', undefined, true)])).toStrictEqual(whole(0, 'tooluse_A', 'ping', '{}'));
   });
 
   it('ignores events for a call after its stop', () => {
     const assembler = new ToolCallAssembler(new ToolNameMap());
     feed(assembler, [use('tooluse_A', 'f', '{"a":1}'), use('tooluse_A', 'f', undefined, true)]);
 
-    const late = feed(assembler, [use('tooluse_A', 'f', '{"a":1}'), use('tooluse_A', 'f', undefined, true)]);
-
-    expect(late).toStrictEqual([]);
+    expect(feed(assembler, [use('tooluse_A', 'f', '{"a":1}'), use('tooluse_A', 'f', undefined, true)])).toStrictEqual([]);
   });
 
-  it('ignores a repeated start event before the input', () => {
-    const assembler = new ToolCallAssembler(new ToolNameMap());
-
-    const events = feed(assembler, [use('tooluse_A', 'f'), use('tooluse_A', 'f'), use('tooluse_A', 'f', '{}', true)]);
-
-    expect(events).toStrictEqual([
-      { type: 'toolCallStart', index: 0, id: 'tooluse_A', name: 'f' },
-      { type: 'toolCallDelta', index: 0, argumentsDelta: '{}' },
-      { type: 'toolCallEnd', index: 0, arguments: '{}' },
-    ]);
-  });
-
-  it('completes input cut between values with the closing brackets, sent as a last delta', () => {
+  it('completes input that stops between values with the closing brackets', () => {
     const assembler = new ToolCallAssembler(new ToolNameMap());
 
     const events = feed(assembler, [use('tooluse_A', 'f', '{"items":["a","b"'), use('tooluse_A', 'f', undefined, true)]);
 
-    expect(events).toStrictEqual([
-      { type: 'toolCallStart', index: 0, id: 'tooluse_A', name: 'f' },
-      { type: 'toolCallDelta', index: 0, argumentsDelta: '{"items":["a","b"' },
-      { type: 'toolCallDelta', index: 0, argumentsDelta: ']}' },
-      { type: 'toolCallEnd', index: 0, arguments: '{"items":["a","b"]}' },
-    ]);
+    expect(events).toStrictEqual(whole(0, 'tooluse_A', 'f', '{"items":["a","b"]}'));
   });
 
-  it('throws TruncatedToolCallError when the input was cut inside a string', () => {
-    const assembler = new ToolCallAssembler(new ToolNameMap());
-    assembler.process(use('tooluse_A', 'Write', '{"content":"hello wor'));
-
-    expect(() => assembler.process(use('tooluse_A', 'Write', undefined, true))).toThrow(TruncatedToolCallError);
-  });
-
-  it('describes the truncation as a 502 tool_call_truncated naming the tool and the length received', () => {
+  it('throws InvalidToolArgumentsError, a retryable 502 of its own, for a stopped call whose JSON cannot be completed', () => {
     const assembler = new ToolCallAssembler(new ToolNameMap());
     assembler.process(use('tooluse_A', 'Write', '{"content":"hello wor'));
 
@@ -191,38 +124,74 @@ describe(ToolCallAssembler.name, () => {
       error = err;
     }
 
+    expect(error).toBeInstanceOf(InvalidToolArgumentsError);
     expect(error).toMatchObject({
       status: 502,
       type: 'api_error',
-      code: 'tool_call_truncated',
-      message:
-        'Kiro cut off the arguments of the "Write" tool call after 21 characters (its output limit was probably reached). ' +
-        'Ask for smaller steps, for example writing a long file in several calls.',
+      code: 'tool_call_invalid_arguments',
+      retryable: true,
+      message: 'The model finished the "Write" tool call with 21 characters of arguments that are not valid JSON. Sending the request again usually gives a well-formed call.',
     });
   });
 
-  it('closes calls never stopped when flushed', () => {
-    const assembler = new ToolCallAssembler(new ToolNameMap());
-    feed(assembler, [use('tooluse_A', 'a', '{"x":1}'), use('tooluse_B', 'b', '{"y":["z"'), use('tooluse_C', 'c', '{}', true)]);
+  describe('calls Kiro never stopped', () => {
+    it('passes on a zero-argument call (input "" and no stop) once the answer ended normally', () => {
+      const assembler = new ToolCallAssembler(new ToolNameMap());
+      assembler.process(use('tooluse_A', 'list_files', ''));
+      assembler.markNormalEnd();
 
-    expect(assembler.flush()).toStrictEqual([
-      { type: 'toolCallEnd', index: 0, arguments: '{"x":1}' },
-      { type: 'toolCallDelta', index: 1, argumentsDelta: ']}' },
-      { type: 'toolCallEnd', index: 1, arguments: '{"y":["z"]}' },
-    ]);
-  });
+      expect(assembler.flush(false)).toStrictEqual(whole(0, 'tooluse_A', 'list_files', '{}'));
+      expect(assembler.cut).toStrictEqual([]);
+    });
 
-  it('throws TruncatedToolCallError at flush for a call cut inside a string', () => {
-    const assembler = new ToolCallAssembler(new ToolNameMap());
-    assembler.process(use('tooluse_A', 'Write', '{"content":"abc'));
+    it('passes on complete JSON arguments once the answer ended normally', () => {
+      const assembler = new ToolCallAssembler(new ToolNameMap());
+      assembler.process(use('tooluse_A', 'f', '{"x":1}'));
+      assembler.markNormalEnd();
 
-    expect(() => assembler.flush()).toThrow(TruncatedToolCallError);
+      expect(assembler.flush(false)).toStrictEqual(whole(0, 'tooluse_A', 'f', '{"x":1}'));
+    });
+
+    it('drops a call the answer did not end normally after, and names it as cut', () => {
+      const assembler = new ToolCallAssembler(new ToolNameMap());
+      feed(assembler, [use('tooluse_A', 'Read', '{"path":"a"}', true), use('tooluse_B', 'Write', '{"path":"b","content":"ab')]);
+
+      expect(assembler.flush(false)).toStrictEqual([]);
+      expect(assembler.cut).toStrictEqual(['Write']);
+      expect(assembler.count).toBe(1);
+    });
+
+    it('drops a call whose arguments are not JSON, even after a normal end', () => {
+      const assembler = new ToolCallAssembler(new ToolNameMap());
+      assembler.process(use('tooluse_A', 'Write', '{"content":"ab'));
+      assembler.markNormalEnd();
+
+      expect(assembler.flush(false)).toStrictEqual([]);
+      expect(assembler.cut).toStrictEqual(['Write']);
+    });
+
+    it('drops every unstopped call when Kiro reported its output limit', () => {
+      const assembler = new ToolCallAssembler(new ToolNameMap());
+      assembler.process(use('tooluse_A', 'f', '{"x":1}'));
+      assembler.markNormalEnd();
+
+      expect(assembler.flush(true)).toStrictEqual([]);
+      expect(assembler.cut).toStrictEqual(['f']);
+    });
+
+    it('ignores a cut call repeated after the flush', () => {
+      const assembler = new ToolCallAssembler(new ToolNameMap());
+      assembler.process(use('tooluse_A', 'f', '{"x":'));
+      assembler.flush(false);
+
+      expect(assembler.process(use('tooluse_A', 'f', '1}', true))).toStrictEqual([]);
+    });
   });
 
   it('flushes nothing when every call was stopped', () => {
     const assembler = new ToolCallAssembler(new ToolNameMap());
     assembler.process(use('tooluse_A', 'f', '{}', true));
 
-    expect(assembler.flush()).toStrictEqual([]);
+    expect(assembler.flush(false)).toStrictEqual([]);
   });
 });

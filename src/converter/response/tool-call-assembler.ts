@@ -4,88 +4,113 @@ import type { AssistantEvent } from './assistant-events';
 import { closingSuffix, isValidJson } from './json-repair';
 
 interface OpenCall {
-  index: number;
   id: string;
   name: string;
   /** Input streamed as string fragments (the usual case). */
   streamed: string;
   /** Input sent as an object instead (kiro-protocol.md §3.2); the latest one wins. */
   objectInput: Record<string, unknown> | undefined;
-  done: boolean;
+  /** A contextUsageEvent or meteringEvent came after this call began: Kiro ended normally. */
+  endedNormally: boolean;
 }
 
-/** Kiro cut a tool call's input where no safe repair exists; forwarding it would hand the client invalid JSON. */
-export class TruncatedToolCallError extends GatewayError {
+/** Kiro said a call was complete, but its arguments are not JSON even after a safe repair. */
+export class InvalidToolArgumentsError extends GatewayError {
   constructor(name: string, received: number) {
     super(
-      `Kiro cut off the arguments of the "${name}" tool call after ${received} characters (its output limit was probably reached). ` +
-        'Ask for smaller steps, for example writing a long file in several calls.',
-      { status: 502, type: 'api_error', code: 'tool_call_truncated' },
+      `The model finished the "${name}" tool call with ${received} characters of arguments that are not valid JSON. ` +
+        'Sending the request again usually gives a well-formed call.',
+      { status: 502, type: 'api_error', code: 'tool_call_invalid_arguments', retryable: true },
     );
   }
 }
 
 /**
- * Assembles `toolUseEvent` fragments per `toolUseId` into tool calls with stable indexes: a start
- * (name restored to the client's), argument deltas as they arrive, then an end whose arguments
- * are always valid JSON.
+ * Assembles `toolUseEvent` fragments per `toolUseId` into tool calls. A call is passed on whole,
+ * once it is complete — start (name restored to the client's), its arguments, end — so that a
+ * call Kiro cuts off never reaches a client that would run it. Indexes count the calls passed on.
+ *
+ * Complete means `stop: true`, or, for a call Kiro never stopped, a normal end of the answer
+ * (a contextUsageEvent or meteringEvent after it) with arguments that are empty (a
+ * zero-argument call, kiro-protocol.md §9.8 case 2) or valid JSON. Any other unstopped call was
+ * cut (§9.8 case 1: no `stop`, no contextUsageEvent): it is dropped and named in {@link cut}.
  */
 export class ToolCallAssembler {
-  private readonly calls = new Map<string, OpenCall>();
+  private readonly open = new Map<string, OpenCall>();
+  /** Ids already passed on or dropped: Kiro repeats events at times (§5 #2). */
+  private readonly finished = new Set<string>();
+  private emitted = 0;
+  /** Names of the calls dropped because Kiro cut them off. */
+  readonly cut: string[] = [];
 
   constructor(private readonly toolNames: ToolNameMap) {}
 
+  /** Calls passed on to the client. */
   get count(): number {
-    return this.calls.size;
+    return this.emitted;
   }
 
   process(event: { toolUseId: string; name: string; input?: string | Record<string, unknown>; stop: boolean }): AssistantEvent[] {
-    const out: AssistantEvent[] = [];
-    let call = this.calls.get(event.toolUseId);
+    if (this.finished.has(event.toolUseId)) return [];
+    let call = this.open.get(event.toolUseId);
     if (!call) {
-      call = { index: this.calls.size, id: event.toolUseId, name: this.toolNames.originalName(event.name), streamed: '', objectInput: undefined, done: false };
-      this.calls.set(event.toolUseId, call);
-      out.push({ type: 'toolCallStart', index: call.index, id: call.id, name: call.name });
+      call = { id: event.toolUseId, name: this.toolNames.originalName(event.name), streamed: '', objectInput: undefined, endedNormally: false };
+      this.open.set(event.toolUseId, call);
     }
-    if (call.done) return out; // a duplicate after stop: Kiro repeats itself at times (§5 #2)
-    if (typeof event.input === 'string' && event.input) {
-      call.streamed += event.input;
-      out.push({ type: 'toolCallDelta', index: call.index, argumentsDelta: event.input });
-    } else if (typeof event.input === 'object' && event.input && Object.keys(event.input).length > 0) {
-      call.objectInput = event.input;
+    if (typeof event.input === 'string') call.streamed += event.input;
+    else if (typeof event.input === 'object' && event.input && Object.keys(event.input).length > 0) call.objectInput = event.input;
+    return event.stop ? this.complete(call, this.argumentsAtStop(call)) : [];
+  }
+
+  /** Kiro's answer went on normally (contextUsageEvent, meteringEvent): open calls were not cut. */
+  markNormalEnd(): void {
+    for (const call of this.open.values()) call.endedNormally = true;
+  }
+
+  /**
+   * End of the answer: unstopped calls that ended normally are passed on; the others were cut.
+   * `outputCut`: Kiro reported its output limit (MAX_TOKENS, ContentLengthExceeded), so every
+   * unstopped call is cut, whatever followed it.
+   */
+  flush(outputCut: boolean): AssistantEvent[] {
+    const out: AssistantEvent[] = [];
+    for (const call of [...this.open.values()]) {
+      const args = this.plainArguments(call);
+      if (!outputCut && call.endedNormally && (args === undefined || isValidJson(args))) {
+        out.push(...this.complete(call, args ?? '{}'));
+      } else {
+        this.open.delete(call.id);
+        this.finished.add(call.id);
+        this.cut.push(call.name);
+      }
     }
-    if (event.stop) out.push(...this.close(call));
     return out;
   }
 
-  /** Whether a call was still open at the end (Kiro cut it off: no `stop`, kiro-protocol.md §8). */
-  truncated = false;
-
-  /** End of stream: calls never stopped were cut off upstream. */
-  flush(): AssistantEvent[] {
-    const out: AssistantEvent[] = [];
-    for (const call of this.calls.values()) {
-      if (call.done) continue;
-      this.truncated = true;
-      out.push(...this.close(call));
-    }
-    return out;
+  /** The arguments as Kiro sent them, undefined when there are none. */
+  private plainArguments(call: OpenCall): string | undefined {
+    if (call.streamed.trim()) return call.streamed;
+    return call.objectInput ? JSON.stringify(call.objectInput) : undefined;
   }
 
-  private close(call: OpenCall): AssistantEvent[] {
-    call.done = true;
-    const out: AssistantEvent[] = [];
-    let args = call.streamed;
-    if (!args.trim()) {
-      args = JSON.stringify(call.objectInput ?? {});
-      out.push({ type: 'toolCallDelta', index: call.index, argumentsDelta: args });
-    } else if (!isValidJson(args)) {
-      const suffix = closingSuffix(args);
-      if (suffix === undefined) throw new TruncatedToolCallError(call.name, args.length);
-      args += suffix;
-      out.push({ type: 'toolCallDelta', index: call.index, argumentsDelta: suffix });
-    }
-    out.push({ type: 'toolCallEnd', index: call.index, arguments: args });
-    return out;
+  /** A stopped call's arguments: `{}` when empty, closing brackets added where that is safe. */
+  private argumentsAtStop(call: OpenCall): string {
+    const args = this.plainArguments(call);
+    if (args === undefined) return '{}';
+    if (isValidJson(args)) return args;
+    const suffix = closingSuffix(args);
+    if (suffix === undefined) throw new InvalidToolArgumentsError(call.name, args.length);
+    return args + suffix;
+  }
+
+  private complete(call: OpenCall, args: string): AssistantEvent[] {
+    this.open.delete(call.id);
+    this.finished.add(call.id);
+    const index = this.emitted++;
+    return [
+      { type: 'toolCallStart', index, id: call.id, name: call.name },
+      { type: 'toolCallDelta', index, argumentsDelta: args },
+      { type: 'toolCallEnd', index, arguments: args },
+    ];
   }
 }

@@ -2,10 +2,19 @@ import { randomBytes } from 'node:crypto';
 import { Observable, OperatorFunction } from 'rxjs';
 import type { AssistantEvent, UsageCounts } from '../response/assistant-events';
 import type { ResponseEcho, ResponseObject, ResponseOutputItem, ResponseStatus, ResponseStreamEvent } from './responses.types';
+import { CUSTOM_INPUT, ResponsesToolMap } from './responses-tools';
 
-type OpenItem = { kind: 'reasoning' | 'message'; outputIndex: number } | { kind: 'function_call'; outputIndex: number; toolIndex: number };
+type OpenItem = { kind: 'reasoning' | 'message'; outputIndex: number } | { kind: 'function_call' | 'custom_tool_call'; outputIndex: number; toolIndex: number };
+
+export interface ResponseBuilderOptions {
+  /** How the request's tools are named on the Responses side (namespaced and custom tools). */
+  tools?: ResponsesToolMap;
+  /** Seals a reasoning item's text into `encrypted_content` (`include: ["reasoning.encrypted_content"]`). */
+  sealReasoning?: (text: string) => string;
+}
 
 const itemId = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`;
+const NO_TOOLS = new ResponsesToolMap();
 
 /**
  * Builds one Responses API response from assistant events: the stream events (numbered, one item
@@ -21,10 +30,13 @@ export class ResponseBuilder {
   private status: ResponseStatus = 'in_progress';
   private usage: UsageCounts | undefined;
   private error: ResponseObject['error'] = null;
+  /** A custom tool call's JSON arguments as they arrive; its raw input is read out at the end. */
+  private customArguments = '';
 
   constructor(
     private readonly model: string,
     private readonly echo: ResponseEcho,
+    private readonly options: ResponseBuilderOptions = {},
   ) {}
 
   /** The response as it stands. */
@@ -87,20 +99,30 @@ export class ResponseBuilder {
       }
       case 'toolCallStart': {
         const out = this.close();
-        const item: ResponseOutputItem = { id: itemId('fc'), type: 'function_call', status: 'in_progress', call_id: event.id, name: event.name, arguments: '' };
+        const tool = (this.options.tools ?? NO_TOOLS).lookup(event.name);
+        const namespace = tool.namespace ? { namespace: tool.namespace } : {};
+        const item: ResponseOutputItem =
+          tool.kind === 'custom'
+            ? { id: itemId('ctc'), type: 'custom_tool_call', status: 'in_progress', call_id: event.id, name: tool.name, ...namespace, input: '' }
+            : { id: itemId('fc'), type: 'function_call', status: 'in_progress', call_id: event.id, name: tool.name, ...namespace, arguments: '' };
         this.output.push(item);
-        this.open = { kind: 'function_call', outputIndex: this.output.length - 1, toolIndex: event.index };
+        this.open = { kind: item.type, outputIndex: this.output.length - 1, toolIndex: event.index };
+        this.customArguments = '';
         out.push(this.event('response.output_item.added', { output_index: this.open.outputIndex, item: structuredClone(item) }));
         return out;
       }
       case 'toolCallDelta': {
+        if (this.open?.kind === 'custom_tool_call') {
+          this.customArguments += event.argumentsDelta;
+          return [];
+        }
         if (this.open?.kind !== 'function_call') return [];
         const item = this.current<'function_call'>();
         item.arguments += event.argumentsDelta;
         return [this.event('response.function_call_arguments.delta', { item_id: item.id, output_index: this.open.outputIndex, delta: event.argumentsDelta })];
       }
       case 'toolCallEnd':
-        return this.close();
+        return this.open?.kind === 'custom_tool_call' ? [...this.customInput(event.arguments), ...this.close()] : this.close();
       case 'end':
         return this.end(event.finishReason === 'length' ? 'incomplete' : 'completed', event.usage);
     }
@@ -112,6 +134,15 @@ export class ResponseBuilder {
     this.usage = usage;
     out.push(this.event(status === 'completed' ? 'response.completed' : 'response.incomplete', { response: this.response() }));
     return out;
+  }
+
+  /** A custom tool's raw input, out of the one-string-argument function Kiro called. */
+  private customInput(args: string): ResponseStreamEvent[] {
+    const item = this.current<'custom_tool_call'>();
+    const at = { item_id: item.id, output_index: this.open!.outputIndex };
+    const parsed = JSON.parse(args || this.customArguments || '{}') as Record<string, unknown>;
+    item.input = typeof parsed[CUSTOM_INPUT] === 'string' ? parsed[CUSTOM_INPUT] : JSON.stringify(parsed);
+    return [this.event('response.custom_tool_call_input.delta', { ...at, delta: item.input }), this.event('response.custom_tool_call_input.done', { ...at, input: item.input })];
   }
 
   private ensureOpen(kind: 'reasoning' | 'message'): ResponseStreamEvent[] {
@@ -146,14 +177,17 @@ export class ResponseBuilder {
       const part = item.summary[0];
       out.push(this.event('response.reasoning_summary_text.done', { ...at, summary_index: 0, text: part.text }));
       out.push(this.event('response.reasoning_summary_part.done', { ...at, summary_index: 0, part: structuredClone(part) }));
+      if (this.options.sealReasoning) item.encrypted_content = this.options.sealReasoning(part.text);
     } else if (item.type === 'message') {
       const part = item.content[0];
       item.status = status;
       out.push(this.event('response.output_text.done', { ...at, content_index: 0, text: part.text, logprobs: [] }));
       out.push(this.event('response.content_part.done', { ...at, content_index: 0, part: structuredClone(part) }));
-    } else {
+    } else if (item.type === 'function_call') {
       item.status = status;
       out.push(this.event('response.function_call_arguments.done', { ...at, arguments: item.arguments }));
+    } else {
+      item.status = status;
     }
     out.push(this.event('response.output_item.done', { output_index: open.outputIndex, item: structuredClone(item) }));
     return out;

@@ -1,9 +1,10 @@
 import { InvalidRequestError } from '../../common/errors';
 import { isJsonObject, type JsonObject } from '../../common/json';
-import { assistantMessage, type Conversation, type ConversationMessage, type ImageInput, type ToolChoice, type ToolDefinition, userMessage } from '../conversation';
+import { type AssistantMessage, assistantMessage, type Conversation, type ConversationMessage, type ImageInput, type ToolChoice, type ToolDefinition, userMessage } from '../conversation';
 import { canonicalBase64, imageFormat } from '../image-data';
 import { thinkingForReasoningEffort } from '../thinking-budget';
 import type { ResponseOutputItem } from './responses.types';
+import { CUSTOM_INPUT, flatToolName, type ResponsesToolMap, responsesTools } from './responses-tools';
 
 /** The parts of a Responses API request the converter reads; items are checked one by one. */
 export interface ResponsesRequest {
@@ -17,32 +18,40 @@ export interface ResponsesRequest {
 
 export interface ResponsesConversion {
   conversation: Conversation;
+  /** How the conversation's tools are named on the Responses side (namespaces, custom tools). */
+  tools: ResponsesToolMap;
   /** Hosted tools Codex may send that Kiro cannot run, left out of the request. */
   droppedTools: string[];
 }
 
-/** Hosted tools that are left out (and logged) rather than refused: Codex may send them by default. */
-const DROPPED_TOOL_TYPES = /^(web_search|web_search_preview)(_\d+)?$/;
+export interface ResponsesReadOptions {
+  /** Reads a reasoning item's `encrypted_content` back into the text it sealed (undefined: not ours). */
+  openReasoning?: (encryptedContent: string) => string | undefined;
+}
 
 /**
  * Responses API request → the gateway's conversation model, after the turns of a previous
  * response when `previous_response_id` named one. `instructions`, `system` and `developer` text
- * become system text; reasoning items are accepted and not forwarded.
+ * become system text. A reasoning item's `encrypted_content` that this gateway sealed (Codex
+ * hands it back with `store: false`) becomes the reasoning of the assistant turn after it;
+ * other reasoning items are accepted and not forwarded.
  */
-export function responsesToConversation(request: ResponsesRequest, previous: readonly ConversationMessage[] = []): ResponsesConversion {
+export function responsesToConversation(request: ResponsesRequest, previous: readonly ConversationMessage[] = [], options: ResponsesReadOptions = {}): ResponsesConversion {
   const system: string[] = [];
   if (typeof request.instructions === 'string' && request.instructions.trim()) system.push(request.instructions);
   const messages: ConversationMessage[] = [...previous.map((m) => structuredClone(m))];
   if (typeof request.input === 'string') {
     messages.push(userMessage(request.input));
   } else if (Array.isArray(request.input)) {
-    request.input.forEach((item, index) => addItem(item, `input[${index}]`, system, messages));
+    const reader = new ItemReader(system, messages, options);
+    request.input.forEach((item, index) => reader.add(item, `input[${index}]`));
   } else {
     throw new InvalidRequestError('input must be a string or an array of input items.', 'input');
   }
-  const { tools, dropped } = toolDefinitions(request.tools);
+  const { tools, map, dropped } = responsesTools(request.tools);
   return {
     conversation: { system, messages, tools, toolChoice: toolChoice(request.tool_choice, tools), thinking: thinkingForReasoningEffort(request.reasoning?.effort) },
+    tools: map,
     droppedTools: dropped,
   };
 }
@@ -50,44 +59,74 @@ export function responsesToConversation(request: ResponsesRequest, previous: rea
 /** The assistant turn a response adds to the conversation (for `previous_response_id`). */
 export function assistantTurnOf(output: readonly ResponseOutputItem[]): ConversationMessage {
   const text = output.flatMap((item) => (item.type === 'message' ? item.content.map((part) => part.text) : [])).join('');
-  const calls = output.flatMap((item) => (item.type === 'function_call' ? [{ id: item.call_id, name: item.name, input: JSON.parse(item.arguments || '{}') as JsonObject }] : []));
-  return assistantMessage(text, calls);
+  const calls = output.flatMap((item) => {
+    if (item.type === 'function_call') return [{ id: item.call_id, name: flatToolName(item.name, item.namespace), input: JSON.parse(item.arguments || '{}') as JsonObject }];
+    if (item.type === 'custom_tool_call') return [{ id: item.call_id, name: flatToolName(item.name, item.namespace), input: { [CUSTOM_INPUT]: item.input } }];
+    return [];
+  });
+  const reasoning = output.flatMap((item) => (item.type === 'reasoning' ? item.summary.map((part) => part.text) : [])).join('');
+  return { ...assistantMessage(text, calls), ...(reasoning ? { reasoning } : {}) };
 }
 
-function addItem(item: unknown, where: string, system: string[], messages: ConversationMessage[]): void {
-  if (!isJsonObject(item)) throw new InvalidRequestError(`${where} must be an object.`, where);
-  const type = item.type ?? (item.role !== undefined ? 'message' : undefined);
-  switch (type) {
-    case 'message':
-      return addMessage(item, where, system, messages);
-    case 'function_call':
-      messages.push(
-        assistantMessage('', [
-          { id: requireString(item.call_id, `${where}.call_id`), name: requireString(item.name, `${where}.name`), input: parseArguments(item.arguments, `${where}.arguments`) },
-        ]),
-      );
-      return;
-    case 'function_call_output': {
-      const { text, images } = outputContent(item.output, `${where}.output`);
-      messages.push(userMessage('', { images, toolResults: [{ toolCallId: requireString(item.call_id, `${where}.call_id`), text, isError: false }] }));
-      return;
+/** Input items, one by one, into system text and conversation turns. */
+class ItemReader {
+  /** Reasoning read from an item, waiting for the assistant turn it came before. */
+  private reasoning: string | undefined;
+
+  constructor(
+    private readonly system: string[],
+    private readonly messages: ConversationMessage[],
+    private readonly options: ResponsesReadOptions,
+  ) {}
+
+  add(item: unknown, where: string): void {
+    if (!isJsonObject(item)) throw new InvalidRequestError(`${where} must be an object.`, where);
+    const type = item.type ?? (item.role !== undefined ? 'message' : undefined);
+    switch (type) {
+      case 'message':
+        if (item.role === 'assistant') return this.assistant(assistantMessage(messageText(item.content, `${where}.content`)));
+        return addMessage(item, where, this.system, this.messages);
+      case 'function_call':
+      case 'custom_tool_call': {
+        const name = flatToolName(requireString(item.name, `${where}.name`), typeof item.namespace === 'string' && item.namespace ? item.namespace : undefined);
+        const input = type === 'function_call' ? parseArguments(item.arguments, `${where}.arguments`) : { [CUSTOM_INPUT]: requireString(item.input, `${where}.input`, true) };
+        return this.assistant(assistantMessage('', [{ id: requireString(item.call_id, `${where}.call_id`), name, input }]));
+      }
+      case 'function_call_output':
+      case 'custom_tool_call_output': {
+        const { text, images } = outputContent(item.output, `${where}.output`);
+        this.messages.push(userMessage('', { images, toolResults: [{ toolCallId: requireString(item.call_id, `${where}.call_id`), text, isError: false }] }));
+        return;
+      }
+      case 'reasoning':
+        if (typeof item.encrypted_content === 'string' && this.options.openReasoning) {
+          const text = this.options.openReasoning(item.encrypted_content);
+          if (text) this.reasoning = this.reasoning ? `${this.reasoning}\n\n${text}` : text;
+        }
+        return;
+      default:
+        throw new InvalidRequestError(
+          `${where} has type ${JSON.stringify(type)}, which this gateway does not support; send message, function_call, function_call_output, custom_tool_call, custom_tool_call_output or reasoning items.`,
+          `${where}.type`,
+        );
     }
-    case 'reasoning':
-      return;
-    default:
-      throw new InvalidRequestError(`${where} has type ${JSON.stringify(type)}, which this gateway does not support; send message, function_call, function_call_output or reasoning items.`, `${where}.type`);
+  }
+
+  private assistant(message: AssistantMessage): void {
+    if (this.reasoning) {
+      message.reasoning = this.reasoning;
+      this.reasoning = undefined;
+    }
+    this.messages.push(message);
   }
 }
 
+/** A system, developer or user message (assistant messages are the reader's: they take reasoning). */
 function addMessage(item: JsonObject, where: string, system: string[], messages: ConversationMessage[]): void {
   const role = item.role;
   if (role === 'system' || role === 'developer') {
     const text = messageText(item.content, `${where}.content`);
     if (text.trim()) system.push(text);
-    return;
-  }
-  if (role === 'assistant') {
-    messages.push(assistantMessage(messageText(item.content, `${where}.content`)));
     return;
   }
   if (role !== 'user') throw new InvalidRequestError(`${where}.role must be user, assistant, system or developer.`, `${where}.role`);
@@ -148,26 +187,6 @@ function imageFrom(part: JsonObject, at: string): ImageInput {
     throw new InvalidRequestError(`${at}.image_url must be a base64 data URL of a png, jpeg, gif or webp image.`, `${at}.image_url`, 'invalid_image');
   }
   return { format, base64 };
-}
-
-function toolDefinitions(raw: unknown[] | null | undefined): { tools: ToolDefinition[]; dropped: string[] } {
-  const tools: ToolDefinition[] = [];
-  const dropped: string[] = [];
-  (raw ?? []).forEach((tool, i) => {
-    const at = `tools[${i}]`;
-    if (!isJsonObject(tool)) throw new InvalidRequestError(`${at} must be an object.`, at);
-    if (tool.type !== 'function') {
-      if (typeof tool.type === 'string' && DROPPED_TOOL_TYPES.test(tool.type)) {
-        dropped.push(tool.type);
-        return;
-      }
-      throw new InvalidRequestError(`${at} has type ${JSON.stringify(tool.type)}, which Kiro cannot run; only function tools are supported.`, `${at}.type`);
-    }
-    const name = requireString(tool.name, `${at}.name`);
-    if (tools.some((t) => t.name === name)) throw new InvalidRequestError(`The tool name "${name}" is declared twice.`, `${at}.name`);
-    tools.push({ name, description: typeof tool.description === 'string' ? tool.description : '', parameters: isJsonObject(tool.parameters) ? tool.parameters : {} });
-  });
-  return { tools, dropped };
 }
 
 function toolChoice(raw: unknown, tools: ToolDefinition[]): ToolChoice {

@@ -8,10 +8,16 @@ export interface OutputText {
   logprobs: unknown[];
 }
 
+type ItemStatus = 'in_progress' | 'completed' | 'incomplete';
+
 export type ResponseOutputItem =
-  | { id: string; type: 'reasoning'; summary: Array<{ type: 'summary_text'; text: string }> }
-  | { id: string; type: 'message'; status: 'in_progress' | 'completed' | 'incomplete'; role: 'assistant'; content: OutputText[] }
-  | { id: string; type: 'function_call'; status: 'in_progress' | 'completed' | 'incomplete'; call_id: string; name: string; arguments: string };
+  /** `encrypted_content` when the request included `reasoning.encrypted_content`. */
+  | { id: string; type: 'reasoning'; summary: Array<{ type: 'summary_text'; text: string }>; encrypted_content?: string }
+  | { id: string; type: 'message'; status: ItemStatus; role: 'assistant'; content: OutputText[] }
+  /** `namespace`: the tool's namespace, which Codex routes the call by together with `name`. */
+  | { id: string; type: 'function_call'; status: ItemStatus; call_id: string; name: string; namespace?: string; arguments: string }
+  /** A call of a freeform (`custom`) tool: its raw input. */
+  | { id: string; type: 'custom_tool_call'; status: ItemStatus; call_id: string; name: string; namespace?: string; input: string };
 
 export interface ResponseUsage {
   input_tokens: number;

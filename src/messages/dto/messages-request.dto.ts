@@ -22,7 +22,9 @@ export class MessagesRequestDto implements AnthropicMessagesRequest {
   max_tokens: number;
 
   @ApiProperty({
-    description: 'Alternating user/assistant turns; content a string or blocks: text, image (base64), tool_use, tool_result, thinking.',
+    description:
+      'User and assistant turns, and system messages anywhere (system instructions at that point); content a string or blocks: text, image (base64), ' +
+      'tool_use, tool_result, thinking, document (text documents are read; PDFs are left out), search_result, and earlier turns\' server tool blocks.',
     example: MESSAGES_EXAMPLE,
     type: 'array',
     items: { type: 'object', additionalProperties: true },
@@ -50,7 +52,11 @@ export class MessagesRequestDto implements AnthropicMessagesRequest {
   @IsObject()
   tool_choice?: unknown;
 
-  @ApiPropertyOptional({ description: '{"type": "enabled", "budget_tokens": N} or {"type": "adaptive"} (with output_config.effort).', type: 'object', additionalProperties: true })
+  @ApiPropertyOptional({
+    description: '{"type": "enabled", "budget_tokens": N} or {"type": "adaptive"} (with output_config.effort); `display: "omitted"` returns thinking blocks without their text.',
+    type: 'object',
+    additionalProperties: true,
+  })
   @IsOptional()
   @IsObject()
   thinking?: unknown;
@@ -87,6 +93,22 @@ export class MessagesRequestDto implements AnthropicMessagesRequest {
   @IsOptional()
   @IsObject()
   metadata?: unknown;
+
+  @ApiPropertyOptional({ description: 'Accepted; earlier thinking is never forwarded anyway.', type: 'object', additionalProperties: true })
+  @IsOptional()
+  context_management?: unknown;
+
+  @ApiPropertyOptional({ description: 'Accepted and ignored: Kiro has no code-execution container.' })
+  @IsOptional()
+  container?: unknown;
+
+  @ApiPropertyOptional({ description: 'Accepted and ignored: Kiro does not connect to MCP servers.', type: 'array', items: { type: 'object', additionalProperties: true } })
+  @IsOptional()
+  mcp_servers?: unknown;
+
+  @ApiPropertyOptional({ description: 'Accepted and ignored.' })
+  @IsOptional()
+  service_tier?: unknown;
 }
 
 /** `POST /v1/messages/count_tokens`: the request without generation settings. */
@@ -120,6 +142,10 @@ export class CountTokensRequestDto implements AnthropicMessagesRequest {
   @IsObject()
   thinking?: unknown;
 }
+
+export const COUNT_TOKENS_REQUEST_EXAMPLES = {
+  simple: { summary: 'A simple question', value: { model: 'claude-sonnet-4-5-20250929', messages: MESSAGES_EXAMPLE } },
+};
 
 export const MESSAGES_REQUEST_EXAMPLES = {
   simple: { summary: 'A simple question', value: { model: 'claude-sonnet-4-5-20250929', max_tokens: 1024, messages: MESSAGES_EXAMPLE } },

@@ -13,7 +13,9 @@ export class ResponsesRequestDto implements ResponsesRequest {
   model: string;
 
   @ApiProperty({
-    description: 'A string, or items: message (roles user/assistant/system/developer; input_text, input_image with a data URL, output_text), function_call, function_call_output, reasoning.',
+    description:
+      'A string, or items: message (roles user/assistant/system/developer; input_text, input_image with a data URL, output_text), function_call (with namespace), ' +
+      'function_call_output, custom_tool_call, custom_tool_call_output, reasoning (its encrypted_content read back when this gateway sealed it).',
     oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'object', additionalProperties: true } }],
     example: 'Say hello in three languages.',
   })
@@ -30,7 +32,13 @@ export class ResponsesRequestDto implements ResponsesRequest {
   @IsBoolean()
   stream?: boolean;
 
-  @ApiPropertyOptional({ description: 'Function tools ({type: "function", name, description, parameters, strict}); web_search is left out; other hosted tools are refused.', type: 'array', items: { type: 'object', additionalProperties: true } })
+  @ApiPropertyOptional({
+    description:
+      'Function tools ({type: "function", name, description, parameters, strict}), namespace tools (their functions, called back with `namespace`) and custom (freeform) tools; ' +
+      'web_search is left out; other hosted tools are refused.',
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+  })
   @IsOptional()
   @IsArray()
   tools?: unknown[] | null;
@@ -77,7 +85,7 @@ export class ResponsesRequestDto implements ResponsesRequest {
   @IsBoolean()
   parallel_tool_calls?: boolean | null;
 
-  @ApiPropertyOptional({ description: 'Accepted; not used.', type: 'array', items: { type: 'string' } })
+  @ApiPropertyOptional({ description: '"reasoning.encrypted_content": reasoning items carry it, to be handed back on the next turn (for store: false); other values are accepted.', type: 'array', items: { type: 'string' } })
   @IsOptional()
   @IsArray()
   include?: unknown[] | null;

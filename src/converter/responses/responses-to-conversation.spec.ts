@@ -1,0 +1,85 @@
+import { assistantTurnOf, responsesToConversation } from './responses-to-conversation';
+
+const request = (input: unknown[]) => ({ model: 'claude-sonnet-4.5', input });
+
+describe(responsesToConversation.name, () => {
+  it('reads a namespaced function_call into a call of the flattened tool', () => {
+    const { conversation } = responsesToConversation(
+      request([
+        { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Close it' }] },
+        { type: 'function_call', call_id: 'call_1', name: 'close_agent', namespace: 'multi_agent_v1', arguments: '{"target":"a1"}' },
+        { type: 'function_call_output', call_id: 'call_1', output: 'closed' },
+      ]),
+    );
+
+    expect(conversation.messages.slice(1)).toStrictEqual([
+      { role: 'assistant', text: '', toolCalls: [{ id: 'call_1', name: 'multi_agent_v1__close_agent', input: { target: 'a1' } }] },
+      { role: 'user', text: '', images: [], toolResults: [{ toolCallId: 'call_1', text: 'closed', isError: false }] },
+    ]);
+  });
+
+  it('reads custom_tool_call and its output into a call with one input argument and its result', () => {
+    const { conversation } = responsesToConversation(
+      request([
+        { type: 'message', role: 'user', content: 'Patch it' },
+        { type: 'custom_tool_call', call_id: 'call_2', name: 'apply_patch', input: '*** Begin Patch' },
+        { type: 'custom_tool_call_output', call_id: 'call_2', output: 'Done' },
+      ]),
+    );
+
+    expect(conversation.messages.slice(1)).toStrictEqual([
+      { role: 'assistant', text: '', toolCalls: [{ id: 'call_2', name: 'apply_patch', input: { input: '*** Begin Patch' } }] },
+      { role: 'user', text: '', images: [], toolResults: [{ toolCallId: 'call_2', text: 'Done', isError: false }] },
+    ]);
+  });
+
+  it('gives the reasoning it can read back to the assistant turn after it', () => {
+    const { conversation } = responsesToConversation(
+      request([
+        { type: 'message', role: 'user', content: 'Hi' },
+        { type: 'reasoning', summary: [{ type: 'summary_text', text: 'summary' }], encrypted_content: 'sealed-1' },
+        { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Hello' }] },
+        { type: 'message', role: 'user', content: 'Again' },
+      ]),
+      [],
+      { openReasoning: (content) => (content === 'sealed-1' ? 'I should greet back.' : undefined) },
+    );
+
+    expect(conversation.messages[1]).toStrictEqual({ role: 'assistant', text: 'Hello', toolCalls: [], reasoning: 'I should greet back.' });
+  });
+
+  it('ignores reasoning it cannot read back, and reasoning without encrypted content', () => {
+    const { conversation } = responsesToConversation(
+      request([
+        { type: 'message', role: 'user', content: 'Hi' },
+        { type: 'reasoning', summary: [{ type: 'summary_text', text: 'summary only' }] },
+        { type: 'reasoning', summary: [], encrypted_content: 'someone-else' },
+        { type: 'message', role: 'assistant', content: 'Hello' },
+      ]),
+      [],
+      { openReasoning: () => undefined },
+    );
+
+    expect(conversation.messages[1]).toStrictEqual({ role: 'assistant', text: 'Hello', toolCalls: [] });
+  });
+});
+
+describe(assistantTurnOf.name, () => {
+  it('keeps namespaced and custom calls under their conversation names, and the reasoning', () => {
+    expect(
+      assistantTurnOf([
+        { id: 'rs_1', type: 'reasoning', summary: [{ type: 'summary_text', text: 'Plan.' }] },
+        { id: 'fc_1', type: 'function_call', status: 'completed', call_id: 'c1', name: 'close_agent', namespace: 'multi_agent_v1', arguments: '{"target":"a"}' },
+        { id: 'ctc_1', type: 'custom_tool_call', status: 'completed', call_id: 'c2', name: 'apply_patch', input: 'patch' },
+      ]),
+    ).toStrictEqual({
+      role: 'assistant',
+      text: '',
+      reasoning: 'Plan.',
+      toolCalls: [
+        { id: 'c1', name: 'multi_agent_v1__close_agent', input: { target: 'a' } },
+        { id: 'c2', name: 'apply_patch', input: { input: 'patch' } },
+      ],
+    });
+  });
+});

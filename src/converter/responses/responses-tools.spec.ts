@@ -1,0 +1,55 @@
+import { InvalidRequestError } from '../../common/errors';
+import { responsesTools } from './responses-tools';
+
+const SCHEMA = { type: 'object', properties: { target: { type: 'string' } }, required: ['target'] };
+
+describe(responsesTools.name, () => {
+  it('declares each tool of a namespace under <namespace>__<name>, with the namespace described', () => {
+    const { tools, map } = responsesTools([
+      { type: 'namespace', name: 'multi_agent_v1', description: 'Tools for sub-agents.', tools: [{ type: 'function', name: 'close_agent', description: 'Close an agent.', parameters: SCHEMA }] },
+    ]);
+
+    expect(tools).toStrictEqual([{ name: 'multi_agent_v1__close_agent', description: 'multi_agent_v1: Tools for sub-agents.\n\nClose an agent.', parameters: SCHEMA }]);
+    expect(map.lookup('multi_agent_v1__close_agent')).toStrictEqual({ kind: 'function', name: 'close_agent', namespace: 'multi_agent_v1' });
+  });
+
+  it('makes a custom tool a function of one string argument, its grammar in the description', () => {
+    const { tools, map } = responsesTools([
+      { type: 'custom', name: 'apply_patch', description: 'Edit files.', format: { type: 'grammar', syntax: 'lark', definition: 'start: "*** Begin Patch"' } },
+    ]);
+
+    expect(tools).toStrictEqual([
+      {
+        name: 'apply_patch',
+        description: 'Edit files.\n\nPut the tool\'s whole raw input, as one string, in the "input" argument.\n\nThe input must follow this lark grammar:\nstart: "*** Begin Patch"',
+        parameters: { type: 'object', properties: { input: { type: 'string', description: 'The complete raw input for this tool, exactly as the tool takes it (not JSON-encoded).' } }, required: ['input'] },
+      },
+    ]);
+    expect(map.lookup('apply_patch')).toStrictEqual({ kind: 'custom', name: 'apply_patch' });
+  });
+
+  it('leaves web_search tools out, reporting them', () => {
+    const { tools, dropped } = responsesTools([{ type: 'web_search', external_web_access: false }, { type: 'function', name: 'exec_command', parameters: SCHEMA }]);
+
+    expect(tools.map((tool) => tool.name)).toStrictEqual(['exec_command']);
+    expect(dropped).toStrictEqual(['web_search']);
+  });
+
+  it('refuses a hosted tool Kiro cannot run, naming it, also inside a namespace', () => {
+    expect(() => responsesTools([{ type: 'file_search' }])).toThrow(InvalidRequestError);
+    expect(() => responsesTools([{ type: 'namespace', name: 'ns', tools: [{ type: 'web_search' }] }])).toThrow('tools[0].tools[0] has type "web_search"');
+  });
+
+  it('refuses a name declared twice, counting namespaced names', () => {
+    expect(() =>
+      responsesTools([
+        { type: 'function', name: 'ns__f', parameters: SCHEMA },
+        { type: 'namespace', name: 'ns', tools: [{ type: 'function', name: 'f', parameters: SCHEMA }] },
+      ]),
+    ).toThrow('The tool name "ns__f" is declared twice.');
+  });
+
+  it('treats names it does not know as plain functions', () => {
+    expect(responsesTools([]).map.lookup('other')).toStrictEqual({ kind: 'function', name: 'other' });
+  });
+});

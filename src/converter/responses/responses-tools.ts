@@ -1,0 +1,112 @@
+import { InvalidRequestError } from '../../common/errors';
+import { isJsonObject, type JsonObject } from '../../common/json';
+import type { ToolDefinition } from '../conversation';
+
+/**
+ * The Responses API's tool kinds, as Codex declares them, made into the gateway's function tools
+ * and told apart again when the model calls one:
+ * - `function`: as it is;
+ * - `namespace` (Codex groups tools: `{"type":"namespace","name":"multi_agent_v1","tools":[…]}`):
+ *   each nested tool becomes `<namespace>__<name>`, and a call comes back as a `function_call`
+ *   with `name` and `namespace` apart, which is how Codex routes it;
+ * - `custom` (freeform input, e.g. `apply_patch` with a grammar): a function of one string
+ *   argument, `input`, whose calls come back as `custom_tool_call` items;
+ * - `web_search` (any version): left out, to be logged; a later version serves it.
+ * Other hosted tools (file_search, computer_use, …) cannot be run here and are refused.
+ */
+
+/** What a conversation tool name stands for on the Responses side. */
+export interface ResponsesTool {
+  kind: 'function' | 'custom';
+  /** The name inside its namespace (or the tool's own name). */
+  name: string;
+  namespace?: string;
+}
+
+/** Conversation tool name → its Responses identity, for the calls in the answer. */
+export class ResponsesToolMap {
+  private readonly byName = new Map<string, ResponsesTool>();
+
+  add(conversationName: string, tool: ResponsesTool): void {
+    this.byName.set(conversationName, tool);
+  }
+
+  /** How a call of this conversation tool is rendered; plain functions for names it does not know. */
+  lookup(conversationName: string): ResponsesTool {
+    return this.byName.get(conversationName) ?? { kind: 'function', name: conversationName };
+  }
+}
+
+/** The conversation's name for a tool in a namespace (Kiro takes `[A-Za-z0-9_-]{1,64}`; longer names are shortened later). */
+export function flatToolName(name: string, namespace: string | undefined): string {
+  return namespace ? `${namespace}__${name}` : name;
+}
+
+/** The one argument a freeform tool's input travels in. */
+export const CUSTOM_INPUT = 'input';
+
+/** The schema of a custom tool: one required string, its raw input (a new object per request). */
+const customParameters = (): JsonObject => ({
+  type: 'object',
+  properties: { [CUSTOM_INPUT]: { type: 'string', description: 'The complete raw input for this tool, exactly as the tool takes it (not JSON-encoded).' } },
+  required: [CUSTOM_INPUT],
+});
+
+/** Hosted tools that are left out (and logged) rather than refused: Codex sends them by default. */
+const DROPPED_TOOL_TYPES = /^(web_search|web_search_preview)(_\d+)?$/;
+
+export interface ResponsesToolConversion {
+  tools: ToolDefinition[];
+  map: ResponsesToolMap;
+  /** Hosted tools left out of the request. */
+  dropped: string[];
+}
+
+export function responsesTools(raw: unknown[] | null | undefined): ResponsesToolConversion {
+  const out: ResponsesToolConversion = { tools: [], map: new ResponsesToolMap(), dropped: [] };
+  (raw ?? []).forEach((tool, i) => addTool(tool, `tools[${i}]`, undefined, out));
+  return out;
+}
+
+function addTool(tool: unknown, at: string, namespace: { name: string; description: string } | undefined, out: ResponsesToolConversion): void {
+  if (!isJsonObject(tool)) throw new InvalidRequestError(`${at} must be an object.`, at);
+  if (tool.type === 'namespace' && !namespace) return addNamespace(tool, at, out);
+  if (tool.type !== 'function' && tool.type !== 'custom') {
+    if (typeof tool.type === 'string' && DROPPED_TOOL_TYPES.test(tool.type) && !namespace) {
+      out.dropped.push(tool.type);
+      return;
+    }
+    throw new InvalidRequestError(`${at} has type ${JSON.stringify(tool.type)}, which Kiro cannot run; function, custom and namespace tools are supported.`, `${at}.type`);
+  }
+  const name = requireName(tool.name, `${at}.name`);
+  const conversationName = flatToolName(name, namespace?.name);
+  if (out.tools.some((t) => t.name === conversationName)) throw new InvalidRequestError(`The tool name "${conversationName}" is declared twice.`, `${at}.name`);
+  const description = [namespace?.description, typeof tool.description === 'string' ? tool.description : ''].filter(Boolean).join('\n\n');
+  if (tool.type === 'custom') {
+    out.tools.push({ name: conversationName, description: customDescription(description, tool.format), parameters: customParameters() });
+  } else {
+    out.tools.push({ name: conversationName, description, parameters: isJsonObject(tool.parameters) ? tool.parameters : {} });
+  }
+  out.map.add(conversationName, { kind: tool.type, name, ...(namespace ? { namespace: namespace.name } : {}) });
+}
+
+function addNamespace(tool: JsonObject, at: string, out: ResponsesToolConversion): void {
+  const name = requireName(tool.name, `${at}.name`);
+  if (!Array.isArray(tool.tools)) throw new InvalidRequestError(`${at}.tools must be an array of tools.`, `${at}.tools`);
+  const description = typeof tool.description === 'string' && tool.description.trim() ? `${name}: ${tool.description.trim()}` : '';
+  tool.tools.forEach((inner, i) => addTool(inner, `${at}.tools[${i}]`, { name, description }, out));
+}
+
+/** A freeform tool's contract and grammar, told to the model in words: Kiro takes JSON schemas only. */
+function customDescription(description: string, format: unknown): string {
+  const parts = [description, `Put the tool's whole raw input, as one string, in the "${CUSTOM_INPUT}" argument.`];
+  if (isJsonObject(format) && typeof format.definition === 'string' && format.definition.trim()) {
+    parts.push(`The input must follow this ${typeof format.syntax === 'string' ? format.syntax : 'grammar'} grammar:\n${format.definition}`);
+  }
+  return parts.filter(Boolean).join('\n\n');
+}
+
+function requireName(value: unknown, where: string): string {
+  if (typeof value !== 'string' || !value) throw new InvalidRequestError(`${where} must be a non-empty string.`, where);
+  return value;
+}

@@ -1,0 +1,71 @@
+import type { KiroModelInfo } from '../kiro';
+import { CatalogCache } from './catalog-cache';
+
+const TTL = 1_000;
+
+function cache(fetch: () => Promise<KiroModelInfo[]>) {
+  let now = 0;
+  const errors: string[] = [];
+  const catalog = new CatalogCache({ fetch, now: () => now, ttlMs: TTL, onError: (err) => errors.push(err.message) });
+  return { catalog, errors, advance: (ms: number) => (now += ms) };
+}
+
+describe(CatalogCache.name, () => {
+  it('waits for the first fetch', async () => {
+    const { catalog } = cache(async () => [{ modelId: 'claude-sonnet-4.5' }]);
+
+    expect(await catalog.forRequest()).toStrictEqual([{ modelId: 'claude-sonnet-4.5' }]);
+  });
+
+  it('answers a request with the catalog it has once it has one, renewing it in the background when old', async () => {
+    let calls = 0;
+    let release: (() => void) | undefined;
+    const { catalog, advance } = cache(async () => {
+      calls++;
+      if (calls > 1) await new Promise<void>((resolve) => (release = resolve));
+      return [{ modelId: `model-${calls}` }];
+    });
+    await catalog.forRequest();
+    advance(TTL * 5);
+
+    const served = await catalog.forRequest();
+
+    expect(served).toStrictEqual([{ modelId: 'model-1' }]);
+    expect(calls).toBe(2);
+    release?.();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await catalog.forRequest()).toStrictEqual([{ modelId: 'model-2' }]);
+  });
+
+  it('keeps the last catalog when a renewal fails, and reports the failure', async () => {
+    let fail = false;
+    const { catalog, errors, advance } = cache(async () => {
+      if (fail) throw new Error('Kiro is down');
+      return [{ modelId: 'claude-sonnet-4.5' }];
+    });
+    await catalog.current();
+    fail = true;
+    advance(TTL);
+
+    expect(await catalog.current()).toStrictEqual([{ modelId: 'claude-sonnet-4.5' }]);
+    expect(errors).toStrictEqual(['Kiro is down']);
+  });
+
+  it('asks Kiro again no sooner than a minute after a failed fetch, however many requests come', async () => {
+    let calls = 0;
+    const { catalog, advance } = cache(async () => {
+      calls++;
+      throw new Error('Kiro is down');
+    });
+
+    for (let i = 0; i < 5; i++) await catalog.forRequest();
+    advance(59_000);
+    await catalog.forRequest();
+    const beforeTheMinute = calls;
+    advance(2_000);
+    await catalog.forRequest();
+
+    expect(beforeTheMinute).toBe(1);
+    expect(calls).toBe(2);
+  });
+});

@@ -1,0 +1,71 @@
+import type { KiroModelInfo } from '../kiro';
+
+/** After a failed fetch, the next one waits this long: generation requests read the catalog too. */
+const RETRY_AFTER_FAILURE_MS = 60_000;
+
+export interface CatalogCacheOptions {
+  fetch: () => Promise<KiroModelInfo[]>;
+  now: () => number;
+  ttlMs: number;
+  onError: (err: Error) => void;
+}
+
+/**
+ * One account's Kiro model catalog, cached for MODEL_CACHE_TTL: renewed in the background once
+ * half the TTL has passed, awaited only when it is older than the TTL (or was never fetched),
+ * and served stale when Kiro cannot be reached.
+ */
+export class CatalogCache {
+  private models: KiroModelInfo[] = [];
+  private fetchedAt: number | undefined;
+  /** Set by a failed fetch: no new attempt before then. */
+  private retryAt: number | undefined;
+  private inflight: Promise<void> | undefined;
+
+  constructor(private readonly options: CatalogCacheOptions) {}
+
+  /** The catalog as last fetched, without waiting (empty before the first fetch). */
+  get cached(): readonly KiroModelInfo[] {
+    return this.models;
+  }
+
+  async current(): Promise<readonly KiroModelInfo[]> {
+    const { ttlMs, now } = this.options;
+    if (this.retryAt !== undefined && now() < this.retryAt) return this.models;
+    const age = this.fetchedAt === undefined ? Infinity : now() - this.fetchedAt;
+    if (age < ttlMs / 2) return this.models;
+    const refresh = this.refresh();
+    // Within the TTL the cached list answers at once while the refresh runs in the background.
+    if (age >= ttlMs) await refresh;
+    return this.models;
+  }
+
+  /**
+   * For a generation request: the catalog it has, however old, renewed in the background when
+   * due; the first fetch is the only one waited for. A slow model list never holds up a chat.
+   */
+  async forRequest(): Promise<readonly KiroModelInfo[]> {
+    if (this.models.length === 0) return this.current();
+    void this.current();
+    return this.models;
+  }
+
+  private refresh(): Promise<void> {
+    return (this.inflight ??= this.fetch().finally(() => {
+      this.inflight = undefined;
+    }));
+  }
+
+  private async fetch(): Promise<void> {
+    try {
+      const models = await this.options.fetch();
+      if (models.length > 0) this.models = models;
+      this.fetchedAt = this.options.now();
+      this.retryAt = undefined;
+    } catch (err) {
+      this.options.onError(err as Error);
+      // Stale beats nothing; try again after a minute rather than on every request.
+      this.retryAt = this.options.now() + RETRY_AFTER_FAILURE_MS;
+    }
+  }
+}

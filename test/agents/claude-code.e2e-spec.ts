@@ -1,0 +1,82 @@
+import { PROXY_KEY } from '../support/gateway-harness';
+import { agentBin, describeInstalled, installed, kiroCalls, metric, readmeBlock, readmeExports, runAgent, useAgentSession } from './agent-support';
+
+/**
+ * Claude Code, as a user runs it: the README's environment, its default model, `claude -p`.
+ * What it prints is what is asserted; every request it made must have passed the simulator.
+ */
+const CLAUDE = agentBin('claude');
+const QUIET = { DISABLE_TELEMETRY: '1', DISABLE_AUTOUPDATER: '1', DISABLE_ERROR_REPORTING: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' };
+
+interface StreamLine {
+  type: string;
+  session_id?: string;
+  message?: { content: Array<{ type: string; text?: string; thinking?: string }> };
+}
+
+describeInstalled('Claude Code 2.1.332 against the gateway (e2e)', installed(CLAUDE), () => {
+  jest.setTimeout(120_000);
+  const session = useAgentSession();
+  const claude = (...args: string[]) => {
+    const env = { ...readmeExports(readmeBlock('### Claude Code (Anthropic Messages API)', 'bash', session.h.url), PROXY_KEY), ...QUIET };
+    return runAgent(CLAUDE, args, { home: session.home, env });
+  };
+
+  it('answers a plain prompt on its default model, served by the newest Opus the account has', async () => {
+    const run = await claude('-p', '[sim:say Hello from the gateway]');
+
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim()).toBe('Hello from the gateway');
+    expect(kiroCalls(session.h).map((call) => call.modelId)).toStrictEqual(['claude-opus-4.7']);
+  });
+
+  it('runs a Bash tool loop: the command runs and its output comes back in the final answer', async () => {
+    const run = await claude('-p', 'Run this: [sim:shell echo cc-sim-$((6*7))]');
+
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim()).toBe('Hello from the Kiro simulator! I received 1 tool result(s): "cc-sim-42"');
+    expect(kiroCalls(session.h).map((call) => call.toolResults)).toStrictEqual([[], ['cc-sim-42']]);
+  });
+
+  it('shows the thinking Kiro produced as a thinking block', async () => {
+    const run = await claude('-p', '--output-format', 'stream-json', '--verbose', 'Hello there');
+
+    const blocks = lines(run.stdout).flatMap((line) => (line.type === 'assistant' ? (line.message?.content ?? []) : []));
+    expect(run.code).toBe(0);
+    expect(blocks.filter((block) => block.type === 'thinking').map((block) => block.thinking)).toStrictEqual(['The user greeted the simulator; I will echo what they said.']);
+    expect(blocks.find((block) => block.type === 'text')?.text).toMatch(/^Hello from the Kiro simulator! You said: /);
+  });
+
+  it('resumes a session whose history holds a tool loop and thinking', async () => {
+    const first = await claude('-p', '--output-format', 'stream-json', '--verbose', 'Run [sim:shell echo first-$((1+1))]');
+    const sessionId = lines(first.stdout).find((line) => line.type === 'result')?.session_id;
+    expect(lines(first.stdout).some((line) => line.message?.content.some((block) => block.type === 'thinking' && block.thinking))).toBe(true);
+
+    const resumed = await claude('-p', '--resume', String(sessionId), '[sim:say resumed after the tool loop]');
+
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout.trim()).toBe('resumed after the tool loop');
+    const last = kiroCalls(session.h).at(-1)!;
+    expect(last.history.flatMap((turn) => turn.assistantResponseMessage?.toolUses?.map((use) => use.name) ?? [])).toStrictEqual(['Bash']);
+    expect(JSON.stringify(last.history)).toContain('first-2');
+  });
+
+  it('ends the turn cleanly when Kiro cuts a tool call off: no retry loop, Claude Code goes on in smaller steps', async () => {
+    const cutBefore = await metric(session.h, 'kiro_gateway_tool_calls_cut_total');
+
+    const run = await claude('-p', 'Write the file [sim:cuttool]');
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Output token limit hit');
+    expect((await metric(session.h, 'kiro_gateway_tool_calls_cut_total')) - cutBefore).toBe(1);
+    // The cut turn, then Claude Code's own "continue in smaller pieces" turn: no repeated request.
+    expect(kiroCalls(session.h)).toHaveLength(2);
+  });
+});
+
+function lines(stdout: string): StreamLine[] {
+  return stdout
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as StreamLine);
+}

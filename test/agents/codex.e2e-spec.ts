@@ -1,0 +1,79 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PROXY_KEY } from '../support/gateway-harness';
+import { agentBin, describeInstalled, installed, kiroCalls, readmeBlock, runAgent, useAgentSession } from './agent-support';
+
+/**
+ * Codex CLI on the Responses API, as a user runs it: the README's `~/.codex/config.toml`,
+ * `codex exec` in a fresh directory. Codex sends `namespace` tools, `web_search`,
+ * `include: ["reasoning.encrypted_content"]` with `store: false`, and compacts through the same
+ * endpoint; every request must pass the simulator.
+ */
+const CODEX = agentBin('codex');
+const THOUGHT = 'The user greeted the simulator; I will echo what they said.';
+
+describeInstalled('Codex CLI 0.171.0 against the gateway (e2e)', installed(CODEX), () => {
+  jest.setTimeout(120_000);
+  const session = useAgentSession(async (home, h) => {
+    await mkdir(join(home.home, '.codex'));
+    await writeFile(join(home.home, '.codex', 'config.toml'), readmeBlock('### Codex (OpenAI Responses API)', 'toml', h.url));
+  });
+  const codex = (...args: string[]) => runAgent(CODEX, args, { home: session.home, env: { KIRO_GATEWAY_KEY: PROXY_KEY } });
+  // --strict-config: Codex refuses a README configuration with a key it does not know.
+  const exec = (prompt: string) => codex('exec', '--strict-config', '--skip-git-repo-check', prompt);
+  /** The final message Codex prints on stdout. */
+  const answer = (stdout: string) => stdout.trim().split('\n').at(-1);
+
+  it('answers a plain prompt', async () => {
+    const run = await exec('[sim:say Hello from the gateway]');
+
+    expect(run.code).toBe(0);
+    expect(answer(run.stdout)).toBe('Hello from the gateway');
+  });
+
+  it('runs an exec_command loop: the command runs and its output comes back in the final answer', async () => {
+    const run = await exec('Run [sim:shell echo codex-sim-$((6*7))]');
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Output:\ncodex-sim-42"');
+    expect(kiroCalls(session.h).at(-1)?.toolResults.join('')).toContain('codex-sim-42');
+  });
+
+  it('prints the reasoning Kiro produced', async () => {
+    const run = await exec('Hello there');
+
+    expect(run.code).toBe(0);
+    expect(run.output).toContain(THOUGHT);
+  });
+
+  it('runs a namespaced tool: the call comes back in the shape Codex routes to its multi_agent_v1 handler', async () => {
+    const run = await exec('[sim:call multi_agent_v1__close_agent {"target":"agent-from-the-test"}]');
+
+    expect(run.code).toBe(0);
+    // The handler itself answered (an id it cannot parse), not "unsupported call".
+    expect(answer(run.stdout)).toMatch(/^Hello from the Kiro simulator! I received 1 tool result\(s\): "invalid agent id agent-from-the-test/);
+    expect(run.output).not.toContain('unsupported call');
+  });
+
+  it('continues with store: false: the reasoning it hands back (encrypted_content) reaches the model again', async () => {
+    await exec('Hello there');
+
+    const second = await codex('exec', '--strict-config', '--skip-git-repo-check', 'resume', '--last', '[sim:say second turn]');
+
+    expect(second.code).toBe(0);
+    expect(answer(second.stdout)).toBe('second turn');
+    const assistantTurns = kiroCalls(session.h).at(-1)!.history.flatMap((turn) => (turn.assistantResponseMessage ? [turn.assistantResponseMessage.content] : []));
+    expect(assistantTurns[0]).toMatch(new RegExp(`^<thinking>${THOUGHT}</thinking>\\n\\nHello from the Kiro simulator!`));
+  });
+
+  it('compacts its context through the Responses endpoint when it fills up, then goes on', async () => {
+    await exec('Hello there');
+
+    const run = await codex('exec', '--strict-config', '-c', 'model_auto_compact_token_limit=1000', '--skip-git-repo-check', 'resume', '--last', '[sim:say after the compaction]');
+
+    expect(run.code).toBe(0);
+    expect(run.output).toContain('context compacted');
+    expect(answer(run.stdout)).toBe('after the compaction');
+    expect(kiroCalls(session.h).some((call) => call.content.includes('CONTEXT CHECKPOINT COMPACTION'))).toBe(true);
+  });
+});

@@ -1,0 +1,94 @@
+import { parseDirective, scenarioForRequest } from './directives';
+import type { SimEvent, StreamScenario } from './scenarios';
+
+interface Spec {
+  name: string;
+  properties: Record<string, { type: string }>;
+  required: string[];
+}
+
+const BASH: Spec = { name: 'Bash', properties: { command: { type: 'string' }, description: { type: 'string' }, timeout: { type: 'number' } }, required: ['command'] };
+const EXEC_COMMAND: Spec = { name: 'exec_command', properties: { cmd: { type: 'string' }, workdir: { type: 'string' } }, required: ['cmd'] };
+const READ: Spec = { name: 'Read', properties: { file_path: { type: 'string' } }, required: ['file_path'] };
+
+function body(content: string, tools: Spec[] = [], toolResults?: unknown[]): unknown {
+  return {
+    conversationState: {
+      chatTriggerType: 'MANUAL',
+      conversationId: 'conv-1',
+      currentMessage: {
+        userInputMessage: {
+          content,
+          modelId: 'claude-sonnet-4.5',
+          origin: 'AI_EDITOR',
+          userInputMessageContext: {
+            tools: tools.map((t) => ({ toolSpecification: { name: t.name, description: t.name, inputSchema: { json: { type: 'object', properties: t.properties, required: t.required } } } })),
+            ...(toolResults ? { toolResults } : {}),
+          },
+        },
+      },
+    },
+  };
+}
+
+const events = (content: string, tools: Spec[] = [], toolResults?: unknown[]): SimEvent[] => (scenarioForRequest(body(content, tools, toolResults)) as StreamScenario).events;
+const text = (list: SimEvent[]) => list.flatMap((e) => (e.type === 'text' ? [e.content] : [])).join('');
+const toolInput = (list: SimEvent[]) => list.flatMap((e) => (e.type === 'toolUse' && typeof e.input === 'string' ? [e.input] : [])).join('');
+
+describe(parseDirective.name, () => {
+  it('reads the directive name and the text up to its closing bracket', () => {
+    expect(parseDirective('please [sim:shell echo one two] now')).toStrictEqual({ name: 'shell', argument: 'echo one two' });
+  });
+
+  it('skips unknown names', () => {
+    expect(parseDirective('[sim:thinking] then [sim:nope]')).toStrictEqual({ name: 'thinking', argument: '' });
+  });
+
+  it('takes the last directive: the newest user text comes last', () => {
+    expect(parseDirective('[sim:say earlier turn]\n\n[sim:shell ls]')).toStrictEqual({ name: 'shell', argument: 'ls' });
+  });
+});
+
+describe(scenarioForRequest.name, () => {
+  it('says exactly what [sim:say] asks for', () => {
+    expect(text(events('[sim:say Hi from the test]'))).toBe('Hi from the test');
+  });
+
+  it("runs a [sim:shell] command with Claude Code's Bash tool", () => {
+    const list = events('[sim:shell echo sim-$((40+2))]', [READ, BASH]);
+
+    expect(list.find((e) => e.type === 'toolUse')).toMatchObject({ name: 'Bash' });
+    expect(JSON.parse(toolInput(list))).toStrictEqual({ command: 'echo sim-$((40+2))', description: 'Run the command the simulator was asked to run' });
+    expect(list.filter((e) => e.type === 'toolUse' && e.stop)).toHaveLength(1);
+  });
+
+  it("puts a [sim:shell] command in Codex's exec_command cmd", () => {
+    expect(JSON.parse(toolInput(events('[sim:shell ls]', [EXEC_COMMAND])))).toStrictEqual({ cmd: 'ls' });
+  });
+
+  it('explains itself in text when no shell tool is declared', () => {
+    expect(text(events('[sim:shell ls]', [READ]))).toContain('needs a shell tool');
+  });
+
+  it('calls the named tool with the given JSON for [sim:call]', () => {
+    const list = events('[sim:call Read {"file_path":"/etc/hostname"}]', [BASH, READ]);
+
+    expect(list.find((e) => e.type === 'toolUse')).toMatchObject({ name: 'Read' });
+    expect(toolInput(list)).toBe('{"file_path":"/etc/hostname"}');
+  });
+
+  it('cuts a [sim:cuttool] call mid-arguments: no stop, no usage events after it', () => {
+    const list = events('[sim:cuttool]', [BASH]);
+
+    expect(text(list)).toBe('I will write the whole file in one call. ');
+    expect(list.some((e) => e.type === 'toolUse' && e.stop)).toBe(false);
+    expect(list.some((e) => e.type === 'contextUsage' || e.type === 'metering')).toBe(false);
+    expect(() => JSON.parse(toolInput(list))).toThrow();
+  });
+
+  it('repeats what the tools returned on a tool-results turn', () => {
+    const results = [{ toolUseId: 't1', status: 'success', content: [{ text: 'sim-42\n' }] }];
+
+    expect(text(events('Tool results provided.', [BASH], results))).toBe('Hello from the Kiro simulator! I received 1 tool result(s): "sim-42"');
+  });
+});
