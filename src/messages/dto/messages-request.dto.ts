@@ -143,10 +143,6 @@ export class CountTokensRequestDto implements AnthropicMessagesRequest {
   thinking?: unknown;
 }
 
-export const COUNT_TOKENS_REQUEST_EXAMPLES = {
-  simple: { summary: 'A simple question', value: { model: 'claude-sonnet-4-5-20250929', messages: MESSAGES_EXAMPLE } },
-};
-
 export const MESSAGES_REQUEST_EXAMPLES = {
   simple: { summary: 'A simple question', value: { model: 'claude-sonnet-4-5-20250929', max_tokens: 1024, messages: MESSAGES_EXAMPLE } },
   streaming: { summary: 'Streaming', value: { model: 'claude-sonnet-4-5-20250929', max_tokens: 1024, stream: true, messages: MESSAGES_EXAMPLE } },
