@@ -3,7 +3,6 @@ import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from './auth';
 import { ChatModule } from './chat/chat.module';
 import { ApiExceptionFilter } from './common/http/api-exception.filter';
-import { StreamingModule } from './common/sse/streaming.module';
 import { ClockModule } from './common/clock.module';
 import { GatewayConfigModule } from './config/config.module';
 import { ConverterModule } from './converter';
@@ -18,7 +17,7 @@ import { KiroClientModule } from './kiro';
 import { ModelsModule } from './models';
 
 @Module({
-  imports: [GatewayConfigModule, ClockModule, RedisModule, MetricsModule, DebugModule, RateLimitModule, StreamingModule, AuthModule, KiroClientModule, ConverterModule, ChatModule, MessagesModule, ResponsesModule, ModelsModule, HealthModule],
+  imports: [GatewayConfigModule, ClockModule, RedisModule, MetricsModule, DebugModule, RateLimitModule, AuthModule, KiroClientModule, ConverterModule, ChatModule, MessagesModule, ResponsesModule, ModelsModule, HealthModule],
   providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
 })
 export class AppModule {}

@@ -4,7 +4,6 @@ import type { NextFunction, Request, Response } from 'express';
 import { InvalidRequestError } from './common/errors';
 import { renderError } from './common/http/api-family';
 import { RequestTrackingMiddleware } from './common/http/request-tracking.middleware';
-import { requestScope, type RequestRecorder } from './common/request-scope';
 import { DebugDumps } from './debug/debug-dumps';
 import { MetricsService } from './metrics';
 import type { GatewayConfig } from './config/gateway.config';
@@ -34,11 +33,6 @@ export function configureApp(app: INestApplication, config: GatewayConfig): void
   // Every route takes JSON: parse it whatever Content-Type a client sent (curl -d says
   // x-www-form-urlencoded), so that a missing header never reads as "model should not be empty".
   express.useBodyParser('json', { limit: config.server.bodyLimit, type: () => true, verify: rejectDeepJson });
-  // After the body parser (whose stream callbacks would lose it): the request's scope for the
-  // code that serves it, e.g. the Kiro client recording into a debug dump.
-  express.use((req: Request, res: Response, next: NextFunction) =>
-    requestScope.run({ requestId: String(res.locals.requestId), recorder: res.locals.recording as RequestRecorder | undefined }, next),
-  );
   // body-parser fails before any route: its errors need an Express error handler of their own.
   express.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);

@@ -2,10 +2,9 @@ import { Module } from '@nestjs/common';
 import { AuthService } from './auth.service';
 import { CredentialStore } from './credential-store';
 import { ProxyKeyGuard } from './proxy-key.guard';
-import type Redis from 'ioredis';
-import { RedisConnection } from '../redis/redis.module';
+import { storeProvider } from '../redis/redis.module';
 import { RedisSharedTokenStore } from '../redis/redis-shared-token-store';
-import { SharedTokenStore } from './shared-token-store';
+import { ProcessLocalTokenStore, SharedTokenStore } from './shared-token-store';
 import { HttpTokenRefresher, TokenRefresher } from './token-refresher';
 
 @Module({
@@ -14,11 +13,7 @@ import { HttpTokenRefresher, TokenRefresher } from './token-refresher';
     CredentialStore,
     ProxyKeyGuard,
     { provide: TokenRefresher, useClass: HttpTokenRefresher },
-    {
-      provide: SharedTokenStore,
-      inject: [RedisConnection],
-      useFactory: (redis: Redis | null) => (redis ? new RedisSharedTokenStore(redis) : null),
-    },
+    storeProvider<SharedTokenStore>(SharedTokenStore, { memory: () => new ProcessLocalTokenStore(), redis: (redis) => new RedisSharedTokenStore(redis) }),
   ],
   exports: [AuthService, ProxyKeyGuard],
 })

@@ -8,7 +8,7 @@ import { loadGatewayCredential } from './credential-loader';
 import { CredentialStore } from './credential-store';
 import { describeSource, KiroCredential } from './kiro-credential';
 import type { Principal } from './principal';
-import { SharedTokenStore } from './shared-token-store';
+import { ProcessLocalTokenStore, SharedTokenStore } from './shared-token-store';
 import { TenantSessions } from './tenant-sessions';
 import { TokenManager } from './token-manager';
 import { fingerprint } from './fingerprint';
@@ -43,7 +43,7 @@ export class AuthService implements OnModuleInit {
     @Inject(Clock) private readonly clock: Clock,
     private readonly store: CredentialStore,
     @Optional() private readonly metrics?: MetricsService,
-    @Optional() @Inject(SharedTokenStore) private readonly shared?: SharedTokenStore | null,
+    @Inject(SharedTokenStore) private readonly shared: SharedTokenStore = new ProcessLocalTokenStore(),
   ) {
     this.tenants = new TenantSessions(MAX_TENANTS, TENANT_IDLE_MS, () => clock.now());
   }
@@ -116,7 +116,7 @@ export class AuthService implements OnModuleInit {
       refresher: this.refresher,
       clock: this.clock,
       onRefreshed: (flow, outcome) => this.metrics?.tokenRefreshes.inc({ flow, outcome }),
-      shared: this.shared ?? undefined,
+      shared: this.shared,
       onRotated: async (updated) => {
         if (onTenantRotation) onTenantRotation(updated);
         else await this.store.persist(updated);

@@ -3,12 +3,11 @@ import { ApiBearerAuth, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swa
 import type { Request } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { AuthenticationError } from '../common/errors';
+import { requestContextOf } from '../common/request-context';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import type { Principal } from './principal';
 import { fingerprint } from './fingerprint';
-
-type AuthenticatedRequest = Request & { principal?: Principal };
 
 /**
  * Accepts the proxy key as `Authorization: Bearer KEY`, a raw `Authorization: KEY` (what Swagger
@@ -24,10 +23,10 @@ export class ProxyKeyGuard implements CanActivate {
   }
 
   canActivate(context: ExecutionContext): boolean {
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const request = context.switchToHttp().getRequest<Request>();
     const presented = presentedKey(request);
     if (presented === undefined) throw new AuthenticationError();
-    request.principal = this.authenticate(presented);
+    requestContextOf(request).principal = this.authenticate(presented);
     return true;
   }
 
@@ -72,8 +71,7 @@ export function RequiresProxyKey(): MethodDecorator & ClassDecorator {
   );
 }
 
-/** The caller established by the guard. */
-export const CurrentPrincipal = createParamDecorator((_: unknown, context: ExecutionContext): Principal => {
-  const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-  return request.principal ?? { kind: 'gateway' };
-});
+/** The caller established by the guard; a route without the guard fails instead of serving as the gateway. */
+export const CurrentPrincipal = createParamDecorator(
+  (_: unknown, context: ExecutionContext): Principal => requestContextOf(context.switchToHttp().getRequest<Request>()).caller,
+);

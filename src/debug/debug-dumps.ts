@@ -2,7 +2,7 @@ import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { redactSecrets } from '../common/errors';
-import type { RequestRecorder } from '../common/request-scope';
+import type { RequestRecorder } from '../common/request-context';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 
 /** Each part of a dump is cut at this size. */

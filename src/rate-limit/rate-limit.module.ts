@@ -1,6 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import type Redis from 'ioredis';
-import { RedisConnection } from '../redis/redis.module';
+import { storeProvider } from '../redis/redis.module';
 import { RedisRateLimitStore } from '../redis/redis-rate-limit-store';
 import { MemoryRateLimitStore, RateLimitStore } from './rate-limit-store';
 import { RateLimitGuard } from './rate-limit.guard';
@@ -9,12 +8,7 @@ import { RateLimitGuard } from './rate-limit.guard';
 @Module({
   providers: [
     RateLimitGuard,
-    {
-      provide: RateLimitStore,
-      inject: [RedisConnection],
-      // Replicas share counts through Redis; one process counts in memory.
-      useFactory: (redis: Redis | null) => (redis ? new RedisRateLimitStore(redis) : new MemoryRateLimitStore()),
-    },
+    storeProvider<RateLimitStore>(RateLimitStore, { memory: () => new MemoryRateLimitStore(), redis: (redis) => new RedisRateLimitStore(redis) }),
   ],
   exports: [RateLimitGuard, RateLimitStore],
 })

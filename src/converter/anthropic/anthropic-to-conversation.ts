@@ -1,7 +1,7 @@
 import { isJsonObject, type JsonObject } from '../../common/json';
 import { InvalidRequestError } from '../../common/errors';
 import type { AssistantMessage, Conversation, ConversationMessage, ImageInput, ThinkingEffort, ThinkingRequest, ToolChoice, ToolDefinition, ToolResult, UserMessage } from '../conversation';
-import { stopSequencesFrom } from '../response/stop-sequences';
+import { stopSequencesFrom } from '../assistant/stop-sequences';
 import { isEffort } from '../thinking-budget';
 import {
   type ConversionNotes,

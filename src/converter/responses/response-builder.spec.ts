@@ -1,4 +1,4 @@
-import type { AssistantEvent } from '../response/assistant-events';
+import type { AssistantEvent } from '../assistant/assistant-events';
 import { ResponseBuilder } from './response-builder';
 import type { ResponseEcho } from './responses.types';
 import { responsesTools } from './responses-tools';
@@ -6,9 +6,7 @@ import { responsesTools } from './responses-tools';
 const ECHO = {} as ResponseEcho;
 const END: AssistantEvent = { type: 'end', finishReason: 'tool_calls', usage: { inputTokens: 1, outputTokens: 1 } };
 const call = (name: string, args: string): AssistantEvent[] => [
-  { type: 'toolCallStart', index: 0, id: 'call_1', name },
-  { type: 'toolCallDelta', index: 0, argumentsDelta: args },
-  { type: 'toolCallEnd', index: 0, arguments: args },
+  { type: 'toolCall', index: 0, id: 'call_1', name, arguments: args, input: JSON.parse(args) as Record<string, unknown> },
 ];
 
 describe(ResponseBuilder.name, () => {

@@ -2,10 +2,10 @@ import { catchError, from, lastValueFrom, of, Subject, throwError, toArray } fro
 import type { KiroEvent } from '../../kiro';
 import { ToolNameMap } from '../kiro/tool-names';
 import type { AssistantEvent } from './assistant-events';
-import type { ResponseContext } from './assistant-event-assembler';
+import type { AssistantContext } from './assistant-event-assembler';
 import { toAssistantEvents } from './to-assistant-events';
 
-function context(parts: Partial<ResponseContext> = {}): ResponseContext {
+function context(parts: Partial<AssistantContext> = {}): AssistantContext {
   return { toolNames: new ToolNameMap(), thinkingHandling: undefined, maxInputTokens: 200_000, promptTokens: () => 1234, ...parts };
 }
 
@@ -57,9 +57,7 @@ describe(toAssistantEvents.name, () => {
     const events = await lastValueFrom(kiro$.pipe(toAssistantEvents(context()), toArray()));
 
     expect(events).toStrictEqual([
-      { type: 'toolCallStart', index: 0, id: 'tooluse_A', name: 'get_weather' },
-      { type: 'toolCallDelta', index: 0, argumentsDelta: '{"city":"Paris"}' },
-      { type: 'toolCallEnd', index: 0, arguments: '{"city":"Paris"}' },
+      { type: 'toolCall', index: 0, id: 'tooluse_A', name: 'get_weather', arguments: '{"city":"Paris"}', input: { city: 'Paris' } },
       { type: 'end', finishReason: 'tool_calls', usage: { inputTokens: 1234, outputTokens: 5 } },
     ]);
   });
@@ -141,17 +139,10 @@ describe(toAssistantEvents.name, () => {
 
     const events = await lastValueFrom(kiro$.pipe(toAssistantEvents(context()), toArray()));
 
-    expect(events.filter((e) => e.type !== 'end').map((e) => `${e.type}:${'index' in e ? e.index : ''}`)).toStrictEqual([
-      'toolCallStart:0',
-      'toolCallDelta:0',
-      'toolCallEnd:0',
-      'toolCallStart:1',
-      'toolCallDelta:1',
-      'toolCallEnd:1',
-    ]);
+    expect(events.filter((e) => e.type !== 'end').map((e) => `${e.type}:${'index' in e ? e.index : ''}`)).toStrictEqual(['toolCall:0', 'toolCall:1']);
   });
 
-  it('merges argument deltas of one tool call but keeps different calls apart', async () => {
+  it('joins the argument fragments of one tool call but keeps different calls apart', async () => {
     const kiro$ = from<KiroEvent[]>([
       { kind: 'toolUse', toolUseId: 'a', name: 'get_weather', input: '{"ci', stop: false },
       { kind: 'toolUse', toolUseId: 'a', name: 'get_weather', input: 'ty":"P"}', stop: true },
@@ -160,9 +151,9 @@ describe(toAssistantEvents.name, () => {
 
     const events = await lastValueFrom(kiro$.pipe(toAssistantEvents(context()), toArray()));
 
-    expect(events.filter((e) => e.type === 'toolCallDelta')).toStrictEqual([
-      { type: 'toolCallDelta', index: 0, argumentsDelta: '{"city":"P"}' },
-      { type: 'toolCallDelta', index: 1, argumentsDelta: '{}' },
+    expect(events.flatMap((e) => (e.type === 'toolCall' ? [{ index: e.index, arguments: e.arguments }] : []))).toStrictEqual([
+      { index: 0, arguments: '{"city":"P"}' },
+      { index: 1, arguments: '{}' },
     ]);
   });
 

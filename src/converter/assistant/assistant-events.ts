@@ -11,14 +11,26 @@ export interface UsageCounts {
   credits?: number;
 }
 
+export interface ToolCallEvent {
+  type: 'toolCall';
+  /** Counts the calls passed on, from 0. */
+  index: number;
+  id: string;
+  /** The client's name for the tool (Kiro's shortened one restored). */
+  name: string;
+  arguments: string;
+  input: Record<string, unknown>;
+}
+
 export type AssistantEvent =
   | { type: 'text'; text: string }
   | { type: 'reasoning'; text: string }
-  /** Name and id come first so clients can show the call before its arguments arrive. */
-  | { type: 'toolCallStart'; index: number; id: string; name: string }
-  | { type: 'toolCallDelta'; index: number; argumentsDelta: string }
-  /** The concatenated deltas of this call: always valid JSON. */
-  | { type: 'toolCallEnd'; index: number; arguments: string }
+  /**
+   * One whole tool call, passed on once Kiro finished it (ToolCallAssembler): a call Kiro cuts
+   * off never reaches a client that would run it. `arguments` is the JSON text as Kiro sent it
+   * (repaired only where that is safe), always a JSON object; `input` is that object, parsed.
+   */
+  | ToolCallEvent
   /**
    * `stopSequence`: the client's stop sequence that ended the answer, if one did.
    * `cutToolCalls`: tools whose calls Kiro cut off mid-arguments; they were left out and the

@@ -2,14 +2,14 @@ import { ContextTooLongError, InvalidRequestError, QuotaExceededError, UpstreamA
 import type { KiroEvent } from '../../kiro';
 import { ToolNameMap } from '../kiro/tool-names';
 import type { AssistantEvent } from './assistant-events';
-import { AssistantEventAssembler, ResponseContext } from './assistant-event-assembler';
+import { AssistantEventAssembler, AssistantContext } from './assistant-event-assembler';
 
-function context(parts: Partial<ResponseContext> = {}): ResponseContext {
+function context(parts: Partial<AssistantContext> = {}): AssistantContext {
   return { toolNames: new ToolNameMap(), thinkingHandling: undefined, maxInputTokens: 200_000, promptTokens: () => 1234, ...parts };
 }
 
 /** Every assistant event for the Kiro events, `finish()` included. */
-function assemble(events: KiroEvent[], ctx: ResponseContext = context()): AssistantEvent[] {
+function assemble(events: KiroEvent[], ctx: AssistantContext = context()): AssistantEvent[] {
   const assembler = new AssistantEventAssembler(ctx);
   return [...events.flatMap((event) => assembler.process(event)), ...assembler.finish()];
 }
@@ -88,7 +88,7 @@ describe(AssistantEventAssembler.name, () => {
       expect(events.slice(0, 3)).toStrictEqual([
         { type: 'reasoning', text: 'I s' },
         { type: 'reasoning', text: 'hould look' },
-        { type: 'toolCallStart', index: 0, id: 'tooluse_A', name: 'search' },
+        { type: 'toolCall', index: 0, id: 'tooluse_A', name: 'search', arguments: '{"q":"x"}', input: { q: 'x' } },
       ]);
     });
   });
@@ -108,9 +108,7 @@ describe(AssistantEventAssembler.name, () => {
       );
 
       expect(events).toStrictEqual([
-        { type: 'toolCallStart', index: 0, id: 'tooluse_A', name: 'files.read' },
-        { type: 'toolCallDelta', index: 0, argumentsDelta: '{"path":"a.txt"}' },
-        { type: 'toolCallEnd', index: 0, arguments: '{"path":"a.txt"}' },
+        { type: 'toolCall', index: 0, id: 'tooluse_A', name: 'files.read', arguments: '{"path":"a.txt"}', input: { path: 'a.txt' } },
         { type: 'end', finishReason: 'tool_calls', usage: { inputTokens: 1234, outputTokens: 6 } },
       ]);
     });
@@ -124,9 +122,7 @@ describe(AssistantEventAssembler.name, () => {
 
       expect(events).toStrictEqual([
         { type: 'text', text: 'Writing both files.' },
-        { type: 'toolCallStart', index: 0, id: 'tooluse_A', name: 'Write' },
-        { type: 'toolCallDelta', index: 0, argumentsDelta: '{"path":"a.txt"}' },
-        { type: 'toolCallEnd', index: 0, arguments: '{"path":"a.txt"}' },
+        { type: 'toolCall', index: 0, id: 'tooluse_A', name: 'Write', arguments: '{"path":"a.txt"}', input: { path: 'a.txt' } },
         { type: 'end', finishReason: 'length', cutToolCalls: ['Write'], usage: { inputTokens: 1234, outputTokens: 19 } },
       ]);
     });
@@ -144,13 +140,11 @@ describe(AssistantEventAssembler.name, () => {
         { kind: 'metering', credits: 0.01 },
       ]);
 
-      expect(events.slice(0, 3)).toStrictEqual([
-        { type: 'toolCallStart', index: 0, id: 'tooluse_A', name: 'list_files' },
-        { type: 'toolCallDelta', index: 0, argumentsDelta: '{}' },
-        { type: 'toolCallEnd', index: 0, arguments: '{}' },
+      expect(events.slice(0, 1)).toStrictEqual([
+        { type: 'toolCall', index: 0, id: 'tooluse_A', name: 'list_files', arguments: '{}', input: {} },
       ]);
-      expect(events[3]).toMatchObject({ type: 'end', finishReason: 'tool_calls' });
-      expect(events[3]).not.toHaveProperty('cutToolCalls');
+      expect(events[1]).toMatchObject({ type: 'end', finishReason: 'tool_calls' });
+      expect(events[1]).not.toHaveProperty('cutToolCalls');
     });
 
     it('drops an unstopped call when Kiro reports MAX_TOKENS, even after usage events', () => {

@@ -1,7 +1,8 @@
 import { GatewayError } from '../../common/errors';
 import type { ToolNameMap } from '../kiro/tool-names';
-import type { AssistantEvent } from './assistant-events';
-import { closingSuffix, isValidJson } from './json-repair';
+import { isJsonObject } from '../../common/json';
+import type { AssistantEvent, ToolCallEvent } from './assistant-events';
+import { closingSuffix, parseJson } from './json-repair';
 
 interface OpenCall {
   id: string;
@@ -14,21 +15,26 @@ interface OpenCall {
   endedNormally: boolean;
 }
 
-/** Kiro said a call was complete, but its arguments are not JSON even after a safe repair. */
+/**
+ * Kiro said a call was complete, but its arguments are not a JSON object even after a safe
+ * repair: not JSON at all, or JSON of another type (`null`, `5`, `"x"`, `[]`: Kiro's toolUseEvent
+ * input can be any JSON, and every client API takes an object).
+ */
 export class InvalidToolArgumentsError extends GatewayError {
-  constructor(name: string, received: number) {
+  constructor(name: string, received: number, what: 'not valid JSON' | 'valid JSON but not an object') {
     super(
-      `The model finished the "${name}" tool call with ${received} characters of arguments that are not valid JSON. ` +
+      `The model finished the "${name}" tool call with ${received} characters of arguments that are ${what}. ` +
         'Sending the request again usually gives a well-formed call.',
-      { status: 502, type: 'api_error', code: 'tool_call_invalid_arguments', retryable: true },
+      { kind: 'upstream', code: 'tool_call_invalid_arguments', retryable: true },
     );
   }
 }
 
 /**
  * Assembles `toolUseEvent` fragments per `toolUseId` into tool calls. A call is passed on whole,
- * once it is complete — start (name restored to the client's), its arguments, end — so that a
- * call Kiro cuts off never reaches a client that would run it. Indexes count the calls passed on.
+ * as one event, once it is complete (name restored to the client's, arguments a JSON object), so
+ * that a call Kiro cuts off never reaches a client that would run it. Indexes count the calls
+ * passed on.
  *
  * Complete means `stop: true`, or, for a call Kiro never stopped, a normal end of the answer
  * (a contextUsageEvent or meteringEvent after it) with arguments that are empty (a
@@ -59,7 +65,7 @@ export class ToolCallAssembler {
     }
     if (typeof event.input === 'string') call.streamed += event.input;
     else if (typeof event.input === 'object' && event.input && Object.keys(event.input).length > 0) call.objectInput = event.input;
-    return event.stop ? this.complete(call, this.argumentsAtStop(call)) : [];
+    return event.stop ? [this.complete(call, ...this.argumentsAtStop(call))] : [];
   }
 
   /** Kiro's answer went on normally (contextUsageEvent, meteringEvent): open calls were not cut. */
@@ -76,8 +82,9 @@ export class ToolCallAssembler {
     const out: AssistantEvent[] = [];
     for (const call of [...this.open.values()]) {
       const args = this.plainArguments(call);
-      if (!outputCut && call.endedNormally && (args === undefined || isValidJson(args))) {
-        out.push(...this.complete(call, args ?? '{}'));
+      const parsed = args === undefined ? { value: {} } : parseJson(args);
+      if (!outputCut && call.endedNormally && parsed) {
+        out.push(this.complete(call, args ?? '{}', parsed.value));
       } else {
         this.open.delete(call.id);
         this.finished.add(call.id);
@@ -93,24 +100,22 @@ export class ToolCallAssembler {
     return call.objectInput ? JSON.stringify(call.objectInput) : undefined;
   }
 
-  /** A stopped call's arguments: `{}` when empty, closing brackets added where that is safe. */
-  private argumentsAtStop(call: OpenCall): string {
+  /** A stopped call's arguments and their value: `{}` when empty, closing brackets added where that is safe. */
+  private argumentsAtStop(call: OpenCall): [args: string, value: unknown] {
     const args = this.plainArguments(call);
-    if (args === undefined) return '{}';
-    if (isValidJson(args)) return args;
+    if (args === undefined) return ['{}', {}];
+    const parsed = parseJson(args);
+    if (parsed) return [args, parsed.value];
     const suffix = closingSuffix(args);
-    if (suffix === undefined) throw new InvalidToolArgumentsError(call.name, args.length);
-    return args + suffix;
+    if (suffix === undefined) throw new InvalidToolArgumentsError(call.name, args.length, 'not valid JSON');
+    return [args + suffix, JSON.parse(args + suffix)];
   }
 
-  private complete(call: OpenCall, args: string): AssistantEvent[] {
+  /** The call as one event; its arguments, valid JSON by now, must hold an object. */
+  private complete(call: OpenCall, args: string, input: unknown): ToolCallEvent {
+    if (!isJsonObject(input)) throw new InvalidToolArgumentsError(call.name, args.length, 'valid JSON but not an object');
     this.open.delete(call.id);
     this.finished.add(call.id);
-    const index = this.emitted++;
-    return [
-      { type: 'toolCallStart', index, id: call.id, name: call.name },
-      { type: 'toolCallDelta', index, argumentsDelta: args },
-      { type: 'toolCallEnd', index, arguments: args },
-    ];
+    return { type: 'toolCall', index: this.emitted++, id: call.id, name: call.name, arguments: args, input };
   }
 }

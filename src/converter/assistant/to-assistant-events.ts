@@ -1,7 +1,7 @@
 import { Observable, OperatorFunction } from 'rxjs';
 import type { KiroEvent } from '../../kiro';
 import type { AssistantEvent } from './assistant-events';
-import { AssistantEventAssembler, ResponseContext } from './assistant-event-assembler';
+import { AssistantEventAssembler, AssistantContext } from './assistant-event-assembler';
 
 /**
  * The shared middle of every front end's pipeline: Kiro events → assistant events, each tool
@@ -13,11 +13,11 @@ import { AssistantEventAssembler, ResponseContext } from './assistant-event-asse
  * runs once per read instead of once per frame. Nothing waits for more: the merge ends with the
  * tick.
  */
-export function toAssistantEvents(context: ResponseContext): OperatorFunction<KiroEvent, AssistantEvent> {
+export function toAssistantEvents(context: AssistantContext): OperatorFunction<KiroEvent, AssistantEvent> {
   return (events$) =>
     new Observable<AssistantEvent>((subscriber) => {
       const assembler = new AssistantEventAssembler(context);
-      let pending: AssistantEvent | undefined;
+      let pending: Delta | undefined;
       let flushScheduled = false;
       const flush = () => {
         flushScheduled = false;
@@ -26,8 +26,8 @@ export function toAssistantEvents(context: ResponseContext): OperatorFunction<Ki
         if (event && !subscriber.closed) subscriber.next(event);
       };
       const push = (event: AssistantEvent) => {
-        if (pending && mergeable(pending, event)) {
-          pending = merge(pending, event);
+        if (pending && pending.type === event.type && isDelta(event)) {
+          pending = { type: pending.type, text: pending.text + event.text };
           return;
         }
         flush();
@@ -75,20 +75,8 @@ export function toAssistantEvents(context: ResponseContext): OperatorFunction<Ki
     });
 }
 
-type Delta = Extract<AssistantEvent, { type: 'text' | 'reasoning' | 'toolCallDelta' }>;
+type Delta = Extract<AssistantEvent, { type: 'text' | 'reasoning' }>;
 
 function isDelta(event: AssistantEvent): event is Delta {
-  return event.type === 'text' || event.type === 'reasoning' || event.type === 'toolCallDelta';
-}
-
-function mergeable(a: AssistantEvent, b: AssistantEvent): boolean {
-  if (a.type !== b.type) return false;
-  if (a.type === 'toolCallDelta' && b.type === 'toolCallDelta') return a.index === b.index;
-  return a.type === 'text' || a.type === 'reasoning';
-}
-
-function merge(a: AssistantEvent, b: AssistantEvent): AssistantEvent {
-  if (a.type === 'toolCallDelta' && b.type === 'toolCallDelta') return { ...a, argumentsDelta: a.argumentsDelta + b.argumentsDelta };
-  if ((a.type === 'text' || a.type === 'reasoning') && a.type === b.type) return { type: a.type, text: a.text + (b as { text: string }).text };
-  return a;
+  return event.type === 'text' || event.type === 'reasoning';
 }

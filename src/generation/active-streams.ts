@@ -1,8 +1,8 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Server } from 'node:http';
-import { gatewayConfig, type GatewayConfig } from '../../config/gateway.config';
-import { MetricsService } from '../../metrics/metrics.service';
+import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
+import { MetricsService } from '../metrics/metrics.service';
 
 /** A running stream the gateway can end on shutdown. */
 export interface ActiveStream {
@@ -34,10 +34,8 @@ export class ActiveStreams implements BeforeApplicationShutdown, OnApplicationSh
   }
 
   /** The first event of a stream reached the client: its time to first token. */
-  firstEvent(route: string, model: string, startedAt: bigint | undefined): void {
-    if (startedAt !== undefined) {
-      this.metrics.timeToFirstToken.observe({ route, model: this.metrics.modelLabel(model) }, Number(process.hrtime.bigint() - startedAt) / 1e9);
-    }
+  firstEvent(route: string, model: string, startedAt: bigint): void {
+    this.metrics.timeToFirstToken.observe({ route, model: this.metrics.modelLabel(model) }, Number(process.hrtime.bigint() - startedAt) / 1e9);
   }
 
   /** Registers a stream; call the returned function when it ends. */

@@ -13,9 +13,7 @@ function feed(assembler: ToolCallAssembler, events: ToolUse[]): AssistantEvent[]
 }
 
 const whole = (index: number, id: string, name: string, args: string): AssistantEvent[] => [
-  { type: 'toolCallStart', index, id, name },
-  { type: 'toolCallDelta', index, argumentsDelta: args },
-  { type: 'toolCallEnd', index, arguments: args },
+  { type: 'toolCall', index, id, name, arguments: args, input: JSON.parse(args) as Record<string, unknown> },
 ];
 
 describe(ToolCallAssembler.name, () => {

@@ -29,10 +29,14 @@ export function closingSuffix(json: string): string | undefined {
 }
 
 export function isValidJson(text: string): boolean {
+  return parseJson(text) !== undefined;
+}
+
+/** The parsed value, or undefined when `text` is not JSON. */
+export function parseJson(text: string): { value: unknown } | undefined {
   try {
-    JSON.parse(text);
-    return true;
+    return { value: JSON.parse(text) as unknown };
   } catch {
-    return false;
+    return undefined;
   }
 }

@@ -9,7 +9,7 @@ import { StopSequenceMatcher } from './stop-sequences';
 import { ThinkingParser } from './thinking-parser';
 import { ToolCallAssembler } from './tool-call-assembler';
 
-export interface ResponseContext {
+export interface AssistantContext {
   toolNames: ToolNameMap;
   /** How `<thinking>` blocks are surfaced; undefined leaves text untouched. */
   thinkingHandling: FakeReasoningHandling | undefined;
@@ -43,7 +43,7 @@ export class AssistantEventAssembler {
   /** Everything generated, for the local output-token count. */
   private generated = '';
 
-  constructor(private readonly context: ResponseContext) {
+  constructor(private readonly context: AssistantContext) {
     this.thinking = context.thinkingHandling ? new ThinkingParser(context.thinkingHandling) : undefined;
     this.toolCalls = new ToolCallAssembler(context.toolNames);
     this.stops = context.stopSequences?.length ? new StopSequenceMatcher(context.stopSequences) : undefined;
