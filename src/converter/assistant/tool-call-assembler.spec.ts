@@ -132,6 +132,32 @@ describe(ToolCallAssembler.name, () => {
     });
   });
 
+  // Kiro's toolUseEvent input can be any JSON; every client API takes an object.
+  it.each([
+    ['null', 4],
+    ['5', 1],
+    ['"x"', 3],
+    ['[]', 2],
+    // Completed by the repair into an array: still not an object.
+    ['[1,"a"', 7],
+  ])('throws InvalidToolArgumentsError for a stopped call whose arguments are %s, not an object', (args, length) => {
+    const assembler = new ToolCallAssembler(new ToolNameMap());
+    assembler.process(use('tooluse_A', 'Write', args));
+
+    expect(() => assembler.process(use('tooluse_A', 'Write', undefined, true))).toThrow(
+      `The model finished the "Write" tool call with ${length} characters of arguments that are valid JSON but not an object. Sending the request again usually gives a well-formed call.`,
+    );
+    expect(assembler.count).toBe(0);
+  });
+
+  it('throws InvalidToolArgumentsError for an unstopped call whose arguments are valid JSON but not an object, at the normal end', () => {
+    const assembler = new ToolCallAssembler(new ToolNameMap());
+    assembler.process(use('tooluse_A', 'f', 'null'));
+    assembler.markNormalEnd();
+
+    expect(() => assembler.flush(false)).toThrow(InvalidToolArgumentsError);
+  });
+
   describe('calls Kiro never stopped', () => {
     it('passes on a zero-argument call (input "" and no stop) once the answer ended normally', () => {
       const assembler = new ToolCallAssembler(new ToolNameMap());
