@@ -1,8 +1,9 @@
-import { applyDecorators, CanActivate, createParamDecorator, ExecutionContext, Inject, Injectable, UseGuards } from '@nestjs/common';
+import { applyDecorators, CanActivate, createParamDecorator, ExecutionContext, Inject, Injectable, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { AuthenticationError } from '../common/errors';
+import { JsonBodyInterceptor } from '../common/http/json-body.interceptor';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import type { Principal } from './principal';
@@ -62,10 +63,14 @@ function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
 
-/** Guards a route with the proxy key (then the rate limit) and documents the schemes in Swagger. */
+/**
+ * Guards a route with the proxy key (then the rate limit), reads its JSON body only once both
+ * passed, and documents the schemes in Swagger.
+ */
 export function RequiresProxyKey(): MethodDecorator & ClassDecorator {
   return applyDecorators(
     UseGuards(ProxyKeyGuard, RateLimitGuard),
+    UseInterceptors(JsonBodyInterceptor),
     ApiBearerAuth('proxy-key'),
     ApiSecurity('x-api-key'),
     ApiUnauthorizedResponse({ description: 'Missing or wrong proxy key (OpenAI error envelope).' }),
