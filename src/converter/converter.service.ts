@@ -9,7 +9,7 @@ import type { ToolNameMap } from './kiro/tool-names';
 import type { ResolvedModel } from './model-resolver';
 import type { ResponseContext } from './response/assistant-event-assembler';
 import { resolveThinkingBudget } from './thinking-budget';
-import { countTokens } from './token-counter';
+import { countTokensSampled } from './token-counter';
 
 export interface PreparedKiroRequest {
   body: KiroRequestBody;
@@ -43,7 +43,7 @@ export class ConverterService {
       );
     }
     let promptTokens: number | undefined;
-    return { body, toolNames, bytes, promptTokens: () => (promptTokens ??= countTokens(promptText(body))) };
+    return { body, toolNames, bytes, promptTokens: () => (promptTokens ??= countTokensSampled(promptText(body))) };
   }
 
   responseContext(prepared: PreparedKiroRequest, maxInputTokens: number, conversation: Conversation): ResponseContext {

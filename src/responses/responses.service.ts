@@ -1,12 +1,14 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { Principal } from '../auth';
 import { NotFoundError, toOpenAIError } from '../common/errors';
 import { requestScope } from '../common/request-scope';
+import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import { ConversationRunner, type StreamingReply } from '../conversation/conversation-runner.service';
 import {
   type AssistantEvent,
   assistantTurnOf,
+  checkResponsesRequestBounds,
   type Conversation,
   type ConversationMessage,
   ResponseBuilder,
@@ -39,6 +41,7 @@ export class ResponsesService {
   private readonly logger = new Logger('Responses');
 
   constructor(
+    @Inject(gatewayConfig.KEY) private readonly config: GatewayConfig,
     private readonly runner: ConversationRunner,
     private readonly store: ResponseStore,
   ) {}
@@ -91,6 +94,7 @@ export class ResponsesService {
       }
       previous = stored.messages;
     }
+    checkResponsesRequestBounds(request, previous.length, { limits: this.config.limits, kiroPayloadBytes: this.config.kiro.maxPayloadBytes });
     const { conversation, droppedTools } = responsesToConversation(request, previous);
     if (droppedTools.length > 0) this.logger.log(`Left out hosted tools Kiro cannot run: ${droppedTools.join(', ')}`);
     return { conversation, messages: conversation.messages, builder: new ResponseBuilder(request.model, echo(request)), owner: ownerOf(principal) };

@@ -4,7 +4,7 @@ import { setImmediate } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { gunzip, inflate, type InputType, type ZlibOptions } from 'node:zlib';
 import getRawBody from 'raw-body';
-import { InvalidRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors';
+import { InvalidRequestError, PayloadTooLargeError, RequestBoundError, UnsupportedMediaTypeError } from '../errors';
 import type { JsonObject } from '../json';
 import { UNSAFE_KEYS } from './shallow-validation';
 
@@ -219,11 +219,11 @@ export class JsonShapeScanner {
   }
 
   private countEscape(): void {
-    if (++this.escapes > MAX_ESCAPES) throw new PayloadTooLargeError(`The JSON body holds more than ${MAX_ESCAPES} escape sequences.`);
+    if (++this.escapes > MAX_ESCAPES) throw new RequestBoundError(`The JSON body holds more than ${MAX_ESCAPES} escape sequences.`, null);
   }
 
   private tooManyElements(): never {
-    throw new PayloadTooLargeError(`The JSON body holds more than ${this.maxElements} values (MAX_JSON_ELEMENTS).`);
+    throw new RequestBoundError(`The JSON body holds more than ${this.maxElements} values (MAX_JSON_ELEMENTS).`, null);
   }
 
   private countKey(from: number, to: number): void {
@@ -232,7 +232,7 @@ export class JsonShapeScanner {
     for (let i = from; i < to; i++) hash = Math.imul(hash ^ this.body[i], 0x01000193);
     this.keys.add((hash ^ (to - from)) >>> 0);
     if (this.keys.size > MAX_DISTINCT_KEYS || this.keyBytes > MAX_KEY_BYTES) {
-      throw new PayloadTooLargeError(`The JSON body holds more than ${MAX_DISTINCT_KEYS} distinct object keys, or more than ${MAX_KEY_BYTES} bytes of them.`);
+      throw new RequestBoundError(`The JSON body holds more than ${MAX_DISTINCT_KEYS} distinct object keys, or more than ${MAX_KEY_BYTES} bytes of them.`, null);
     }
   }
 }

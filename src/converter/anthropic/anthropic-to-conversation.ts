@@ -181,6 +181,7 @@ function imageFrom(block: JsonObject, at: string): ImageInput {
 function toolDefinitions(raw: unknown[] | undefined): { tools: ToolDefinition[]; dropped: string[] } {
   const tools: ToolDefinition[] = [];
   const dropped: string[] = [];
+  const names = new Set<string>();
   (raw ?? []).forEach((tool, i) => {
     const at = `tools.${i}`;
     if (!isJsonObject(tool)) throw new InvalidRequestError(`${at}: must be an object`, at);
@@ -189,7 +190,8 @@ function toolDefinitions(raw: unknown[] | undefined): { tools: ToolDefinition[];
       return;
     }
     const name = requireString(tool.name, `${at}.name`, false);
-    if (tools.some((t) => t.name === name)) throw new InvalidRequestError(`${at}.name: the tool "${name}" is declared twice`, `${at}.name`);
+    if (names.has(name)) throw new InvalidRequestError(`${at}.name: the tool "${name}" is declared twice`, `${at}.name`);
+    names.add(name);
     tools.push({
       name,
       description: typeof tool.description === 'string' ? tool.description : '',

@@ -1,37 +1,54 @@
 /**
  * Client stop sequences, applied to the answer text as it streams: Kiro has no such setting.
  * Text that could be the start of a stop sequence is held back until it is decided, so the
- * sequence itself never reaches the client.
+ * sequence itself never reaches the client. The answer stops where a sequence first ends, as a
+ * model's own stop would (the longest one, when several end there).
+ *
+ * Linear in the answer: each sequence is followed by a Knuth–Morris–Pratt automaton, so every
+ * character costs a constant per sequence, whatever the chunking. (Searching the held text
+ * again on each chunk cost chunks × sequences × length: ten thousand sequences against a 64 KB
+ * answer held the event loop for seconds; the count and length are also bounded per request.)
  */
 export class StopSequenceMatcher {
+  /** Text not yet emitted: at most the longest partial match. */
   private held = '';
-  private readonly longest: number;
+  /** Per sequence: how many of its characters the text so far ends with. */
+  private readonly states: Int32Array;
+  /** Per sequence: its KMP failure table. */
+  private readonly failures: Int32Array[];
 
   constructor(private readonly sequences: readonly string[]) {
-    this.longest = Math.max(...sequences.map((s) => s.length));
+    this.states = new Int32Array(sequences.length);
+    this.failures = sequences.map(failureTable);
   }
 
   /** The text safe to emit now, and the sequence that matched (everything after it is dropped). */
   process(text: string): { emit: string; matched?: string } {
-    const all = this.held + text;
-    let first: { at: number; sequence: string } | undefined;
-    for (const sequence of this.sequences) {
-      const at = all.indexOf(sequence);
-      if (at >= 0 && (!first || at < first.at)) first = { at, sequence };
-    }
-    if (first) {
-      this.held = '';
-      return { emit: all.slice(0, first.at), matched: first.sequence };
-    }
-    // Hold back the longest tail that is a prefix of some sequence.
-    let keep = 0;
-    for (let length = Math.min(this.longest - 1, all.length); length > 0; length--) {
-      const tail = all.slice(all.length - length);
-      if (this.sequences.some((s) => s.startsWith(tail))) {
-        keep = length;
-        break;
+    const { sequences, states, failures } = this;
+    for (let i = 0; i < text.length; i++) {
+      const ch = text.charCodeAt(i);
+      let matched = -1;
+      for (let s = 0; s < sequences.length; s++) {
+        const sequence = sequences[s];
+        let state = states[s];
+        while (state > 0 && sequence.charCodeAt(state) !== ch) state = failures[s][state - 1];
+        if (sequence.charCodeAt(state) === ch) state++;
+        if (state === sequence.length) {
+          if (matched < 0 || sequence.length > sequences[matched].length) matched = s;
+          state = failures[s][state - 1];
+        }
+        states[s] = state;
+      }
+      if (matched >= 0) {
+        const all = this.held + text.slice(0, i + 1);
+        this.held = '';
+        states.fill(0);
+        return { emit: all.slice(0, all.length - sequences[matched].length), matched: sequences[matched] };
       }
     }
+    // Hold back the longest tail that is a prefix of some sequence.
+    const all = this.held + text;
+    const keep = Math.min(all.length, Math.max(0, ...states));
     this.held = all.slice(all.length - keep);
     return { emit: all.slice(0, all.length - keep) };
   }
@@ -40,8 +57,20 @@ export class StopSequenceMatcher {
   flush(): string {
     const held = this.held;
     this.held = '';
+    this.states.fill(0);
     return held;
   }
+}
+
+/** failure[i]: the longest proper prefix of `pattern[0..i]` that is also its suffix. */
+function failureTable(pattern: string): Int32Array {
+  const failure = new Int32Array(pattern.length);
+  for (let i = 1, k = 0; i < pattern.length; i++) {
+    while (k > 0 && pattern.charCodeAt(i) !== pattern.charCodeAt(k)) k = failure[k - 1];
+    if (pattern.charCodeAt(i) === pattern.charCodeAt(k)) k++;
+    failure[i] = k;
+  }
+  return failure;
 }
 
 /** OpenAI's `stop` (a string or up to 4) and Anthropic's `stop_sequences`, as a clean list. */

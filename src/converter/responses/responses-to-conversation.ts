@@ -153,6 +153,7 @@ function imageFrom(part: JsonObject, at: string): ImageInput {
 function toolDefinitions(raw: unknown[] | null | undefined): { tools: ToolDefinition[]; dropped: string[] } {
   const tools: ToolDefinition[] = [];
   const dropped: string[] = [];
+  const names = new Set<string>();
   (raw ?? []).forEach((tool, i) => {
     const at = `tools[${i}]`;
     if (!isJsonObject(tool)) throw new InvalidRequestError(`${at} must be an object.`, at);
@@ -164,7 +165,8 @@ function toolDefinitions(raw: unknown[] | null | undefined): { tools: ToolDefini
       throw new InvalidRequestError(`${at} has type ${JSON.stringify(tool.type)}, which Kiro cannot run; only function tools are supported.`, `${at}.type`);
     }
     const name = requireString(tool.name, `${at}.name`);
-    if (tools.some((t) => t.name === name)) throw new InvalidRequestError(`The tool name "${name}" is declared twice.`, `${at}.name`);
+    if (names.has(name)) throw new InvalidRequestError(`The tool name "${name}" is declared twice.`, `${at}.name`);
+    names.add(name);
     tools.push({ name, description: typeof tool.description === 'string' ? tool.description : '', parameters: isJsonObject(tool.parameters) ? tool.parameters : {} });
   });
   return { tools, dropped };
