@@ -40,7 +40,8 @@ export class RateLimitGuard implements CanActivate {
     if (limit <= 0) return true;
     const http = context.switchToHttp();
     const principal = (http.getRequest<Request & { principal?: Principal }>().principal ?? { kind: 'gateway' }) as Principal;
-    const key = principal.kind === 'tenant' ? principal.tenantId : 'gateway';
+    // The full hash: a prefix of it would let made-up tokens share (or dodge) another tenant's bucket.
+    const key = principal.kind === 'tenant' ? `tenant:${principal.tokenHash}` : 'gateway';
     const now = this.clock.now();
     let window;
     try {
@@ -56,7 +57,7 @@ export class RateLimitGuard implements CanActivate {
     response.setHeader('x-ratelimit-remaining-requests', String(Math.max(0, limit - window.count)));
     response.setHeader('x-ratelimit-reset-requests', `${resetSeconds}s`);
     if (window.count > limit) {
-      this.metrics.rateLimited.inc({ principal: this.metrics.principalLabel(key) });
+      this.metrics.rateLimited.inc({ principal: this.metrics.principalLabel(principal) });
       throw new RateLimitedError(limit, resetSeconds);
     }
     return true;
