@@ -76,7 +76,7 @@ const RATE_LIMIT = 25;
   });
 
   it('reports Redis in readiness', async () => {
-    const ready = await request(a.url).get('/health/ready');
+    const ready = await request(a.url).get('/health/ready').set(auth);
 
     expect(ready.body.checks.redis).toEqual({ ok: true });
   });
