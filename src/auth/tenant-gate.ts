@@ -67,9 +67,12 @@ export class TenantGate {
     this.known.set(tokenHash, true);
   }
 
-  /** Kiro's token service refused the token. */
+  /**
+   * Kiro's token service refused the token. One that worked before is not shut out: its refusal
+   * may be a rotation race between replicas, which the session's own short back-off rides out.
+   */
   rememberRefused(tokenHash: string): void {
-    this.known.delete(tokenHash);
+    if (this.known.has(tokenHash)) return;
     this.refused.set(tokenHash, this.now());
   }
 }

@@ -75,6 +75,8 @@ export interface GatewayConfig {
   redis: {
     /** Shared state for replicas (rate limits, tokens, refresh lock); unset keeps it in memory. */
     url: string | undefined;
+    /** Longest wait for one Redis command; past it the caller falls back to local state. */
+    commandTimeoutMs: number;
   };
   reasoning: {
     enabled: boolean;
@@ -291,7 +293,7 @@ export function parseGatewayEnv(env: RawEnv): GatewayConfig {
       format: read.oneOf('LOG_FORMAT', ['json', 'pretty'] as const, read.optional('NODE_ENV') === 'production' ? 'json' : 'pretty', (v) => v.toLowerCase()),
     },
     rateLimitPerMinute: read.integer('RATE_LIMIT_PER_MINUTE', 0, 0),
-    redis: { url: redisUrl(read.optional('REDIS_URL')) },
+    redis: { url: redisUrl(read.optional('REDIS_URL')), commandTimeoutMs: read.durationMs('REDIS_COMMAND_TIMEOUT', 0.2) },
     reasoning: {
       enabled: read.boolean('FAKE_REASONING', true),
       maxTokens: read.integer('FAKE_REASONING_MAX_TOKENS', 4000, 1),

@@ -78,6 +78,12 @@ export class MetricsService implements OnModuleInit {
     registers: [this.registry],
   });
 
+  readonly debugDumpsDropped = new Counter({
+    name: 'kiro_gateway_debug_dumps_dropped_total',
+    help: 'Debug dumps not written because too many were already waiting (DEBUG_MODE).',
+    registers: [this.registry],
+  });
+
   private readonly models = new BoundedLabel(64, 'other');
   private readonly principals = new BoundedLabel(256, 'tenant-other');
 
