@@ -94,7 +94,7 @@ describe(parseGatewayEnv.name, () => {
       bodyBytes: 20 * 1024 * 1024,
       inflateRatio: 50,
       jsonElements: 100_000,
-      messages: 10_000,
+      messages: 5_000,
       contentBlocks: 20_000,
       tools: 1_000,
       stopSequences: 16,

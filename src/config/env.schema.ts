@@ -308,7 +308,7 @@ export function parseGatewayEnv(env: RawEnv): GatewayConfig {
       bodyBytes: sizeInBytes(bodyLimit),
       inflateRatio: read.integer('BODY_MAX_INFLATE_RATIO', 50, 1),
       jsonElements: read.integer('MAX_JSON_ELEMENTS', 100_000, 1),
-      messages: read.integer('MAX_MESSAGES', 10_000, 1),
+      messages: read.integer('MAX_MESSAGES', 5_000, 1),
       contentBlocks: read.integer('MAX_CONTENT_BLOCKS', 20_000, 1),
       tools: read.integer('MAX_TOOLS', 1_000, 0),
       stopSequences: read.integer('MAX_STOP_SEQUENCES', 16, 0),

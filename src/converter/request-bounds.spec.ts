@@ -45,6 +45,13 @@ describe(checkChatRequestBounds.name, () => {
     expect(answer?.message).toContain(bound);
   });
 
+  it('calls too many messages for Kiro a context overflow, which agents answer by compacting', () => {
+    const answer = refusal(() => checkChatRequestBounds({ messages: [user('a'), user('b'), user('c'), user('d')] }, toKiro));
+
+    expect(answer).toMatchObject({ type: 'context_length_exceeded' });
+    expect(answer?.message).toContain('MAX_MESSAGES');
+  });
+
   it('refuses a conversation whose text alone is over Kiro\'s payload limit, before it is built', () => {
     const answer = refusal(() => checkChatRequestBounds({ messages: [user('x'.repeat(600)), { role: 'tool', tool_call_id: 'c', content: 'y'.repeat(600) }] }, toKiro));
 

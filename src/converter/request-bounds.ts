@@ -33,12 +33,21 @@ export class RequestBudget {
   countMessages(count: number, param: string): void {
     this.messages += count;
     const limit = this.context.limits.messages;
-    if (this.messages > limit) throw new RequestBoundError(`${param}: the request holds ${this.messages} messages, over this gateway's limit of ${limit} (MAX_MESSAGES).`, param);
+    if (this.messages > limit) throw this.tooLong(`${param}: the request holds ${this.messages} messages, over this gateway's limit of ${limit} (MAX_MESSAGES).`, param);
   }
 
   countBlock(param: string): void {
     const limit = this.context.limits.contentBlocks;
-    if (++this.blocks > limit) throw new RequestBoundError(`${param}: the request holds more than ${limit} content blocks (MAX_CONTENT_BLOCKS).`, param);
+    if (++this.blocks > limit) throw this.tooLong(`${param}: the request holds more than ${limit} content blocks (MAX_CONTENT_BLOCKS).`, param);
+  }
+
+  /**
+   * A conversation over these bounds is far over what Kiro takes as well: for a request to Kiro it
+   * is a context overflow, which agents answer by compacting ("prompt is too long"); for
+   * count_tokens, a bound.
+   */
+  private tooLong(message: string, param: string): RequestBoundError | ContextTooLongError {
+    return this.context.kiroPayloadBytes === undefined ? new RequestBoundError(message, param) : new ContextTooLongError(message);
   }
 
   countTools(count: number, param: string): void {

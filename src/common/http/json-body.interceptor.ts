@@ -1,8 +1,28 @@
-import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Global, Inject, Injectable, Module, NestInterceptor, OnApplicationShutdown } from '@nestjs/common';
 import type { Request } from 'express';
 import type { Observable } from 'rxjs';
 import { gatewayConfig, type GatewayConfig } from '../../config/gateway.config';
 import { type JsonBodyLimits, readJsonBody } from './json-body';
+import { JsonParseWorker } from './json-parse-worker';
+
+/** Reads JSON bodies within the configured bounds, with the one parse worker of the process. */
+@Injectable()
+export class JsonBodyReader implements OnApplicationShutdown {
+  private readonly limits: JsonBodyLimits;
+  private readonly worker = new JsonParseWorker();
+
+  constructor(@Inject(gatewayConfig.KEY) config: GatewayConfig) {
+    this.limits = { bodyBytes: config.limits.bodyBytes, inflateRatio: config.limits.inflateRatio, elements: config.limits.jsonElements };
+  }
+
+  read(request: Request): ReturnType<typeof readJsonBody> {
+    return readJsonBody(request, this.limits, this.worker);
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.worker.close();
+  }
+}
 
 /**
  * Reads the JSON body of a route once its guards have passed, so that nothing of an
@@ -11,15 +31,15 @@ import { type JsonBodyLimits, readJsonBody } from './json-body';
  */
 @Injectable()
 export class JsonBodyInterceptor implements NestInterceptor {
-  private readonly limits: JsonBodyLimits;
-
-  constructor(@Inject(gatewayConfig.KEY) config: GatewayConfig) {
-    this.limits = { bodyBytes: config.limits.bodyBytes, inflateRatio: config.limits.inflateRatio, elements: config.limits.jsonElements };
-  }
+  constructor(private readonly reader: JsonBodyReader) {}
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     const request = context.switchToHttp().getRequest<Request>();
-    if (request.body === undefined && request.method !== 'GET' && request.method !== 'HEAD') request.body = await readJsonBody(request, this.limits);
+    if (request.body === undefined && request.method !== 'GET' && request.method !== 'HEAD') request.body = await this.reader.read(request);
     return next.handle();
   }
 }
+
+@Global()
+@Module({ providers: [JsonBodyReader], exports: [JsonBodyReader] })
+export class JsonBodyModule {}

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
 import { InvalidRequestError, PayloadTooLargeError, RequestBoundError, UnsupportedMediaTypeError } from '../errors';
 import { JsonShapeScanner, MAX_DISTINCT_KEYS, MAX_JSON_DEPTH, parseJsonObject, readJsonBody } from './json-body';
+import { JsonParseWorker } from './json-parse-worker';
 
 const LIMITS = { bodyBytes: 1024 * 1024, inflateRatio: 50, elements: 1_000 };
 
@@ -77,6 +78,25 @@ describe(parseJsonObject.name, () => {
 
     expect(parsed).toEqual({ a: { b: 4 } });
     expect(Object.prototype.hasOwnProperty.call(parsed, '__proto__')).toBe(false);
+  });
+});
+
+describe(`${parseJsonObject.name} on the worker thread`, () => {
+  const worker = new JsonParseWorker();
+  afterAll(() => worker.close());
+
+  it('parses a large body of few values there, with the same result and the same care for prototype keys', async () => {
+    const big = { model: 'auto', text: 'é'.repeat(3 * 1024 * 1024), __proto__x: 1 };
+    const body = Buffer.from(`{"__proto__":{"polluted":true},${JSON.stringify(big).slice(1)}`);
+
+    const parsed = await parseJsonObject(Buffer.from(body), 100, worker);
+
+    expect(parsed).toEqual(big);
+    expect(Object.prototype.hasOwnProperty.call(parsed, '__proto__')).toBe(false);
+  });
+
+  it('reports invalid JSON from there as a 400', async () => {
+    await expect(parseJsonObject(Buffer.from(`{"a":"${'x'.repeat(5 * 1024 * 1024)}"`), 100, worker)).rejects.toMatchObject({ code: 'invalid_json' });
   });
 });
 

@@ -3,9 +3,9 @@ import type { IncomingMessage } from 'node:http';
 import { setImmediate } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { gunzip, inflate, type InputType, type ZlibOptions } from 'node:zlib';
-import getRawBody from 'raw-body';
 import { InvalidRequestError, PayloadTooLargeError, RequestBoundError, UnsupportedMediaTypeError } from '../errors';
 import type { JsonObject } from '../json';
+import type { JsonParseWorker } from './json-parse-worker';
 import { UNSAFE_KEYS } from './shallow-validation';
 
 export interface JsonBodyLimits {
@@ -35,26 +35,37 @@ const DECOMPRESSORS: ReadonlyMap<string, Decompress> = new Map([
  * past it), then depth and element count before `JSON.parse` sees a byte. `undefined` when there
  * is no body.
  */
-export async function readJsonBody(request: IncomingMessage, limits: JsonBodyLimits): Promise<JsonObject | undefined> {
+export async function readJsonBody(request: IncomingMessage, limits: JsonBodyLimits, worker?: JsonParseWorker): Promise<JsonObject | undefined> {
   if (!hasBody(request)) return undefined;
   const decompress = decompressorFor(request.headers['content-encoding']);
   checkCharset(request.headers['content-type']);
-  const raw = await readRaw(request, limits.bodyBytes);
+  const raw = await readBytes(request, limits.bodyBytes);
   const body = decompress ? await inflateBounded(raw, decompress, limits) : raw;
-  return parseJsonObject(body, limits.elements);
+  return parseJsonObject(body, limits.elements, worker);
 }
 
-/** Parses a UTF-8 JSON object after checking its depth and size on the bytes. */
-export async function parseJsonObject(body: Buffer, maxElements: number): Promise<JsonObject | undefined> {
+/** Bodies this large, made mostly of strings, are decoded and parsed on the worker thread. */
+const WORKER_MIN_BYTES = 4 * 1024 * 1024;
+const WORKER_MAX_ELEMENTS = 20_000;
+
+/**
+ * Parses a UTF-8 JSON object after checking its depth and size on the bytes. Large bodies of few
+ * values (images, long text) are parsed on `worker`, when there is one: handing strings back
+ * costs a copy, while parsing them here held the event loop for up to a hundred milliseconds.
+ */
+export async function parseJsonObject(body: Buffer, maxElements: number, worker?: JsonParseWorker): Promise<JsonObject | undefined> {
   const start = body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? 3 : 0; // UTF-8 byte order mark
   const scanner = new JsonShapeScanner(body, start, maxElements);
   // In slices, yielding between them: the scan of a 20 MB body must not hold the event loop.
   while (!scanner.scan(SCAN_SLICE_MS)) await setImmediate();
-  const text = body.toString('utf8', start);
-  if (text.trim() === '') return undefined;
+  if (scanner.empty) return undefined;
   let value: unknown;
   try {
-    value = JSON.parse(text, mayHoldUnsafeKeys(body) ? dropUnsafeKeys : undefined);
+    if (worker && body.length >= WORKER_MIN_BYTES && scanner.elementCount <= WORKER_MAX_ELEMENTS) {
+      value = await worker.parse(body, start, scanner.unsafeKeys);
+    } else {
+      value = JSON.parse(body.toString('utf8', start), scanner.unsafeKeys ? dropUnsafeKeys : undefined);
+    }
   } catch {
     throw new InvalidRequestError('We could not parse the JSON body of your request. Send valid JSON with Content-Type: application/json.', null, 'invalid_json');
   }
@@ -66,21 +77,7 @@ export async function parseJsonObject(body: Buffer, maxElements: number): Promis
 
 const SCAN_SLICE_MS = 4;
 
-/**
- * Whether the body could hold a key like `__proto__`: spelled out, or hidden in escapes of plain
- * ASCII characters (`\u005f`), which no JSON encoder writes (they escape controls and non-ASCII,
- * `\u0000`–`\u001f` and `\u0080` up). Bodies that could are parsed with a reviver dropping them;
- * the others, nearly all, are parsed at full speed.
- */
-function mayHoldUnsafeKeys(body: Buffer): boolean {
-  if (body.includes('"__proto__"') || body.includes('"constructor"') || body.includes('"prototype"')) return true;
-  for (let at = body.indexOf('\\u00'); at >= 0; at = body.indexOf('\\u00', at + 4)) {
-    const digit = body[at + 4];
-    if (digit >= 0x32 && digit <= 0x37) return true;
-  }
-  return false;
-}
-
+/** JSON.parse reviver for bodies holding a key that would reach the prototype chain when assigned. */
 function dropUnsafeKeys(key: string, value: unknown): unknown {
   return UNSAFE_KEYS.has(key) ? undefined : value;
 }
@@ -123,6 +120,10 @@ export class JsonShapeScanner {
   private keyBytes = 0;
   /** Keys are remembered by a keyed hash: no string is built per key, and collisions cannot be aimed. */
   private readonly keys = new Set<number>();
+  /** Whether a key is `__proto__`, `constructor` or `prototype` (also when written with escapes). */
+  unsafeKeys = false;
+  /** Whether the body is only whitespace. */
+  empty = true;
   private readonly seed = randomBytes(4).readUInt32LE(0);
 
   constructor(
@@ -152,6 +153,7 @@ export class JsonShapeScanner {
         continue;
       }
       const byte = body[at];
+      if (this.empty && byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09) this.empty = false;
       if (byte === QUOTE) {
         this.stringOpen = at;
       } else if (byte === 0x7b || byte === 0x5b) {
@@ -218,6 +220,10 @@ export class JsonShapeScanner {
     if (nextByte(this.body, quote + 1) === COLON) this.countKey(open + 1, quote);
   }
 
+  get elementCount(): number {
+    return this.elements;
+  }
+
   private countEscape(): void {
     if (++this.escapes > MAX_ESCAPES) throw new RequestBoundError(`The JSON body holds more than ${MAX_ESCAPES} escape sequences.`, null);
   }
@@ -228,6 +234,7 @@ export class JsonShapeScanner {
 
   private countKey(from: number, to: number): void {
     this.keyBytes += to - from;
+    if (!this.unsafeKeys && isUnsafeKey(this.body, from, to)) this.unsafeKeys = true;
     let hash = this.seed;
     for (let i = from; i < to; i++) hash = Math.imul(hash ^ this.body[i], 0x01000193);
     this.keys.add((hash ^ (to - from)) >>> 0);
@@ -235,6 +242,21 @@ export class JsonShapeScanner {
       throw new RequestBoundError(`The JSON body holds more than ${MAX_DISTINCT_KEYS} distinct object keys, or more than ${MAX_KEY_BYTES} bytes of them.`, null);
     }
   }
+}
+
+/** Whether the key between `from` and `to` is one that reaches the prototype chain (keys' bytes are bounded: a loop over them is). */
+function isUnsafeKey(body: Buffer, from: number, to: number): boolean {
+  const length = to - from;
+  let escaped = false;
+  for (let i = from; i < to && !escaped; i++) escaped = body[i] === BACKSLASH;
+  if (escaped) {
+    try {
+      return UNSAFE_KEYS.has(JSON.parse(`"${body.toString('utf8', from, to)}"`) as string);
+    } catch {
+      return false; // JSON.parse of the whole body reports it
+    }
+  }
+  return (length === 9 || length === 11) && UNSAFE_KEYS.has(body.toString('latin1', from, to));
 }
 
 /** The next byte that is not JSON whitespace. */
@@ -270,15 +292,49 @@ function checkCharset(contentType: string | undefined): void {
   }
 }
 
-async function readRaw(request: IncomingMessage, limit: number): Promise<Buffer> {
-  try {
-    return await getRawBody(request, { length: request.headers['content-length'], limit });
-  } catch (err) {
-    const type = (err as { type?: string }).type;
-    if (type === 'entity.too.large') throw new PayloadTooLargeError(`The request body is larger than this gateway accepts (BODY_LIMIT, ${limit} bytes).`);
-    if (type === 'request.aborted') throw new InvalidRequestError('The request was aborted while its body was being read.', null, 'request_aborted');
-    throw new InvalidRequestError('The request body could not be read (its length does not match Content-Length).', null, 'invalid_body');
+/**
+ * The body's bytes, up to `limit`: refused before reading when the declared length is over it,
+ * and as soon as more arrives. With a Content-Length the bytes are copied into one buffer as they
+ * come (no concatenation of 20 MB at the end, on the event loop).
+ */
+function readBytes(request: IncomingMessage, limit: number): Promise<Buffer> {
+  const header = request.headers['content-length'];
+  const declared = header === undefined ? undefined : Number(header);
+  if (declared !== undefined && !(Number.isSafeInteger(declared) && declared >= 0)) {
+    return Promise.reject(new InvalidRequestError('The Content-Length header is not a length.', null, 'invalid_body'));
   }
+  if (declared !== undefined && declared > limit) return Promise.reject(tooLarge(limit));
+  return new Promise((resolve, reject) => {
+    const whole = declared !== undefined ? Buffer.allocUnsafe(declared) : undefined;
+    const chunks: Buffer[] = [];
+    let received = 0;
+    const done = (err: Error | undefined, body?: Buffer) => {
+      request.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+      if (err) reject(err);
+      else resolve(body as Buffer);
+    };
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > limit) return done(tooLarge(limit));
+      if (!whole) return void chunks.push(chunk);
+      if (received > whole.length) return done(lengthMismatch());
+      chunk.copy(whole, received - chunk.length);
+    };
+    const onEnd = () => (whole && received !== whole.length ? done(lengthMismatch()) : done(undefined, whole ?? Buffer.concat(chunks)));
+    const onError = () => done(new InvalidRequestError('The request was aborted while its body was being read.', null, 'request_aborted'));
+    const onClose = () => {
+      if (!request.complete) onError();
+    };
+    request.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+  });
+}
+
+function tooLarge(limit: number): PayloadTooLargeError {
+  return new PayloadTooLargeError(`The request body is larger than this gateway accepts (BODY_LIMIT, ${limit} bytes).`);
+}
+
+function lengthMismatch(): InvalidRequestError {
+  return new InvalidRequestError('The request body could not be read (its length does not match Content-Length).', null, 'invalid_body');
 }
 
 /** Inflates in zlib's thread pool, never beyond BODY_LIMIT or the allowed ratio. */

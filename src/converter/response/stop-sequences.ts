@@ -14,41 +14,53 @@ export class StopSequenceMatcher {
   private held = '';
   /** Per sequence: how many of its characters the text so far ends with. */
   private readonly states: Int32Array;
-  /** Per sequence: its KMP failure table. */
+  /** Per sequence: its UTF-16 code units, and its KMP failure table. */
+  private readonly codes: Int32Array[];
   private readonly failures: Int32Array[];
 
   constructor(private readonly sequences: readonly string[]) {
     this.states = new Int32Array(sequences.length);
-    this.failures = sequences.map(failureTable);
+    this.codes = sequences.map((sequence) => Int32Array.from(sequence, (_, i) => sequence.charCodeAt(i)));
+    this.failures = this.codes.map(failureTable);
   }
 
   /** The text safe to emit now, and the sequence that matched (everything after it is dropped). */
   process(text: string): { emit: string; matched?: string } {
-    const { sequences, states, failures } = this;
-    for (let i = 0; i < text.length; i++) {
-      const ch = text.charCodeAt(i);
-      let matched = -1;
-      for (let s = 0; s < sequences.length; s++) {
-        const sequence = sequences[s];
-        let state = states[s];
-        while (state > 0 && sequence.charCodeAt(state) !== ch) state = failures[s][state - 1];
-        if (sequence.charCodeAt(state) === ch) state++;
-        if (state === sequence.length) {
-          if (matched < 0 || sequence.length > sequences[matched].length) matched = s;
-          state = failures[s][state - 1];
+    const { states, codes, failures } = this;
+    let matched = -1;
+    let end = 0;
+    for (let s = 0; s < codes.length; s++) {
+      // One sequence over the whole chunk at a time: its automaton stays in registers. The first
+      // sequence to end, earliest in the chunk (the longest at a tie), wins.
+      const code = codes[s];
+      const failure = failures[s];
+      const length = code.length;
+      const stop = matched < 0 ? text.length : end;
+      let state = states[s];
+      for (let i = 0; i < stop; i++) {
+        const ch = text.charCodeAt(i);
+        while (state > 0 && code[state] !== ch) state = failure[state - 1];
+        if (code[state] === ch && ++state === length) {
+          if (matched < 0 || i + 1 < end || length > codes[matched].length) {
+            matched = s;
+            end = i + 1;
+          }
+          break;
         }
-        states[s] = state;
       }
-      if (matched >= 0) {
-        const all = this.held + text.slice(0, i + 1);
-        this.held = '';
-        states.fill(0);
-        return { emit: all.slice(0, all.length - sequences[matched].length), matched: sequences[matched] };
-      }
+      states[s] = state;
+    }
+    if (matched >= 0) {
+      const all = this.held + text.slice(0, end);
+      this.held = '';
+      states.fill(0);
+      return { emit: all.slice(0, all.length - codes[matched].length), matched: this.sequences[matched] };
     }
     // Hold back the longest tail that is a prefix of some sequence.
     const all = this.held + text;
-    const keep = Math.min(all.length, Math.max(0, ...states));
+    let keep = 0;
+    for (const state of states) keep = Math.max(keep, state);
+    keep = Math.min(all.length, keep);
     this.held = all.slice(all.length - keep);
     return { emit: all.slice(0, all.length - keep) };
   }
@@ -63,11 +75,11 @@ export class StopSequenceMatcher {
 }
 
 /** failure[i]: the longest proper prefix of `pattern[0..i]` that is also its suffix. */
-function failureTable(pattern: string): Int32Array {
+function failureTable(pattern: Int32Array): Int32Array {
   const failure = new Int32Array(pattern.length);
   for (let i = 1, k = 0; i < pattern.length; i++) {
-    while (k > 0 && pattern.charCodeAt(i) !== pattern.charCodeAt(k)) k = failure[k - 1];
-    if (pattern.charCodeAt(i) === pattern.charCodeAt(k)) k++;
+    while (k > 0 && pattern[i] !== pattern[k]) k = failure[k - 1];
+    if (pattern[i] === pattern[k]) k++;
     failure[i] = k;
   }
   return failure;
