@@ -34,6 +34,17 @@ describe(readJsonBody.name, () => {
     expect(await readJsonBody(requestOf(Buffer.alloc(0), { 'content-length': '0' }), LIMITS)).toBeUndefined();
   });
 
+  it('reads a chunked body (no Content-Length) within BODY_LIMIT', async () => {
+    const chunked = (parts: string[]) => {
+      const stream = Readable.from(parts.map((part) => Buffer.from(part))) as unknown as IncomingMessage;
+      stream.headers = { 'transfer-encoding': 'chunked' };
+      return stream;
+    };
+
+    expect(await readJsonBody(chunked(['{"a":', '[1,2]', '}']), LIMITS)).toEqual({ a: [1, 2] });
+    await expect(readJsonBody(chunked(['{"a":"', 'x'.repeat(600_000), 'x'.repeat(600_000), '"}']), LIMITS)).rejects.toMatchObject({ status: 413 });
+  });
+
   it('inflates gzip within the ratio', async () => {
     expect(await readJsonBody(requestOf(gzipSync('{"a":1}'), { 'content-encoding': 'gzip' }), LIMITS)).toEqual({ a: 1 });
   });
