@@ -131,10 +131,10 @@ describe(ThinkingParser.name, () => {
 
   describe('leading whitespace', () => {
     it('keeps an answer that starts with a long run of whitespace, arriving a character at a time, as it was', () => {
-      const spaces = ' '.repeat(100_000);
+      const spaces = ' '.repeat(200_000);
 
       // Trimming the growing buffer on every chunk made this quadratic (seconds of a blocked loop).
-      expect(joined(run('as_reasoning_content', [...Array<string>(100_000).fill(' '), 'answer']))).toStrictEqual({ reasoning: '', text: `${spaces}answer` });
+      expect(joined(run('as_reasoning_content', [...Array<string>(200_000).fill(' '), 'answer']))).toStrictEqual({ reasoning: '', text: `${spaces}answer` });
     });
 
     it('drops whitespace before a thinking tag, however it arrives', () => {
