@@ -282,12 +282,12 @@ describe('event-loop budget: worst cases stall no one (e2e)', () => {
     let report = await measureStall(gateway.url, auth, send);
     for (let retry = 0; retry < RETRIES && overBudget(report); retry++) report = await measureStall(gateway.url, auth, send);
 
+    const measured = { worstPollMs: Math.round(report.worstPollMs), loopDelayMaxMs: Math.round(report.loopDelayMaxMs) };
+    if (process.env.STALL_REPORT) process.stderr.write(`${worst.name}: ${JSON.stringify(measured)} HTTP ${report.result.status}\n`);
     expect(report.result.status).toBe(worst.status);
     expect(() => parseAnswer(report.result.text)).not.toThrow();
     if (worst.says) expect(report.result.text).toContain(worst.says);
     expect(report.polls).toBeGreaterThan(0);
-    const measured = { worstPollMs: Math.round(report.worstPollMs), loopDelayMaxMs: Math.round(report.loopDelayMaxMs) };
-    if (process.env.STALL_REPORT) process.stderr.write(`${worst.name}: ${JSON.stringify(measured)}\n`);
     expect(overBudget(report) ? `stalled: ${JSON.stringify(measured)}` : 'within budget').toBe('within budget');
   }, 120_000);
 });
