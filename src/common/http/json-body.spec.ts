@@ -106,6 +106,12 @@ describe(`${parseJsonObject.name} on the worker thread`, () => {
     expect(Object.prototype.hasOwnProperty.call(parsed, '__proto__')).toBe(false);
   });
 
+  it('parses on this thread when the worker fails (not the JSON)', async () => {
+    const broken = { parse: () => Promise.reject(new Error('The JSON parse worker stopped')) } as unknown as JsonParseWorker;
+
+    expect(await parseJsonObject(Buffer.from(`{"a":"${'x'.repeat(5 * 1024 * 1024)}"}`), 100, broken)).toEqual({ a: 'x'.repeat(5 * 1024 * 1024) });
+  });
+
   it('reports invalid JSON from there as a 400', async () => {
     await expect(parseJsonObject(Buffer.from(`{"a":"${'x'.repeat(5 * 1024 * 1024)}"`), 100, worker)).rejects.toMatchObject({ code: 'invalid_json' });
   });

@@ -59,15 +59,18 @@ export async function parseJsonObject(body: Buffer, maxElements: number, worker?
   // In slices, yielding between them: the scan of a 20 MB body must not hold the event loop.
   while (!scanner.scan(SCAN_SLICE_MS)) await setImmediate();
   if (scanner.empty) return undefined;
+  const onWorker = worker !== undefined && body.length >= WORKER_MIN_BYTES && scanner.elementCount <= WORKER_MAX_ELEMENTS;
   let value: unknown;
   try {
-    if (worker && body.length >= WORKER_MIN_BYTES && scanner.elementCount <= WORKER_MAX_ELEMENTS) {
-      value = await worker.parse(body, start, scanner.unsafeKeys);
-    } else {
-      value = JSON.parse(body.toString('utf8', start), scanner.unsafeKeys ? dropUnsafeKeys : undefined);
+    value = onWorker ? await worker.parse(Buffer.from(body), start, scanner.unsafeKeys) : parseHere(body, start, scanner.unsafeKeys);
+  } catch (err) {
+    // A worker that failed (not the JSON) leaves the parse to this thread.
+    if (!onWorker || (err as { invalid?: boolean }).invalid) throw invalidJson();
+    try {
+      value = parseHere(body, start, scanner.unsafeKeys);
+    } catch {
+      throw invalidJson();
     }
-  } catch {
-    throw new InvalidRequestError('We could not parse the JSON body of your request. Send valid JSON with Content-Type: application/json.', null, 'invalid_json');
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new InvalidRequestError('The request body must be a JSON object.', null, 'invalid_json');
@@ -76,6 +79,14 @@ export async function parseJsonObject(body: Buffer, maxElements: number, worker?
 }
 
 const SCAN_SLICE_MS = 4;
+
+function parseHere(body: Buffer, start: number, unsafeKeys: boolean): unknown {
+  return JSON.parse(body.toString('utf8', start), unsafeKeys ? dropUnsafeKeys : undefined);
+}
+
+function invalidJson(): InvalidRequestError {
+  return new InvalidRequestError('We could not parse the JSON body of your request. Send valid JSON with Content-Type: application/json.', null, 'invalid_json');
+}
 
 /** JSON.parse reviver for bodies holding a key that would reach the prototype chain when assigned. */
 function dropUnsafeKeys(key: string, value: unknown): unknown {
