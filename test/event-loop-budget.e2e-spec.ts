@@ -9,13 +9,15 @@ import { startGatewayProcess, type RunningProcess } from './support/processes';
 /**
  * The event-loop budget (issue 13): no single request may hold the gateway's one event loop.
  * Each worst case is sent to a gateway running as its own process while `/health/live` is polled
- * back to back; a poll slower than STALL_BUDGET_MS, or the gateway's own event-loop delay maximum
- * over the same window (`perf_hooks.monitorEventLoopDelay`, as prom-client exports it), fails the
- * case. Cases are scaled to the body limit (BODY_LIMIT's default, 20 MB); each bound is also tried
+ * back to back (from a worker thread of the test process); a poll slower than STALL_BUDGET_MS,
+ * confirmed by the gateway's own event-loop delay maximum over the same window (its
+ * `perf_hooks.monitorEventLoopDelay`, as prom-client exports it), fails the case. A real stall
+ * shows in both witnesses; a hiccup of one process's scheduling on this shared machine shows in
+ * one. Cases are scaled to the body limit (BODY_LIMIT's default, 20 MB); each bound is also tried
  * just under it, where the work is really done. New cases join the table.
  *
- * The machine is shared and noisy: a case over budget is measured again, up to RETRIES times, and
- * fails only if it is over budget every time (a real stall repeats; a scheduling hiccup does not).
+ * A case over budget is measured again, up to RETRIES times, and fails only if it is over budget
+ * every time (a real stall repeats; a scheduling hiccup does not).
  */
 const STALL_BUDGET_MS = 100;
 const RETRIES = 2;
@@ -136,10 +138,11 @@ const CASES: WorstCase[] = [
     says: 'KIRO_MAX_PAYLOAD_BYTES',
   },
   {
-    name: 'item 4: 10,000 stop sequences',
+    name: 'item 4: 10,000 stop sequences against a 64 KB answer',
     path: '/v1/chat/completions',
     headers: auth,
     body: () => json({ model: 'auto', messages: hi, stop: Array.from({ length: 10_000 }, (_, i) => `${'a'.repeat(40)}${i}`) }),
+    upstream: () => [textReply('a'.repeat(64 * 1024), { chunkChars: 64 })],
     status: 400,
     says: "OpenAI's limit",
   },
@@ -277,7 +280,7 @@ describe('event-loop budget: worst cases stall no one (e2e)', () => {
       });
       return { status: res.statusCode, text: await res.body.text() };
     };
-    const overBudget = (report: StallReport) => report.worstPollMs > STALL_BUDGET_MS || report.loopDelayMaxMs > STALL_BUDGET_MS;
+    const overBudget = (report: StallReport) => report.worstPollMs > STALL_BUDGET_MS && report.loopDelayMaxMs > STALL_BUDGET_MS;
 
     let report = await measureStall(gateway.url, auth, send);
     for (let retry = 0; retry < RETRIES && overBudget(report); retry++) report = await measureStall(gateway.url, auth, send);

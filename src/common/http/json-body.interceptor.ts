@@ -5,6 +5,9 @@ import { gatewayConfig, type GatewayConfig } from '../../config/gateway.config';
 import { type JsonBodyLimits, readJsonBody } from './json-body';
 import { JsonParseWorker } from './json-parse-worker';
 
+/** Bodies from this size (or of unknown size) are parsed in one macrotask and handled in the next. */
+const LARGE_BODY_BYTES = 256 * 1024;
+
 /** Reads JSON bodies within the configured bounds, with the one parse worker of the process. */
 @Injectable()
 export class JsonBodyReader implements OnApplicationShutdown {
@@ -35,7 +38,11 @@ export class JsonBodyInterceptor implements NestInterceptor {
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     const request = context.switchToHttp().getRequest<Request>();
-    if (request.body === undefined && request.method !== 'GET' && request.method !== 'HEAD') request.body = await this.reader.read(request);
+    if (request.body === undefined && request.method !== 'GET' && request.method !== 'HEAD') {
+      request.body = await this.reader.read(request);
+      // A large body is parsed; converting it is the next slice of work, after others had the loop.
+      if (Number(request.headers['content-length'] ?? LARGE_BODY_BYTES) >= LARGE_BODY_BYTES) await new Promise((resolve) => setImmediate(resolve));
+    }
     return next.handle();
   }
 }
