@@ -4,6 +4,7 @@ import { AuthModule } from './auth';
 import { ChatModule } from './chat/chat.module';
 import { ApiExceptionFilter } from './common/http/api-exception.filter';
 import { ClockModule } from './common/clock.module';
+import { JsonBodyModule } from './common/http/json-body.interceptor';
 import { GatewayConfigModule } from './config/config.module';
 import { ConverterModule } from './converter';
 import { DebugModule } from './debug/debug.module';
@@ -17,7 +18,7 @@ import { KiroClientModule } from './kiro';
 import { ModelsModule } from './models';
 
 @Module({
-  imports: [GatewayConfigModule, ClockModule, RedisModule, MetricsModule, DebugModule, RateLimitModule, AuthModule, KiroClientModule, ConverterModule, ChatModule, MessagesModule, ResponsesModule, ModelsModule, HealthModule],
+  imports: [GatewayConfigModule, ClockModule, JsonBodyModule, RedisModule, MetricsModule, DebugModule, RateLimitModule, AuthModule, KiroClientModule, ConverterModule, ChatModule, MessagesModule, ResponsesModule, ModelsModule, HealthModule],
   providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
 })
 export class AppModule {}

@@ -117,6 +117,7 @@ describe('tool calls Kiro cuts off (e2e)', () => {
 });
 
 async function cutCount(h: Harness): Promise<number> {
-  const text = (await request(h.url).get('/metrics')).text;
+  // /metrics wants the proxy key (or METRICS_PORT).
+  const text = (await request(h.url).get('/metrics').set('Authorization', `Bearer ${PROXY_KEY}`)).text;
   return Number(/^kiro_gateway_tool_calls_cut_total (\d+)/m.exec(text)?.[1] ?? Number.NaN);
 }

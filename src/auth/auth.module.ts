@@ -1,4 +1,8 @@
 import { Module } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
+import { AuthFailureThrottle } from './auth-failure-throttle';
+import { TenantGate } from './tenant-gate';
 import { AuthService } from './auth.service';
 import { CredentialStore } from './credential-store';
 import { ProxyKeyGuard } from './proxy-key.guard';
@@ -12,9 +16,19 @@ import { HttpTokenRefresher, TokenRefresher } from './token-refresher';
     AuthService,
     CredentialStore,
     ProxyKeyGuard,
+    {
+      provide: AuthFailureThrottle,
+      inject: [gatewayConfig.KEY, Clock],
+      useFactory: (config: GatewayConfig, clock: Clock) => new AuthFailureThrottle(config.security.authFailureLimit, () => clock.now()),
+    },
+    {
+      provide: TenantGate,
+      inject: [gatewayConfig.KEY, Clock],
+      useFactory: (config: GatewayConfig, clock: Clock) => new TenantGate(config.security.newTenantsPerIpPerHour, () => clock.now()),
+    },
     { provide: TokenRefresher, useClass: HttpTokenRefresher },
     storeProvider<SharedTokenStore>(SharedTokenStore, { memory: () => new ProcessLocalTokenStore(), redis: (redis) => new RedisSharedTokenStore(redis) }),
   ],
-  exports: [AuthService, ProxyKeyGuard],
+  exports: [AuthService, ProxyKeyGuard, AuthFailureThrottle, TenantGate],
 })
 export class AuthModule {}

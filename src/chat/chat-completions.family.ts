@@ -1,7 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { InvalidRequestError } from '../common/errors';
+import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import {
+  checkChatRequestBounds,
   type ChatCompletion,
   type ChatCompletionRequest,
   ChatCompletionRenderer,
@@ -22,10 +24,13 @@ interface ChatConversion extends FamilyConversion {
 /** The OpenAI chat completions family: its request, its chunks, and its wire format. */
 @Injectable()
 export class ChatCompletionsFamily implements ApiFamily<ChatCompletionRequest, ChatConversion, ChatStreamEvent, ChatCompletion> {
+  constructor(@Inject(gatewayConfig.KEY) private readonly config: GatewayConfig) {}
+
   toConversation(request: ChatCompletionRequest): ChatConversion {
     if (request.n !== undefined && request.n !== null && request.n > 1) {
       throw new InvalidRequestError('n > 1 is not supported: Kiro returns a single choice.', 'n', 'unsupported_value');
     }
+    checkChatRequestBounds(request, { limits: this.config.limits, kiroPayloadBytes: this.config.kiro.maxPayloadBytes });
     const conversation: Conversation = openAIToConversation(request);
     conversation.thinking = thinkingForReasoningEffort(request.reasoning_effort);
     conversation.stopSequences = stopSequencesFrom(request.stop);

@@ -21,3 +21,4 @@ export { responsesToConversation, assistantTurnOf, type ResponsesRequest, type R
 export { ResponseBuilder, responseEventBlock } from './responses/response-builder';
 export { ReasoningSeal } from './responses/reasoning-seal';
 export type { ResponseObject, ResponseStreamEvent, ResponseEcho, ResponseOutputItem } from './responses/responses.types';
+export { checkAnthropicRequestBounds, checkChatRequestBounds, checkResponsesRequestBounds, type BoundsContext } from './request-bounds';

@@ -132,6 +132,9 @@ export class GenerationPipeline {
     const session = this.auth.sessionFor(context.caller);
     // Before the body: a refresh may bring the profile ARN it needs. The call sends this same token.
     const accessToken = await session.getAccessToken(context);
+    // A macrotask between converting the request and building Kiro's body: for a large
+    // conversation each is tens of milliseconds, and other requests get the loop in between.
+    await new Promise((resolve) => setImmediate(resolve));
     const model = await this.models.resolve(modelName, session);
     const kiro = this.converter.toKiroRequest(conversion.conversation, model, session.profileArn, this.models.maxInputTokens(model.kiroModelId));
     const upstream = await this.kiro.open({ payload: kiro.payload, session, accessToken, signal, slowModel: model.slow, stream, trace: context });

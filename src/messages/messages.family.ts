@@ -1,5 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
+import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import {
   type AnthropicConversion,
   type AnthropicMessage,
@@ -7,6 +8,7 @@ import {
   type AnthropicMessagesRequest,
   type AnthropicStreamItem,
   anthropicToConversation,
+  checkAnthropicRequestBounds,
   countConversationTokens,
 } from '../converter';
 import type { ApiFamily, FamilyConversion, ReplyMeta } from '../generation/api-family';
@@ -21,15 +23,11 @@ interface MessagesConversion extends FamilyConversion, AnthropicConversion {
 export class MessagesFamily implements ApiFamily<AnthropicMessagesRequest, MessagesConversion, AnthropicStreamItem, AnthropicMessage> {
   private readonly logger = new Logger('Messages');
 
-  /** The conversion, with what it left out logged (server tools and content at info, the rest at debug). */
+  constructor(@Inject(gatewayConfig.KEY) private readonly config: GatewayConfig) {}
+
+  /** The conversion for Kiro (its payload limit applies). */
   toConversation(request: AnthropicMessagesRequest): MessagesConversion {
-    const conversion = anthropicToConversation(request);
-    if (conversion.droppedServerTools.length > 0) {
-      this.logger.log(`Left out server tools Kiro cannot run: ${conversion.droppedServerTools.join(', ')}`);
-    }
-    if (conversion.dropped.length > 0) this.logger.log(`Left out content Kiro cannot take: ${conversion.dropped.join('; ')}`);
-    if (conversion.ignored.length > 0) this.logger.debug(`Ignored: ${conversion.ignored.join('; ')}`);
-    return { ...conversion, request };
+    return this.convert(request, true);
   }
 
   renderer({ request, omitThinkingText }: MessagesConversion, meta: ReplyMeta): AnthropicMessageRenderer {
@@ -48,7 +46,22 @@ export class MessagesFamily implements ApiFamily<AnthropicMessagesRequest, Messa
 
   /** `count_tokens`: the same count message_start reports, without calling Kiro. */
   countTokens(request: AnthropicMessagesRequest): { input_tokens: number } {
-    return { input_tokens: countConversationTokens(this.toConversation(request).conversation) };
+    return { input_tokens: countConversationTokens(this.convert(request, false).conversation) };
+  }
+
+  /**
+   * The conversion, with what it left out logged (server tools and content at info, the rest at
+   * debug). `toKiro`: the conversation goes to Kiro (its payload limit applies), not just counted.
+   */
+  private convert(request: AnthropicMessagesRequest, toKiro: boolean): MessagesConversion {
+    checkAnthropicRequestBounds(request, { limits: this.config.limits, kiroPayloadBytes: toKiro ? this.config.kiro.maxPayloadBytes : undefined });
+    const conversion = anthropicToConversation(request);
+    if (conversion.droppedServerTools.length > 0) {
+      this.logger.log(`Left out server tools Kiro cannot run: ${conversion.droppedServerTools.join(', ')}`);
+    }
+    if (conversion.dropped.length > 0) this.logger.log(`Left out content Kiro cannot take: ${conversion.dropped.join('; ')}`);
+    if (conversion.ignored.length > 0) this.logger.debug(`Ignored: ${conversion.ignored.join('; ')}`);
+    return { ...conversion, request };
   }
 }
 

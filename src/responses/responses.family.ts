@@ -6,6 +6,7 @@ import type { RequestContext } from '../common/request-context';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import {
   assistantTurnOf,
+  checkResponsesRequestBounds,
   type ConversationMessage,
   ReasoningSeal,
   ResponseBuilder,
@@ -40,7 +41,7 @@ export class ResponsesFamily implements ApiFamily<ResponsesRequestDto, Responses
   private readonly seal: ReasoningSeal;
 
   constructor(
-    @Inject(gatewayConfig.KEY) config: GatewayConfig,
+    @Inject(gatewayConfig.KEY) private readonly config: GatewayConfig,
     @Inject(ResponseStore) private readonly store: ResponseStore,
   ) {
     this.seal = new ReasoningSeal(config.server.proxyApiKey);
@@ -61,6 +62,7 @@ export class ResponsesFamily implements ApiFamily<ResponsesRequestDto, Responses
       }
       previous = stored.messages;
     }
+    checkResponsesRequestBounds(request, previous.length, { limits: this.config.limits, kiroPayloadBytes: this.config.kiro.maxPayloadBytes });
     const conversion = responsesToConversation(request, previous, { openReasoning: (content) => this.seal.open(content, owner) });
     if (conversion.droppedTools.length > 0) this.logger.log(`Left out hosted tools Kiro cannot run: ${conversion.droppedTools.join(', ')}`);
     return { ...conversion, request, owner };

@@ -83,7 +83,7 @@ export class RequestTrackingMiddleware implements NestMiddleware {
     this.metrics.requests.inc({
       ...labels,
       model: this.metrics.modelLabel(context.generation?.model),
-      principal: this.metrics.principalLabel(principal?.kind === 'tenant' ? principal.tenantId : 'gateway'),
+      principal: this.metrics.principalLabel(principal ?? { kind: 'gateway' }),
     });
     this.metrics.requestDuration.observe(labels, seconds);
   }
