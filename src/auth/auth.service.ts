@@ -132,6 +132,11 @@ export class AuthService implements OnModuleInit {
     return this.checking;
   }
 
+  /** False in multi-tenant-only mode (no login of the gateway's own): cheap, for the request path. */
+  get hasOwnCredentials(): boolean {
+    return this.own !== undefined;
+  }
+
   status(): AuthStatus {
     const own = this.own;
     return {

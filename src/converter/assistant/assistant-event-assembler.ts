@@ -124,7 +124,6 @@ export class AssistantEventAssembler {
     return pieces.flatMap((piece) => (piece.kind === 'reasoning' ? [{ type: 'reasoning', text: piece.text }] : this.answerText(piece.text)));
   }
 
-  /** Answer text, with tool calls the model wrote out as text turned into real ones. */
   /**
    * Answer text: cut at a client stop sequence, then tool calls the model wrote out as text
    * turned into real ones. `flush` (a tool call or the end) releases what either held back.
