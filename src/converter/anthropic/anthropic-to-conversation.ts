@@ -3,6 +3,7 @@ import { InvalidRequestError } from '../../common/errors';
 import type { AssistantMessage, Conversation, ConversationMessage, ImageInput, ThinkingEffort, ThinkingRequest, ToolChoice, ToolDefinition, ToolResult, UserMessage } from '../conversation';
 import { stopSequencesFrom } from '../assistant/stop-sequences';
 import { isEffort } from '../thinking-budget';
+import { toolDefinition } from '../request-fields';
 import {
   type ConversionNotes,
   documentContent,
@@ -13,7 +14,6 @@ import {
   searchResultText,
   serverToolResultText,
   serverToolUseText,
-  textAndImages,
 } from './anthropic-blocks';
 
 /**
@@ -290,11 +290,7 @@ function toolDefinitions(raw: unknown[] | undefined, loaded: ReadonlySet<string>
       notes.ignored.push(`${at}: deferred tool ${name}, not loaded yet`);
       return;
     }
-    tools.push({
-      name,
-      description: typeof tool.description === 'string' ? tool.description : '',
-      parameters: isJsonObject(tool.input_schema) ? tool.input_schema : {},
-    });
+    tools.push(toolDefinition(name, tool.description, tool.input_schema));
   });
   return { tools, dropped };
 }
