@@ -18,6 +18,7 @@ import {
   type ResponseStreamEvent,
   ReasoningSeal,
   responsesToConversation,
+  responsesTextFormat,
   toResponseStreamEvents,
 } from '../converter';
 import type { ResponsesRequestDto } from './dto/responses-request.dto';
@@ -102,6 +103,7 @@ export class ResponsesService {
     const owner = ownerOf(principal);
     checkResponsesRequestBounds(request, previous.length, { limits: this.config.limits, kiroPayloadBytes: this.config.kiro.maxPayloadBytes });
     const { conversation, tools, droppedTools } = responsesToConversation(request, previous, { openReasoning: (content) => this.seal.open(content, owner) });
+    conversation.responseFormat = responsesTextFormat(request.text);
     if (droppedTools.length > 0) this.logger.log(`Left out hosted tools Kiro cannot run: ${droppedTools.join(', ')}`);
     const sealReasoning = request.include?.includes('reasoning.encrypted_content') ? (text: string) => this.seal.seal(text, owner) : undefined;
     return { conversation, messages: conversation.messages, builder: new ResponseBuilder(request.model, echo(request), { tools, sealReasoning }), owner };
@@ -126,7 +128,7 @@ function echo(request: ResponsesRequestDto): ResponseEcho {
     reasoning: { effort: request.reasoning?.effort ?? null, summary: request.reasoning?.summary ?? null },
     store: request.store !== false,
     temperature: request.temperature ?? null,
-    text: { format: { type: 'text' } },
+    text: { ...request.text, format: request.text?.format ?? { type: 'text' } },
     tool_choice: request.tool_choice ?? 'auto',
     tools: request.tools ?? [],
     top_p: request.top_p ?? null,
