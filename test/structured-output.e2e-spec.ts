@@ -59,7 +59,7 @@ describe('structured output (e2e, OpenAI and Anthropic SDKs)', () => {
     });
 
     expect(response.output_parsed).toStrictEqual(EXPECTED);
-    expect(response.text.format).toEqual({ type: 'json_schema', name: 'city', schema: CITY, strict: true });
+    expect(response.text?.format).toEqual({ type: 'json_schema', name: 'city', schema: CITY, strict: true });
   });
 
   it('Anthropic: output_config.format is parsed by messages.parse', async () => {
