@@ -1,4 +1,5 @@
 import { parseDirective, scenarioForRequest } from './directives';
+import { signReasoning } from './native-reasoning';
 import type { SimEvent, StreamScenario } from './scenarios';
 
 interface Spec {
@@ -90,5 +91,58 @@ describe(scenarioForRequest.name, () => {
     const results = [{ toolUseId: 't1', status: 'success', content: [{ text: 'sim-42\n' }] }];
 
     expect(text(events('Tool results provided.', [BASH], results))).toBe('Hello from the Kiro simulator! I received 1 tool result(s): "sim-42"');
+  });
+});
+
+describe('native reasoning in unscripted answers (kiro-protocol.md §9.5)', () => {
+  type Fields = { thinking?: { type: string; display?: string }; output_config?: { effort: string } };
+  const withFields = (content: string, fields: Fields, history?: unknown[], toolResults?: unknown[]) => {
+    const b = body(content, [BASH], toolResults) as { additionalModelRequestFields?: Fields; conversationState: { history?: unknown[] } };
+    b.additionalModelRequestFields = fields;
+    if (history) b.conversationState.history = history;
+    return (scenarioForRequest(b) as StreamScenario).events;
+  };
+  const reasoning = (list: SimEvent[]) => list.filter((e): e is Extract<SimEvent, { type: 'reasoning' }> => e.type === 'reasoning');
+  const thoughtText = (list: SimEvent[]) => reasoning(list).map((e) => e.text ?? '').join('');
+  const signature = (list: SimEvent[]) => reasoning(list).map((e) => e.signature ?? '').join('');
+  const adaptive = { thinking: { type: 'adaptive' }, output_config: { effort: 'high' } };
+  const historyWith = (assistant: Record<string, unknown>) => [{ userInputMessage: { content: 'Hi', modelId: 'claude-opus-4.6', origin: 'AI_EDITOR' } }, { assistantResponseMessage: assistant }];
+  const toolResult = [{ toolUseId: 'tooluse_1', status: 'success', content: [{ text: 'done' }] }];
+
+  it('thinks first, naming the effort asked for, with the signature split in two events', () => {
+    const list = withFields('Hi', adaptive);
+
+    expect(thoughtText(list)).toBe('Thinking natively at high effort: I answer what the user asked.');
+    expect(reasoning(list).filter((e) => e.signature).length).toBe(2);
+    expect(signature(list)).toBe(signReasoning(thoughtText(list)));
+    expect(list[0].type).toBe('reasoning');
+  });
+
+  it('does not think when thinking is not adaptive', () => {
+    expect(reasoning(withFields('Hi', { thinking: { type: 'disabled' } }))).toEqual([]);
+  });
+
+  it('sends only the signature with display "omitted"', () => {
+    const list = withFields('Hi', { thinking: { type: 'adaptive', display: 'omitted' } });
+
+    expect(thoughtText(list)).toBe('');
+    expect(signature(list)).toBe(signReasoning('Thinking natively at default effort: I answer what the user asked.'));
+  });
+
+  it('sends redacted content only for [sim:redacted]', () => {
+    const list = reasoning(withFields('[sim:redacted]', adaptive));
+
+    expect(list).toHaveLength(1);
+    expect(list[0].redactedContent).toEqual(expect.any(String));
+  });
+
+  it('stops thinking on a tool-continuation turn whose last assistant turn carried no reasoning', () => {
+    expect(reasoning(withFields('', adaptive, historyWith({ content: 'Running', toolUses: [] }), toolResult))).toEqual([]);
+  });
+
+  it('keeps thinking on a tool-continuation turn when the signed reasoning came back', () => {
+    const list = withFields('', adaptive, historyWith({ content: 'Running', reasoningContent: { reasoningText: { text: 't', signature: 's' } } }), toolResult);
+
+    expect(thoughtText(list)).toBe('Thinking natively at high effort: the tool has answered, so I report what it returned.');
   });
 });

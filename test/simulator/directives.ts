@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { contextUsagePercentage, type PromptBody, THINKING_CONTROL } from './context-usage';
 import { jsonAnswerFor } from './json-answer';
+import { reasoningEvents, reasoningText } from './native-reasoning';
 import {
   contextTooLong,
   serverError,
@@ -23,7 +24,7 @@ import {
 
 export const SIM_DIRECTIVES = [
   'tool', 'slow', 'throttle', 'error500', 'cut', 'exception', 'overflow', 'long', 'thinking',
-  'say', 'shell', 'call', 'cuttool',
+  'say', 'shell', 'call', 'cuttool', 'redacted',
 ] as const;
 export type SimDirective = (typeof SIM_DIRECTIVES)[number];
 
@@ -49,7 +50,14 @@ interface ToolResultEntry {
   content: Array<{ text?: string; json?: unknown }>;
 }
 interface ValidatedBody {
-  conversationState: { currentMessage: { userInputMessage: CurrentMessage } };
+  conversationState: {
+    currentMessage: { userInputMessage: CurrentMessage };
+    history?: Array<{ assistantResponseMessage?: { reasoningContent?: unknown } }>;
+  };
+  additionalModelRequestFields?: {
+    thinking?: { type?: string; display?: string };
+    output_config?: { effort?: string };
+  };
 }
 
 const SLOW_FIRST_BYTE_MS = 2_000;
@@ -80,6 +88,29 @@ export function findDirective(content: string): SimDirective | undefined {
 }
 
 export function scenarioForRequest(body: unknown): Scenario {
+  return withNativeReasoning(body as ValidatedBody, directedScenario(body));
+}
+
+/**
+ * Native reasoning (kiro-protocol.md §9.5): with `thinking.type: "adaptive"` the model thinks
+ * first, in signed `reasoningContentEvent`s (`[sim:redacted]`: redacted content only; display
+ * `omitted`: the signature without the text). On a tool-continuation turn it keeps thinking only
+ * if its last turn's signed reasoning came back in history, as the real model does (K2CC #12).
+ */
+function withNativeReasoning(body: ValidatedBody, scenario: Scenario): Scenario {
+  const fields = body.additionalModelRequestFields;
+  if (scenario.kind !== 'stream' || fields?.thinking?.type !== 'adaptive') return scenario;
+  const current = body.conversationState.currentMessage.userInputMessage;
+  const continuing = (current.userInputMessageContext?.toolResults ?? []).length > 0;
+  const lastAssistant = [...(body.conversationState.history ?? [])].reverse().find((entry) => entry.assistantResponseMessage);
+  if (continuing && lastAssistant?.assistantResponseMessage?.reasoningContent === undefined) return scenario;
+  const situation = continuing ? 'the tool has answered, so I report what it returned.' : 'I answer what the user asked.';
+  let thought = reasoningEvents(reasoningText(fields.output_config?.effort, situation), findDirective(current.content) === 'redacted' ? 'redacted' : 'signed');
+  if (fields.thinking.display === 'omitted') thought = thought.filter((event) => event.type !== 'reasoning' || event.text === undefined);
+  return { ...scenario, events: [...thought, ...scenario.events] };
+}
+
+function directedScenario(body: unknown): Scenario {
   const current = (body as ValidatedBody).conversationState.currentMessage.userInputMessage;
   // Unscripted answers report what the request really fills of the context (§3.2).
   const usage: TextReplyOptions = { contextUsagePercentage: contextUsagePercentage(body as PromptBody) };
@@ -124,6 +155,7 @@ export function scenarioForRequest(body: unknown): Scenario {
           'Here is the answer, given after the thinking block.',
         { ...usage, chunkChars: 5 },
       );
+    case 'redacted':
     case undefined:
       return friendlyReply(current, usage);
   }

@@ -1,6 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { IMPROPERLY_FORMED, INVALID_MODEL, validateKiroRequest, type KiroErrorBody } from './kiro-request-validator';
+import {
+  FIELDS_NOT_SUPPORTED,
+  IMPROPERLY_FORMED,
+  INVALID_MODEL,
+  REQUEST_BODY_INVALID,
+  THINKING_SIGNATURE_INVALID,
+  validateKiroRequest,
+  type KiroErrorBody,
+} from './kiro-request-validator';
+import { signReasoning } from './native-reasoning';
 
 /** Fixture bodies are plain JSON that each case mutates freely, so they are typed loosely here. */
 type Body = any;
@@ -333,8 +342,9 @@ describe(validateKiroRequest.name, () => {
 
     it('accepts profileArn and additionalModelRequestFields at the top level', () => {
       const body = minimalBody('Hello');
+      current(body).modelId = 'claude-opus-4.6';
       body.profileArn = 'arn:aws:codewhisperer:us-east-1:699475941385:profile/EHGA3GRVQMUK';
-      body.additionalModelRequestFields = { output_config: { effort: 'high' } };
+      body.additionalModelRequestFields = { thinking: { type: 'adaptive', display: 'summarized' }, output_config: { effort: 'max' } };
 
       expect(validateKiroRequest(body)).toBeNull();
     });
@@ -383,5 +393,69 @@ describe(validateKiroRequest.name, () => {
     it.each(rejectCases)('refuses $rule', ({ body, detail, error }) => {
       expect(validateKiroRequest(body)).toEqual({ status: 400, body: error ?? IMPROPERLY_FORMED, detail });
     });
+  });
+});
+
+describe('native reasoning (kiro-protocol.md §9.5)', () => {
+  function reasoningBody(modelId: string, fields?: Body, reasoningContent?: Body): Body {
+    const body = minimalBody('Go on');
+    current(body).modelId = modelId;
+    if (fields !== undefined) body.additionalModelRequestFields = fields;
+    body.conversationState.history = [
+      { userInputMessage: { content: 'Hi', modelId, origin: 'AI_EDITOR' } },
+      { assistantResponseMessage: { content: 'Hello', ...(reasoningContent !== undefined ? { reasoningContent } : {}) } },
+    ];
+    return body;
+  }
+
+  it('refuses additionalModelRequestFields for a model whose catalog entry has no schema', () => {
+    expect(validateKiroRequest(reasoningBody('claude-sonnet-4.5', { output_config: { effort: 'high' } }))?.body).toEqual(FIELDS_NOT_SUPPORTED);
+  });
+
+  it('refuses a member the schema does not list', () => {
+    const violation = validateKiroRequest(reasoningBody('claude-opus-4.6', { thinking: { type: 'adaptive', budget_tokens: 4000 } }));
+
+    expect(violation?.body).toEqual(REQUEST_BODY_INVALID);
+    expect(violation?.detail).toBe("additionalModelRequestFields.thinking.budget_tokens is not allowed by the model's additionalModelRequestFieldsSchema");
+  });
+
+  it('refuses thinking.type "enabled", which Kiro does not take', () => {
+    expect(validateKiroRequest(reasoningBody('claude-opus-4.6', { thinking: { type: 'enabled' } }))?.detail).toBe(
+      'additionalModelRequestFields.thinking.type must be one of "adaptive", "disabled"',
+    );
+  });
+
+  it('refuses an effort the model does not advertise', () => {
+    expect(validateKiroRequest(reasoningBody('claude-sonnet-4.6', { output_config: { effort: 'max' } }))?.detail).toBe(
+      'additionalModelRequestFields.output_config.effort must be one of "low", "medium", "high"',
+    );
+  });
+
+  it('accepts signed reasoning handed back in history', () => {
+    const text = 'I should greet back.';
+
+    expect(validateKiroRequest(reasoningBody('claude-opus-4.6', undefined, { reasoningText: { text, signature: signReasoning(text) } }))).toBeNull();
+  });
+
+  it('accepts redacted reasoning handed back in history', () => {
+    expect(validateKiroRequest(reasoningBody('claude-opus-4.6', undefined, { redactedContent: 'b3BhcXVl' }))).toBeNull();
+  });
+
+  it('refuses reasoning as a flat string', () => {
+    expect(validateKiroRequest(reasoningBody('claude-opus-4.6', undefined, 'I thought'))?.detail).toBe(
+      'conversationState.history[1].assistantResponseMessage.reasoningContent must be a JSON object',
+    );
+  });
+
+  it('refuses unsigned reasoning', () => {
+    expect(validateKiroRequest(reasoningBody('claude-opus-4.6', undefined, { reasoningText: { text: 'I thought' } }))?.detail).toBe(
+      'conversationState.history[1].assistantResponseMessage.reasoningContent.reasoningText.signature must be a non-empty string',
+    );
+  });
+
+  it('refuses a signature that does not sign the text', () => {
+    const violation = validateKiroRequest(reasoningBody('claude-opus-4.6', undefined, { reasoningText: { text: 'edited', signature: signReasoning('original') } }));
+
+    expect(violation?.body).toEqual(THINKING_SIGNATURE_INVALID);
   });
 });

@@ -1,4 +1,5 @@
-import { SIM_MODEL_IDS } from './model-catalog';
+import { SIM_MODEL_IDS, SIM_REASONING_SCHEMAS } from './model-catalog';
+import { isValidSignature, schemaViolation } from './native-reasoning';
 
 /**
  * Rejects request bodies the way the real generateAssistantResponse does (protocol §2.3, §2.5, §8).
@@ -25,6 +26,8 @@ export interface ValidateKiroRequestOptions {
   bodyBytes?: number;
   /** Accepted modelIds; defaults to the simulator catalog. */
   knownModelIds?: ReadonlySet<string>;
+  /** additionalModelRequestFieldsSchema by modelId; defaults to the simulator catalog's. */
+  reasoningSchemas?: ReadonlyMap<string, Record<string, unknown>>;
 }
 
 export const DEFAULT_MAX_PAYLOAD_BYTES = 615_000;
@@ -33,6 +36,16 @@ export const MAX_TOOL_DESCRIPTION_CHARS = 10_000;
 export const IMPROPERLY_FORMED: KiroErrorBody = Object.freeze({
   message: 'Improperly formed request.',
   reason: null,
+});
+/** Native-reasoning refusals (kiro-protocol.md §9.5). */
+export const FIELDS_NOT_SUPPORTED: KiroErrorBody = Object.freeze({
+  message: 'additionalModelRequestFields is not supported for this model',
+  reason: null,
+});
+export const REQUEST_BODY_INVALID: KiroErrorBody = Object.freeze({ message: 'Improperly formed request.', reason: 'REQUEST_BODY_INVALID' });
+export const THINKING_SIGNATURE_INVALID: KiroErrorBody = Object.freeze({
+  message: 'Invalid signature in thinking block.',
+  reason: 'THINKING_SIGNATURE_INVALID',
 });
 export const INVALID_MODEL: KiroErrorBody = Object.freeze({
   message: 'Invalid model. Please select a different model to continue.',
@@ -152,6 +165,36 @@ function checkRequest(body: unknown, opts: ValidateKiroRequestOptions): void {
   if (!known.has(modelId) && !LEGACY_MODEL_ID.test(modelId)) {
     reject(`${currentPath}.modelId "${modelId}" is not in the model catalog`, INVALID_MODEL);
   }
+  if (root.additionalModelRequestFields !== undefined) {
+    checkAdditionalFields(root.additionalModelRequestFields, (opts.reasoningSchemas ?? SIM_REASONING_SCHEMAS).get(modelId));
+  }
+}
+
+/** Only what the model's catalog entry allows, checked strictly (§9.5: unknown members → 400). */
+function checkAdditionalFields(fields: unknown, schema: Record<string, unknown> | undefined): void {
+  if (!schema) reject('additionalModelRequestFields sent for a model without additionalModelRequestFieldsSchema', FIELDS_NOT_SUPPORTED);
+  const violation = schemaViolation(fields, schema, 'additionalModelRequestFields');
+  if (violation) reject(violation, REQUEST_BODY_INVALID);
+}
+
+/**
+ * Reasoning handed back on an assistant turn (§9.5): `reasoningText{text, signature}` signed by
+ * this model, or `redactedContent`; a flat string or an unsigned text is refused.
+ */
+function checkReasoningContent(value: unknown, path: string): void {
+  const content = expectObject(value, path);
+  const keys = Object.keys(content);
+  if (keys.length !== 1 || (keys[0] !== 'reasoningText' && keys[0] !== 'redactedContent')) {
+    reject(`${path} must have exactly one of reasoningText / redactedContent`);
+  }
+  if (keys[0] === 'redactedContent') {
+    expectNonEmptyString(content.redactedContent, `${path}.redactedContent`);
+    return;
+  }
+  const text = expectObject(content.reasoningText, `${path}.reasoningText`);
+  const thought = expectNonEmptyString(text.text, `${path}.reasoningText.text`);
+  const signature = expectNonEmptyString(text.signature, `${path}.reasoningText.signature`);
+  if (!isValidSignature(thought, signature)) reject(`${path}.reasoningText.signature does not sign its text`, THINKING_SIGNATURE_INVALID);
 }
 
 /** History starts with a user turn, strictly alternates, and ends with an assistant turn (§2.5 #1). */
@@ -220,6 +263,7 @@ function checkUserTurn(
 
 function checkAssistantTurn(message: JsonObject, path: string): Turn {
   if (typeof message.content !== 'string') reject(`${path}.content must be a string`);
+  if (message.reasoningContent !== undefined) checkReasoningContent(message.reasoningContent, `${path}.reasoningContent`);
   const toolUses = optionalArray(message.toolUses, `${path}.toolUses`).map((raw, index) => {
     const usePath = `${path}.toolUses[${index}]`;
     const use = expectObject(raw, usePath);

@@ -236,6 +236,18 @@ describe(KiroSimulator.name, () => {
         rateUnit: 'Credit',
         supportedInputTypes: ['TEXT', 'IMAGE'],
         tokenLimits: { maxInputTokens: 1_000_000, maxOutputTokens: 64_000 },
+        additionalModelRequestFieldsSchema: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            thinking: {
+              type: 'object',
+              additionalProperties: false,
+              properties: { type: { type: 'string', enum: ['adaptive', 'disabled'] }, display: { type: 'string', enum: ['summarized', 'omitted'] } },
+            },
+            output_config: { type: 'object', additionalProperties: false, properties: { effort: { type: 'string', enum: ['low', 'medium', 'high'] } } },
+          },
+        },
       });
     });
   });

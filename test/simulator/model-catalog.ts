@@ -1,3 +1,5 @@
+import { claudeReasoningSchema } from './native-reasoning';
+
 /** The simulator's ListAvailableModels catalog (protocol §4.1 shape, ids from the §4.3 MITM catalog). */
 export interface SimModel {
   readonly modelId: string;
@@ -7,6 +9,8 @@ export interface SimModel {
   readonly rateUnit: string;
   readonly supportedInputTypes: readonly string[];
   readonly tokenLimits: { readonly maxInputTokens: number; readonly maxOutputTokens: number };
+  /** Only on native-reasoning models: what `additionalModelRequestFields` may hold (§4.1, §9.5). */
+  readonly additionalModelRequestFieldsSchema?: Record<string, unknown>;
 }
 
 export interface ModelListPage {
@@ -43,10 +47,16 @@ export const SIM_MODEL_CATALOG: readonly SimModel[] = Object.freeze([
   model('claude-sonnet-4', 'Claude Sonnet 4', 1.3, 200_000, 'Previous-generation Sonnet'),
   model('claude-haiku-4.5', 'Claude Haiku 4.5', 0.4, 200_000, 'Fast and inexpensive'),
   model('claude-opus-4.5', 'Claude Opus 4.5', 2.2, 200_000, 'Most capable 4.5 model'),
-  model('claude-sonnet-4.6', 'Claude Sonnet 4.6', 1.3, 1_000_000, 'Sonnet with a 1M-token context window'),
-  model('claude-opus-4.6', 'Claude Opus 4.6', 2.2, 200_000, 'Opus 4.6'),
-  model('claude-opus-4.7', 'Claude Opus 4.7', 2.2, 200_000, 'Opus 4.7'),
+  // Native reasoning (§9.5): Sonnet 4.6 advertises no `max` effort, so requests for it are clamped.
+  { ...model('claude-sonnet-4.6', 'Claude Sonnet 4.6', 1.3, 1_000_000, 'Sonnet with a 1M-token context window'), additionalModelRequestFieldsSchema: claudeReasoningSchema(['low', 'medium', 'high']) },
+  { ...model('claude-opus-4.6', 'Claude Opus 4.6', 2.2, 200_000, 'Opus 4.6'), additionalModelRequestFieldsSchema: claudeReasoningSchema(['low', 'medium', 'high', 'max']) },
+  { ...model('claude-opus-4.7', 'Claude Opus 4.7', 2.2, 200_000, 'Opus 4.7'), additionalModelRequestFieldsSchema: claudeReasoningSchema(['low', 'medium', 'high', 'max']) },
 ]);
+
+/** A model's additionalModelRequestFieldsSchema, by id; undefined for models without native reasoning. */
+export const SIM_REASONING_SCHEMAS: ReadonlyMap<string, Record<string, unknown>> = new Map(
+  SIM_MODEL_CATALOG.flatMap((m) => (m.additionalModelRequestFieldsSchema ? [[m.modelId, m.additionalModelRequestFieldsSchema] as const] : [])),
+);
 
 export const SIM_MODEL_IDS: ReadonlySet<string> = new Set(SIM_MODEL_CATALOG.map((m) => m.modelId));
 

@@ -12,8 +12,15 @@ export function encodeSimEvent(event: SimEvent): Uint8Array {
       if (event.stop) payload.stop = true;
       return encodeEvent('toolUseEvent', payload);
     }
-    case 'reasoning':
-      return encodeEvent('reasoningContentEvent', { text: event.text });
+    case 'reasoning': {
+      const payload: Record<string, unknown> = {};
+      if (event.text !== undefined) payload.text = event.text;
+      if (event.signature !== undefined) payload.signature = event.signature;
+      if (event.redactedContent !== undefined) payload.redactedContent = event.redactedContent;
+      return encodeEvent('reasoningContentEvent', payload);
+    }
+    case 'metadata':
+      return encodeEvent('metadataEvent', { ...(event.stopReason ? { stopReason: event.stopReason } : {}), ...(event.tokenUsage ? { tokenUsage: event.tokenUsage } : {}) });
     case 'contextUsage':
       return encodeEvent('contextUsageEvent', { contextUsagePercentage: event.percentage });
     case 'metering':

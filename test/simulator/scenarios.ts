@@ -6,7 +6,10 @@
 export type SimEvent =
   | { type: 'text'; content: string }
   | { type: 'toolUse'; toolUseId: string; name: string; input?: string | Record<string, unknown>; stop?: boolean }
-  | { type: 'reasoning'; text: string }
+  /** reasoningContentEvent (§9.5): a text delta, a piece of the signature, or redacted content. */
+  | { type: 'reasoning'; text?: string; signature?: string; redactedContent?: string }
+  /** metadataEvent (§9.5, §9.6): the stop reason and Kiro's own token usage. */
+  | { type: 'metadata'; stopReason?: string; tokenUsage?: Record<string, number> }
   | { type: 'contextUsage'; percentage: number }
   | { type: 'metering'; usage: number }
   /** An assistantResponseEvent carrying followupPrompt: gateways must drop the whole event (§3.2). */
