@@ -11,6 +11,8 @@ export interface Conversation {
   toolChoice: ToolChoice;
   /** Thinking asked for by this call; absent means the configured default (FAKE_REASONING). */
   thinking?: ThinkingRequest;
+  /** Anthropic `thinking.display`: `omitted` asks native reasoning for the signature without the text. */
+  thinkingDisplay?: ThinkingDisplay;
   /** The answer ends where one of these appears (applied by the gateway: Kiro has none). */
   stopSequences?: string[];
   /** Structured output the client asked for; absent means free text. */
@@ -21,6 +23,14 @@ export interface Conversation {
 export type ResponseFormat = { kind: 'json_object' } | { kind: 'json_schema'; schema: Record<string, unknown>; name?: string; description?: string };
 
 export type ThinkingEffort = 'low' | 'medium' | 'high' | 'max';
+
+export type ThinkingDisplay = 'summarized' | 'omitted';
+
+/**
+ * What a native-reasoning model thought on an earlier turn, as it signed it (or redacted it),
+ * handed back so it keeps thinking across tool turns (kiro-protocol.md §9.5).
+ */
+export type SignedReasoning = { text: string; signature: string } | { redacted: string };
 
 /** How much thinking a client asked for, in its own terms; resolved to a budget in one place. */
 export type ThinkingRequest = { kind: 'off' } | { kind: 'budget'; tokens: number } | { kind: 'effort'; effort: ThinkingEffort };
@@ -40,6 +50,8 @@ export interface AssistantMessage {
   toolCalls: ToolCall[];
   /** What the model thought before this turn, when a client hands it back (Responses reasoning items). */
   reasoning?: string;
+  /** Native reasoning with its signature; only this reaches a native-reasoning model (unsigned text is dropped). */
+  signedReasoning?: SignedReasoning;
 }
 
 export interface ImageInput {

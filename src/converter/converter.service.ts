@@ -4,8 +4,9 @@ import { ContextTooLongError } from '../common/errors';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import type { KiroPayload } from '../kiro';
 import type { AssistantContext } from './assistant/assistant-event-assembler';
-import type { Conversation } from './conversation';
-import { buildKiroRequest } from './kiro/build-kiro-request';
+import type { Conversation, ThinkingRequest } from './conversation';
+import { buildKiroRequest, type KiroBuildOptions } from './kiro/build-kiro-request';
+import { effortStep, nativeReasoningFields, type NativeReasoningSupport } from './native-reasoning';
 import type { ResolvedModel } from './model-resolver';
 import { resolveThinkingBudget } from './thinking-budget';
 import { countConversationTokens } from './token-counter';
@@ -28,16 +29,35 @@ export interface PreparedKiroRequest {
 export class ConverterService {
   constructor(@Inject(gatewayConfig.KEY) private readonly config: GatewayConfig) {}
 
-  /** `maxInputTokens`: the model's context window, to turn Kiro's context percentage into tokens. */
-  toKiroRequest(conversation: Conversation, model: ResolvedModel, profileArn: string | undefined, maxInputTokens: number): PreparedKiroRequest {
-    // Fake reasoning (FAKE_REASONING): sized by the request, or the configured default.
-    const thinkingBudget = resolveThinkingBudget(conversation.thinking, this.config.reasoning);
+  /**
+   * `maxInputTokens`: the model's context window, to turn Kiro's context percentage into tokens.
+   * `nativeReasoning`: what the model's catalog entry takes for native reasoning; without it the
+   * gateway fakes reasoning with tags (FAKE_REASONING), never both.
+   */
+  toKiroRequest(
+    conversation: Conversation,
+    model: ResolvedModel,
+    profileArn: string | undefined,
+    maxInputTokens: number,
+    nativeReasoning?: NativeReasoningSupport,
+  ): PreparedKiroRequest {
+    const thinking = thinkingAsked(conversation.thinking, model);
+    let native: KiroBuildOptions['native'];
+    let thinkingBudget: number | undefined;
+    if (nativeReasoning) {
+      const step = effortStep(thinking, this.config.reasoning);
+      native = { fields: nativeReasoningFields(step, nativeReasoning, conversation.thinkingDisplay), thinking: step !== 'off' };
+    } else {
+      // Fake reasoning (FAKE_REASONING): sized by the request, or the configured default.
+      thinkingBudget = resolveThinkingBudget(thinking, this.config.reasoning);
+    }
     const { body, toolNames } = buildKiroRequest(conversation, {
       modelId: model.kiroModelId,
       conversationId: randomUUID(),
       profileArn,
       toolDescriptionMaxLength: this.config.tools.descriptionMaxLength,
       thinkingBudget,
+      native,
     });
     const json = JSON.stringify(body);
     const bytes = Buffer.byteLength(json);
@@ -61,4 +81,13 @@ export class ConverterService {
       promptTokens,
     };
   }
+}
+
+/**
+ * A `-thinking` model name turns thinking on (at high effort) for clients that cannot send a
+ * thinking parameter; an explicit request otherwise decides.
+ */
+function thinkingAsked(request: ThinkingRequest | undefined, model: ResolvedModel): ThinkingRequest | undefined {
+  if (model.thinkingSuffix && (!request || request.kind === 'off')) return { kind: 'effort', effort: 'high' };
+  return request;
 }

@@ -22,6 +22,14 @@ describe(resolveModel.name, () => {
     expect(resolveModel(requested)).toEqual({ requested, kiroModelId, slow: kiroModelId.includes('opus') });
   });
 
+  it.each([
+    ['claude-sonnet-4-6-thinking', 'claude-sonnet-4.6'],
+    ['claude-opus-4.6-thinking', 'claude-opus-4.6'],
+    ['claude-4.5-opus-thinking', 'claude-opus-4.5'],
+  ])('reads the -thinking suffix of %s as thinking on, serving %s', (requested, kiroModelId) => {
+    expect(resolveModel(requested)).toEqual({ requested, kiroModelId, slow: kiroModelId.includes('opus'), thinkingSuffix: true });
+  });
+
   it('marks Opus models slow and the others not', () => {
     expect(resolveModel('claude-opus-4-5').slow).toBe(true);
     expect(resolveModel('claude-sonnet-4-5').slow).toBe(false);
@@ -46,6 +54,16 @@ describe(routeModel.name, () => {
     ['Claude-Opus-5', 'claude-opus-4.7'],
   ])('serves %s, missing from the catalog, with the newest of its family: %s', (requested, kiroModelId) => {
     expect(routeModel(requested, CATALOG, none)).toMatchObject({ kiroModelId, route: 'family' });
+  });
+
+  it('keeps the -thinking suffix through routing', () => {
+    expect(routeModel('claude-sonnet-4-6-thinking', CATALOG, none)).toEqual({
+      requested: 'claude-sonnet-4-6-thinking',
+      kiroModelId: 'claude-sonnet-4.6',
+      slow: false,
+      route: 'catalog',
+      thinkingSuffix: true,
+    });
   });
 
   it('applies MODEL_ALIASES first, case-insensitively', () => {

@@ -12,7 +12,12 @@ export interface ResolvedModel {
   kiroModelId: string;
   /** Opus models answer slowly: their timeouts get SLOW_MODEL_TIMEOUT_MULTIPLIER. */
   slow: boolean;
+  /** The name ended in `-thinking` (HK): thinking on for clients that cannot ask with a parameter. */
+  thinkingSuffix?: true;
 }
+
+/** `claude-sonnet-4-6-thinking` is `claude-sonnet-4-6` with thinking on. */
+const THINKING_SUFFIX = /-thinking$/i;
 
 const ALIASES: Record<string, string> = {
   'auto-kiro': 'auto',
@@ -22,8 +27,10 @@ const ALIASES: Record<string, string> = {
 };
 
 export function resolveModel(requested: string): ResolvedModel {
-  const kiroModelId = normalise(requested);
-  return { requested, kiroModelId, slow: /opus/i.test(kiroModelId) };
+  const name = requested.trim();
+  const thinking = THINKING_SUFFIX.test(name);
+  const kiroModelId = normalise(thinking ? name.replace(THINKING_SUFFIX, '') : name);
+  return { requested, kiroModelId, slow: /opus/i.test(kiroModelId), ...(thinking ? { thinkingSuffix: true as const } : {}) };
 }
 
 function normalise(name: string): string {
@@ -108,7 +115,14 @@ function newestOfFamily(family: Family, catalog: Iterable<string>): string | und
 export function routeModel(requested: string, catalog: CatalogIds | undefined, routing: ModelRouting): RoutedModel {
   const alias = routing.aliases.get(requested.trim().toLowerCase()) ?? routing.aliases.get(resolveModel(requested).kiroModelId);
   const id = resolveModel(alias ?? requested).kiroModelId;
-  const served = (kiroModelId: string, route: ModelRoute): RoutedModel => ({ requested, kiroModelId, slow: /opus/i.test(kiroModelId), route });
+  const thinking = resolveModel(requested).thinkingSuffix;
+  const served = (kiroModelId: string, route: ModelRoute): RoutedModel => ({
+    requested,
+    kiroModelId,
+    slow: /opus/i.test(kiroModelId),
+    route,
+    ...(thinking ? { thinkingSuffix: thinking } : {}),
+  });
   if (!catalog || sizeOf(catalog) === 0 || /^CLAUDE_[A-Z0-9_]+_V1_0$/.test(id)) return served(id, alias ? 'alias' : 'unchecked');
   if (inCatalog(catalog, id)) return served(id, alias ? 'alias' : 'catalog');
   const version = familyVersion(id);

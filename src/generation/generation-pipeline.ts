@@ -136,7 +136,13 @@ export class GenerationPipeline {
     // conversation each is tens of milliseconds, and other requests get the loop in between.
     await new Promise((resolve) => setImmediate(resolve));
     const model = await this.models.resolve(modelName, session);
-    const kiro = this.converter.toKiroRequest(conversion.conversation, model, session.profileArn, this.models.maxInputTokens(model.kiroModelId));
+    const kiro = this.converter.toKiroRequest(
+      conversion.conversation,
+      model,
+      session.profileArn,
+      this.models.maxInputTokens(model.kiroModelId),
+      this.models.nativeReasoning(model.kiroModelId, session),
+    );
     const upstream = await this.kiro.open({ payload: kiro.payload, session, accessToken, signal, slowModel: model.slow, stream, trace: context });
     return { model, kiro, upstream };
   }

@@ -1,3 +1,5 @@
+import { isJsonObject } from '../common/json';
+
 /** One entry of Kiro's model catalog; every field but the id may be missing upstream. */
 export interface KiroModelInfo {
   modelId: string;
@@ -7,6 +9,8 @@ export interface KiroModelInfo {
   maxOutputTokens?: number;
   rateMultiplier?: number;
   supportedInputTypes?: string[];
+  /** Only on native-reasoning models: what `additionalModelRequestFields` may hold (§4.1, §9.5). */
+  additionalModelRequestFieldsSchema?: Record<string, unknown>;
 }
 
 export function parseModelList(text: string): { models: KiroModelInfo[]; nextToken?: string } {
@@ -32,6 +36,7 @@ export function parseModelList(text: string): { models: KiroModelInfo[]; nextTok
       maxOutputTokens: typeof limits.maxOutputTokens === 'number' ? limits.maxOutputTokens : undefined,
       rateMultiplier: typeof e.rateMultiplier === 'number' ? e.rateMultiplier : undefined,
       supportedInputTypes: Array.isArray(e.supportedInputTypes) ? e.supportedInputTypes.filter((t): t is string => typeof t === 'string') : undefined,
+      additionalModelRequestFieldsSchema: isJsonObject(e.additionalModelRequestFieldsSchema) ? e.additionalModelRequestFieldsSchema : undefined,
     });
   }
   return { models, nextToken: typeof root.nextToken === 'string' && root.nextToken ? root.nextToken : undefined };

@@ -10,6 +10,8 @@ export interface KiroRequestBody {
     history?: KiroHistoryEntry[];
   };
   profileArn?: string;
+  /** Native reasoning (kiro-protocol.md §9.5): only members the model's catalog schema lists. */
+  additionalModelRequestFields?: Record<string, unknown>;
 }
 
 export type KiroHistoryEntry = { userInputMessage: KiroUserInputMessage } | { assistantResponseMessage: KiroAssistantResponseMessage };
@@ -29,6 +31,8 @@ export interface KiroUserInputMessage {
 export interface KiroAssistantResponseMessage {
   content: string;
   toolUses?: KiroToolUse[];
+  /** The turn's signed (or redacted) native reasoning, handed back (§9.5). */
+  reasoningContent?: { reasoningText: { text: string; signature: string } } | { redactedContent: string };
 }
 
 export interface KiroImage {

@@ -1,3 +1,4 @@
+import { nativeReasoningSupport, type NativeReasoningSupport } from '../converter/native-reasoning';
 import type { KiroModelInfo } from '../kiro';
 
 /** After a failed fetch, the next one waits this long: generation requests read the catalog too. */
@@ -33,6 +34,11 @@ export class CatalogCache {
   /** The same catalog by id, built once per fetch: requests look models up, never scan the list. */
   get ids(): ReadonlySet<string> {
     return this.index.ids;
+  }
+
+  /** What a listed model takes for native reasoning; undefined when it has none (§9.5). */
+  nativeReasoning(modelId: string): NativeReasoningSupport | undefined {
+    return this.index.nativeReasoning.get(modelId);
   }
 
   /** A listed model's context window, if Kiro gave one. */
@@ -89,10 +95,18 @@ interface CatalogIndex {
   ids: ReadonlySet<string>;
   /** Of the first entry of each id, as a scan would find it. */
   maxInputTokens: ReadonlyMap<string, number | undefined>;
+  /** Parsed once per fetch from each entry's additionalModelRequestFieldsSchema. */
+  nativeReasoning: ReadonlyMap<string, NativeReasoningSupport>;
 }
 
 function indexOf(models: readonly KiroModelInfo[]): CatalogIndex {
   const maxInputTokens = new Map<string, number | undefined>();
-  for (const model of models) if (!maxInputTokens.has(model.modelId)) maxInputTokens.set(model.modelId, model.maxInputTokens);
-  return { ids: new Set(maxInputTokens.keys()), maxInputTokens };
+  const nativeReasoning = new Map<string, NativeReasoningSupport>();
+  for (const model of models) {
+    if (maxInputTokens.has(model.modelId)) continue;
+    maxInputTokens.set(model.modelId, model.maxInputTokens);
+    const support = nativeReasoningSupport(model.additionalModelRequestFieldsSchema);
+    if (support) nativeReasoning.set(model.modelId, support);
+  }
+  return { ids: new Set(maxInputTokens.keys()), maxInputTokens, nativeReasoning };
 }

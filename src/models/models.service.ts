@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AuthService } from '../auth';
 import { Clock } from '../common/clock';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
-import { resolveModel, type ResolvedModel, routeModel } from '../converter';
+import { type NativeReasoningSupport, resolveModel, type ResolvedModel, routeModel } from '../converter';
 import { KiroClient, type KiroSession } from '../kiro';
 import { CatalogCache } from './catalog-cache';
 import { DEFAULT_MAX_INPUT_TOKENS, STATIC_MODELS } from './static-models';
@@ -90,6 +90,14 @@ export class ModelsService {
       }
     }
     return routed;
+  }
+
+  /**
+   * What the model takes for native reasoning on this session's account (its catalog entry's
+   * additionalModelRequestFieldsSchema); undefined: no native reasoning, fake reasoning applies.
+   */
+  nativeReasoning(kiroModelId: string, session: KiroSession): NativeReasoningSupport | undefined {
+    return this.catalogFor(session).nativeReasoning(kiroModelId);
   }
 
   /** The context window of a Kiro model id, for usage maths (on every request: lookups, no scans). */

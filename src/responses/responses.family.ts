@@ -8,6 +8,8 @@ import {
   assistantTurnOf,
   checkResponsesRequestBounds,
   type ConversationMessage,
+  decodeThought,
+  encodeThought,
   ReasoningSeal,
   ResponseBuilder,
   type ResponseEcho,
@@ -17,6 +19,7 @@ import {
   type ResponseStreamEvent,
   responsesToConversation,
   responsesTextFormat,
+  type SealedThought,
 } from '../converter';
 import type { ApiFamily, FamilyConversion } from '../generation/api-family';
 import type { SseFormat } from '../generation/sse-writer';
@@ -64,14 +67,19 @@ export class ResponsesFamily implements ApiFamily<ResponsesRequestDto, Responses
       previous = stored.messages;
     }
     checkResponsesRequestBounds(request, previous.length, { limits: this.config.limits, kiroPayloadBytes: this.config.kiro.maxPayloadBytes });
-    const conversion = responsesToConversation(request, previous, { openReasoning: (content) => this.seal.open(content, owner) });
+    const conversion = responsesToConversation(request, previous, {
+      openReasoning: (content) => {
+        const plain = this.seal.open(content, owner);
+        return plain === undefined ? undefined : decodeThought(plain);
+      },
+    });
     conversion.conversation.responseFormat = responsesTextFormat(request.text);
     if (conversion.droppedTools.length > 0) this.logger.log(`Left out hosted tools Kiro cannot run: ${conversion.droppedTools.join(', ')}`);
     return { ...conversion, request, owner };
   }
 
   renderer({ request, tools, owner }: ResponsesCall): ResponseBuilder {
-    const sealReasoning = request.include?.includes('reasoning.encrypted_content') ? (text: string) => this.seal.seal(text, owner) : undefined;
+    const sealReasoning = request.include?.includes('reasoning.encrypted_content') ? (thought: SealedThought) => this.seal.seal(encodeThought(thought), owner) : undefined;
     return new ResponseBuilder(request.model, echo(request), { tools, sealReasoning });
   }
 

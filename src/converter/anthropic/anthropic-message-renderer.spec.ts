@@ -108,6 +108,58 @@ describe(AnthropicMessageRenderer.name, () => {
     ]);
   });
 
+  it('closes a native thinking block with its signature_delta, as Anthropic streams it', () => {
+    const events = renderAll([
+      { type: 'reasoning', text: 'Plan.' },
+      { type: 'reasoningSignature', signature: 'sig-abc' },
+      { type: 'text', text: 'Hi!' },
+    ]);
+
+    expect(events.slice(MESSAGE_START.length, 5)).toStrictEqual([
+      { type: 'content_block_start', index: 0, content_block: { type: 'thinking', thinking: '', signature: '' } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: 'Plan.' } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'signature_delta', signature: 'sig-abc' } },
+    ]);
+    expect(events[5]).toStrictEqual({ type: 'content_block_stop', index: 0 });
+    expect(events[6]).toStrictEqual({ type: 'content_block_start', index: 1, content_block: { type: 'text', text: '' } });
+  });
+
+  it('gives a signature without text (display "omitted") a thinking block of its own', () => {
+    const events = renderAll([{ type: 'reasoningSignature', signature: 'sig-abc' }]);
+
+    expect(events.slice(MESSAGE_START.length)).toStrictEqual([
+      { type: 'content_block_start', index: 0, content_block: { type: 'thinking', thinking: '', signature: '' } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'signature_delta', signature: 'sig-abc' } },
+      { type: 'content_block_stop', index: 0 },
+    ]);
+  });
+
+  it('renders redacted reasoning as a redacted_thinking block', () => {
+    const events = renderAll([{ type: 'reasoning', text: 'Plan.' }, { type: 'redactedReasoning', data: 'b3BhcXVl' }]);
+
+    expect(events.slice(-3)).toStrictEqual([
+      { type: 'content_block_stop', index: 0 },
+      { type: 'content_block_start', index: 1, content_block: { type: 'redacted_thinking', data: 'b3BhcXVl' } },
+      { type: 'content_block_stop', index: 1 },
+    ]);
+  });
+
+  it('returns signed and redacted thinking in the non-stream message', () => {
+    const message = aggregateAnthropicMessage(META, [
+      { type: 'reasoning', text: 'Plan.' },
+      { type: 'reasoningSignature', signature: 'sig-abc' },
+      { type: 'redactedReasoning', data: 'b3BhcXVl' },
+      { type: 'text', text: 'Hi!' },
+      { type: 'end', finishReason: 'stop', usage: { inputTokens: 1, outputTokens: 2 } },
+    ]);
+
+    expect(message.content).toStrictEqual([
+      { type: 'thinking', thinking: 'Plan.', signature: 'sig-abc' },
+      { type: 'redacted_thinking', data: 'b3BhcXVl' },
+      { type: 'text', text: 'Hi!' },
+    ]);
+  });
+
   it('keeps the thinking block but leaves its text out for display: "omitted"', () => {
     const renderer = new AnthropicMessageRenderer({ ...META, omitThinkingText: true });
 

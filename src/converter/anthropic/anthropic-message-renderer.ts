@@ -62,6 +62,22 @@ export class AnthropicMessageRenderer implements Renderer<AnthropicStreamItem, A
         out.push({ type: 'content_block_delta', index: this.open!.index, delta: { type: 'thinking_delta', thinking: event.text } });
         return out;
       }
+      case 'reasoningSignature': {
+        // Native reasoning (kiro-protocol.md §9.5): the signature closes its thinking block, as
+        // in Anthropic's stream; with display "omitted" the block has a signature and no text.
+        const out = this.ensureOpen('thinking');
+        (this.content[this.open!.index] as Extract<AnthropicContentBlock, { type: 'thinking' }>).signature = event.signature;
+        out.push({ type: 'content_block_delta', index: this.open!.index, delta: { type: 'signature_delta', signature: event.signature } }, ...this.close());
+        return out;
+      }
+      case 'redactedReasoning': {
+        const out = this.close();
+        const index = this.content.length;
+        const block: AnthropicContentBlock = { type: 'redacted_thinking', data: event.data };
+        this.content.push(block);
+        out.push({ type: 'content_block_start', index, content_block: { ...block } }, { type: 'content_block_stop', index });
+        return out;
+      }
       case 'toolCall': {
         const out = this.close();
         const index = this.content.length;

@@ -4,6 +4,7 @@ export type AnthropicStopReason = 'end_turn' | 'tool_use' | 'max_tokens' | 'stop
 export type AnthropicContentBlock =
   | { type: 'text'; text: string }
   | { type: 'thinking'; thinking: string; signature: string }
+  | { type: 'redacted_thinking'; data: string }
   | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> };
 
 export interface AnthropicUsage {
@@ -25,6 +26,7 @@ export interface AnthropicMessage {
 export type AnthropicDelta =
   | { type: 'text_delta'; text: string }
   | { type: 'thinking_delta'; thinking: string }
+  | { type: 'signature_delta'; signature: string }
   | { type: 'input_json_delta'; partial_json: string };
 
 export type AnthropicStreamEvent =

@@ -251,7 +251,7 @@ describe(anthropicToConversation.name, () => {
       expect(conversation.messages[1]).toStrictEqual({ role: 'assistant', text: 'Bonjour', toolCalls: [] });
     });
 
-    it('drops thinking and redacted_thinking blocks', () => {
+    it('keeps the first signed thinking block as the turn\'s signed reasoning, and nothing of the rest', () => {
       const { conversation } = anthropicToConversation(
         assistantWith(
           { type: 'thinking', thinking: 'The user wants weather.', signature: 'EqQBCkYI' },
@@ -260,7 +260,25 @@ describe(anthropicToConversation.name, () => {
         ),
       );
 
-      expect(conversation.messages[1]).toStrictEqual({ role: 'assistant', text: 'Sunny.', toolCalls: [] });
+      expect(conversation.messages[1]).toStrictEqual({
+        role: 'assistant',
+        text: 'Sunny.',
+        toolCalls: [],
+        signedReasoning: { text: 'The user wants weather.', signature: 'EqQBCkYI' },
+      });
+    });
+
+    it('keeps redacted thinking as the turn\'s signed reasoning', () => {
+      const { conversation } = anthropicToConversation(assistantWith({ type: 'redacted_thinking', data: 'EmwKAhgB' }, { type: 'text', text: 'Sunny.' }));
+
+      expect(conversation.messages[1]).toStrictEqual({ role: 'assistant', text: 'Sunny.', toolCalls: [], signedReasoning: { redacted: 'EmwKAhgB' } });
+    });
+
+    it('drops thinking without a signature', () => {
+      const conversion = anthropicToConversation(assistantWith({ type: 'thinking', thinking: 'Unsigned.', signature: '' }, { type: 'text', text: 'Sunny.' }));
+
+      expect(conversion.conversation.messages[1]).toStrictEqual({ role: 'assistant', text: 'Sunny.', toolCalls: [] });
+      expect(conversion.ignored).toContain('messages.1.content.0: thinking without a signature');
     });
 
     it('rejects a tool_use whose input is not an object', () => {

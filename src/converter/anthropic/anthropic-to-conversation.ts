@@ -1,6 +1,6 @@
 import { isJsonObject, type JsonObject } from '../../common/json';
 import { InvalidRequestError } from '../../common/errors';
-import type { AssistantMessage, Conversation, ConversationMessage, ImageInput, ThinkingEffort, ThinkingRequest, ToolChoice, ToolDefinition, ToolResult, UserMessage } from '../conversation';
+import type { AssistantMessage, Conversation, ConversationMessage, ImageInput, SignedReasoning, ThinkingEffort, ThinkingRequest, ToolChoice, ToolDefinition, ToolResult, UserMessage } from '../conversation';
 import { stopSequencesFrom } from '../assistant/stop-sequences';
 import { anthropicOutputFormat } from '../response-format';
 import { isEffort } from '../thinking-budget';
@@ -60,8 +60,8 @@ const READ_FIELDS = new Set([
  * - `system` messages inside `messages` (Claude Code sends its "# Environment" block that way)
  *   are system instructions at that point: before the first turn they join the system prompt,
  *   later they ride in the nearest user turn, so alternation and tool pairing stay as they were.
- * - Thinking blocks sent back in history are not forwarded: Anthropic's own API drops earlier
- *   turns' thinking from the context too, and Kiro has no field for them.
+ * - Signed thinking (and redacted thinking) sent back in history is kept for models with native
+ *   reasoning, which take it back (kiro-protocol.md §9.5); unsigned thinking is not forwarded.
  * - Blocks Kiro has no field for become text (documents, search results, server tool calls) or
  *   are left out with a note; a 400 only for what cannot be read at all, naming the field.
  */
@@ -79,6 +79,7 @@ export function anthropicToConversation(request: AnthropicMessagesRequest): Anth
       tools,
       toolChoice: toolChoice(request.tool_choice, tools),
       thinking: thinkingRequest(request, notes),
+      ...(isJsonObject(request.thinking) && request.thinking.display === 'omitted' ? { thinkingDisplay: 'omitted' as const } : {}),
       stopSequences: stopSequencesFrom(request.stop_sequences),
       responseFormat: anthropicOutputFormat(request),
     },
@@ -227,7 +228,10 @@ function assistantFrom(content: unknown, where: string, notes: ConversionNotes):
     } else if (isServerToolResult(type)) {
       texts.push(serverToolResultText(block));
     } else if (type === 'thinking' || type === 'redacted_thinking') {
-      notes.ignored.push(`${at}: ${type}`);
+      const signed = signedReasoningOf(block);
+      // Kiro takes one reasoning block per turn: the first signed one, whose signature covers its text.
+      if (signed && !message.signedReasoning) message.signedReasoning = signed;
+      else notes.ignored.push(`${at}: ${type}${signed ? '' : ' without a signature'}`);
     } else if (type === 'image' || type === 'tool_result') {
       throw new InvalidRequestError(`${at}.type: "${type}" is not allowed in an assistant message; use text, tool_use or thinking`, `${at}.type`);
     } else {
@@ -317,6 +321,13 @@ function toolChoice(raw: unknown, tools: ToolDefinition[]): ToolChoice {
     default:
       throw new InvalidRequestError('tool_choice.type: must be auto, any, tool or none', 'tool_choice.type');
   }
+}
+
+/** A thinking block with its signature, or redacted thinking with its data; undefined for anything else. */
+function signedReasoningOf(block: JsonObject): SignedReasoning | undefined {
+  if (block.type === 'redacted_thinking') return typeof block.data === 'string' && block.data ? { redacted: block.data } : undefined;
+  if (typeof block.thinking !== 'string' || typeof block.signature !== 'string' || !block.signature) return undefined;
+  return { text: block.thinking, signature: block.signature };
 }
 
 /**

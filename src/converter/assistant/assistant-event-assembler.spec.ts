@@ -45,10 +45,43 @@ describe(AssistantEventAssembler.name, () => {
       expect(assemble([{ kind: 'text', text: '' }]).slice(0, -1)).toStrictEqual([]);
     });
 
-    it('turns native reasoning events into reasoning deltas', () => {
+    it('turns native reasoning events into reasoning deltas, then the signature that closes them', () => {
       expect(assemble([{ kind: 'reasoning', text: 'Let me think.', signature: 'sig' }]).slice(0, -1)).toStrictEqual([
         { type: 'reasoning', text: 'Let me think.' },
+        { type: 'reasoningSignature', signature: 'sig' },
       ]);
+    });
+
+    it('joins a signature split across events and passes it on before the answer text', () => {
+      const events = assemble([
+        { kind: 'reasoning', text: 'Plan.' },
+        { kind: 'reasoning', text: '', signature: 'ab' },
+        { kind: 'reasoning', text: '', signature: 'cd' },
+        { kind: 'text', text: 'Done' },
+      ]);
+
+      expect(events.slice(0, -1)).toStrictEqual([
+        { type: 'reasoning', text: 'Plan.' },
+        { type: 'reasoningSignature', signature: 'abcd' },
+        { type: 'text', text: 'Done' },
+      ]);
+    });
+
+    it('passes the signature on before a tool call', () => {
+      const events = assemble([
+        { kind: 'reasoning', text: 'Call it.', signature: 'sig' },
+        { kind: 'toolUse', toolUseId: 't1', name: 'get_weather', input: '{}', stop: true },
+      ]);
+
+      expect(events.slice(0, 2)).toStrictEqual([
+        { type: 'reasoning', text: 'Call it.' },
+        { type: 'reasoningSignature', signature: 'sig' },
+      ]);
+      expect(events[2].type).toBe('toolCall');
+    });
+
+    it('passes redacted reasoning on as it is', () => {
+      expect(assemble([{ kind: 'reasoning', text: '', redacted: 'b3BhcXVl' }]).slice(0, -1)).toStrictEqual([{ type: 'redactedReasoning', data: 'b3BhcXVl' }]);
     });
 
     it('leaves thinking tags in the text when no thinking handling is configured', () => {

@@ -5,6 +5,7 @@ import type { ToolNameMap } from '../kiro/tool-names';
 import { countTokensBounded } from '../token-counter';
 import type { AssistantEvent, FinishReason } from './assistant-events';
 import { BracketToolCallExtractor } from './bracket-tool-calls';
+import { NativeReasoningRelay } from './native-reasoning-relay';
 import { StopSequenceMatcher } from './stop-sequences';
 import { ThinkingParser } from './thinking-parser';
 import { ToolCallAssembler } from './tool-call-assembler';
@@ -30,6 +31,7 @@ export interface AssistantContext {
 export class AssistantEventAssembler {
   private readonly thinking: ThinkingParser | undefined;
   private readonly toolCalls: ToolCallAssembler;
+  private readonly nativeReasoning = new NativeReasoningRelay();
   /** Only when tools are declared: a written-out call can only name a declared tool. */
   private readonly writtenCalls: BracketToolCallExtractor | undefined;
   private writtenCallCount = 0;
@@ -58,13 +60,16 @@ export class AssistantEventAssembler {
   process(event: KiroEvent): AssistantEvent[] {
     if (this.stoppedBy !== undefined) return [];
     switch (event.kind) {
-      case 'text':
-        return this.text(event.text);
+      case 'text': {
+        const closed = this.nativeReasoning.close();
+        const out = this.text(event.text);
+        return closed.length > 0 ? [...closed, ...out] : out;
+      }
       case 'reasoning':
         this.generated += event.text;
-        return event.text ? [{ type: 'reasoning', text: event.text }] : [];
+        return this.nativeReasoning.process(event);
       case 'toolUse': {
-        const out = [...this.flushThinking(), ...this.toolCalls.process(event)];
+        const out = [...this.nativeReasoning.close(), ...this.flushThinking(), ...this.toolCalls.process(event)];
         if (typeof event.input === 'string') this.generated += event.input;
         return out;
       }
@@ -97,7 +102,7 @@ export class AssistantEventAssembler {
   }
 
   finish(): AssistantEvent[] {
-    const out = [...this.flushThinking(), ...this.toolCalls.flush(this.truncated)];
+    const out = [...this.nativeReasoning.close(), ...this.flushThinking(), ...this.toolCalls.flush(this.truncated)];
     // A tool call Kiro cut off is output cut short: the turn ends as `length`, without that call.
     const cut = this.toolCalls.cut;
     if (cut.length > 0) this.truncated = true;

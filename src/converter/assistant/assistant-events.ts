@@ -25,6 +25,10 @@ export interface ToolCallEvent {
 export type AssistantEvent =
   | { type: 'text'; text: string }
   | { type: 'reasoning'; text: string }
+  /** Native reasoning (kiro-protocol.md §9.5): the whole signature of the thought just streamed, which it closes. */
+  | { type: 'reasoningSignature'; signature: string }
+  /** Native reasoning the model redacted: opaque, handed back as it is. */
+  | { type: 'redactedReasoning'; data: string }
   /**
    * One whole tool call, passed on once Kiro finished it (ToolCallAssembler): a call Kiro cuts
    * off never reaches a client that would run it. `arguments` is the JSON text as Kiro sent it

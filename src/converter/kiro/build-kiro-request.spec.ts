@@ -1,4 +1,5 @@
 import { validateKiroRequest } from '../../../test/simulator/kiro-request-validator';
+import { signReasoning } from '../../../test/simulator/native-reasoning';
 import { assistantMessage, Conversation, ConversationMessage, ToolDefinition, userMessage } from '../conversation';
 import { buildKiroRequest, KiroBuildOptions } from './build-kiro-request';
 
@@ -1174,5 +1175,67 @@ describe('structured output', () => {
     const { body } = buildKiroRequest(conversation({ messages: [userMessage('Hi')] }), OPTIONS);
 
     expect(body.conversationState.currentMessage.userInputMessage.content).toBe('Hi');
+  });
+});
+
+describe('native reasoning (kiro-protocol.md §9.5)', () => {
+  const NATIVE: KiroBuildOptions = {
+    ...OPTIONS,
+    modelId: 'claude-opus-4.6',
+    native: { fields: { thinking: { type: 'adaptive', display: 'summarized' }, output_config: { effort: 'high' } }, thinking: true },
+  };
+  const thought = 'The user greets me.';
+  const signature = signReasoning(thought);
+  const signedTurn = { ...assistantMessage('Hello!'), reasoning: thought, signedReasoning: { text: thought, signature } };
+
+  it('sends the fields at the top level and no thinking tags', () => {
+    const { body } = buildKiroRequest(conversation({ messages: [userMessage('Hi')] }), NATIVE);
+
+    expect(body.additionalModelRequestFields).toEqual({ thinking: { type: 'adaptive', display: 'summarized' }, output_config: { effort: 'high' } });
+    expect(body.conversationState.currentMessage.userInputMessage.content).toBe('Hi');
+    expect(validateKiroRequest(body)).toBeNull();
+  });
+
+  it('hands signed reasoning back as reasoningContent, not as tags', () => {
+    const { body } = buildKiroRequest(conversation({ messages: [userMessage('Hi'), signedTurn, userMessage('Again')] }), NATIVE);
+
+    expect(body.conversationState.history?.[1]).toStrictEqual({
+      assistantResponseMessage: { content: 'Hello!', reasoningContent: { reasoningText: { text: thought, signature } } },
+    });
+    expect(validateKiroRequest(body)).toBeNull();
+  });
+
+  it('hands redacted reasoning back as redactedContent', () => {
+    const redacted = { ...assistantMessage('Hello!'), signedReasoning: { redacted: 'b3BhcXVl' } };
+
+    const { body } = buildKiroRequest(conversation({ messages: [userMessage('Hi'), redacted, userMessage('Again')] }), NATIVE);
+
+    expect(body.conversationState.history?.[1]).toStrictEqual({ assistantResponseMessage: { content: 'Hello!', reasoningContent: { redactedContent: 'b3BhcXVl' } } });
+  });
+
+  it('drops unsigned reasoning', () => {
+    const unsigned = { ...assistantMessage('Hello!'), reasoning: 'Unsigned thought.' };
+
+    const { body } = buildKiroRequest(conversation({ messages: [userMessage('Hi'), unsigned, userMessage('Again')] }), NATIVE);
+
+    expect(body.conversationState.history?.[1]).toStrictEqual({ assistantResponseMessage: { content: 'Hello!' } });
+  });
+
+  it('leaves reasoning out of history when thinking is off', () => {
+    const off: KiroBuildOptions = { ...NATIVE, native: { fields: { thinking: { type: 'disabled' } }, thinking: false } };
+
+    const { body } = buildKiroRequest(conversation({ messages: [userMessage('Hi'), signedTurn, userMessage('Again')] }), off);
+
+    expect(body.conversationState.history?.[1]).toStrictEqual({ assistantResponseMessage: { content: 'Hello!' } });
+    expect(body.additionalModelRequestFields).toEqual({ thinking: { type: 'disabled' } });
+  });
+
+  it('keeps signed reasoning on a tool-call turn when no tools are declared', () => {
+    const calling = { ...assistantMessage('', [{ id: 't1', name: 'get_weather', input: {} }]), signedReasoning: { text: thought, signature } };
+
+    const { body } = buildKiroRequest(conversation({ messages: [userMessage('Hi'), calling, userMessage('Again')] }), NATIVE);
+
+    const turn = body.conversationState.history?.[1];
+    expect(turn && 'assistantResponseMessage' in turn ? turn.assistantResponseMessage.reasoningContent : undefined).toEqual({ reasoningText: { text: thought, signature } });
   });
 });

@@ -1,4 +1,5 @@
 import type {
+  KiroAssistantResponseMessage,
   KiroHistoryEntry,
   KiroRequestBody,
   KiroToolResult,
@@ -26,6 +27,11 @@ export interface KiroBuildOptions {
   toolDescriptionMaxLength: number;
   /** Ask for `<thinking>` output with this budget (fake reasoning, kiro-protocol.md §2.5 #13). */
   thinkingBudget?: number;
+  /**
+   * Native reasoning (§9.5): the fields sent as they are, and whether the model thinks, in which
+   * case signed reasoning goes back in history. Never together with `thinkingBudget`.
+   */
+  native?: { fields: Record<string, unknown> | undefined; thinking: boolean };
 }
 
 export interface KiroBuildResult {
@@ -69,7 +75,7 @@ export function buildKiroRequest(conversation: Conversation, options: KiroBuildO
   const history: KiroHistoryEntry[] = messages.slice(0, -1).map((message) =>
     message.role === 'user'
       ? { userInputMessage: toKiroUser(message, options, false) }
-      : { assistantResponseMessage: toKiroAssistant(message, toolNames, options.thinkingBudget !== undefined) },
+      : { assistantResponseMessage: toKiroAssistant(message, toolNames, options) },
   );
   const current = toKiroUser(messages[messages.length - 1] as UserMessage, options, true);
   if (declareTools) tools.push(...placeholderToolsFor(history, tools));
@@ -86,6 +92,7 @@ export function buildKiroRequest(conversation: Conversation, options: KiroBuildO
       ...(history.length > 0 ? { history } : {}),
     },
     ...(options.profileArn ? { profileArn: options.profileArn } : {}),
+    ...(options.native?.fields ? { additionalModelRequestFields: options.native.fields } : {}),
   };
   return { body, toolNames };
 }
@@ -111,6 +118,8 @@ function mergeSameRole(messages: ConversationMessage[]): ConversationMessage[] {
       last.text = joinText(last.text, message.text);
       last.toolCalls.push(...message.toolCalls);
       if (message.reasoning) last.reasoning = joinText(last.reasoning ?? '', message.reasoning);
+      // Kiro takes one reasoning block per turn, and a signature covers exactly its own text.
+      last.signedReasoning ??= message.signedReasoning;
     }
   }
   return merged;
@@ -124,7 +133,8 @@ function toolContentAsText(message: ConversationMessage): ConversationMessage {
   if (message.role === 'assistant') {
     if (message.toolCalls.length === 0) return message;
     const calls = message.toolCalls.map((call) => `[Tool call: ${call.name} (${call.id})]\n${JSON.stringify(call.input)}`);
-    return assistantMessage(joinText(message.text, calls.join('\n\n')));
+    const flattened = assistantMessage(joinText(message.text, calls.join('\n\n')));
+    return message.signedReasoning ? { ...flattened, signedReasoning: message.signedReasoning } : flattened;
   }
   if (message.toolResults.length === 0) return message;
   const results = message.toolResults.map((result) => `[Tool result (${result.toolCallId})${result.isError ? ' error' : ''}]\n${result.text}`);
@@ -221,15 +231,22 @@ function toKiroUser(message: UserMessage, options: KiroBuildOptions, isCurrent: 
 }
 
 /**
- * An assistant turn; with thinking on, the reasoning a client handed back goes first in
- * `<thinking>` tags, the way the model wrote it (HK/AIC re-embed earlier reasoning, §2.5 #13), so
- * the model keeps thinking across a tool loop.
+ * An assistant turn. With native thinking, the turn's signed (or redacted) reasoning goes back as
+ * `reasoningContent` and unsigned reasoning is dropped (Kiro refuses it, §9.5). With fake
+ * thinking, the reasoning a client handed back goes first in `<thinking>` tags, the way the model
+ * wrote it (HK/AIC re-embed earlier reasoning, §2.5 #13). Either way the model keeps thinking
+ * across a tool loop.
  */
-function toKiroAssistant(message: AssistantMessage, toolNames: ToolNameMap, thinking: boolean): { content: string; toolUses?: KiroToolUse[] } {
+function toKiroAssistant(message: AssistantMessage, toolNames: ToolNameMap, options: KiroBuildOptions): KiroAssistantResponseMessage {
   const toolUses = message.toolCalls.map((call) => ({ toolUseId: call.id, name: toolNames.kiroName(call.name), input: call.input }));
   let content = message.text.trim() ? message.text : toolUses.length > 0 ? PLACEHOLDER.assistantToolsOnly : PLACEHOLDER.emptyTurn;
-  if (thinking && message.reasoning?.trim()) content = `<thinking>${message.reasoning}</thinking>\n\n${message.text.trim() ? message.text : ''}`.trimEnd() || content;
-  return toolUses.length > 0 ? { content, toolUses } : { content };
+  if (options.thinkingBudget !== undefined && message.reasoning?.trim()) {
+    content = `<thinking>${message.reasoning}</thinking>\n\n${message.text.trim() ? message.text : ''}`.trimEnd() || content;
+  }
+  const out: KiroAssistantResponseMessage = toolUses.length > 0 ? { content, toolUses } : { content };
+  const signed = options.native?.thinking ? message.signedReasoning : undefined;
+  if (signed) out.reasoningContent = 'redacted' in signed ? { redactedContent: signed.redacted } : { reasoningText: { text: signed.text, signature: signed.signature } };
+  return out;
 }
 
 function toKiroTool(tool: ToolDefinition, toolNames: ToolNameMap, options: KiroBuildOptions, systemParts: string[]): KiroToolSpecification {

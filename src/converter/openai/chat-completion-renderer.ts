@@ -35,6 +35,10 @@ export class ChatCompletionRenderer implements Renderer<ChatStreamEvent, ChatCom
       case 'reasoning':
         this.reasoning += event.text;
         return [this.chunk({ reasoning_content: event.text })];
+      case 'reasoningSignature':
+      case 'redactedReasoning':
+        // Chat completions has no field for either: the reasoning text is what it shows.
+        return [];
       case 'toolCall':
         this.toolCalls[event.index] = { id: event.id, type: 'function', function: { name: event.name, arguments: event.arguments } };
         return [

@@ -44,11 +44,36 @@ describe(ResponseBuilder.name, () => {
   });
 
   it('seals the reasoning into encrypted_content when asked to', () => {
-    const builder = new ResponseBuilder('m', ECHO, { sealReasoning: (text) => `sealed(${text})` });
+    const builder = new ResponseBuilder('m', ECHO, { sealReasoning: ({ text }) => `sealed(${text})` });
 
     for (const event of [{ type: 'reasoning', text: 'Think.' }, { type: 'text', text: 'Hi' }, END] as AssistantEvent[]) builder.process(event);
 
     expect(builder.response().output[0]).toEqual({ id: expect.stringMatching(/^rs_/), type: 'reasoning', summary: [{ type: 'summary_text', text: 'Think.' }], encrypted_content: 'sealed(Think.)' });
+  });
+
+  it('seals a native thought with its signature, which closes the reasoning item', () => {
+    const builder = new ResponseBuilder('m', ECHO, { sealReasoning: (thought) => `sealed(${JSON.stringify(thought)})` });
+
+    const events = [{ type: 'reasoning', text: 'Think.' }, { type: 'reasoningSignature', signature: 'sig' }].flatMap((event) => builder.process(event as AssistantEvent));
+
+    expect(events.at(-1)).toMatchObject({ type: 'response.output_item.done', output_index: 0 });
+    expect(builder.response().output[0]).toMatchObject({ encrypted_content: 'sealed({"text":"Think.","signed":{"text":"Think.","signature":"sig"}})' });
+  });
+
+  it('seals redacted reasoning into an item of its own', () => {
+    const builder = new ResponseBuilder('m', ECHO, { sealReasoning: (thought) => `sealed(${JSON.stringify(thought)})` });
+
+    for (const event of [{ type: 'redactedReasoning', data: 'b3Bh' }, END] as AssistantEvent[]) builder.process(event);
+
+    expect(builder.response().output[0]).toEqual({ id: expect.stringMatching(/^rs_/), type: 'reasoning', summary: [], encrypted_content: 'sealed({"text":"","signed":{"redacted":"b3Bh"}})' });
+  });
+
+  it('leaves redacted reasoning out when nothing is sealed', () => {
+    const builder = new ResponseBuilder('m', ECHO);
+
+    for (const event of [{ type: 'redactedReasoning', data: 'b3Bh' }, END] as AssistantEvent[]) builder.process(event);
+
+    expect(builder.response().output).toEqual([]);
   });
 
   it('leaves encrypted_content out unless asked', () => {

@@ -4,6 +4,7 @@ import type { AssistantEvent, ToolCallEvent, UsageCounts } from '../assistant/as
 import type { Renderer } from '../assistant/renderer';
 import type { ResponseEcho, ResponseObject, ResponseOutputItem, ResponseStatus, ResponseStreamEvent } from './responses.types';
 import { CUSTOM_INPUT, ResponsesToolMap } from './responses-tools';
+import type { SealedThought } from './sealed-thought';
 
 /** The reasoning or message item being written; tool calls are written whole, never left open. */
 type OpenItem = { kind: 'reasoning' | 'message'; outputIndex: number };
@@ -11,8 +12,8 @@ type OpenItem = { kind: 'reasoning' | 'message'; outputIndex: number };
 export interface ResponseBuilderOptions {
   /** How the request's tools are named on the Responses side (namespaced and custom tools). */
   tools?: ResponsesToolMap;
-  /** Seals a reasoning item's text into `encrypted_content` (`include: ["reasoning.encrypted_content"]`). */
-  sealReasoning?: (text: string) => string;
+  /** Seals a reasoning item's thought into `encrypted_content` (`include: ["reasoning.encrypted_content"]`). */
+  sealReasoning?: (thought: SealedThought) => string;
 }
 
 const itemId = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`;
@@ -32,6 +33,8 @@ export class ResponseBuilder implements Renderer<ResponseStreamEvent, ResponseOb
   private status: ResponseStatus = 'in_progress';
   private usage: UsageCounts | undefined;
   private error: ResponseObject['error'] = null;
+  /** The signature of the open reasoning item's thought (native reasoning), sealed with it. */
+  private signature: string | undefined;
 
   constructor(
     private readonly model: string,
@@ -107,6 +110,15 @@ export class ResponseBuilder implements Renderer<ResponseStreamEvent, ResponseOb
         out.push(this.event('response.reasoning_summary_text.delta', { item_id: item.id, output_index: this.open!.outputIndex, summary_index: 0, delta: event.text }));
         return out;
       }
+      case 'reasoningSignature': {
+        // The signature closes its thought (kiro-protocol.md §9.5); it travels sealed with it.
+        const out = this.ensureOpen('reasoning');
+        this.signature = event.signature;
+        out.push(...this.close());
+        return out;
+      }
+      case 'redactedReasoning':
+        return this.redactedReasoning(event.data);
       case 'text': {
         const out = this.ensureOpen('message');
         const item = this.current<'message'>();
@@ -119,6 +131,19 @@ export class ResponseBuilder implements Renderer<ResponseStreamEvent, ResponseOb
       case 'end':
         return this.end(event.finishReason === 'length' ? 'incomplete' : 'completed', event.usage);
     }
+  }
+
+  /** Redacted reasoning has nothing to show: an item only when it can be sealed for the next turn. */
+  private redactedReasoning(data: string): ResponseStreamEvent[] {
+    const out = this.close();
+    if (!this.options.sealReasoning) return out;
+    const item: ResponseOutputItem = { id: itemId('rs'), type: 'reasoning', summary: [], encrypted_content: this.options.sealReasoning({ text: '', signed: { redacted: data } }) };
+    const outputIndex = this.output.push(item) - 1;
+    out.push(
+      this.event('response.output_item.added', { output_index: outputIndex, item: structuredClone(item) }),
+      this.event('response.output_item.done', { output_index: outputIndex, item: structuredClone(item) }),
+    );
+    return out;
   }
 
   private end(status: 'completed' | 'incomplete', usage: UsageCounts): ResponseStreamEvent[] {
@@ -190,7 +215,11 @@ export class ResponseBuilder implements Renderer<ResponseStreamEvent, ResponseOb
       const part = item.summary[0];
       out.push(this.event('response.reasoning_summary_text.done', { ...at, summary_index: 0, text: part.text }));
       out.push(this.event('response.reasoning_summary_part.done', { ...at, summary_index: 0, part: structuredClone(part) }));
-      if (this.options.sealReasoning) item.encrypted_content = this.options.sealReasoning(part.text);
+      const signature = this.signature;
+      this.signature = undefined;
+      if (this.options.sealReasoning) {
+        item.encrypted_content = this.options.sealReasoning({ text: part.text, ...(signature ? { signed: { text: part.text, signature } } : {}) });
+      }
     } else if (item.type === 'message') {
       const part = item.content[0];
       item.status = status;

@@ -60,10 +60,32 @@ describe(responsesToConversation.name, () => {
         { type: 'message', role: 'user', content: 'Again' },
       ]),
       [],
-      { openReasoning: (content) => (content === 'sealed-1' ? 'I should greet back.' : undefined) },
+      { openReasoning: (content) => (content === 'sealed-1' ? { text: 'I should greet back.' } : undefined) },
     );
 
     expect(conversation.messages[1]).toStrictEqual({ role: 'assistant', text: 'Hello', toolCalls: [], reasoning: 'I should greet back.' });
+  });
+
+  it('gives the next assistant turn the signed native thought a reasoning item sealed', () => {
+    const { conversation } = responsesToConversation(
+      request([
+        { type: 'message', role: 'user', content: 'Hi' },
+        { type: 'reasoning', summary: [], encrypted_content: 'sealed-1' },
+        { type: 'reasoning', summary: [], encrypted_content: 'sealed-2' },
+        { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Hello' }] },
+        { type: 'message', role: 'user', content: 'Again' },
+      ]),
+      [],
+      { openReasoning: (content) => ({ text: content, signed: { text: content, signature: `sig-${content}` } }) },
+    );
+
+    expect(conversation.messages[1]).toStrictEqual({
+      role: 'assistant',
+      text: 'Hello',
+      toolCalls: [],
+      reasoning: 'sealed-1\n\nsealed-2',
+      signedReasoning: { text: 'sealed-1', signature: 'sig-sealed-1' },
+    });
   });
 
   it('ignores reasoning it cannot read back, and reasoning without encrypted content', () => {

@@ -1,9 +1,10 @@
 import { InvalidRequestError } from '../../common/errors';
 import { isJsonObject, type JsonObject } from '../../common/json';
-import { type AssistantMessage, assistantMessage, type Conversation, type ConversationMessage, type ImageInput, type ToolChoice, type ToolDefinition, userMessage } from '../conversation';
+import { type AssistantMessage, assistantMessage, type Conversation, type ConversationMessage, type ImageInput, type SignedReasoning, type ToolChoice, type ToolDefinition, userMessage } from '../conversation';
 import { OPENAI_FIELDS as fields } from '../request-fields';
 import { thinkingForReasoningEffort } from '../thinking-budget';
 import type { ResponseOutputItem } from './responses.types';
+import type { SealedThought } from './sealed-thought';
 import { CUSTOM_INPUT, flatToolName, type ResponsesToolMap, responsesTools } from './responses-tools';
 
 /** The parts of a Responses API request the converter reads; items are checked one by one. */
@@ -25,8 +26,8 @@ export interface ResponsesConversion {
 }
 
 export interface ResponsesReadOptions {
-  /** Reads a reasoning item's `encrypted_content` back into the text it sealed (undefined: not ours). */
-  openReasoning?: (encryptedContent: string) => string | undefined;
+  /** Reads a reasoning item's `encrypted_content` back into the thought it sealed (undefined: not ours). */
+  openReasoning?: (encryptedContent: string) => SealedThought | undefined;
 }
 
 /**
@@ -72,6 +73,8 @@ export function assistantTurnOf(output: readonly ResponseOutputItem[]): Conversa
 class ItemReader {
   /** Reasoning read from an item, waiting for the assistant turn it came before. */
   private reasoning: string | undefined;
+  /** The first signed (or redacted) native thought among them: Kiro takes one per turn (§9.5). */
+  private signed: SignedReasoning | undefined;
 
   constructor(
     private readonly system: string[],
@@ -100,8 +103,10 @@ class ItemReader {
       }
       case 'reasoning':
         if (typeof item.encrypted_content === 'string' && this.options.openReasoning) {
-          const text = this.options.openReasoning(item.encrypted_content);
+          const thought = this.options.openReasoning(item.encrypted_content);
+          const text = thought?.text;
           if (text) this.reasoning = this.reasoning ? `${this.reasoning}\n\n${text}` : text;
+          this.signed ??= thought?.signed;
         }
         return;
       default:
@@ -116,6 +121,10 @@ class ItemReader {
     if (this.reasoning) {
       message.reasoning = this.reasoning;
       this.reasoning = undefined;
+    }
+    if (this.signed) {
+      message.signedReasoning = this.signed;
+      this.signed = undefined;
     }
     this.messages.push(message);
   }
