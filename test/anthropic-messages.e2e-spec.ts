@@ -244,11 +244,11 @@ describe('POST /v1/messages (e2e, @anthropic-ai/sdk)', () => {
       await expect(attempt).rejects.toMatchObject({ status: 400, error: { type: 'error', error: { type: 'invalid_request_error' } } });
     });
 
-    it('turns thinking on with budget_tokens and returns a thinking block before the text', async () => {
+    it('turns thinking on with budget_tokens and returns a thinking block before the text (tag-based, on a model without native reasoning)', async () => {
       h.sim.enqueue(textReply('<thinking>Weighing it.</thinking>\n\nForty-two.', { chunkChars: 3 }));
 
       const stream = client.messages.stream({
-        model: 'claude-opus-4-6',
+        model: 'claude-opus-4-5',
         max_tokens: 32000,
         thinking: { type: 'enabled', budget_tokens: 5000 },
         messages: [{ role: 'user', content: 'Why?' }],

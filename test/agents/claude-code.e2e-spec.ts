@@ -11,7 +11,13 @@ const QUIET = { DISABLE_TELEMETRY: '1', DISABLE_AUTOUPDATER: '1', DISABLE_ERROR_
 interface StreamLine {
   type: string;
   session_id?: string;
-  message?: { content: Array<{ type: string; text?: string; thinking?: string }> };
+  message?: { content: Array<{ type: string; text?: string; thinking?: string; signature?: string }> };
+}
+
+/** What a Kiro call asked for natively, and the reasoning its history handed back (kiro-protocol.md §9.5). */
+interface NativeReasoningCall {
+  additionalModelRequestFields?: { thinking?: { type?: string }; output_config?: { effort?: string } };
+  conversationState: { history?: Array<{ assistantResponseMessage?: { reasoningContent?: { reasoningText?: { text: string; signature: string } } } }> };
 }
 
 describeInstalled('Claude Code 2.1.332 against the gateway (e2e)', installed(CLAUDE), () => {
@@ -38,13 +44,31 @@ describeInstalled('Claude Code 2.1.332 against the gateway (e2e)', installed(CLA
     expect(kiroCalls(session.h).map((call) => call.toolResults)).toStrictEqual([[], ['cc-sim-42']]);
   });
 
-  it('shows the thinking Kiro produced as a thinking block', async () => {
+  it('shows the thinking Kiro produced (natively, on its default model) as a thinking block', async () => {
     const run = await claude('-p', '--output-format', 'stream-json', '--verbose', 'Hello there');
 
     const blocks = lines(run.stdout).flatMap((line) => (line.type === 'assistant' ? (line.message?.content ?? []) : []));
     expect(run.code).toBe(0);
-    expect(blocks.filter((block) => block.type === 'thinking').map((block) => block.thinking)).toStrictEqual(['The user greeted the simulator; I will echo what they said.']);
+    expect(blocks.filter((block) => block.type === 'thinking').map((block) => block.thinking)).toStrictEqual(['Thinking natively at medium effort: I answer what the user asked.']);
     expect(blocks.find((block) => block.type === 'text')?.text).toMatch(/^Hello from the Kiro simulator! You said: /);
+  });
+
+  it('thinks natively on its default model, and the signed thinking survives the Bash tool loop', async () => {
+    const run = await claude('-p', '--output-format', 'stream-json', '--verbose', 'Run this: [sim:shell echo signed-$((6*7))]');
+
+    expect(run.code).toBe(0);
+    const calls = session.h.sim.requests.filter((r) => r.path === '/generateAssistantResponse' && r.status === 200).map((r) => r.body as NativeReasoningCall);
+    expect(calls).toHaveLength(2);
+    // Claude Code asks for adaptive thinking at its effort; Opus 4.7 takes it natively.
+    expect(calls.map((call) => call.additionalModelRequestFields?.thinking?.type)).toStrictEqual(['adaptive', 'adaptive']);
+    expect(calls[0].additionalModelRequestFields?.output_config?.effort).toEqual(expect.any(String));
+    const thinking = lines(run.stdout).flatMap((line) => (line.type === 'assistant' ? (line.message?.content ?? []) : [])).filter((block) => block.type === 'thinking');
+    // One thought per turn, each signed; the second exists only because the first came back signed.
+    expect(thinking).toHaveLength(2);
+    expect(thinking.every((block) => (block.signature ?? '').length > 20)).toBe(true);
+    const handedBack = calls[1].conversationState.history?.flatMap((turn) => (turn.assistantResponseMessage?.reasoningContent ? [turn.assistantResponseMessage.reasoningContent] : []));
+    expect(handedBack).toStrictEqual([{ reasoningText: { text: expect.stringMatching(/^Thinking natively at /), signature: thinking[0].signature } }]);
+    expect(run.stdout).toContain('I received 1 tool result(s): \\"signed-42');
   });
 
   it('resumes a session whose history holds a tool loop and thinking', async () => {

@@ -67,6 +67,26 @@ describeInstalled('Codex CLI 0.171.0 against the gateway (e2e)', installed(CODEX
     expect(assistantTurns[0]).toMatch(new RegExp(`^<thinking>${THOUGHT}</thinking>\\n\\nHello from the Kiro simulator!`));
   });
 
+  it('sends its reasoning effort to a native-reasoning model as native fields, and its signed reasoning back on the next turn', async () => {
+    const native = ['-c', 'model="claude-sonnet-4.6"', '-c', 'model_reasoning_effort="high"'];
+    const first = await codex('exec', '--strict-config', ...native, '--skip-git-repo-check', 'Hello there');
+    expect(first.code).toBe(0);
+    expect(first.output).toContain('Thinking natively at high effort: I answer what the user asked.');
+
+    const second = await codex('exec', '--strict-config', ...native, '--skip-git-repo-check', 'resume', '--last', '[sim:say second turn]');
+
+    expect(second.code).toBe(0);
+    const bodies = session.h.sim.requests
+      .filter((r) => r.path === '/generateAssistantResponse' && r.status === 200)
+      .map((r) => r.body as { additionalModelRequestFields?: unknown; conversationState: { history?: Array<{ assistantResponseMessage?: { reasoningContent?: unknown } }> } });
+    expect(bodies.map((body) => body.additionalModelRequestFields)).toStrictEqual([
+      { thinking: { type: 'adaptive', display: 'summarized' }, output_config: { effort: 'high' } },
+      { thinking: { type: 'adaptive', display: 'summarized' }, output_config: { effort: 'high' } },
+    ]);
+    const handedBack = bodies[1].conversationState.history?.flatMap((turn) => (turn.assistantResponseMessage?.reasoningContent ? [turn.assistantResponseMessage.reasoningContent] : []));
+    expect(handedBack).toStrictEqual([{ reasoningText: { text: 'Thinking natively at high effort: I answer what the user asked.', signature: expect.any(String) } }]);
+  });
+
   it('compacts its context through the Responses endpoint when it fills up, then goes on', async () => {
     await exec('Hello there');
 

@@ -453,6 +453,14 @@ describe('native reasoning (kiro-protocol.md §9.5)', () => {
     );
   });
 
+  it('accepts a signed thought handed back without its text (display "omitted")', () => {
+    expect(validateKiroRequest(reasoningBody('claude-opus-4.6', undefined, { reasoningText: { text: '', signature: signReasoning('hidden') } }))).toBeNull();
+  });
+
+  it('refuses a signature this model did not issue', () => {
+    expect(validateKiroRequest(reasoningBody('claude-opus-4.6', undefined, { reasoningText: { text: 'x', signature: 'forged.signature' } }))?.body).toEqual(THINKING_SIGNATURE_INVALID);
+  });
+
   it('refuses a signature that does not sign the text', () => {
     const violation = validateKiroRequest(reasoningBody('claude-opus-4.6', undefined, { reasoningText: { text: 'edited', signature: signReasoning('original') } }));
 

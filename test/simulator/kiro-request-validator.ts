@@ -192,7 +192,9 @@ function checkReasoningContent(value: unknown, path: string): void {
     return;
   }
   const text = expectObject(content.reasoningText, `${path}.reasoningText`);
-  const thought = expectNonEmptyString(text.text, `${path}.reasoningText.text`);
+  // Empty when the client was shown no text (display "omitted"): the signature carries the thought.
+  if (typeof text.text !== 'string') reject(`${path}.reasoningText.text must be a string`);
+  const thought = text.text;
   const signature = expectNonEmptyString(text.signature, `${path}.reasoningText.signature`);
   if (!isValidSignature(thought, signature)) reject(`${path}.reasoningText.signature does not sign its text`, THINKING_SIGNATURE_INVALID);
 }

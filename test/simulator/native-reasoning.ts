@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { SimEvent } from './scenarios';
 
 /**
@@ -65,17 +65,29 @@ export function schemaViolation(value: unknown, schema: JsonObject, path: string
   }
 }
 
-/** The simulator's own signing key: a signature proves the text is what this "model" thought. */
+/** The simulator's own signing key: a signature proves the thought is what this "model" thought. */
 const SIGNING_KEY = 'kiro-simulator reasoning signature';
 
+const digestOf = (text: string): string => createHash('sha256').update(text).digest('base64url');
+const macOf = (digest: string): string => createHmac('sha256', SIGNING_KEY).update(digest).digest('base64url');
+
+/**
+ * Self-contained, like Anthropic's: the thought's digest and this model's MAC over it. So the
+ * model can check a thought handed back with its text (which must be unchanged) or, for display
+ * "omitted", with an empty text.
+ */
 export function signReasoning(text: string): string {
-  return createHmac('sha256', SIGNING_KEY).update(text).digest('base64');
+  const digest = digestOf(text);
+  return `${digest}.${macOf(digest)}`;
 }
 
 export function isValidSignature(text: string, signature: string): boolean {
-  const expected = Buffer.from(signReasoning(text));
-  const actual = Buffer.from(signature);
-  return expected.length === actual.length && timingSafeEqual(expected, actual);
+  const [digest, mac, ...rest] = signature.split('.');
+  if (!digest || !mac || rest.length > 0) return false;
+  const expected = Buffer.from(macOf(digest));
+  const actual = Buffer.from(mac);
+  if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return false;
+  return text === '' || digestOf(text) === digest;
 }
 
 /** What the simulator's model thinks, naming the effort it was asked for so tests can see it arrive. */
