@@ -117,6 +117,6 @@ describe('tool calls Kiro cuts off (e2e)', () => {
 });
 
 async function cutCount(h: Harness): Promise<number> {
-  const text = (await request(h.url).get('/metrics')).text;
+  const text = (await request(h.url).get('/metrics').set('Authorization', `Bearer ${PROXY_KEY}`)).text;
   return Number(/^kiro_gateway_tool_calls_cut_total (\d+)/m.exec(text)?.[1] ?? Number.NaN);
 }
