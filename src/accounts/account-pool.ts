@@ -156,6 +156,15 @@ export class AccountPool<S> {
     return account;
   }
 
+  hasPin(key: string): boolean {
+    return this.pins.get(key, this.options.now()) !== undefined;
+  }
+
+  /** A pin made elsewhere (another replica). */
+  pin(key: string, name: string): void {
+    if (this.byName.has(name)) this.pins.set(key, name, this.options.now());
+  }
+
   /** Sets a state from outside an outcome (an operator, another replica); says so once if it changed. */
   setState(name: string, state: AccountState): void {
     const account = this.byName.get(name);

@@ -34,6 +34,7 @@ import { HttpTokenRefresher, TokenRefresher } from './token-refresher';
       useFactory: (redis: Redis | null) => (redis ? new RedisSharedTokenStore(redis) : null),
     },
   ],
-  exports: [AuthService, ProxyKeyGuard, AuthFailureThrottle, TenantGate],
+  // The account pool builds its accounts' token managers from the same refresher, store and shared state.
+  exports: [AuthService, ProxyKeyGuard, AuthFailureThrottle, TenantGate, TokenRefresher, CredentialStore, SharedTokenStore],
 })
 export class AuthModule {}

@@ -11,6 +11,8 @@ export interface RequestRecorder {
 interface RequestScope {
   requestId: string;
   recorder?: RequestRecorder;
+  /** The request's session-affinity key (kiro-protocol.md §9.2), computed when first asked for. */
+  affinityKey?: () => string | undefined;
 }
 
 /**
@@ -28,6 +30,9 @@ export const requestScope = {
   },
   requestId(): string | undefined {
     return storage.getStore()?.requestId;
+  },
+  affinityKey(): string | undefined {
+    return storage.getStore()?.affinityKey?.();
   },
 };
 

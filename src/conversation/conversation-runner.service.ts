@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { lastValueFrom, Observable, tap, toArray } from 'rxjs';
-import { AuthService, type Principal } from '../auth';
+import { AccountsService, type RequestLease } from '../accounts';
+import type { Principal } from '../auth';
 import { UpstreamTimeoutError } from '../common/errors';
 import type { FlowGate } from '../common/flow-gate';
 import type { CompletedReply } from '../common/sse/reply-writer';
@@ -40,13 +41,18 @@ export class ConversationRunner {
     @Inject(gatewayConfig.KEY) private readonly config: GatewayConfig,
     private readonly converter: ConverterService,
     private readonly kiro: KiroClient,
-    private readonly auth: AuthService,
+    private readonly accounts: AccountsService,
     private readonly models: ModelsService,
     private readonly metrics: MetricsService,
   ) {}
 
-  async start(conversation: Conversation, modelName: string, options: RunOptions): Promise<ConversationRun> {
-    const session = this.auth.sessionFor(options.principal);
+  /** On an account of the pool (failing over before the first byte), or the tenant's own login. */
+  start(conversation: Conversation, modelName: string, options: RunOptions): Promise<ConversationRun> {
+    return this.accounts.serve(options.principal, { model: modelName, signal: options.signal }, (lease) => this.startOn(lease, conversation, modelName, options));
+  }
+
+  private async startOn(lease: RequestLease, conversation: Conversation, modelName: string, options: RunOptions): Promise<ConversationRun> {
+    const session = lease.session;
     // A refresh may bring the profile ARN the body needs: have a token before building it.
     await session.getAccessToken();
     // A macrotask between converting the request and building Kiro's body: for a large
@@ -62,7 +68,7 @@ export class ConversationRunner {
     });
     try {
       const context = this.converter.responseContext(prepared, this.models.maxInputTokens(model.kiroModelId), conversation);
-      const events$ = upstream.events$.pipe(toAssistantEvents(context), tap((event) => this.noteCutToolCalls(event, model)));
+      const events$ = upstream.events$.pipe(toAssistantEvents(context), tap((event) => this.noteCutToolCalls(event, model)), lease.track(model.kiroModelId));
       return { events$, model, promptTokens: prepared.promptTokens, flow: upstream.flow };
     } catch (err) {
       upstream.cancel();

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts';
 import { AuthModule } from '../auth';
 import { ConverterModule } from '../converter';
 import { KiroClientModule } from '../kiro';
@@ -6,7 +7,7 @@ import { ModelsModule } from '../models';
 import { ConversationRunner } from './conversation-runner.service';
 
 @Module({
-  imports: [AuthModule, ConverterModule, KiroClientModule, ModelsModule],
+  imports: [AuthModule, AccountsModule, ConverterModule, KiroClientModule, ModelsModule],
   providers: [ConversationRunner],
   // Re-exported: the front ends' routes are guarded by ProxyKeyGuard, whose throttle and tenant gate live there.
   exports: [ConversationRunner, AuthModule],

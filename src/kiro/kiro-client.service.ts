@@ -62,7 +62,8 @@ export class KiroClient {
     const payload = JSON.stringify(body);
     const recorder = requestScope.recorder();
     recorder?.kiroRequest(payload);
-    const url = `${this.config.kiro.apiHost}/generateAssistantResponse`;
+    const upstream = options.session.upstream;
+    const url = `${upstream?.apiHost ?? this.config.kiro.apiHost}/generateAssistantResponse`;
     const { retry, timeouts } = this.config;
     const scale = options.slowModel ? timeouts.slowModelMultiplier : 1;
     const firstTokenMs = timeouts.firstTokenMs * scale;
@@ -89,8 +90,10 @@ export class KiroClient {
             attempt,
             maxAttempts,
             closeConnection: options.stream && this.config.kiro.closeStreamConnections,
+            tokenType: upstream?.tokenType,
           }),
           body: payload,
+          proxy: upstream?.proxy,
           signal: attemptAbort.signal,
           headersTimeoutMs: firstTokenMs,
           bodyTimeoutMs: timeouts.streamReadMs * scale,
@@ -166,8 +169,9 @@ export class KiroClient {
       if (nextToken) query.set('nextToken', nextToken);
       const response = await this.transport.send({
         method: 'GET',
-        url: `${this.config.kiro.qHost}/ListAvailableModels?${query}`,
-        headers: kiroHeaders({ accessToken: token.value, machineId: session.machineId, attempt: 1, maxAttempts: 1, closeConnection: false }),
+        url: `${session.upstream?.qHost ?? this.config.kiro.qHost}/ListAvailableModels?${query}`,
+        headers: kiroHeaders({ accessToken: token.value, machineId: session.machineId, attempt: 1, maxAttempts: 1, closeConnection: false, tokenType: session.upstream?.tokenType }),
+        proxy: session.upstream?.proxy,
         signal,
         headersTimeoutMs: 30_000,
         bodyTimeoutMs: 30_000,
