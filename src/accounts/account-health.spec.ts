@@ -1,4 +1,4 @@
-import { ContextTooLongError, CredentialsError, InvalidRequestError, QuotaExceededError, UpstreamAuthError, UpstreamError, UpstreamThrottledError, UpstreamTimeoutError } from '../common/errors';
+import { ContextTooLongError, CredentialsError, InvalidRequestError, NotFoundError, QuotaExceededError, UpstreamAuthError, UpstreamError, UpstreamThrottledError, UpstreamTimeoutError } from '../common/errors';
 import { AccountThrottledError, KiroTokenRejectedError, ModelNotOnAccountError } from '../kiro/kiro-errors';
 import { currentState, HEALTHY, nextState, QUOTA_RECHECK_MS, SUSPICIOUS_COOL_MS, TRANSIENT_COOL_MS, verdictFor } from './account-health';
 
@@ -7,6 +7,7 @@ describe(verdictFor.name, () => {
     ['a 400', new InvalidRequestError('bad'), { effect: 'none', failover: false }],
     ['a context overflow', new ContextTooLongError('long'), { effect: 'none', failover: false }],
     ['INVALID_MODEL_ID', new ModelNotOnAccountError('no model'), { effect: 'skip-model', failover: true }],
+    ['a model the account does not route', new NotFoundError('no such model', 'model_not_found', 'model'), { effect: 'skip-model', failover: true }],
     ['a spent quota', new QuotaExceededError('quota'), { effect: 'disable', reason: 'quota_exhausted', failover: true }],
     ['a suspension', new UpstreamAuthError('locked', 403, 'account_suspended'), { effect: 'disable', reason: 'suspended', failover: true }],
     ['a refused refresh', new CredentialsError('dead'), { effect: 'disable', reason: 'refresh_refused', failover: true }],

@@ -1,4 +1,4 @@
-import { ClientAbortedError, CredentialsError, GatewayError, QuotaExceededError, UpstreamAuthError, UpstreamError, UpstreamThrottledError, UpstreamTimeoutError } from '../common/errors';
+import { ClientAbortedError, CredentialsError, GatewayError, NotFoundError, QuotaExceededError, UpstreamAuthError, UpstreamError, UpstreamThrottledError, UpstreamTimeoutError } from '../common/errors';
 import { AccountThrottledError, KiroTokenRejectedError, ModelNotOnAccountError } from '../kiro/kiro-errors';
 
 /**
@@ -40,7 +40,9 @@ export type AccountVerdict =
  */
 export function verdictFor(err: unknown): AccountVerdict {
   if (err instanceof ClientAbortedError || !(err instanceof GatewayError)) return { effect: 'none', failover: false };
-  if (err instanceof ModelNotOnAccountError) return { effect: 'skip-model', failover: true };
+  // Kiro's INVALID_MODEL_ID, or a model the account's own catalog does not route (model resolution
+  // is per account): another account's plan may have it; none having it gives the client the 404.
+  if (err instanceof ModelNotOnAccountError || (err instanceof NotFoundError && err.code === 'model_not_found')) return { effect: 'skip-model', failover: true };
   if (err instanceof QuotaExceededError) return { effect: 'disable', reason: 'quota_exhausted', failover: true };
   if (err instanceof AccountThrottledError) return { effect: 'cool', reason: 'suspicious_activity', ms: SUSPICIOUS_COOL_MS, failover: true };
   if (err instanceof UpstreamAuthError && err.code === 'account_suspended') return { effect: 'disable', reason: 'suspended', failover: true };
