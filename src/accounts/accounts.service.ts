@@ -204,9 +204,10 @@ export class AccountsService implements OnModuleInit, OnApplicationShutdown {
       try {
         return await attempt({ session: account.session, account: account.name, track: (model) => this.tracker(account, model, release) });
       } catch (err) {
-        release();
+        // Judged before the slot is freed: a waiter handed the slot must see the account's new state.
         const verdict = verdictFor(err);
         this.judge(account, verdict, request.model);
+        release();
         if (!verdict.failover || request.signal.aborted) throw err;
         lastError = err;
         if (verdict.effect !== 'none') this.logger.warn(`Account "${account.name}" could not serve a request (${(err as Error).message}); trying another account`);
