@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest } from 'node:http';
-import { connect } from 'node:net';
+import { connect, createServer as createTcpServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -357,6 +357,107 @@ describe('the admin API without ADMIN_API_KEY (e2e)', () => {
     expect(health.body.accounts).toEqual([{ name: 'default', state: 'healthy', inFlight: 0 }]);
   });
 });
+
+describe('accounts from a Kiro IDE token file, and imported logins (e2e)', () => {
+  let h: Harness & { file: string };
+  let ideFile: string;
+
+  beforeAll(async () => {
+    ideFile = join(mkdtempSync(join(tmpdir(), 'kiro-ide-')), 'kiro-auth-token.json');
+    writeFileSync(ideFile, JSON.stringify({ refreshToken: 'ide-refresh-token', authMethod: 'social', provider: 'Github', region: 'us-east-1', keep: 'me' }));
+    h = await poolHarness([{ name: 'ide' }, { name: 'imported' }], [{ name: 'ide', credsFile: ideFile }], {}, { rotateRefreshTokens: true });
+  });
+  afterAll(() => h.close());
+
+  it('serves from an IDE token file and writes the rotated token back into it, keeping its other fields', async () => {
+    const res = await request(h.url).post('/v1/chat/completions').set(auth).send(chat('from the ide'));
+
+    const written = JSON.parse(readFileSync(ideFile, 'utf8'));
+    expect(res.status).toBe(200);
+    expect(servedBy(h)).toEqual(['ide']);
+    expect(written).toMatchObject({ keep: 'me', refreshToken: expect.stringMatching(/^aorSim/) });
+    expect(h.sim.account('ide').tokens.knows(written.refreshToken)).toBe(true);
+  });
+
+  it('imports a Kiro IDE login into a new account of the accounts file', async () => {
+    const loginFile = join(mkdtempSync(join(tmpdir(), 'kiro-ide-')), 'kiro-auth-token.json');
+    writeFileSync(loginFile, JSON.stringify({ refreshToken: 'imported-refresh-token', authMethod: 'social', region: 'us-east-1' }));
+
+    const imported = await request(h.url).post('/admin/api/accounts/import').set(admin).send({ name: 'imported', from: 'kiro-ide', path: loginFile, priority: 0 });
+    await request(h.url).post('/admin/api/accounts/ide/disable').set(admin).expect(200);
+    const res = await request(h.url).post('/v1/chat/completions').set(auth).send(chat('on the imported one'));
+
+    expect(imported.status).toBe(201);
+    expect(imported.text).not.toContain('imported-refresh-token');
+    expect(res.status).toBe(200);
+    expect(servedBy(h).at(-1)).toBe('imported');
+    const entries = JSON.parse(readFileSync(h.file, 'utf8')).accounts;
+    expect(entries.find((a: { name: string }) => a.name === 'imported')).toMatchObject({ authMethod: 'social', region: 'us-east-1' });
+  });
+});
+
+describe('a SOCKS5 proxy per account (e2e)', () => {
+  it('reaches Kiro through the socks5:// proxy of the account', async () => {
+    const socks = await startSocks5();
+    const h = await poolHarness([{ name: 's' }], [{ name: 's', refreshToken: 's-refresh-token', proxy: socks.url }]);
+    try {
+      const res = await request(h.url).post('/v1/chat/completions').set(auth).send(chat());
+
+      expect(res.status).toBe(200);
+      expect(socks.connections()).toBeGreaterThanOrEqual(1);
+    } finally {
+      await h.close();
+      await socks.close();
+    }
+  });
+});
+
+/** A minimal SOCKS5 server (no authentication, CONNECT to IPv4 or a domain), counting tunnels. */
+async function startSocks5(): Promise<{ url: string; connections: () => number; close: () => Promise<void> }> {
+  let count = 0;
+  const server = createTcpServer((socket) => {
+    socket.once('data', (greeting) => {
+      if (greeting[0] !== 5) return socket.destroy();
+      socket.write(Buffer.from([5, 0]));
+      socket.once('data', (req) => {
+        let host: string;
+        let offset: number;
+        if (req[3] === 1) {
+          host = `${req[4]}.${req[5]}.${req[6]}.${req[7]}`;
+          offset = 8;
+        } else if (req[3] === 3) {
+          host = req.subarray(5, 5 + req[4]).toString();
+          offset = 5 + req[4];
+        } else return socket.destroy();
+        const port = req.readUInt16BE(offset);
+        const upstream = connect(port, host, () => {
+          count++;
+          socket.write(Buffer.from([5, 0, 0, 1, 0, 0, 0, 0, 0, 0]));
+          upstream.pipe(socket);
+          socket.pipe(upstream);
+        });
+        upstream.on('error', () => socket.destroy());
+        socket.on('error', () => upstream.destroy());
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  return {
+    url: `socks5://127.0.0.1:${port}`,
+    connections: () => count,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
 
 describe('outbound proxies (e2e)', () => {
   let proxy: { url: string; seen: string[]; close: () => Promise<void> };
