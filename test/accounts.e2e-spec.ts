@@ -356,6 +356,18 @@ describe('the admin API without ADMIN_API_KEY (e2e)', () => {
     expect(Object.keys(doc.paths).filter((path) => path.startsWith('/admin'))).toEqual([]);
     expect(health.body.accounts).toEqual([{ name: 'default', state: 'healthy', inFlight: 0 }]);
   });
+
+  it("answers GET /v1/usage from the single login's limits, and a tenant's from its own login", async () => {
+    const gateway = await request(h.url).get('/v1/usage').set(auth);
+    const tenant = await request(h.url).get('/v1/usage').set({ Authorization: `Bearer ${PROXY_KEY}:sim-refresh-token` });
+
+    expect(gateway.body).toEqual({ object: 'usage', remaining_credits: 1000, limit_credits: 1000, used_credits: 0, next_reset: new Date(h.sim.account('default').nextDateReset * 1000).toISOString(), accounts: { total: 1, available: 1 } });
+    expect(tenant.body).toEqual({ object: 'usage', remaining_credits: 1000, limit_credits: 1000, used_credits: 0, next_reset: gateway.body.next_reset });
+    expect(h.sim.requests.filter((r) => r.path === '/getUsageLimits').map((r) => r.query)).toEqual([
+      { origin: 'AI_EDITOR', resourceType: 'AGENTIC_REQUEST', profileArn: expect.any(String) },
+      { origin: 'AI_EDITOR', resourceType: 'AGENTIC_REQUEST', profileArn: expect.any(String) },
+    ]);
+  });
 });
 
 describe('accounts from a Kiro IDE token file, and imported logins (e2e)', () => {

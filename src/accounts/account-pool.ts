@@ -239,6 +239,8 @@ export class AccountPool<S> {
     if (this.waiters.length === 0) return;
     const now = this.options.now();
     for (let i = 0; i < this.waiters.length; ) {
+      // No account has room: nobody behind can be served either (keeps a release O(accounts)).
+      if (!this.accounts.some((account) => this.hasRoom(account))) return;
       const waiter = this.waiters[i];
       const usable = this.usable(waiter.request, now);
       if (usable.length === 0) {
@@ -286,7 +288,7 @@ export class AccountPool<S> {
   }
 
   private tryLease(request: AcquireRequest, usable: PooledAccount<S>[], now: number): AccountLease<S> | undefined {
-    const withRoom = usable.filter((account) => account.maxConcurrency === undefined || account.inFlight + account.remoteInFlight < account.maxConcurrency);
+    const withRoom = usable.filter((account) => this.hasRoom(account));
     if (withRoom.length === 0) return undefined;
     const key = request.affinityKey;
     const pinned = key ? this.pins.get(key, now) : undefined;
@@ -299,6 +301,10 @@ export class AccountPool<S> {
       if (key && (pinned === undefined || !this.keepsPin(pinned, request, now))) this.pins.set(key, chosen.name, now);
     }
     return this.lease(chosen, now);
+  }
+
+  private hasRoom(account: PooledAccount<S>): boolean {
+    return account.maxConcurrency === undefined || account.inFlight + account.remoteInFlight < account.maxConcurrency;
   }
 
   private keepsPin(name: string, request: AcquireRequest, now: number): boolean {

@@ -20,7 +20,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { type AccountState, type AccountVerdict, describeState, HEALTHY, verdictFor } from './account-health';
 import { AccountPool, NoAccountAvailableError, type PooledAccount } from './account-pool';
 import { ApiKeySession, type AccountSession, RefreshingAccountSession } from './account-session';
-import { type AccountSpec, maskProxy, parseAccountEntry } from './account-spec';
+import { type AccountSpec, MAX_ACCOUNTS, maskProxy, parseAccountEntry } from './account-spec';
 import { AccountsFileStore } from './accounts-file-store';
 import { PoolStateSync } from './pool-state-sync';
 import { type AccountUsage, MeteringLedger } from './usage-limits';
@@ -372,6 +372,7 @@ export class AccountsService implements OnModuleInit, OnApplicationShutdown {
   /** Adds an account (from the file at start, or the admin API, which then persists it). */
   async addAccount(spec: AccountSpec, persist?: Record<string, unknown>): Promise<AccountView> {
     if (this.pool.get(spec.name)) throw new InvalidRequestError(`An account named "${spec.name}" already exists`, 'name', 'account_exists');
+    if (this.pool.size >= MAX_ACCOUNTS) throw new InvalidRequestError(`The pool holds its maximum of ${MAX_ACCOUNTS} accounts`, null, 'too_many_accounts');
     const session = await this.sessionFor(spec);
     if (persist) {
       if (!this.file) throw new InvalidRequestError('Accounts can be added only with KIRO_ACCOUNTS_FILE set: changes are kept there', null, 'no_accounts_file');
