@@ -9,7 +9,7 @@ describe(verdictFor.name, () => {
     ['INVALID_MODEL_ID', new ModelNotOnAccountError('no model'), { effect: 'skip-model', failover: true }],
     ['a model the account does not route', new NotFoundError('no such model', 'model_not_found', 'model'), { effect: 'skip-model', failover: true }],
     ['a spent quota', new QuotaExceededError('quota'), { effect: 'disable', reason: 'quota_exhausted', failover: true }],
-    ['a suspension', new UpstreamAuthError('locked', 403, 'account_suspended'), { effect: 'disable', reason: 'suspended', failover: true }],
+    ['a suspension', new UpstreamAuthError('locked', 'permission', 'account_suspended'), { effect: 'disable', reason: 'suspended', failover: true }],
     ['a refused refresh', new CredentialsError('dead'), { effect: 'disable', reason: 'refresh_refused', failover: true }],
     ['suspicious activity', new AccountThrottledError('sus'), { effect: 'cool', reason: 'suspicious_activity', ms: SUSPICIOUS_COOL_MS, failover: true }],
     ['a bearer rejected after the forced refresh', new KiroTokenRejectedError('bad token'), { effect: 'cool', reason: 'token_rejected', failover: true }],
@@ -38,7 +38,7 @@ describe(nextState.name, () => {
   });
 
   it('keeps a suspension until an operator acts, with no end date', () => {
-    expect(nextState(HEALTHY, verdictFor(new UpstreamAuthError('locked', 403, 'account_suspended')), now)).toEqual({ kind: 'disabled', reason: 'suspended' });
+    expect(nextState(HEALTHY, verdictFor(new UpstreamAuthError('locked', 'permission', 'account_suspended')), now)).toEqual({ kind: 'disabled', reason: 'suspended' });
   });
 
   it('never shortens a longer cooling or lifts a disablement with a lesser verdict', () => {

@@ -22,7 +22,7 @@ function pool(extra: Partial<PoolOptions> = {}, clock = { now: 0 }) {
 describe(AccountPool.name, () => {
   it('spreads requests over healthy accounts and skips a disabled one', async () => {
     const { p, changes } = pool();
-    p.report(p.get('b')!, verdictFor(new UpstreamAuthError('locked', 403, 'account_suspended')));
+    p.report(p.get('b')!, verdictFor(new UpstreamAuthError('locked', 'permission', 'account_suspended')));
 
     const names = [];
     for (let i = 0; i < 4; i++) {
@@ -107,7 +107,7 @@ describe(AccountPool.name, () => {
 
   it('answers 503 with the soonest cooling end when no account can serve', async () => {
     const { p, clock } = pool();
-    for (const name of ['a', 'b']) p.report(p.get(name)!, verdictFor(new UpstreamAuthError('locked', 403, 'account_suspended')));
+    for (const name of ['a', 'b']) p.report(p.get(name)!, verdictFor(new UpstreamAuthError('locked', 'permission', 'account_suspended')));
     p.report(p.get('c')!, { effect: 'cool', reason: 'upstream_errors', ms: 10_000, failover: true });
 
     const refusal = p.acquire({});
@@ -127,7 +127,7 @@ describe(AccountPool.name, () => {
   it('keeps using the only account of a pool of one whatever its state, but not when an operator disabled it', async () => {
     const single = new AccountPool<string>({ strategy: 'priority', queueSize: 1, queueTimeoutMs: 1000, affinityTtlMs: 1000, affinityCapacity: 10, now: () => 0 });
     single.add({ name: 'only', priority: 0, weight: 1, maxConcurrency: undefined, session: 's' });
-    single.report(single.get('only')!, verdictFor(new UpstreamAuthError('locked', 403, 'account_suspended')));
+    single.report(single.get('only')!, verdictFor(new UpstreamAuthError('locked', 'permission', 'account_suspended')));
 
     expect((await single.acquire({})).account.name).toBe('only');
     single.setState('only', { kind: 'disabled', reason: 'operator' });

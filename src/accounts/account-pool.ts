@@ -73,15 +73,15 @@ const RECENT_HALF_LIFE_MS = 60_000;
 export class NoAccountAvailableError extends GatewayError {
   constructor(message: string, retryAfterSeconds: number | undefined, quota: boolean) {
     super(message, quota
-      ? { status: 429, type: 'insufficient_quota', code: 'insufficient_quota', retryAfterSeconds }
-      : { status: 503, type: 'api_error', code: 'no_account_available', retryAfterSeconds });
+      ? { kind: 'quota_exceeded', code: 'insufficient_quota', retryAfterSeconds }
+      : { kind: 'unavailable', code: 'no_account_available', retryAfterSeconds });
   }
 }
 
 /** Every usable account is at its concurrency limit and the queue is full (or the wait ran out). */
 export class AccountsBusyError extends GatewayError {
   constructor(message: string) {
-    super(message, { status: 429, type: 'rate_limit_error', code: 'accounts_busy', retryAfterSeconds: 1 });
+    super(message, { kind: 'rate_limited', code: 'accounts_busy', retryAfterSeconds: 1 });
   }
 }
 

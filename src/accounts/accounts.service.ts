@@ -11,7 +11,6 @@ import { TokenManager } from '../auth/token-manager';
 import { TokenRefresher } from '../auth/token-refresher';
 import { Clock } from '../common/clock';
 import { InvalidRequestError, NotFoundError } from '../common/errors';
-import { requestScope } from '../common/request-scope';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import type { AssistantEvent } from '../converter';
 import type { KiroSession, KiroUpstream } from '../kiro';
@@ -42,6 +41,8 @@ export interface ServeRequest {
   /** The model the client asked for. */
   model: string;
   signal: AbortSignal;
+  /** The request's session-affinity key (kiro-protocol.md §9.2), computed only if the pool uses it. */
+  affinityKey?: () => string | undefined;
 }
 
 /** An account as the admin API and /health show it: no token, key or proxy password. */
@@ -179,7 +180,7 @@ export class AccountsService implements OnModuleInit, OnApplicationShutdown {
     if (principal.kind === 'tenant' || this.pool.size === 0) {
       return attempt({ session: this.auth.sessionFor(principal), account: undefined, track: () => (source) => source });
     }
-    const affinityKey = this.config.accounts.affinityTtlMs > 0 ? requestScope.affinityKey() : undefined;
+    const affinityKey = this.config.accounts.affinityTtlMs > 0 ? request.affinityKey?.() : undefined;
     if (affinityKey) await this.sync?.loadPin(this.pool, affinityKey);
     const tried = new Set<string>();
     let lastError: unknown;

@@ -6,7 +6,7 @@ import { CredentialsError, UpstreamError } from '../common/errors';
 import { Clock } from '../common/clock';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import { KIRO_IDE_VERSION } from '../kiro';
-import { withRequestId } from '../common/request-scope';
+import { logLine, type RequestTrace } from '../common/request-context';
 import { describeSource, KiroCredential } from './kiro-credential';
 
 export interface RefreshedToken {
@@ -18,7 +18,8 @@ export interface RefreshedToken {
 }
 
 export interface TokenRefresher {
-  refresh(credential: KiroCredential, machineId: string): Promise<RefreshedToken>;
+  /** `trace`: the request that needed the token, named in the log line of a failure. */
+  refresh(credential: KiroCredential, machineId: string, trace?: RequestTrace): Promise<RefreshedToken>;
 }
 
 export const TokenRefresher = Symbol('TokenRefresher');
@@ -43,14 +44,14 @@ export class HttpTokenRefresher implements TokenRefresher {
     @Optional() private readonly dispatchers?: OutboundDispatchers,
   ) {}
 
-  async refresh(credential: KiroCredential, machineId: string): Promise<RefreshedToken> {
+  async refresh(credential: KiroCredential, machineId: string, trace?: RequestTrace): Promise<RefreshedToken> {
     try {
       return await this.attempt(credential, machineId);
     } catch (err) {
       // The client gets the error too, but its cause (DNS, TLS, a refused token) belongs in the
       // log, next to the request that needed the token. Never the token or the service's body.
       const cause = err instanceof RefreshRefusedError ? `the token service refused it (HTTP ${err.upstreamStatus})` : (err as Error).message;
-      this.logger.warn(withRequestId(`Kiro token refresh failed (${credential.flow}, ${describeSource(credential.source)}): ${cause}`));
+      this.logger.warn(logLine(`Kiro token refresh failed (${credential.flow}, ${describeSource(credential.source)}): ${cause}`, trace));
       throw err;
     }
   }

@@ -69,6 +69,10 @@ export interface GatewayConfig {
     nonStreamMs: number;
     slowModelMultiplier: number;
   };
+  streams: {
+    /** A stream silent this long gets a keep-alive (ping, keepalive event or SSE comment); 0 turns it off. */
+    keepAliveMs: number;
+  };
   models: {
     cacheTtlMs: number;
     /** MODEL_ALIASES: a client's model name (lower case) → the model to serve it with. */
@@ -388,6 +392,9 @@ export function parseGatewayEnv(env: RawEnv, options: ParseOptions = {}): Gatewa
       streamReadMs: read.durationMs('STREAM_READ_TIMEOUT', 300),
       nonStreamMs: read.durationMs('NON_STREAM_TIMEOUT', 900),
       slowModelMultiplier: positive(read, 'SLOW_MODEL_TIMEOUT_MULTIPLIER', 3),
+    },
+    streams: {
+      keepAliveMs: read.durationMs('STREAM_KEEPALIVE_INTERVAL', 15, { allowZero: true }),
     },
     models: {
       cacheTtlMs: read.durationMs('MODEL_CACHE_TTL', 3600),

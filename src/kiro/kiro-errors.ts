@@ -19,7 +19,7 @@ import {
 /** Kiro's "The bearer token included in the request is invalid": a refresh fixes it. */
 export class KiroTokenRejectedError extends GatewayError {
   constructor(message: string) {
-    super(message, { status: 401, type: 'authentication_error', code: 'kiro_token_rejected' });
+    super(message, { kind: 'authentication', code: 'kiro_token_rejected' });
   }
 }
 
@@ -36,7 +36,7 @@ export class ModelNotOnAccountError extends NotFoundError {
  */
 export class AccountThrottledError extends GatewayError {
   constructor(message: string) {
-    super(message, { status: 429, type: 'rate_limit_error', code: 'account_throttled', retryable: false, retryAfterSeconds: SUSPICIOUS_COOL_SECONDS });
+    super(message, { kind: 'rate_limited', code: 'account_throttled', retryable: false, retryAfterSeconds: SUSPICIOUS_COOL_SECONDS });
   }
 }
 
@@ -70,9 +70,12 @@ export interface KiroHttpErrorContext {
   status: number;
   bodyText: string;
   retryAfterHeader: string | undefined;
-  /** The size of the body we sent: Kiro's bare 400 for oversized bodies says nothing about size. */
-  requestBytes: number;
-  maxPayloadBytes: number;
+  /**
+   * The size of the generation body we sent and Kiro's limit: Kiro's bare 400 for oversized
+   * bodies says nothing about size. Absent for calls without a body (the model list).
+   */
+  requestBytes?: number;
+  maxPayloadBytes?: number;
   /** Credentials of this call, redacted wherever Kiro echoes them. */
   knownSecrets?: readonly string[];
 }
@@ -88,7 +91,7 @@ export function mapKiroHttpError(ctx: KiroHttpErrorContext): GatewayError {
     if (reason === 'INVALID_MODEL_ID') return new ModelNotOnAccountError(`The model is not available on this Kiro account: ${said}`);
     if (/improperly formed/i.test(said)) {
       const sizeHint =
-        ctx.requestBytes > ctx.maxPayloadBytes * 0.8
+        ctx.requestBytes !== undefined && ctx.maxPayloadBytes !== undefined && ctx.requestBytes > ctx.maxPayloadBytes * 0.8
           ? ` The request is ${Math.round(ctx.requestBytes / 1024)} KB; Kiro refuses large bodies this way, so shorten the conversation.`
           : '';
       return new InvalidRequestError(`Kiro rejected the request as improperly formed.${sizeHint}`, null, 'upstream_rejected');
@@ -100,9 +103,9 @@ export function mapKiroHttpError(ctx: KiroHttpErrorContext): GatewayError {
     return new QuotaExceededError(`The Kiro account's usage quota is exhausted: ${said}`);
   }
   if (ctx.status === 403) {
-    if (SUSPENDED_WORDING.test(both)) return new UpstreamAuthError(`The Kiro account is suspended or locked: ${said}`, 403, 'account_suspended');
+    if (SUSPENDED_WORDING.test(both)) return new UpstreamAuthError(`The Kiro account is suspended or locked: ${said}`, 'permission', 'account_suspended');
     if (BEARER_INVALID.test(message)) return new KiroTokenRejectedError(`Kiro rejected the access token: ${said}`);
-    return new UpstreamAuthError(`Kiro refused the request: ${said}`, 403, 'upstream_forbidden');
+    return new UpstreamAuthError(`Kiro refused the request: ${said}`, 'permission', 'upstream_forbidden');
   }
   if (ctx.status === 404) return new UpstreamError(`Kiro endpoint not found (HTTP 404): ${said}`, { retryable: false });
   if (ctx.status === 408) return new UpstreamTimeoutError(`Kiro timed out (HTTP 408): ${said}`);
@@ -124,23 +127,26 @@ export function mapKiroStreamException(exceptionType: string, message: string): 
   if (contextTooLong) return { kind: 'failed', error: new ContextTooLongError(`The conversation is too long for the model: ${message}`) };
   if (name.includes('throttling')) return { kind: 'failed', error: new UpstreamThrottledError(`Kiro is throttling requests: ${said}`) };
   if (name.includes('quota')) return { kind: 'failed', error: new QuotaExceededError(`The Kiro account's usage quota is exhausted: ${said}`) };
-  if (name.includes('accessdenied')) return { kind: 'failed', error: new UpstreamAuthError(`Kiro refused the request: ${said}`, 403, 'upstream_forbidden') };
+  if (name.includes('accessdenied')) return { kind: 'failed', error: new UpstreamAuthError(`Kiro refused the request: ${said}`, 'permission', 'upstream_forbidden') };
   if (name.includes('validation')) return { kind: 'failed', error: new InvalidRequestError(`Kiro rejected the request: ${said}`, null, 'upstream_rejected') };
   return { kind: 'failed', error: new UpstreamError(`Kiro failed mid-stream: ${said}`, { retryable: false }) };
 }
 
-/** Kiro sent nothing within the first-token window: retried, then a 504. */
-export class FirstTokenTimeoutError extends Error {
-  constructor() {
-    super('first token timeout');
+/** Kiro sent nothing within the first-token window: retried (FIRST_TOKEN_MAX_RETRIES), then a 504. */
+export class FirstTokenTimeoutError extends UpstreamTimeoutError {
+  constructor(timeoutMs: number) {
+    super(`Kiro sent no first token within ${timeoutMs / 1000} s`, 'first_token_timeout');
   }
 }
 
-/** Network failures before the first byte; `waitingForBody` tells a silent body from silent headers. */
-export function mapNetworkError(err: unknown, waitingForBody: boolean): GatewayError | FirstTokenTimeoutError {
-  if (err instanceof GatewayError || err instanceof FirstTokenTimeoutError) return err;
+/**
+ * Network failures before the first byte; `waitingForBody` tells a silent body from silent
+ * headers, `firstTokenMs` is the window that a silence ran out.
+ */
+export function mapNetworkError(err: unknown, waitingForBody: boolean, firstTokenMs: number): GatewayError {
+  if (err instanceof GatewayError) return err;
   const code = (err as { code?: string }).code;
-  if (code === 'UND_ERR_HEADERS_TIMEOUT' || (waitingForBody && code === 'UND_ERR_BODY_TIMEOUT')) return new FirstTokenTimeoutError();
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || (waitingForBody && code === 'UND_ERR_BODY_TIMEOUT')) return new FirstTokenTimeoutError(firstTokenMs);
   if (code === 'UND_ERR_CONNECT_TIMEOUT') return new UpstreamTimeoutError('Connecting to Kiro timed out');
   return new UpstreamError(`Could not reach Kiro: ${describeNetworkError(err)}`, { retryable: true, cause: err });
 }
