@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { lastValueFrom, type Observable, tap } from 'rxjs';
-import { AuthService } from '../auth';
+import { AccountsService, type RequestLease } from '../accounts';
 import { ClientAbortedError, classifyError, type GatewayError, UpstreamTimeoutError } from '../common/errors';
 import type { FlowGate } from '../common/flow-gate';
 import { logLine, type RequestContext } from '../common/request-context';
@@ -34,6 +34,8 @@ export interface GenerationReply<Result> {
 
 /** A Kiro call under way, its events not read yet. */
 interface KiroCallInFlight {
+  /** The account serving it: its slot is freed when the events end. */
+  lease: RequestLease;
   model: ResolvedModel;
   kiro: PreparedKiroRequest;
   upstream: KiroResponseStream;
@@ -56,7 +58,7 @@ export class GenerationPipeline {
     @Inject(gatewayConfig.KEY) private readonly config: GatewayConfig,
     private readonly converter: ConverterService,
     private readonly kiro: KiroClient,
-    private readonly auth: AuthService,
+    private readonly accounts: AccountsService,
     private readonly models: ModelsService,
     private readonly metrics: MetricsService,
   ) {}
@@ -125,11 +127,18 @@ export class GenerationPipeline {
   }
 
   /**
-   * The caller's Kiro session, the model that serves the name asked for, the Kiro body, and the
-   * call: resolved once Kiro has answered 200 and sent its first bytes.
+   * An account of the pool (or the tenant's own login), the model that serves the name asked
+   * for, the Kiro body, and the call: resolved once Kiro has answered 200 and sent its first
+   * bytes. A failure before that fails over to another account (AccountsService.serve).
    */
-  private async callKiro(conversion: FamilyConversion, modelName: string, context: RequestContext, signal: AbortSignal, stream: boolean): Promise<KiroCallInFlight> {
-    const session = this.auth.sessionFor(context.caller);
+  private callKiro(conversion: FamilyConversion, modelName: string, context: RequestContext, signal: AbortSignal, stream: boolean): Promise<KiroCallInFlight> {
+    return this.accounts.serve(context.caller, { model: modelName, signal, affinityKey: context.affinityKey }, (lease) =>
+      this.callKiroOn(lease, conversion, modelName, context, signal, stream),
+    );
+  }
+
+  private async callKiroOn(lease: RequestLease, conversion: FamilyConversion, modelName: string, context: RequestContext, signal: AbortSignal, stream: boolean): Promise<KiroCallInFlight> {
+    const session = lease.session;
     // Before the body: a refresh may bring the profile ARN it needs. The call sends this same token.
     const accessToken = await session.getAccessToken(context);
     // A macrotask between converting the request and building Kiro's body: for a large
@@ -144,7 +153,7 @@ export class GenerationPipeline {
       this.models.nativeReasoning(model.kiroModelId, session),
     );
     const upstream = await this.kiro.open({ payload: kiro.payload, session, accessToken, signal, slowModel: model.slow, stream, trace: context });
-    return { model, kiro, upstream };
+    return { lease, model, kiro, upstream };
   }
 
   /** Kiro's bytes → assistant events: the part of the chain every family shares. */
@@ -155,6 +164,8 @@ export class GenerationPipeline {
       // → text, reasoning, whole tool calls, and a final `end` with the usage.
       toAssistantEvents(call.kiro.assistant),
       tap((event) => this.noteCutToolCalls(event, call.model, context)),
+      // Metering and the account's verdict on a mid-stream failure; the slot is freed at the end.
+      call.lease.track(call.model.kiroModelId),
     );
   }
 
