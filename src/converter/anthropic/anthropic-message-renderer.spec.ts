@@ -1,7 +1,7 @@
 import { concat, from, lastValueFrom, tap, throwError, toArray } from 'rxjs';
 import type { AssistantEvent } from '../assistant/assistant-events';
 import { render } from '../assistant/render';
-import { AnthropicMessageRenderer, type AnthropicStreamItem } from './anthropic-message-renderer';
+import { AnthropicMessageRenderer, type AnthropicStreamItem, toAnthropicUsage } from './anthropic-message-renderer';
 import type { AnthropicMessage, AnthropicMessageMeta, AnthropicStreamEvent } from './anthropic-messages.types';
 
 /** The renderer as a stream operator (what the pipeline runs). */
@@ -457,5 +457,20 @@ describe(`${AnthropicMessageRenderer.name} (non-stream result)`, () => {
     const message = aggregateAnthropicMessage(META, [{ type: 'end', finishReason: 'stop', usage: { inputTokens: 10, outputTokens: 0 } }]);
 
     expect(message.content).toStrictEqual([]);
+  });
+});
+
+describe(toAnthropicUsage.name, () => {
+  it('counts cached input apart from input_tokens, as Anthropic does', () => {
+    expect(toAnthropicUsage({ inputTokens: 1000, outputTokens: 5, cacheReadInputTokens: 900, cacheWriteInputTokens: 90 })).toStrictEqual({
+      input_tokens: 10,
+      output_tokens: 5,
+      cache_read_input_tokens: 900,
+      cache_creation_input_tokens: 90,
+    });
+  });
+
+  it('has no cache fields when Kiro reported none', () => {
+    expect(toAnthropicUsage({ inputTokens: 40, outputTokens: 2 })).toStrictEqual({ input_tokens: 40, output_tokens: 2 });
   });
 });

@@ -1,7 +1,7 @@
 import { type AnthropicErrorBody, toAnthropicError } from '../../common/errors';
-import type { AssistantEvent, FinishReason } from '../assistant/assistant-events';
+import type { AssistantEvent, FinishReason, UsageCounts } from '../assistant/assistant-events';
 import type { Renderer } from '../assistant/renderer';
-import type { AnthropicContentBlock, AnthropicMessage, AnthropicMessageMeta, AnthropicStopReason, AnthropicStreamEvent } from './anthropic-messages.types';
+import type { AnthropicContentBlock, AnthropicMessage, AnthropicUsage, AnthropicMessageMeta, AnthropicStopReason, AnthropicStreamEvent } from './anthropic-messages.types';
 
 export const STOP_REASON: Record<FinishReason, AnthropicStopReason> = {
   stop: 'end_turn',
@@ -96,7 +96,7 @@ export class AnthropicMessageRenderer implements Renderer<AnthropicStreamItem, A
           {
             type: 'message_delta',
             delta: { stop_reason: this.stopReason(), stop_sequence: event.stopSequence ?? null },
-            usage: { input_tokens: event.usage.inputTokens, output_tokens: event.usage.outputTokens },
+            usage: toAnthropicUsage(event.usage),
           },
           { type: 'message_stop' },
         ];
@@ -120,7 +120,7 @@ export class AnthropicMessageRenderer implements Renderer<AnthropicStreamItem, A
       content: this.content.map((block) => ({ ...block })),
       stop_reason: this.stopReason(),
       stop_sequence: this.end?.stopSequence ?? null,
-      usage: { input_tokens: this.end?.usage.inputTokens ?? this.meta.inputTokensEstimate(), output_tokens: this.end?.usage.outputTokens ?? 0 },
+      usage: this.end ? toAnthropicUsage(this.end.usage) : { input_tokens: this.meta.inputTokensEstimate(), output_tokens: 0 },
     };
   }
 
@@ -150,4 +150,19 @@ export class AnthropicMessageRenderer implements Renderer<AnthropicStreamItem, A
     this.open = undefined;
     return [{ type: 'content_block_stop', index }];
   }
+}
+
+/**
+ * Anthropic counts cached input apart from `input_tokens` (clients such as Claude Code add the
+ * three up for the context size): the cache figures Kiro reported move out of the total.
+ */
+export function toAnthropicUsage(usage: UsageCounts): AnthropicUsage {
+  const read = usage.cacheReadInputTokens;
+  const write = usage.cacheWriteInputTokens;
+  return {
+    input_tokens: usage.inputTokens - (read ?? 0) - (write ?? 0),
+    output_tokens: usage.outputTokens,
+    ...(read !== undefined ? { cache_read_input_tokens: read } : {}),
+    ...(write !== undefined ? { cache_creation_input_tokens: write } : {}),
+  };
 }

@@ -8,8 +8,11 @@ export type AnthropicContentBlock =
   | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> };
 
 export interface AnthropicUsage {
+  /** Uncached input only, as in Anthropic's API: cache reads and writes are counted apart. */
   input_tokens: number;
   output_tokens: number;
+  cache_read_input_tokens?: number;
+  cache_creation_input_tokens?: number;
 }
 
 export interface AnthropicMessage {

@@ -213,6 +213,22 @@ describe(AssistantEventAssembler.name, () => {
       expect(events[events.length - 1]).toMatchObject({ type: 'end', finishReason: 'length' });
     });
 
+    it('reports the cache figures of metadataEvent.tokenUsage, with input as their total', () => {
+      const events = assemble([
+        { kind: 'text', text: 'Hello' },
+        { kind: 'metadata', stopReason: 'END_TURN', usage: { inputTokens: 10, outputTokens: 5, cacheReadInputTokens: 900, cacheWriteInputTokens: 90 } },
+      ]);
+
+      expect(events.at(-1)).toMatchObject({ usage: { inputTokens: 1000, outputTokens: 5, cacheReadInputTokens: 900, cacheWriteInputTokens: 90 } });
+    });
+
+    it('invents no cache figures when Kiro reports no token usage', () => {
+      const end = assemble([{ kind: 'text', text: 'Hello' }, { kind: 'contextUsage', percentage: 1 }]).at(-1) as unknown as { usage: Record<string, unknown> };
+
+      expect(end.usage).not.toHaveProperty('cacheReadInputTokens');
+      expect(end.usage).not.toHaveProperty('cacheWriteInputTokens');
+    });
+
     it('ends with length when metadata reports stopReason MAX_TOKENS', () => {
       const events = assemble([{ kind: 'text', text: 'Hello' }, { kind: 'metadata', stopReason: 'MAX_TOKENS' }]);
 
@@ -288,7 +304,11 @@ describe(AssistantEventAssembler.name, () => {
         { kind: 'metadata', usage: { inputTokens: 100, cacheReadInputTokens: 50, cacheWriteInputTokens: 25, outputTokens: 40 } },
       ]);
 
-      expect(events[events.length - 1]).toStrictEqual({ type: 'end', finishReason: 'stop', usage: { inputTokens: 175, outputTokens: 40 } });
+      expect(events[events.length - 1]).toStrictEqual({
+        type: 'end',
+        finishReason: 'stop',
+        usage: { inputTokens: 175, outputTokens: 40, cacheReadInputTokens: 50, cacheWriteInputTokens: 25 },
+      });
     });
 
     it('sums the credits of every metering event', () => {

@@ -40,6 +40,7 @@ export class AssistantEventAssembler {
   private contextUsagePercentage: number | undefined;
   private reportedInputTokens: number | undefined;
   private reportedOutputTokens: number | undefined;
+  private reportedCache: { cacheReadInputTokens?: number; cacheWriteInputTokens?: number } = {};
   private credits: number | undefined;
   private truncated = false;
   /** Everything generated, for the local output-token count. */
@@ -86,6 +87,10 @@ export class AssistantEventAssembler {
         if (event.usage?.inputTokens !== undefined) {
           this.reportedInputTokens =
             event.usage.inputTokens + (event.usage.cacheReadInputTokens ?? 0) + (event.usage.cacheWriteInputTokens ?? 0);
+          this.reportedCache = {
+            ...(event.usage.cacheReadInputTokens !== undefined ? { cacheReadInputTokens: event.usage.cacheReadInputTokens } : {}),
+            ...(event.usage.cacheWriteInputTokens !== undefined ? { cacheWriteInputTokens: event.usage.cacheWriteInputTokens } : {}),
+          };
         }
         if (event.usage?.outputTokens !== undefined) this.reportedOutputTokens = event.usage.outputTokens;
         if (event.stopReason === 'MAX_TOKENS') this.truncated = true;
@@ -116,6 +121,7 @@ export class AssistantEventAssembler {
         inputTokens: this.inputTokens(),
         outputTokens: this.reportedOutputTokens ?? countTokensBounded(this.generated),
         ...(this.credits !== undefined ? { credits: this.credits } : {}),
+        ...(this.reportedInputTokens !== undefined ? this.reportedCache : {}),
       },
     });
     return out;

@@ -9,6 +9,12 @@ export interface UsageCounts {
   outputTokens: number;
   /** Kiro credits spent, from `meteringEvent` (kiro-protocol.md §3.2). */
   credits?: number;
+  /**
+   * Of `inputTokens`, what Kiro read from and wrote to its prompt cache (`metadataEvent.tokenUsage`,
+   * kiro-protocol.md §9.6). Only when Kiro reported them: estimates never invent cache figures.
+   */
+  cacheReadInputTokens?: number;
+  cacheWriteInputTokens?: number;
 }
 
 export interface ToolCallEvent {

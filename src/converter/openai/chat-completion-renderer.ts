@@ -109,6 +109,7 @@ export function toOpenAIUsage(usage: UsageCounts): ChatCompletionUsage {
     prompt_tokens: usage.inputTokens,
     completion_tokens: usage.outputTokens,
     total_tokens: usage.inputTokens + usage.outputTokens,
+    ...(usage.cacheReadInputTokens !== undefined ? { prompt_tokens_details: { cached_tokens: usage.cacheReadInputTokens } } : {}),
     ...(usage.credits !== undefined ? { credits_used: usage.credits } : {}),
   };
 }

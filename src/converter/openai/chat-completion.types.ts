@@ -3,6 +3,8 @@ export interface ChatCompletionUsage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
+  /** Only when Kiro reported its prompt cache (kiro-protocol.md §9.6). */
+  prompt_tokens_details?: { cached_tokens: number };
   /** Kiro credits spent (non-standard, as in the Python service). */
   credits_used?: number;
 }

@@ -56,7 +56,7 @@ export class ResponseBuilder implements Renderer<ResponseStreamEvent, ResponseOb
       usage: this.usage
         ? {
             input_tokens: this.usage.inputTokens,
-            input_tokens_details: { cached_tokens: 0 },
+            input_tokens_details: { cached_tokens: this.usage.cacheReadInputTokens ?? 0 },
             output_tokens: this.usage.outputTokens,
             output_tokens_details: { reasoning_tokens: 0 },
             total_tokens: this.usage.inputTokens + this.usage.outputTokens,
