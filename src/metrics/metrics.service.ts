@@ -57,6 +57,13 @@ export class MetricsService implements OnModuleInit {
     registers: [this.registry],
   });
 
+  readonly streamRecoveries = new Counter({
+    name: 'kiro_gateway_stream_recoveries_total',
+    help: 'Kiro failures absorbed inside one response: "retry" before anything was sent, "resume" after.',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
   readonly upstreamRetries = new Counter({
     name: 'kiro_gateway_upstream_retries_total',
     help: 'Retried Kiro calls by reason.',
