@@ -56,5 +56,5 @@ export function toAnthropicError(err: unknown): RenderedAnthropicError {
 export function toAnthropicStreamError(err: unknown): AnthropicErrorBody {
   const { body } = toAnthropicError(err);
   if (!isTransientFailure(err)) return body;
-  return { type: 'error', error: { type: 'overloaded_error', message: `${body.error.message} (Kiro failed mid-stream; retry the request)` } };
+  return { type: 'error', error: { type: 'overloaded_error', message: body.error.message } };
 }

@@ -414,7 +414,7 @@ describe(`${AnthropicMessageRenderer.name} (non-stream result)`, () => {
   ])('ends a stream that %s broke with overloaded_error, which Claude Code retries', (_what, failure) => {
     const [event] = new AnthropicMessageRenderer(META).fail(failure);
 
-    expect(event).toStrictEqual({ type: 'error', error: { type: 'overloaded_error', message: `${failure.message} (Kiro failed mid-stream; retry the request)` } });
+    expect(event).toStrictEqual({ type: 'error', error: { type: 'overloaded_error', message: failure.message } });
   });
 
   it('keeps the type of a failure a retry cannot fix', () => {

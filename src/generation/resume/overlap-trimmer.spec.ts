@@ -23,6 +23,12 @@ describe(OverlapTrimmer.name, () => {
     expect(trimmer.process(' More.')).toBe(' More.');
   });
 
+  it('drops a short answer restated whole', () => {
+    const trimmer = new OverlapTrimmer('Partial ');
+
+    expect(trimmer.process('Partial answer') + trimmer.flush()).toBe('answer');
+  });
+
   it('keeps a short coincidental overlap (a space, a word)', () => {
     const trimmer = new OverlapTrimmer('We went to the ');
 

@@ -5,7 +5,8 @@
  * The continuation's first text is held until it is as long as the `tail` of the sent answer it
  * is compared with (or until anything else comes: a tool call, the end); then its longest prefix
  * that is also a suffix of the tail is dropped, if it is at least `minOverlap` characters long
- * (shorter matches are as likely to be coincidence: a space, a full stop). One prefix-function
+ * (shorter matches are as likely to be coincidence: a space, a full stop), or the whole answer
+ * sent when that is shorter. One prefix-function
  * pass over `held + tail`: linear, and bounded by twice the tail.
  */
 export class OverlapTrimmer {
@@ -15,7 +16,7 @@ export class OverlapTrimmer {
 
   constructor(sentText: string, tailChars = 1024, private readonly minOverlap = 12) {
     this.tail = sentText.slice(-tailChars);
-    this.decided = this.tail.length < minOverlap;
+    this.decided = this.tail.length === 0;
   }
 
   /** The continuation's next text: what may go to the client now. */
