@@ -25,6 +25,11 @@ async function recoveries(h: Harness, kind: 'retry' | 'resume'): Promise<number>
   return Number(new RegExp(`^kiro_gateway_stream_recoveries_total\\{kind="${kind}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
 }
 
+async function streamErrors(h: Harness): Promise<number> {
+  const text = (await request(h.url).get('/metrics').set(auth)).text;
+  return [...text.matchAll(/^kiro_gateway_stream_errors_total\{[^}]*\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+}
+
 function chatText(body: string): string {
   return parseSse(body)
     .flatMap((event) => (event !== '[DONE]' && Array.isArray(event.choices) ? event.choices : []))
@@ -108,6 +113,7 @@ describe('failures absorbed inside a response (e2e)', () => {
 
   it('stops after two resumes: the client gets an error, never a clean end', async () => {
     h.sim.enqueue(failingAfter(8, 'exception'), failingAfter(16, 'exception'), failingAfter(24, 'exception'));
+    const before = await streamErrors(h);
 
     const res = await request(h.url).post('/v1/chat/completions').set(auth).send({ ...ask(), stream: true });
 
@@ -116,6 +122,7 @@ describe('failures absorbed inside a response (e2e)', () => {
     expect(events.at(-1)).toMatchObject({ error: { type: 'rate_limit_error', code: 'rate_limit_exceeded' } });
     expect(events).not.toContain('[DONE]');
     expect(kiroCalls(h)).toHaveLength(3);
+    expect((await streamErrors(h)) - before).toBe(1);
   });
 });
 
@@ -160,6 +167,7 @@ describe('chaos in the simulator, p = 0.3 (e2e)', () => {
     }
 
     expect(answers).toStrictEqual(Array(40).fill(ANSWER));
+    expect(await streamErrors(h)).toBe(0);
     const { calls, ...faults } = h.sim.chaosCounts!;
     expect(calls).toBeGreaterThan(40);
     expect(Object.values(faults).every((count) => count > 0)).toBe(true);

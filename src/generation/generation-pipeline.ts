@@ -224,8 +224,9 @@ export class GenerationPipeline {
 
   /** The one failure path of a reply whose Kiro call had started answering; the family renders the error. */
   private failed(error: unknown, context: RequestContext, mode: 'stream' | 'reply'): void {
-    const { code, message, expected } = classifyError(error);
+    const { kind, code, message, expected } = classifyError(error);
     this.metrics.upstreamErrors.inc({ kind: `mid_stream:${code ?? 'error'}` });
+    this.metrics.streamErrors.inc({ kind });
     context.markFailed();
     const what = mode === 'stream' ? 'Stream ended with an error' : 'Reply failed after Kiro started answering';
     if (expected) this.logger.warn(logLine(`${what}: ${message}`, context));
