@@ -4,6 +4,7 @@ import { InvalidRequestError } from '../common/errors';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import {
   checkChatRequestBounds,
+  chatResponseFormat,
   type ChatCompletion,
   type ChatCompletionRequest,
   ChatCompletionRenderer,
@@ -34,6 +35,7 @@ export class ChatCompletionsFamily implements ApiFamily<ChatCompletionRequest, C
     const conversation: Conversation = openAIToConversation(request);
     conversation.thinking = thinkingForReasoningEffort(request.reasoning_effort);
     conversation.stopSequences = stopSequencesFrom(request.stop);
+    conversation.responseFormat = chatResponseFormat(request.response_format);
     return { conversation, request };
   }
 

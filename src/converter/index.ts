@@ -21,4 +21,5 @@ export { responsesToConversation, assistantTurnOf, type ResponsesRequest, type R
 export { ResponseBuilder, responseEventBlock } from './responses/response-builder';
 export { ReasoningSeal } from './responses/reasoning-seal';
 export type { ResponseObject, ResponseStreamEvent, ResponseEcho, ResponseOutputItem } from './responses/responses.types';
+export { chatResponseFormat, responsesTextFormat } from './response-format';
 export { checkAnthropicRequestBounds, checkChatRequestBounds, checkResponsesRequestBounds, type BoundsContext } from './request-bounds';

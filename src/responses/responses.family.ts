@@ -16,6 +16,7 @@ import {
   type ResponsesConversion,
   type ResponseStreamEvent,
   responsesToConversation,
+  responsesTextFormat,
 } from '../converter';
 import type { ApiFamily, FamilyConversion } from '../generation/api-family';
 import type { SseFormat } from '../generation/sse-writer';
@@ -64,6 +65,7 @@ export class ResponsesFamily implements ApiFamily<ResponsesRequestDto, Responses
     }
     checkResponsesRequestBounds(request, previous.length, { limits: this.config.limits, kiroPayloadBytes: this.config.kiro.maxPayloadBytes });
     const conversion = responsesToConversation(request, previous, { openReasoning: (content) => this.seal.open(content, owner) });
+    conversion.conversation.responseFormat = responsesTextFormat(request.text);
     if (conversion.droppedTools.length > 0) this.logger.log(`Left out hosted tools Kiro cannot run: ${conversion.droppedTools.join(', ')}`);
     return { ...conversion, request, owner };
   }
@@ -104,7 +106,7 @@ function echo(request: ResponsesRequestDto): ResponseEcho {
     reasoning: { effort: request.reasoning?.effort ?? null, summary: request.reasoning?.summary ?? null },
     store: request.store !== false,
     temperature: request.temperature ?? null,
-    text: { format: { type: 'text' } },
+    text: { ...request.text, format: request.text?.format ?? { type: 'text' } },
     tool_choice: request.tool_choice ?? 'auto',
     tools: request.tools ?? [],
     top_p: request.top_p ?? null,

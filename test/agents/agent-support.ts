@@ -3,8 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import request from 'supertest';
-import { type Harness, type HarnessOptions, PROXY_KEY, startHarness } from '../support/gateway-harness';
+import { type Harness, type HarnessOptions, startHarness } from '../support/gateway-harness';
 
 /**
  * What the agent specs share: the installed agents (test/agents/install.sh), a throw-away HOME
@@ -183,11 +182,6 @@ export function kiroCalls(h: Harness): KiroCall[] {
     });
 }
 
-/** A counter of the gateway's /metrics. */
-export async function metric(h: Harness, name: string): Promise<number> {
-  // /metrics wants the proxy key (or METRICS_PORT).
-  const text = (await request(h.url).get('/metrics').set('Authorization', `Bearer ${PROXY_KEY}`)).text;
-  return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? Number.NaN);
-}
+export { metric } from '../support/metrics';
 
 export const installed = (path: string): boolean => existsSync(path);
