@@ -31,7 +31,7 @@ describeInstalled('Claude Code under chaos p = 0.2: a 30-step task (e2e soak)', 
   it('completes all 30 Bash steps with no error reaching Claude Code', async () => {
     const env = { ...readmeExports(readmeBlock('### Claude Code (Anthropic Messages API)', 'bash', session.h.url), PROXY_KEY), ...QUIET };
 
-    const run = await runAgent(CLAUDE, ['-p', '--allowedTools', 'Bash', 'Work through the task [sim:steps 30]'], { home: session.home, env, timeoutMs: 200_000 });
+    const run = await runAgent(CLAUDE, ['-p', 'Work through the task [sim:steps 30]'], { home: session.home, env, timeoutMs: 200_000 });
 
     const faults = session.h.sim.chaosCounts!;
     const errors = await errorsSentToClients(session.h.url);
@@ -65,7 +65,9 @@ describeInstalled('Codex under chaos p = 0.2: a 10-step task (e2e soak)', instal
     const errors = await errorsSentToClients(session.h.url);
     console.log(`Codex soak: ${faults.calls} Kiro calls, faults injected ${JSON.stringify(faults)}, errors sent to the client ${errors}`);
     expect(run.code).toBe(0);
-    expect(run.stdout.trim().split('\n').at(-1)).toBe('Completed 10 steps; the last output was "step-10".');
+    // Codex hands its shell output back with a header ("Exit code: 0 … Output:\nstep-10"): the answer quotes all of it.
+    expect(run.stdout).toContain('Completed 10 steps; the last output was "');
+    expect(kiroCalls(session.h).at(-1)?.toolResults.join('')).toContain('step-10');
     expect(errors).toBe(0);
     expect(faults.throttle + faults.error500 + faults.cut + faults.exception + faults.slow).toBeGreaterThan(0);
   });
