@@ -16,9 +16,11 @@ import { MessagesModule } from './messages/messages.module';
 import { ResponsesModule } from './responses/responses.module';
 import { KiroClientModule } from './kiro';
 import { ModelsModule } from './models';
+import { AccountsModule } from './accounts';
+import { OutboundModule } from './outbound/outbound.module';
 
 @Module({
-  imports: [GatewayConfigModule, ClockModule, JsonBodyModule, RedisModule, MetricsModule, DebugModule, RateLimitModule, AuthModule, KiroClientModule, ConverterModule, ChatModule, MessagesModule, ResponsesModule, ModelsModule, HealthModule],
+  imports: [GatewayConfigModule, ClockModule, JsonBodyModule, RedisModule, OutboundModule, MetricsModule, DebugModule, RateLimitModule, AuthModule, KiroClientModule, AccountsModule, ConverterModule, ChatModule, MessagesModule, ResponsesModule, ModelsModule, HealthModule],
   providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
 })
 export class AppModule {}

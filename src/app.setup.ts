@@ -5,6 +5,8 @@ import { InvalidRequestError } from './common/errors';
 import { renderError } from './common/http/api-family';
 import { RequestTrackingMiddleware } from './common/http/request-tracking.middleware';
 import { BodyValidationPipe } from './common/http/shallow-validation';
+import { requestContextOf } from './common/request-context';
+import { affinityKeyOf } from './accounts/affinity-key';
 import { DebugDumps } from './debug/debug-dumps';
 import { MetricsService } from './metrics';
 import type { GatewayConfig } from './config/gateway.config';
@@ -34,6 +36,11 @@ export function configureApp(app: INestApplication, config: GatewayConfig): void
       maxAge: 600,
     });
   }
+  // Asked for by the account pool once the body has been read (after the key was checked).
+  express.use((req: Request, _res: Response, next: NextFunction) => {
+    requestContextOf(req).affinityKey = () => affinityKeyOf(req.headers, req.body);
+    next();
+  });
   // Errors raised before any route (Express itself) still leave in the caller's envelope.
   express.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);

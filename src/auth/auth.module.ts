@@ -29,6 +29,7 @@ import { HttpTokenRefresher, TokenRefresher } from './token-refresher';
     { provide: TokenRefresher, useClass: HttpTokenRefresher },
     storeProvider<SharedTokenStore>(SharedTokenStore, { memory: () => new ProcessLocalTokenStore(), redis: (redis) => new RedisSharedTokenStore(redis) }),
   ],
-  exports: [AuthService, ProxyKeyGuard, AuthFailureThrottle, TenantGate],
+  // The account pool builds its accounts' token managers from the same refresher, store and shared state.
+  exports: [AuthService, ProxyKeyGuard, AuthFailureThrottle, TenantGate, TokenRefresher, CredentialStore, SharedTokenStore],
 })
 export class AuthModule {}

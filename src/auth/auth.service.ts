@@ -67,6 +67,8 @@ export class AuthService implements OnModuleInit {
   }
 
   async onModuleInit(): Promise<void> {
+    // With KIRO_ACCOUNTS_FILE the account pool owns the gateway's logins (AccountsService).
+    if (this.config.accounts.file) return;
     const credential = await loadGatewayCredential(this.config);
     if (!credential) {
       const home = this.config.credentials.homeDir ?? '~';

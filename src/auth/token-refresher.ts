@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { OutboundDispatchers } from '../outbound/outbound-dispatchers';
 import { randomUUID } from 'node:crypto';
 import { request } from 'undici';
 import { CredentialsError, UpstreamError } from '../common/errors';
@@ -40,6 +41,7 @@ export class HttpTokenRefresher implements TokenRefresher {
   constructor(
     @Inject(gatewayConfig.KEY) private readonly config: GatewayConfig,
     @Inject(Clock) private readonly clock: Clock,
+    @Optional() private readonly dispatchers?: OutboundDispatchers,
   ) {}
 
   async refresh(credential: KiroCredential, machineId: string, trace?: RequestTrace): Promise<RefreshedToken> {
@@ -61,6 +63,8 @@ export class HttpTokenRefresher implements TokenRefresher {
       let text: string;
       try {
         const response = await request(url, {
+          // HTTPS_PROXY / NO_PROXY, or the account's own proxy: the refresh goes the way its calls go.
+          dispatcher: this.dispatchers?.for(credential.proxy),
           method: 'POST',
           headers,
           body: JSON.stringify(body),

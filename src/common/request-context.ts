@@ -34,6 +34,8 @@ export class RequestContext implements RequestTrace {
   /** Set by ProxyKeyGuard; read through {@link caller}. */
   principal: Principal | undefined;
   generation: GenerationSummary | undefined;
+  /** The request's session-affinity key (kiro-protocol.md §9.2), computed when first asked for (configureApp sets it). */
+  affinityKey: () => string | undefined = () => undefined;
 
   constructor(
     readonly requestId: string,

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { lastValueFrom, type Observable, tap } from 'rxjs';
-import { AuthService } from '../auth';
+import { AccountsService, type RequestLease } from '../accounts';
 import { ClientAbortedError, classifyError, type GatewayError, isTransientFailure, UpstreamTimeoutError } from '../common/errors';
 import { FlowGate } from '../common/flow-gate';
 import { logLine, type RequestContext } from '../common/request-context';
@@ -53,6 +53,8 @@ interface CallSettings {
 
 /** A Kiro call under way, its events not read yet. */
 interface KiroCallInFlight {
+  /** The account serving it: its slot is freed when the events end. */
+  lease: RequestLease;
   model: ResolvedModel;
   kiro: PreparedKiroRequest;
   upstream: KiroResponseStream;
@@ -79,7 +81,7 @@ export class GenerationPipeline {
     @Inject(gatewayConfig.KEY) private readonly config: GatewayConfig,
     private readonly converter: ConverterService,
     private readonly kiro: KiroClient,
-    private readonly auth: AuthService,
+    private readonly accounts: AccountsService,
     private readonly models: ModelsService,
     private readonly metrics: MetricsService,
   ) {}
@@ -154,11 +156,17 @@ export class GenerationPipeline {
   }
 
   /**
-   * The caller's Kiro session, the model that serves the name asked for, the Kiro body, and the
-   * call: resolved once Kiro has answered 200 and sent its first bytes.
+   * An account of the pool (or the tenant's own login), the model that serves the name asked
+   * for, the Kiro body, and the call: resolved once Kiro has answered 200 and sent its first
+   * bytes. A failure before that fails over to another account (AccountsService.serve).
    */
-  private async callKiro(conversation: Conversation, { modelName, context, signal, stream, flow }: CallSettings): Promise<KiroCallInFlight> {
-    const session = this.auth.sessionFor(context.caller);
+  private callKiro(conversation: Conversation, settings: CallSettings): Promise<KiroCallInFlight> {
+    const { modelName, context, signal } = settings;
+    return this.accounts.serve(context.caller, { model: modelName, signal, affinityKey: context.affinityKey }, (lease) => this.callKiroOn(lease, conversation, settings));
+  }
+
+  private async callKiroOn(lease: RequestLease, conversation: Conversation, { modelName, context, signal, stream, flow }: CallSettings): Promise<KiroCallInFlight> {
+    const session = lease.session;
     // Before the body: a refresh may bring the profile ARN it needs. The call sends this same token.
     const accessToken = await session.getAccessToken(context);
     // A macrotask between converting the request and building Kiro's body: for a large
@@ -167,7 +175,7 @@ export class GenerationPipeline {
     const model = await this.models.resolve(modelName, session);
     const kiro = this.converter.toKiroRequest(conversation, model, session.profileArn, this.models.maxInputTokens(model.kiroModelId));
     const upstream = await this.kiro.open({ payload: kiro.payload, session, accessToken, signal, slowModel: model.slow, stream, trace: context, flow });
-    return { model, kiro, upstream };
+    return { lease, model, kiro, upstream };
   }
 
   /**
@@ -184,7 +192,9 @@ export class GenerationPipeline {
       onRecovery: (recovery) => this.recovering(recovery, settings.context),
       reask: async (partial) => {
         const call = await this.callKiro(continuationOf(conversation, partial), settings);
-        return { events$: this.assistantEvents(call, settings.context), cancel: () => call.upstream.cancel() };
+        const events$ = this.assistantEvents(call, settings.context);
+        // Unread: subscribing and leaving at once aborts the call and frees the account's slot (lease.track).
+        return { events$, cancel: () => events$.subscribe({ error: () => undefined }).unsubscribe() };
       },
     });
   }
@@ -209,6 +219,8 @@ export class GenerationPipeline {
       // → text, reasoning, whole tool calls, and a final `end` with the usage.
       toAssistantEvents(call.kiro.assistant),
       tap((event) => this.noteCutToolCalls(event, call.model, context)),
+      // Metering and the account's verdict on a mid-stream failure; the slot is freed at the end.
+      call.lease.track(call.model.kiroModelId),
     );
   }
 

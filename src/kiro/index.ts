@@ -1,6 +1,6 @@
 export { KiroClientModule } from './kiro-client.module';
 export { KiroClient, type KiroCall, type KiroPayload, type KiroResponseStream } from './kiro-client.service';
-export type { KiroSession } from './kiro-session';
+export type { KiroSession, KiroUpstream } from './kiro-session';
 export type { KiroModelInfo } from './kiro-models';
 export type * from './kiro-request';
 export { mapKiroStreamException, type KiroStreamOutcome } from './kiro-errors';

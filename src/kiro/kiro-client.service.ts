@@ -73,7 +73,8 @@ export class KiroClient {
   async open(call: KiroCall): Promise<KiroResponseStream> {
     const { payload, session, signal, trace } = call;
     trace?.recorder?.kiroRequest(payload.json);
-    const url = `${this.config.kiro.apiHost}/generateAssistantResponse`;
+    const upstream = session.upstream;
+    const url = `${upstream?.apiHost ?? this.config.kiro.apiHost}/generateAssistantResponse`;
     const { retry, timeouts } = this.config;
     const scale = call.slowModel ? timeouts.slowModelMultiplier : 1;
     const firstTokenMs = timeouts.firstTokenMs * scale;
@@ -99,8 +100,10 @@ export class KiroClient {
             attempt,
             maxAttempts,
             closeConnection: call.stream && this.config.kiro.closeStreamConnections,
+            tokenType: upstream?.tokenType,
           }),
           body: payload.json,
+          proxy: upstream?.proxy,
           signal: attemptAbort.signal,
           headersTimeoutMs: firstTokenMs,
           bodyTimeoutMs: timeouts.streamReadMs * scale,
@@ -175,8 +178,9 @@ export class KiroClient {
       if (nextToken) query.set('nextToken', nextToken);
       const response = await this.transport.send({
         method: 'GET',
-        url: `${this.config.kiro.qHost}/ListAvailableModels?${query}`,
-        headers: kiroHeaders({ accessToken: token.value, machineId: session.machineId, attempt: 1, maxAttempts: 1, closeConnection: false }),
+        url: `${session.upstream?.qHost ?? this.config.kiro.qHost}/ListAvailableModels?${query}`,
+        headers: kiroHeaders({ accessToken: token.value, machineId: session.machineId, attempt: 1, maxAttempts: 1, closeConnection: false, tokenType: session.upstream?.tokenType }),
+        proxy: session.upstream?.proxy,
         signal,
         headersTimeoutMs: 30_000,
         bodyTimeoutMs: 30_000,

@@ -23,6 +23,26 @@ export class KiroTokenRejectedError extends GatewayError {
   }
 }
 
+/** Kiro's INVALID_MODEL_ID: this account's plan lacks the model; another account may have it (§9.1). */
+export class ModelNotOnAccountError extends NotFoundError {
+  constructor(message: string) {
+    super(message, 'model_not_found', 'model');
+  }
+}
+
+/**
+ * The "suspicious activity" 429 (§9.1): a limit on the account, not on this moment. Retrying the
+ * same account only extends it, so it is not retryable here; a pool cools the account and fails over.
+ */
+export class AccountThrottledError extends GatewayError {
+  constructor(message: string) {
+    super(message, { kind: 'rate_limited', code: 'account_throttled', retryable: false, retryAfterSeconds: SUSPICIOUS_COOL_SECONDS });
+  }
+}
+
+/** How long Kiro's account-level throttle lasts, about (§9.1: peers cool ~30 min). */
+export const SUSPICIOUS_COOL_SECONDS = 30 * 60;
+
 interface KiroErrorBody {
   message: string;
   reason: string | null;
@@ -42,6 +62,7 @@ export function parseKiroErrorBody(text: string): KiroErrorBody {
 
 const QUOTA_WORDING = /monthly (usage|request) limit|overage limit|usage limit has been reached|MONTHLY_REQUEST_COUNT/i;
 const SUSPENDED_WORDING = /suspended|locked your account|suspicious activity|TEMPORARILY_SUSPENDED/i;
+const SUSPICIOUS_ACTIVITY = /suspicious activity/i;
 const BEARER_INVALID = /bearer token.*invalid|token.*expired|security token/i;
 const CONTEXT_TOO_LONG = /input is too long|CONTENT_LENGTH_EXCEEDS_THRESHOLD|too many tokens/i;
 
@@ -67,7 +88,7 @@ export function mapKiroHttpError(ctx: KiroHttpErrorContext): GatewayError {
 
   if (ctx.status === 400) {
     if (CONTEXT_TOO_LONG.test(both)) return new ContextTooLongError(`The conversation is too long for the model: ${said}`);
-    if (reason === 'INVALID_MODEL_ID') return new NotFoundError(`The model is not available on this Kiro account: ${said}`, 'model_not_found', 'model');
+    if (reason === 'INVALID_MODEL_ID') return new ModelNotOnAccountError(`The model is not available on this Kiro account: ${said}`);
     if (/improperly formed/i.test(said)) {
       const sizeHint =
         ctx.requestBytes !== undefined && ctx.maxPayloadBytes !== undefined && ctx.requestBytes > ctx.maxPayloadBytes * 0.8
@@ -88,6 +109,7 @@ export function mapKiroHttpError(ctx: KiroHttpErrorContext): GatewayError {
   }
   if (ctx.status === 404) return new UpstreamError(`Kiro endpoint not found (HTTP 404): ${said}`, { retryable: false });
   if (ctx.status === 408) return new UpstreamTimeoutError(`Kiro timed out (HTTP 408): ${said}`);
+  if (ctx.status === 429 && SUSPICIOUS_ACTIVITY.test(both)) return new AccountThrottledError(`Kiro limits this account for suspicious activity: ${said}`);
   if (ctx.status === 429) return new UpstreamThrottledError(`Kiro is throttling requests: ${said}`, parseRetryAfter(ctx.retryAfterHeader));
   if (ctx.status >= 500) return new UpstreamError(`Kiro failed (HTTP ${ctx.status}): ${said}`, { retryable: true });
   return new UpstreamError(`Kiro answered HTTP ${ctx.status}: ${said}`, { retryable: false });

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AuthService } from '../auth';
+import { AccountsService } from '../accounts';
 import { Clock } from '../common/clock';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import { resolveModel, type ResolvedModel, routeModel } from '../converter';
@@ -38,7 +38,7 @@ export class ModelsService {
     @Inject(gatewayConfig.KEY) private readonly config: GatewayConfig,
     @Inject(Clock) private readonly clock: Clock,
     private readonly kiro: KiroClient,
-    private readonly auth: AuthService,
+    private readonly accounts: AccountsService,
   ) {}
 
   async list(): Promise<ModelEntry[]> {
@@ -107,10 +107,10 @@ export class ModelsService {
     };
   }
 
-  /** The gateway's own account's catalog; none in multi-tenant-only mode. */
+  /** The catalog of the gateway's accounts (the first healthy one's); none in multi-tenant-only mode. */
   private gatewayCatalog(): CatalogCache | undefined {
-    if (!this.auth.hasOwnCredentials) return undefined;
-    return this.catalogFor(this.auth.sessionFor({ kind: 'gateway' }));
+    const session = this.accounts.catalogSession();
+    return session && this.catalogFor(session);
   }
 
   private catalogFor(session: KiroSession): CatalogCache {
