@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from './auth';
 import { ChatModule } from './chat/chat.module';
@@ -6,6 +6,7 @@ import { ApiExceptionFilter } from './common/http/api-exception.filter';
 import { StreamingModule } from './common/sse/streaming.module';
 import { ClockModule } from './common/clock.module';
 import { GatewayConfigModule } from './config/config.module';
+import type { GatewayConfig } from './config/gateway.config';
 import { ConverterModule } from './converter';
 import { DebugModule } from './debug/debug.module';
 import { HealthModule } from './health/health.module';
@@ -18,7 +19,12 @@ import { KiroClientModule } from './kiro';
 import { ModelsModule } from './models';
 
 @Module({
-  imports: [GatewayConfigModule, ClockModule, RedisModule, MetricsModule, DebugModule, RateLimitModule, StreamingModule, AuthModule, KiroClientModule, ConverterModule, ChatModule, MessagesModule, ResponsesModule, ModelsModule, HealthModule],
+  imports: [ClockModule, RedisModule, MetricsModule, DebugModule, RateLimitModule, StreamingModule, AuthModule, KiroClientModule, ConverterModule, ChatModule, MessagesModule, ResponsesModule, ModelsModule, HealthModule],
   providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
 })
-export class AppModule {}
+export class AppModule {
+  /** The app on a configuration parsed once, before Nest starts (bootstrap.ts, the tests' harness). */
+  static forRoot(config: GatewayConfig): DynamicModule {
+    return { module: AppModule, imports: [GatewayConfigModule.forRoot(config)] };
+  }
+}

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KiroSimulator } from './simulator';
-import { runGatewayToExit, startGatewayProcess } from './support/processes';
+import { runGatewayToExit, startGatewayProcess, waitForOutput } from './support/processes';
 
 /**
  * What an operator sees when the gateway starts, fails to start, or stops: the real entry point
@@ -136,7 +136,7 @@ describe('a normal start and stop (e2e)', () => {
 
       expect((await call('the-key-exported-in-the-shell')).status).toBe(200);
       expect((await call('the-key-written-in-dotenv')).status).toBe(401);
-      expect(gateway.output()).toContain('Proxy key: PROXY_API_KEY from the environment, which overrides the different one in .env');
+      expect(await waitForOutput(gateway, 'Proxy key:')).toContain('Proxy key: PROXY_API_KEY from the environment, which overrides the different one in .env');
       expect(gateway.output()).not.toContain('the-key-');
     } finally {
       await gateway.stop();

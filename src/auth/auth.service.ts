@@ -60,7 +60,8 @@ export class AuthService implements OnModuleInit {
       return;
     }
     this.own = this.managerFor(credential);
-    this.ownSource = describeSource(credential.source);
+    // The demo's REFRESH_TOKEN is the simulator's: say whose login it is, not which variable.
+    this.ownSource = this.config.server.demo ? "the simulator's demo login (npm run demo)" : describeSource(credential.source);
     this.ownFlow = credential.flow;
     this.logger.log(`Kiro credentials loaded from ${this.ownSource} (${credential.flow} refresh)`);
   }

@@ -150,7 +150,18 @@ describe(parseGatewayEnv.name, () => {
       "Invalid configuration: PROXY_API_KEY is 'demo-key', the demo's well-known key, which only npm run demo accepts: set your own long random key " +
         "(after the README's 'export PROXY_API_KEY=demo-key', run 'unset PROXY_API_KEY' so the one in .env is used)",
     );
-    expect(parseGatewayEnv({ PROXY_API_KEY: 'demo-key', KIRO_GATEWAY_DEMO: 'true' }).server).toMatchObject({ proxyApiKey: 'demo-key', demo: true });
+    expect(parseGatewayEnv({ PROXY_API_KEY: 'demo-key' }, { demo: true }).server).toMatchObject({ proxyApiKey: 'demo-key', demo: true });
+  });
+
+  it('takes demo mode from the demo\'s code only, never from a variable (a .env line cannot re-enable the demo key)', () => {
+    expect(() => parseGatewayEnv({ PROXY_API_KEY: 'demo-key', KIRO_GATEWAY_DEMO: 'true' })).toThrow("PROXY_API_KEY is 'demo-key'");
+    expect(parseGatewayEnv({ PROXY_API_KEY: 'secret-key', KIRO_GATEWAY_DEMO: 'true' }).server.demo).toBe(false);
+  });
+
+  it('gives the demo the demo key when the shell sets none, and says where the key came from', () => {
+    expect(parseGatewayEnv({}, { demo: true }).server).toMatchObject({ proxyApiKey: 'demo-key', proxyApiKeySource: 'demo' });
+    expect(parseGatewayEnv({ PROXY_API_KEY: 'my-own' }, { demo: true }).server).toMatchObject({ proxyApiKey: 'my-own', proxyApiKeySource: 'environment' });
+    expect(describeProxyKeySource('demo')).toBe('the demo key, demo-key');
   });
 
   it.each([

@@ -15,7 +15,10 @@ export interface GatewayConfig {
     proxyApiKey: string;
     /** Which source PROXY_API_KEY came from (logged at start-up; the key itself never is). */
     proxyApiKeySource: ProxyKeySource;
-    /** Started by `npm run demo` (KIRO_GATEWAY_DEMO): the only mode that accepts the demo key. */
+    /**
+     * Started by `npm run demo`, which says so in code (ParseOptions.demo): no variable, in the
+     * environment or `.env`, can turn it on. The only mode that accepts the demo key.
+     */
     demo: boolean;
     /** Express body-parser limit, kept in its textual form (`20mb`). */
     bodyLimit: string;
@@ -224,11 +227,13 @@ export const EXAMPLE_PROXY_API_KEY = 'change-me-to-a-long-random-string';
 /** The key `npm run demo` uses and the README exports: anyone knows it, so only the demo accepts it. */
 export const DEMO_PROXY_API_KEY = 'demo-key';
 
-/** Where PROXY_API_KEY came from, for the start-up log (never the key itself). */
-export type ProxyKeySource = 'environment' | '.env' | 'environment, overriding .env';
+/** Where PROXY_API_KEY came from, for the start-up log (never the key itself; the demo's is public). */
+export type ProxyKeySource = 'environment' | '.env' | 'environment, overriding .env' | 'demo';
 
 export function describeProxyKeySource(source: ProxyKeySource): string {
   switch (source) {
+    case 'demo':
+      return `the demo key, ${DEMO_PROXY_API_KEY}`;
     case 'environment':
       return 'PROXY_API_KEY from the environment';
     case '.env':
@@ -241,6 +246,8 @@ export function describeProxyKeySource(source: ProxyKeySource): string {
 export interface ParseOptions {
   /** The values of the `.env` file the gateway loaded, if any: tells which source won. */
   envFile?: RawEnv;
+  /** `npm run demo`: accepts the demo key, and uses it when PROXY_API_KEY is not set. */
+  demo?: boolean;
 }
 
 /**
@@ -259,8 +266,9 @@ export function parseGatewayEnv(env: RawEnv, options: ParseOptions = {}): Gatewa
     read.problem('BODY_LIMIT', `must be a size such as 20mb or 500kb (got '${bodyLimit}')`);
   }
   const host = read.string('HOST', '0.0.0.0');
-  const demo = read.boolean('KIRO_GATEWAY_DEMO', false);
-  const proxyApiKey = read.required('PROXY_API_KEY', 'the key clients must send (Authorization: Bearer KEY); put PROXY_API_KEY=<a long random string> in .env');
+  const demo = options.demo === true;
+  const demoKey = demo && read.optional('PROXY_API_KEY') === undefined;
+  const proxyApiKey = demoKey ? DEMO_PROXY_API_KEY : read.required('PROXY_API_KEY', 'the key clients must send (Authorization: Bearer KEY); put PROXY_API_KEY=<a long random string> in .env');
   if (proxyApiKey === EXAMPLE_PROXY_API_KEY) {
     read.problem('PROXY_API_KEY', 'is still the placeholder from .env.example: set it to a long random string of your own');
   } else if (proxyApiKey === DEMO_PROXY_API_KEY && !demo) {
@@ -278,7 +286,7 @@ export function parseGatewayEnv(env: RawEnv, options: ParseOptions = {}): Gatewa
       host,
       port: read.integer('PORT', 8000, 0, 65535),
       proxyApiKey,
-      proxyApiKeySource: proxyKeySource(proxyApiKey, options.envFile),
+      proxyApiKeySource: demoKey ? 'demo' : proxyKeySource(proxyApiKey, options.envFile),
       demo,
       bodyLimit,
       shutdownGraceMs: read.durationMs('SHUTDOWN_GRACE_PERIOD', 30, { allowZero: true }),

@@ -26,6 +26,23 @@ export const SIM_DIRECTIVES = [
 ] as const;
 export type SimDirective = (typeof SIM_DIRECTIVES)[number];
 
+/** Each directive as it is typed and what it does, in one line: the demo's banner lists them all. */
+export const SIM_DIRECTIVE_HELP: Readonly<Record<SimDirective, { usage: string; summary: string }>> = {
+  tool: { usage: '[sim:tool]', summary: 'calls the first tool the request declares (send tools)' },
+  slow: { usage: '[sim:slow]', summary: 'waits 2 s before the first token' },
+  throttle: { usage: '[sim:throttle]', summary: 'answers 429 every time: retried, then a 429' },
+  error500: { usage: '[sim:error500]', summary: 'answers 500: retried, then a 502' },
+  cut: { usage: '[sim:cut]', summary: 'cuts the connection mid-stream' },
+  exception: { usage: '[sim:exception]', summary: 'some text, then a ThrottlingException frame' },
+  overflow: { usage: '[sim:overflow]', summary: '"Input is too long": 400 context_length_exceeded' },
+  long: { usage: '[sim:long]', summary: 'streams about 1 MB of text' },
+  thinking: { usage: '[sim:thinking]', summary: 'answers with a <thinking> block first' },
+  say: { usage: '[sim:say TEXT]', summary: 'answers exactly TEXT' },
+  shell: { usage: '[sim:shell COMMAND]', summary: "runs COMMAND with the agent's shell tool, then reports its output" },
+  call: { usage: '[sim:call TOOL {json}]', summary: 'calls the tool TOOL with these arguments' },
+  cuttool: { usage: '[sim:cuttool]', summary: 'cuts a tool call off mid-arguments, as Kiro\'s output limit does' },
+};
+
 /** A directive and the text after its name (`[sim:shell echo hi]` → shell, "echo hi"). */
 export interface ParsedDirective {
   name: SimDirective;

@@ -41,5 +41,5 @@ export {
   type Violation,
 } from './kiro-request-validator';
 export { SIM_DEFAULT_MODEL_ID, SIM_MODEL_CATALOG, SIM_MODEL_IDS, type ModelListPage, type SimModel } from './model-catalog';
-export { findDirective, parseDirective, SIM_DIRECTIVES, type ParsedDirective, type SimDirective } from './directives';
+export { findDirective, parseDirective, SIM_DIRECTIVE_HELP, SIM_DIRECTIVES, type ParsedDirective, type SimDirective } from './directives';
 export { EVENT_STREAM_CONTENT_TYPE } from './scenario-player';
