@@ -62,6 +62,20 @@ describe('start-up failures (e2e)', () => {
     ]);
   });
 
+  it('cannot be put in demo mode by a .env line: the demo key is still refused', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kiro-startup-demo-env-'));
+    try {
+      await writeFile(join(dir, '.env'), 'KIRO_GATEWAY_DEMO=true\nPROXY_API_KEY=demo-key\n');
+
+      const run = await runGatewayToExit({ NODE_ENV: 'development' }, [], 60_000, dir);
+
+      expect(run.exitCode).toBe(1);
+      expect(run.stderr).toContain("kiro-gateway cannot start: Invalid configuration: PROXY_API_KEY is 'demo-key', the demo's well-known key");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('says a port in use is in use and how to pick another, after the lines that were already logged', async () => {
     const { server, port } = await holdPort();
     try {

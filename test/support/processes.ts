@@ -125,9 +125,9 @@ export interface FinishedProcess {
 }
 
 /** Runs the gateway's entry point with `args` until it exits by itself (within `timeoutMs`). */
-export function runGatewayToExit(env: Record<string, string>, args: readonly string[] = [], timeoutMs = 60_000): Promise<FinishedProcess> {
+export function runGatewayToExit(env: Record<string, string>, args: readonly string[] = [], timeoutMs = 60_000, cwd?: string): Promise<FinishedProcess> {
   const gateway = gatewayCommand(args, env);
-  const child = spawn(gateway.command, gateway.args, { env: gateway.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(gateway.command, gateway.args, { env: gateway.env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
