@@ -260,6 +260,26 @@ describe('POST /v1/responses (e2e, openai responses client)', () => {
     expect(theirs).toBe('Done.');
   });
 
+  it('serves a namespace with a 2 MB description and 400 tools, telling the description once, capped', async () => {
+    h.sim.enqueue(textReply('ok'));
+    const description = 'Tools for the agent framework. '.repeat(70_000);
+    const inner = Array.from({ length: 400 }, (_, i) => ({ type: 'function', name: `f${i}`, description: `Function ${i}.`, parameters: { type: 'object', properties: {} } }));
+
+    const res = await request(h.url)
+      .post('/v1/responses')
+      .set('Authorization', `Bearer ${PROXY_KEY}`)
+      .send({ model: 'auto', input: 'Hi', reasoning: { effort: 'minimal' }, tools: [{ type: 'namespace', name: 'agents', description, tools: inner }] });
+
+    expect(res.status).toBe(200);
+    const sent = accepted()[0];
+    const tools = sent.conversationState.currentMessage.userInputMessage.userInputMessageContext?.tools ?? [];
+    expect(tools).toHaveLength(400);
+    expect(tools[7].toolSpecification).toMatchObject({ name: 'agents__f7', description: 'Function 7.' });
+    const content = sent.conversationState.currentMessage.userInputMessage.content;
+    expect(content.split('## Tool namespace agents')).toHaveLength(2);
+    expect(JSON.stringify(sent).length).toBeLessThan(200_000);
+  });
+
   it('sends an input_image as a Kiro image', async () => {
     h.sim.enqueue(textReply('a pixel'));
 
