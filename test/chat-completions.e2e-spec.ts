@@ -29,7 +29,8 @@ describe('POST /v1/chat/completions (e2e)', () => {
     expect(completion.choices).toEqual([
       { index: 0, message: { role: 'assistant', content: 'Hi there!', refusal: null }, logprobs: null, finish_reason: 'stop' },
     ]);
-    expect(completion.usage).toEqual({ prompt_tokens: 2000, completion_tokens: 3, total_tokens: 2003, credits_used: 0.02 });
+    // The local count of "Hello": Kiro's context percentage (1 %) is not usage.
+    expect(completion.usage).toEqual({ prompt_tokens: 1, completion_tokens: 3, total_tokens: 4, credits_used: 0.02 });
   });
 
   it('sends Kiro the resolved model id and the IDE headers', async () => {
@@ -102,7 +103,7 @@ describe('POST /v1/chat/completions (e2e)', () => {
       null,
     ]);
     expect(chunks.slice(0, -1).every((c) => c.usage === null)).toBe(true);
-    expect(chunks[chunks.length - 1].usage).toEqual({ prompt_tokens: 1000, completion_tokens: 2, total_tokens: 1002, credits_used: 0.01 });
+    expect(chunks[chunks.length - 1].usage).toEqual({ prompt_tokens: 1, completion_tokens: 2, total_tokens: 3, credits_used: 0.01 });
     expect(events[events.length - 1]).toBe('[DONE]');
   });
 

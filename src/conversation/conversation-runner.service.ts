@@ -58,7 +58,7 @@ export class ConversationRunner {
       stream: options.stream,
     });
     try {
-      const context = this.converter.responseContext(prepared, this.models.maxInputTokens(model.kiroModelId), conversation);
+      const context = this.converter.responseContext(prepared, conversation);
       const events$ = upstream.events$.pipe(toAssistantEvents(context), tap((event) => this.noteCutToolCalls(event, model)));
       return { events$, model, promptTokens: prepared.promptTokens, flow: upstream.flow };
     } catch (err) {

@@ -49,12 +49,11 @@ export class ConverterService {
     return { body, toolNames, bytes, promptTokens: () => (promptTokens ??= countConversationTokens(conversation)) };
   }
 
-  responseContext(prepared: PreparedKiroRequest, maxInputTokens: number, conversation: Conversation): ResponseContext {
+  responseContext(prepared: PreparedKiroRequest, conversation: Conversation): ResponseContext {
     const thinkingOn = this.thinkingBudget(conversation) !== undefined;
     return {
       toolNames: prepared.toolNames,
       thinkingHandling: thinkingOn ? this.config.reasoning.handling : undefined,
-      maxInputTokens,
       promptTokens: prepared.promptTokens,
       stopSequences: conversation.stopSequences,
     };

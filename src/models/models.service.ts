@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AuthService } from '../auth';
 import { Clock } from '../common/clock';
+import { forLog } from '../common/text';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import { resolveModel, type ResolvedModel, routeModel } from '../converter';
 import { KiroClient, type KiroSession } from '../kiro';
@@ -21,6 +22,8 @@ export interface ModelEntry {
 
 /** How many distinct "served X with Y" lines are remembered, so each is logged once (a bound: names are client-chosen). */
 const LOGGED_ROUTES_MAX = 1_000;
+/** How much of a requested model name such a line keeps. */
+const LOGGED_NAME_CHARS = 80;
 
 /**
  * The model list: the static names plus Kiro's live catalog, cached per account
@@ -81,12 +84,14 @@ export class ModelsService {
     const catalog = await this.catalogFor(session).forRequest();
     const routed = routeModel(requested, catalog.map((model) => model.modelId), this.config.models);
     if (routed.kiroModelId !== requested && (routed.route === 'family' || routed.route === 'fallback' || routed.route === 'alias')) {
-      const line = `${requested} → ${routed.kiroModelId}`;
-      if (!this.loggedRoutes.has(line)) {
+      // Client-chosen: the remembered and logged name is a short, escaped one.
+      const name = forLog(requested, LOGGED_NAME_CHARS);
+      const key = `${routed.kiroModelId}\u0000${name}`;
+      if (!this.loggedRoutes.has(key)) {
         if (this.loggedRoutes.size >= LOGGED_ROUTES_MAX) this.loggedRoutes.clear();
-        this.loggedRoutes.add(line);
+        this.loggedRoutes.add(key);
         const why = routed.route === 'family' ? 'not in the account\'s catalog: the newest of its family' : routed.route === 'alias' ? 'MODEL_ALIASES' : 'MODEL_FALLBACK';
-        this.logger.log(`Model ${requested} is served by ${routed.kiroModelId} (${why})`);
+        this.logger.log(`Model ${name} is served by ${routed.kiroModelId} (${why})`);
       }
     }
     return routed;
