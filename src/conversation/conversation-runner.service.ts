@@ -49,7 +49,7 @@ export class ConversationRunner {
     const session = this.auth.sessionFor(options.principal);
     // A refresh may bring the profile ARN the body needs: have a token before building it.
     await session.getAccessToken();
-    const model = await this.models.resolve(modelName, session);
+    const model = await this.models.resolve(modelName, session, options.signal);
     const prepared = this.converter.toKiroRequest(conversation, model, session.profileArn);
     const upstream = await this.kiro.generateAssistantResponse(prepared.body, {
       session,

@@ -1,15 +1,12 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AuthService } from '../auth';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { AuthService, type Principal } from '../auth';
 import { Clock } from '../common/clock';
 import { forLog } from '../common/text';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
-import { resolveModel, type ResolvedModel, routeModel } from '../converter';
-import { KiroClient, type KiroSession } from '../kiro';
+import { type ResolvedModel, routeModel } from '../converter';
+import { KiroClient, type KiroModelInfo, type KiroSession } from '../kiro';
 import { CatalogCache } from './catalog-cache';
-import { DEFAULT_MAX_INPUT_TOKENS, STATIC_MODELS } from './static-models';
-
-/** Context windows of the static names, by the Kiro id each resolves to, computed once. */
-const STATIC_WINDOWS = new Map<string, number>(STATIC_MODELS.map((model) => [resolveModel(model.id).kiroModelId, model.maxInputTokens]));
+import { clientNames, DEFAULT_MAX_INPUT_TOKENS, STATIC_CATALOG, STATIC_WINDOWS } from './static-models';
 
 export interface ModelEntry {
   id: string;
@@ -26,11 +23,11 @@ const LOGGED_ROUTES_MAX = 1_000;
 const LOGGED_NAME_CHARS = 80;
 
 /**
- * The model list: the static names plus Kiro's live catalog, cached per account
- * ({@link CatalogCache}), and the model that serves a requested name on the caller's account.
+ * The models a caller's account can serve, from its Kiro catalog (cached per account,
+ * {@link CatalogCache}), and the model that serves a requested name on it.
  */
 @Injectable()
-export class ModelsService {
+export class ModelsService implements OnApplicationBootstrap {
   private readonly logger = new Logger(ModelsService.name);
   private readonly created = Math.floor(Date.now() / 1000);
   /** One catalog per Kiro session: the gateway's own, and each cached tenant's. */
@@ -44,14 +41,31 @@ export class ModelsService {
     private readonly auth: AuthService,
   ) {}
 
-  async list(): Promise<ModelEntry[]> {
-    const catalog = (await this.gatewayCatalog()?.current()) ?? [];
+  /** The gateway's own catalog is fetched at start-up, so that no first request waits for it. */
+  onApplicationBootstrap(): void {
+    this.catalogOf({ kind: 'gateway' })?.prefetch();
+  }
+
+  /**
+   * What the caller's account can serve: each model of its catalog, the names clients know it by
+   * (hyphenated, dated) and the MODEL_ALIASES names that lead to it. Without a catalog (Kiro not
+   * reachable yet, multi-tenant-only mode) the models most accounts have.
+   */
+  async list(principal: Principal = { kind: 'gateway' }, signal?: AbortSignal): Promise<ModelEntry[]> {
+    const fetched = (await this.catalogOf(principal)?.forRequest(signal)) ?? [];
+    const catalog = fetched.length > 0 ? fetched : STATIC_CATALOG;
+    const ids = catalog.map((model) => model.modelId);
     const byId = new Map<string, ModelEntry>();
+    const add = (id: string, served: KiroModelInfo, displayName = served.modelName) => {
+      if (!byId.has(id)) byId.set(id, this.entry(id, served, displayName));
+    };
     for (const model of catalog) {
-      byId.set(model.modelId, this.entry(model.modelId, model.modelName, model.maxInputTokens));
+      add(model.modelId, model);
+      for (const name of clientNames(model.modelId)) if (this.routesTo(name, ids) === model.modelId) add(name, model);
     }
-    for (const model of STATIC_MODELS) {
-      if (!byId.has(model.id)) byId.set(model.id, this.entry(model.id, undefined, model.maxInputTokens));
+    for (const alias of this.config.models.aliases.keys()) {
+      const target = catalog.find((model) => model.modelId === this.routesTo(alias, ids));
+      if (target) add(alias, target, alias);
     }
     return [...byId.values()];
   }
@@ -60,28 +74,23 @@ export class ModelsService {
    * A listed model by its id, or by any name a request would be served under: normalised
    * (`claude-sonnet-4-5[1m]`), aliased, or the newest of its family (`claude-opus-5-5`).
    */
-  async find(id: string): Promise<ModelEntry | undefined> {
-    const models = await this.list();
+  async find(id: string, principal: Principal = { kind: 'gateway' }, signal?: AbortSignal): Promise<ModelEntry | undefined> {
+    const models = await this.list(principal, signal);
     const exact = models.find((model) => model.id === id);
     if (exact) return exact;
-    const catalog = this.gatewayCatalog()?.cached.map((model) => model.modelId);
-    let kiroId: string;
-    try {
-      kiroId = routeModel(id, catalog, this.config.models).kiroModelId;
-    } catch {
-      return undefined;
-    }
-    const resolved = models.find((model) => model.id === kiroId);
+    const kiroId = this.routesTo(id, this.catalogOf(principal)?.cached.map((model) => model.modelId));
+    const resolved = kiroId === undefined ? undefined : models.find((model) => model.id === kiroId);
     return resolved && { ...resolved, id };
   }
 
   /**
    * The model that serves `requested` on this session's account (MODEL_ALIASES, the catalog, the
    * newest of the family, MODEL_FALLBACK; see routeModel). A name served by another model is
-   * logged once.
+   * logged once. Before the account's first catalog this waits for it only briefly (and not
+   * past `signal`): then the name goes to Kiro as it is.
    */
-  async resolve(requested: string, session: KiroSession): Promise<ResolvedModel> {
-    const catalog = await this.catalogFor(session).forRequest();
+  async resolve(requested: string, session: KiroSession, signal?: AbortSignal): Promise<ResolvedModel> {
+    const catalog = await this.catalogFor(session).forRequest(signal);
     const routed = routeModel(requested, catalog.map((model) => model.modelId), this.config.models);
     if (routed.kiroModelId !== requested && (routed.route === 'family' || routed.route === 'fallback' || routed.route === 'alias')) {
       // Client-chosen: the remembered and logged name is a short, escaped one.
@@ -97,26 +106,35 @@ export class ModelsService {
     return routed;
   }
 
-  /** The context window of a Kiro model id, for usage maths (on every request: no scans). */
-  maxInputTokens(kiroModelId: string): number {
-    const live = this.gatewayCatalog()?.cached.find((model) => model.modelId === kiroModelId)?.maxInputTokens;
+  /** The context window of a Kiro model id on this session's account (its catalog, else the known windows). */
+  maxInputTokens(kiroModelId: string, session: KiroSession): number {
+    const live = this.catalogFor(session).cached.find((model) => model.modelId === kiroModelId)?.maxInputTokens;
     return live ?? STATIC_WINDOWS.get(kiroModelId) ?? DEFAULT_MAX_INPUT_TOKENS;
   }
 
-  private entry(id: string, displayName: string | undefined, maxInputTokens: number | undefined): ModelEntry {
+  /** The Kiro id a name is served by on a catalog, or undefined when no model serves it. */
+  private routesTo(name: string, catalog: readonly string[] | undefined): string | undefined {
+    try {
+      return routeModel(name, catalog, this.config.models).kiroModelId;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private entry(id: string, served: KiroModelInfo, displayName: string | undefined): ModelEntry {
     return {
       id,
       created: this.created,
       ownedBy: id.startsWith('claude') || id === 'auto' ? 'anthropic' : 'kiro',
       displayName: displayName ?? id,
-      maxInputTokens: maxInputTokens ?? this.maxInputTokens(resolveModel(id).kiroModelId),
+      maxInputTokens: served.maxInputTokens ?? STATIC_WINDOWS.get(served.modelId) ?? DEFAULT_MAX_INPUT_TOKENS,
     };
   }
 
-  /** The gateway's own account's catalog; none in multi-tenant-only mode. */
-  private gatewayCatalog(): CatalogCache | undefined {
-    if (this.auth.status().mode === 'multi-tenant-only') return undefined;
-    return this.catalogFor(this.auth.sessionFor({ kind: 'gateway' }));
+  /** The caller's account's catalog; none for the gateway in multi-tenant-only mode. */
+  private catalogOf(principal: Principal): CatalogCache | undefined {
+    if (principal.kind === 'gateway' && this.auth.status().mode === 'multi-tenant-only') return undefined;
+    return this.catalogFor(this.auth.sessionFor(principal));
   }
 
   private catalogFor(session: KiroSession): CatalogCache {
@@ -125,6 +143,7 @@ export class ModelsService {
       cache = new CatalogCache({
         fetch: () => this.kiro.listAvailableModels(session),
         now: () => this.clock.now(),
+        sleep: (ms, signal) => this.clock.sleep(ms, signal),
         ttlMs: this.config.models.cacheTtlMs,
         onError: (err) => this.logger.warn(`Could not fetch Kiro's model list; serving the cached one: ${err.message}`),
       });

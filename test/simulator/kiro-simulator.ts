@@ -116,6 +116,8 @@ export class KiroSimulator {
   private readonly recorded: RecordedRequest[] = [];
   private counters = emptyStats();
   private closing = false;
+  /** ListAvailableModels calls held unanswered (a slow catalog), answered when the hold ends. */
+  private heldModelLists: Exchange[] | undefined;
 
   private constructor(
     private readonly server: Server,
@@ -177,6 +179,20 @@ export class KiroSimulator {
     this.recorded.length = 0;
     const active = this.counters.activeStreams;
     this.counters = { ...emptyStats(), activeStreams: active };
+  }
+
+  /**
+   * While on, ListAvailableModels answers nothing (as a slow or stuck Kiro would); turning it off
+   * answers the calls held so far.
+   */
+  hangModelList(on: boolean): void {
+    if (on) {
+      this.heldModelLists ??= [];
+      return;
+    }
+    const held = this.heldModelLists ?? [];
+    this.heldModelLists = undefined;
+    for (const x of held) if (!x.res.destroyed) this.listModels(x, true);
   }
 
   expireAccessTokens(): void {
@@ -315,8 +331,12 @@ export class KiroSimulator {
     sendJson(x.res, 400, body, { 'x-amzn-requestid': x.requestId, 'x-sim-violation': headerSafe(detail) });
   }
 
-  private listModels(x: Exchange): void {
-    this.counters.modelListRequests++;
+  private listModels(x: Exchange, released = false): void {
+    if (!released) this.counters.modelListRequests++;
+    if (this.heldModelLists) {
+      this.heldModelLists.push(x);
+      return;
+    }
     if (!this.authorized(x.req)) {
       const forbidden = bearerTokenInvalid();
       return this.answer(x.res, x.record, forbidden.status, forbidden.body, x.requestId);
