@@ -106,12 +106,6 @@ export class ModelsService implements OnApplicationBootstrap {
     return routed;
   }
 
-  /** The context window of a Kiro model id on this session's account (its catalog, else the known windows). */
-  maxInputTokens(kiroModelId: string, session: KiroSession): number {
-    const live = this.catalogFor(session).cached.find((model) => model.modelId === kiroModelId)?.maxInputTokens;
-    return live ?? STATIC_WINDOWS.get(kiroModelId) ?? DEFAULT_MAX_INPUT_TOKENS;
-  }
-
   /** The Kiro id a name is served by on a catalog, or undefined when no model serves it. */
   private routesTo(name: string, catalog: readonly string[] | undefined): string | undefined {
     try {
