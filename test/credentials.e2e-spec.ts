@@ -485,6 +485,18 @@ describe('multi-tenant-only mode (e2e)', () => {
     expect(res.body.auth).toMatchObject({ mode: 'multi-tenant-only', tokenValid: false, tenantsCached: 0 });
   });
 
+  it('counts in GET /health only the tenants with a usable session, not one whose only refresh failed', async () => {
+    h.sim.addRefreshToken('health-counted-tenant');
+    const refused = await request(h.url).post('/v1/chat/completions').set('Authorization', `Bearer ${PROXY_KEY}:tenant-token-kiro-refuses`).send({ model: 'auto', messages: [{ role: 'user', content: 'Hi' }] });
+    const served = await request(h.url).post('/v1/chat/completions').set('Authorization', `Bearer ${PROXY_KEY}:health-counted-tenant`).send({ model: 'auto', messages: [{ role: 'user', content: 'Hi' }] });
+
+    const res = await request(h.url).get('/health').set('Authorization', `Bearer ${PROXY_KEY}`);
+
+    expect(refused.status).toBe(401);
+    expect(served.status).toBe(200);
+    expect(res.body.auth).toMatchObject({ mode: 'multi-tenant-only', tenantsCached: 1 });
+  });
+
   it('answers a plain-key chat request with 401 telling the client to send KEY:REFRESH_TOKEN', async () => {
     const res = await chat(h);
 

@@ -20,6 +20,7 @@ export interface AuthStatus {
   flow?: string;
   tokenValid: boolean;
   tokenExpiresAt?: string;
+  /** Tenants with a usable session (a valid access token), at most the tenant cache's size. */
   tenantsCached: number;
 }
 
@@ -108,7 +109,7 @@ export class AuthService implements OnModuleInit {
       flow: this.ownFlow,
       tokenValid: own?.hasValidToken ?? false,
       tokenExpiresAt: own?.expiresAt !== undefined ? new Date(own.expiresAt).toISOString() : undefined,
-      tenantsCached: this.tenants.size,
+      tenantsCached: this.tenants.usable,
     };
   }
 
