@@ -11,6 +11,7 @@ export { toChatCompletionChunks } from './openai/chat-completion-chunks';
 export { aggregateChatCompletion } from './openai/chat-completion-aggregate';
 export type { ChatCompletion, ChatCompletionChunk, CompletionMeta } from './openai/chat-completion.types';
 export { anthropicToConversation, type AnthropicMessagesRequest, type AnthropicConversion } from './anthropic/anthropic-to-conversation';
+export { listSome, summariseDropped } from './anthropic/anthropic-blocks';
 export { toAnthropicStreamEvents } from './anthropic/anthropic-stream';
 export { aggregateAnthropicMessage } from './anthropic/anthropic-aggregate';
 export type { AnthropicMessage, AnthropicMessageMeta, AnthropicStreamEvent } from './anthropic/anthropic-messages.types';

@@ -10,6 +10,8 @@ import {
   type AnthropicStreamEvent,
   anthropicToConversation,
   countConversationTokens,
+  listSome,
+  summariseDropped,
   toAnthropicStreamEvents,
 } from '../converter';
 import { type CompletedReply, ConversationRunner, type StreamingReply } from '../conversation/conversation-runner.service';
@@ -38,14 +40,17 @@ export class MessagesService {
     return { input_tokens: countConversationTokens(this.convert(request).conversation) };
   }
 
-  /** The conversion, with what it left out logged (server tools and content at info, the rest at debug). */
+  /**
+   * The conversion, with what it left out logged (server tools and content at info, the rest at
+   * debug): one line each, of bounded length, whatever the request holds.
+   */
   private convert(request: AnthropicMessagesRequest): AnthropicConversion {
     const conversion = anthropicToConversation(request);
     if (conversion.droppedServerTools.length > 0) {
-      this.logger.log(`Left out server tools Kiro cannot run: ${conversion.droppedServerTools.join(', ')}`);
+      this.logger.log(`Left out server tools Kiro cannot run: ${listSome(conversion.droppedServerTools)}`);
     }
-    if (conversion.dropped.length > 0) this.logger.log(`Left out content Kiro cannot take: ${conversion.dropped.join('; ')}`);
-    if (conversion.ignored.length > 0) this.logger.debug(`Ignored: ${conversion.ignored.join('; ')}`);
+    if (conversion.dropped.length > 0) this.logger.log(`Left out content Kiro cannot take: ${summariseDropped(conversion.dropped)}`);
+    if (conversion.ignored.length > 0) this.logger.debug(`Ignored: ${listSome(conversion.ignored)}`);
     return conversion;
   }
 
