@@ -75,6 +75,21 @@ describe('structured logs of a gateway process (e2e)', () => {
     expect(retries).toEqual([expect.objectContaining({ requestId: 'log-retry-1', msg: expect.stringMatching(/; retry 1\/3 in \d+ ms$/) })]);
   });
 
+  it("logs the HTTP client's own words for a connection Kiro cut, which the client is not shown", async () => {
+    sim.enqueue({ ...textReply('This reply is cut off after three frames'), cutAfterFrames: 2 });
+
+    const res = await request(gateway.url)
+      .post('/v1/chat/completions')
+      .set('Authorization', `Bearer ${KEY}`)
+      .set('X-Request-ID', 'log-cut-1')
+      .send({ model: 'auto', messages: [{ role: 'user', content: 'hi' }] });
+    expect(res.status).toBe(502);
+
+    const cuts = await logLines(gateway, (line) => line.requestId === 'log-cut-1' && line.context === 'KiroClient');
+    expect(cuts).toEqual([expect.objectContaining({ level: 40, msg: expect.stringMatching(/^Kiro's answer broke off: \S+/) })]);
+    expect(String(cuts[0].msg)).not.toBe("Kiro's answer broke off: unknown network error");
+  });
+
   it('logs why a tenant token refresh failed, with the request id, and not the token', async () => {
     const unknownTenant = 'tenant-token-the-simulator-refuses';
 

@@ -3,7 +3,7 @@ import { Observable } from 'rxjs';
 import { ClientAbortedError, GatewayError, UpstreamError, UpstreamThrottledError, UpstreamTimeoutError } from '../common/errors';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import { decodeEventStream, KiroEvent } from './event-stream';
-import { FirstTokenTimeoutError, KiroTokenRejectedError, mapKiroHttpError, mapMidStreamError, mapNetworkError } from './kiro-errors';
+import { describeNetworkError, FirstTokenTimeoutError, KiroTokenRejectedError, mapKiroHttpError, mapMidStreamError, mapNetworkError } from './kiro-errors';
 import { kiroHeaders } from './kiro-headers';
 import type { KiroRequestBody } from './kiro-request';
 import type { KiroSession } from './kiro-session';
@@ -115,6 +115,7 @@ export class KiroClient {
         attemptAbort.abort();
         if (options.signal.aborted) throw new ClientAbortedError();
         const error = mapNetworkError(err, iterator !== undefined);
+        if (error !== err && !(error instanceof FirstTokenTimeoutError)) this.logger.warn(withRequestId(`Kiro network failure: ${describeNetworkError(err)}`));
 
         this.metrics.upstreamErrors.inc({ kind: error instanceof FirstTokenTimeoutError ? 'first_token_timeout' : (error.code ?? error.type) });
         if (await token.refreshedAfter(error)) {
@@ -252,7 +253,10 @@ export class KiroClient {
         } catch (err) {
           finished = true;
           unlink();
-          if (!subscriber.closed) subscriber.error(mapMidStreamError(err, streamReadMs));
+          if (subscriber.closed) return;
+          const error = mapMidStreamError(err, streamReadMs);
+          if (error !== err) this.logger.warn(withRequestId(`Kiro's answer broke off: ${describeNetworkError(err)}`));
+          subscriber.error(error);
         }
       })();
       return () => {
