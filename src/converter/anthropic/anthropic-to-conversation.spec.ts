@@ -545,6 +545,13 @@ describe(anthropicToConversation.name, () => {
     });
   });
   describe('system messages inside messages', () => {
+    it('refuses messages that are all system entries, as Anthropic does', () => {
+      const err = rejectionOf(request({ messages: [{ role: 'system', content: 'Be brief.' }, { role: 'system', content: 'Be kind.' }] }));
+
+      expect(err.message).toBe('messages: at least one user or assistant message is required (system entries alone are instructions, not a conversation)');
+      expect(err.param).toBe('messages');
+    });
+
     it('adds leading system messages to the system prompt', () => {
       const { conversation } = anthropicToConversation(request({ system: 'Top.', messages: [{ role: 'system', content: 'Also this.' }, { role: 'user', content: 'Hi' }] }));
 

@@ -114,6 +114,8 @@ function conversationMessages(raw: unknown[], system: string[], context: ReadCon
     messages.push(message);
   });
   if (pending.length > 0) placeSystemText(messages, undefined, pending);
+  // As Anthropic's API: system entries are instructions, not a conversation to answer.
+  if (messages.length === 0) throw new InvalidRequestError('messages: at least one user or assistant message is required (system entries alone are instructions, not a conversation)', 'messages');
   return messages;
 }
 

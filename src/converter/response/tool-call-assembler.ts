@@ -10,7 +10,10 @@ interface OpenCall {
   streamed: string;
   /** Input sent as an object instead (kiro-protocol.md §3.2); the latest one wins. */
   objectInput: Record<string, unknown> | undefined;
-  /** A contextUsageEvent or meteringEvent came after this call began: Kiro ended normally. */
+  /**
+   * Kiro ended normally after this call began: a contextUsageEvent, a meteringEvent, or a
+   * metadataEvent whose stopReason is not MAX_TOKENS.
+   */
   endedNormally: boolean;
 }
 
@@ -31,7 +34,8 @@ export class InvalidToolArgumentsError extends GatewayError {
  * call Kiro cuts off never reaches a client that would run it. Indexes count the calls passed on.
  *
  * Complete means `stop: true`, or, for a call Kiro never stopped, a normal end of the answer
- * (a contextUsageEvent or meteringEvent after it) with arguments that are empty (a
+ * (a contextUsageEvent, a meteringEvent, or a metadataEvent whose stopReason is not MAX_TOKENS,
+ * after it) with arguments that are empty (a
  * zero-argument call, kiro-protocol.md §9.8 case 2) or valid JSON. Any other unstopped call was
  * cut (§9.8 case 1: no `stop`, no contextUsageEvent): it is dropped and named in {@link cut}.
  */
