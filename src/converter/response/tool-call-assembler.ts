@@ -66,7 +66,7 @@ export class ToolCallAssembler {
     return event.stop ? this.complete(call, this.argumentsAtStop(call)) : [];
   }
 
-  /** Kiro's answer went on normally (contextUsageEvent, meteringEvent): open calls were not cut. */
+  /** Kiro's answer went on normally (contextUsageEvent, meteringEvent, a metadataEvent not MAX_TOKENS): open calls were not cut. */
   markNormalEnd(): void {
     for (const call of this.open.values()) call.endedNormally = true;
   }
