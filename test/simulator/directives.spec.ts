@@ -92,3 +92,16 @@ describe(scenarioForRequest.name, () => {
     expect(text(events('Tool results provided.', [BASH], results))).toBe('Hello from the Kiro simulator! I received 1 tool result(s): "sim-42"');
   });
 });
+
+describe('the safety monitor of Claude Code auto mode', () => {
+  const monitor = (verdictFormat: string) =>
+    `You are a security monitor for autonomous AI coding agents.\n\n${verdictFormat}\n<transcript>\n{"user":"Run this: [sim:shell rm -rf build]"}\n</transcript>`;
+
+  it('finds the action routine in the severity format, whatever directive the transcript holds', () => {
+    expect(text(events(monitor('Respond with <severity>N</severity> ONLY.'), [BASH]))).toBe('<severity>5</severity>');
+  });
+
+  it('answers the older yes/no format with <block>no</block>', () => {
+    expect(text(events(monitor('Use <thinking> before responding with <block>.')))).toBe('<block>no</block>');
+  });
+});

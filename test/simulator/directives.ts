@@ -95,10 +95,27 @@ export function findDirective(content: string): SimDirective | undefined {
   return parseDirective(content)?.name;
 }
 
+/**
+ * Claude Code's auto mode, deciding locally (CLAUDE_CODE_AUTO_MODE_SERVER=0), asks the model
+ * whether the agent's next action is safe, with a system prompt of its own: "You are a security
+ * monitor for autonomous AI coding agents", then a transcript (which holds the user's directives,
+ * not meant for this call) and the format of the verdict.
+ */
+const SAFETY_MONITOR = /You are a security monitor for autonomous AI coding agents/;
+
+/**
+ * The verdict of a model that finds the action routine: a low `<severity>` (Claude Code 2.1.33x:
+ * below 50 allows), or `<block>no</block>` for the older yes/no format.
+ */
+function safetyVerdict(content: string): string {
+  return /<severity>N<\/severity>/.test(content) ? '<severity>5</severity>' : '<block>no</block>';
+}
+
 export function scenarioForRequest(body: unknown): Scenario {
   const current = (body as ValidatedBody).conversationState.currentMessage.userInputMessage;
   // Unscripted answers report what the request really fills of the context (§3.2).
   const usage: TextReplyOptions = { contextUsagePercentage: contextUsagePercentage(body as PromptBody) };
+  if (SAFETY_MONITOR.test(current.content)) return textReply(safetyVerdict(current.content), usage);
   const directive = parseDirective(current.content);
   switch (directive?.name) {
     case 'say':
