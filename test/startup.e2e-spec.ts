@@ -134,6 +134,8 @@ describe('a normal start and stop (e2e)', () => {
     expect(messages.map((line) => `[${line.context}] ${line.msg}`)).toEqual([
       '[Gateway] Proxy key: PROXY_API_KEY from the environment',
       '[AuthService] Kiro credentials loaded from REFRESH_TOKEN environment variable (social refresh)',
+      // The model list is fetched at start-up, so the login is checked before anyone asks.
+      '[TokenManager] Kiro access token refreshed (social)',
       expect.stringMatching(/^\[Gateway\] kiro-gateway \d+\.\d+\.\d+\S* listening on 127\.0\.0\.1:\d+; docs at \/docs and \/redoc; Ctrl\+C or SIGTERM stops it$/),
       '[Shutdown] SIGTERM received: no new connections; nothing running, stopping now',
       '[Shutdown] kiro-gateway stopped (SIGTERM)',

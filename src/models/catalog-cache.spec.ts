@@ -128,16 +128,4 @@ describe(CatalogCache.name, () => {
     expect(waits[0].signal.aborted).toBe(true);
   });
 
-  it('fetches at start-up without anyone waiting', async () => {
-    const kiro = pendingFetch();
-    const { catalog, waits } = cache(kiro.fetch);
-
-    catalog.prefetch();
-    kiro.answer([{ modelId: 'auto' }]);
-    await new Promise((resolve) => setImmediate(resolve));
-
-    expect(kiro.calls()).toBe(1);
-    expect(waits).toStrictEqual([]);
-    expect(catalog.cached).toStrictEqual([{ modelId: 'auto' }]);
-  });
 });

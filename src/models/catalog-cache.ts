@@ -68,10 +68,6 @@ export class CatalogCache {
     return this.models;
   }
 
-  /** Starts the first fetch (or a due renewal) without waiting for it: at start-up. */
-  prefetch(): void {
-    void this.current();
-  }
 
   private refresh(): Promise<void> {
     return (this.inflight ??= this.fetch().finally(() => {

@@ -41,9 +41,13 @@ export class ModelsService implements OnApplicationBootstrap {
     private readonly auth: AuthService,
   ) {}
 
-  /** The gateway's own catalog is fetched at start-up, so that no first request waits for it. */
-  onApplicationBootstrap(): void {
-    this.catalogOf({ kind: 'gateway' })?.prefetch();
+  /**
+   * The gateway's own catalog (and with it a first token) is fetched at start-up, so that no
+   * first request waits for it: start-up waits for it as briefly as a request would, then
+   * leaves it to finish in the background.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.catalogOf({ kind: 'gateway' })?.forRequest();
   }
 
   /**
