@@ -1,4 +1,4 @@
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, type Stats, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import request from 'supertest';
@@ -68,18 +68,19 @@ describe('KIRO_CREDS_FILE (social login, e2e)', () => {
     dir = await makeTempDir();
     credsFile = join(dir, 'kiro-creds.json');
     await writeJson(credsFile, socialLogin(FILE_REFRESH_TOKEN));
+    // Start-up asks for the model list, which starts the refresh; a refresh slower than start-up's
+    // wait for that list is still running when the twelve requests come.
     h = await startHarness({
       env: { KIRO_CREDS_FILE: credsFile },
-      simulator: { refreshTokens: [FILE_REFRESH_TOKEN], refreshDelayMs: 200 },
+      simulator: { refreshTokens: [FILE_REFRESH_TOKEN], refreshDelayMs: 4_000 },
     });
   });
   afterAll(async () => {
     await h.close();
     await rm(dir, { recursive: true, force: true });
   });
-  beforeEach(() => h.sim.reset());
 
-  it('refreshes the expired access token from the file exactly once for twelve concurrent requests', async () => {
+  it('refreshes the expired access token from the file exactly once, at start-up, for twelve concurrent requests', async () => {
     h.sim.enqueue(...Array.from({ length: 12 }, () => textReply('ok')));
 
     const responses = await Promise.all(Array.from({ length: 12 }, () => chat(h)));
@@ -98,12 +99,14 @@ describe('KIRO_CREDS_FILE with rotating refresh tokens (e2e)', () => {
   const ORIGINAL_REFRESH_TOKEN = 'rotating-original-refresh-token';
   let dir: string;
   let credsFile: string;
+  let before: Stats;
   let h: Harness;
 
   beforeAll(async () => {
     dir = await makeTempDir();
     credsFile = join(dir, 'kiro-creds.json');
     await writeJson(credsFile, socialLogin(ORIGINAL_REFRESH_TOKEN, { customSetting: { keep: true }, startUrl: 'https://view.awsapps.com/start' }));
+    before = await stat(credsFile);
     h = await startHarness({
       env: { KIRO_CREDS_FILE: credsFile },
       simulator: { refreshTokens: [ORIGINAL_REFRESH_TOKEN], rotateRefreshTokens: true },
@@ -116,8 +119,7 @@ describe('KIRO_CREDS_FILE with rotating refresh tokens (e2e)', () => {
   beforeEach(() => h.sim.reset());
 
   it('writes the rotated refresh token back by replacing the file, mode 0600, keeping unknown fields', async () => {
-    const before = await stat(credsFile);
-
+    // The refresh ran at start-up (for the model list): the file was replaced before any request.
     const res = await chat(h);
 
     expect(res.status).toBe(200);
@@ -187,9 +189,8 @@ describe.each([
     await h.close();
     await rm(dir, { recursive: true, force: true });
   });
-  beforeEach(() => h.sim.reset());
 
-  it('refreshes through POST /token with a JSON camelCase body', async () => {
+  it('refreshes through POST /token with a JSON camelCase body, once (at start-up, for the model list)', async () => {
     const res = await chat(h);
 
     expect(res.status).toBe(200);

@@ -127,5 +127,4 @@ describe(CatalogCache.name, () => {
     expect(await first).toStrictEqual([{ modelId: 'auto' }]);
     expect(waits[0].signal.aborted).toBe(true);
   });
-
 });

@@ -68,7 +68,6 @@ export class CatalogCache {
     return this.models;
   }
 
-
   private refresh(): Promise<void> {
     return (this.inflight ??= this.fetch().finally(() => {
       this.inflight = undefined;
