@@ -5,6 +5,7 @@ import { ChatModule } from './chat/chat.module';
 import { ApiExceptionFilter } from './common/http/api-exception.filter';
 import { StreamingModule } from './common/sse/streaming.module';
 import { ClockModule } from './common/clock.module';
+import { JsonBodyModule } from './common/http/json-body.interceptor';
 import { GatewayConfigModule } from './config/config.module';
 import type { GatewayConfig } from './config/gateway.config';
 import { ConverterModule } from './converter';
@@ -19,7 +20,7 @@ import { KiroClientModule } from './kiro';
 import { ModelsModule } from './models';
 
 @Module({
-  imports: [ClockModule, RedisModule, MetricsModule, DebugModule, RateLimitModule, StreamingModule, AuthModule, KiroClientModule, ConverterModule, ChatModule, MessagesModule, ResponsesModule, ModelsModule, HealthModule],
+  imports: [ClockModule, JsonBodyModule, RedisModule, MetricsModule, DebugModule, RateLimitModule, StreamingModule, AuthModule, KiroClientModule, ConverterModule, ChatModule, MessagesModule, ResponsesModule, ModelsModule, HealthModule],
   providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
 })
 export class AppModule {

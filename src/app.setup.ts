@@ -1,9 +1,10 @@
-import { BadRequestException, type INestApplication, ValidationError, ValidationPipe } from '@nestjs/common';
+import { BadRequestException, type INestApplication, ValidationError } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import { InvalidRequestError } from './common/errors';
 import { renderError } from './common/http/api-family';
 import { RequestTrackingMiddleware } from './common/http/request-tracking.middleware';
+import { BodyValidationPipe } from './common/http/shallow-validation';
 import { requestScope, type RequestRecorder } from './common/request-scope';
 import { DebugDumps } from './debug/debug-dumps';
 import { MetricsService } from './metrics';
@@ -11,13 +12,16 @@ import type { GatewayConfig } from './config/gateway.config';
 import { setupDocs } from './docs/setup-docs';
 
 /**
- * Everything main.ts and the e2e tests share: body parsing with BODY_LIMIT, validation that
- * answers in OpenAI's envelope, the docs, and graceful shutdown hooks.
+ * Everything main.ts and the e2e tests share: request tracking, CORS, validation that answers in
+ * the caller's envelope, the docs, and graceful shutdown hooks. There is no global body parser:
+ * a route reads its JSON body after its guards passed (JsonBodyInterceptor), so no byte of an
+ * unauthenticated request's body is read, inflated or parsed.
  */
 export function configureApp(app: INestApplication, config: GatewayConfig): void {
   const express = app as NestExpressApplication;
   express.disable('x-powered-by');
-  // Before the body parser, so that requests it refuses (bad JSON, too large) are tracked too.
+  // Whose X-Forwarded-For is believed for the client address (per-address auth back-off).
+  express.set('trust proxy', config.security.trustProxy);
   const level = config.logging.level;
   const requestLogLevels = level === 'DEBUG' || level === 'INFO' ? (['log', 'warn'] as const) : level === 'WARNING' ? (['warn'] as const) : ([] as const);
   const tracking = new RequestTrackingMiddleware(app.get(MetricsService), app.get(DebugDumps), [config.server.proxyApiKey], requestLogLevels);
@@ -31,22 +35,18 @@ export function configureApp(app: INestApplication, config: GatewayConfig): void
       maxAge: 600,
     });
   }
-  // Every route takes JSON: parse it whatever Content-Type a client sent (curl -d says
-  // x-www-form-urlencoded), so that a missing header never reads as "model should not be empty".
-  express.useBodyParser('json', { limit: config.server.bodyLimit, type: () => true, verify: rejectDeepJson });
-  // After the body parser (whose stream callbacks would lose it): the request's scope for the
-  // code that serves it, e.g. the Kiro client recording into a debug dump.
+  // The request's scope for the code that serves it, e.g. the Kiro client recording into a debug dump.
   express.use((req: Request, res: Response, next: NextFunction) =>
     requestScope.run({ requestId: String(res.locals.requestId), recorder: res.locals.recording as RequestRecorder | undefined }, next),
   );
-  // body-parser fails before any route: its errors need an Express error handler of their own.
+  // Errors raised before any route (Express itself) still leave in the caller's envelope.
   express.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
     const rendered = renderError(req, error);
     res.status(rendered.status).set(rendered.headers).json(rendered.body);
   });
   app.useGlobalPipes(
-    new ValidationPipe({
+    new BodyValidationPipe({
       transform: false,
       forbidUnknownValues: false,
       exceptionFactory: (errors: ValidationError[]) => validationError(errors),
@@ -56,25 +56,6 @@ export function configureApp(app: INestApplication, config: GatewayConfig): void
   // to write out the last lines ("stopped"); a re-raised signal ends the process without that.
   app.enableShutdownHooks(undefined, { useProcessExit: true });
   setupDocs(app);
-}
-
-/** Real requests nest a few dozen levels at most; deeper ones only overflow the stack downstream. */
-const MAX_JSON_DEPTH = 128;
-
-/** body-parser `verify` hook: refuses JSON nested deeper than MAX_JSON_DEPTH before it is parsed. */
-export function rejectDeepJson(_req: unknown, _res: unknown, body: Buffer): void {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < body.length; i++) {
-    const byte = body[i];
-    if (inString) {
-      if (byte === 0x5c) i++; // backslash: skip the escaped byte
-      else if (byte === 0x22) inString = false;
-    } else if (byte === 0x22) inString = true;
-    else if (byte === 0x7b || byte === 0x5b) {
-      if (++depth > MAX_JSON_DEPTH) throw Object.assign(new Error('JSON nested too deeply'), { status: 400, type: 'entity.too.deep' });
-    } else if (byte === 0x7d || byte === 0x5d) depth--;
-  }
 }
 
 function validationError(errors: ValidationError[]): BadRequestException | InvalidRequestError {

@@ -1,4 +1,5 @@
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, type Stats, stat, writeFile } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import request from 'supertest';
@@ -241,7 +242,7 @@ describe('Kiro IDE auto-discovery: social login (e2e)', () => {
   });
 
   it('reports the Kiro IDE login as the source in GET /health', async () => {
-    const res = await request(h.url).get('/health');
+    const res = await request(h.url).get('/health').set(bearer(PROXY_KEY));
 
     expect(res.status).toBe(200);
     expect(res.body.auth.mode).toBe('own-credentials');
@@ -396,7 +397,7 @@ describe('a dead refresh token (e2e)', () => {
   it('keeps serving: GET /health answers 200 after a refused refresh', async () => {
     expect((await chat(h)).status).toBe(401);
 
-    const res = await request(h.url).get('/health');
+    const res = await request(h.url).get('/health').set(bearer(PROXY_KEY));
 
     expect(res.status).toBe(200);
     expect(res.body.auth).toMatchObject({ mode: 'own-credentials', tokenValid: false });
@@ -480,7 +481,7 @@ describe('multi-tenant-only mode (e2e)', () => {
   beforeEach(() => h.sim.reset());
 
   it('starts without credentials and reports multi-tenant-only in GET /health', async () => {
-    const res = await request(h.url).get('/health');
+    const res = await request(h.url).get('/health').set(bearer(PROXY_KEY));
 
     expect(res.status).toBe(200);
     expect(res.body.auth).toMatchObject({ mode: 'multi-tenant-only', tokenValid: false, tenantsCached: 0 });

@@ -231,7 +231,7 @@ describe('HTTP surface (e2e)', () => {
 
     it('reports token state and upstream reachability on /health, without secrets', async () => {
       await request(h.url).get('/v1/models').set(auth); // makes the gateway refresh its token
-      const res = await request(h.url).get('/health');
+      const res = await request(h.url).get('/health').set(auth);
 
       expect(res.body).toMatchObject({
         status: 'healthy',

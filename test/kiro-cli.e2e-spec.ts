@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { DEFAULT_SIM_OIDC_CLIENT, textReply } from './simulator';
-import { Harness, startHarness } from './support/gateway-harness';
+import { Harness, PROXY_KEY, startHarness } from './support/gateway-harness';
 
 const CLI_REFRESH = 'kiro-cli-refresh-token';
 
@@ -42,7 +42,7 @@ describe('kiro-cli SQLite login (e2e)', () => {
     h.sim.enqueue(textReply('from kiro-cli'));
 
     const completion = await h.openai().chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'hi' }] });
-    const health = await request(h.url).get('/health');
+    const health = await request(h.url).get('/health').set('Authorization', `Bearer ${PROXY_KEY}`);
 
     expect(completion.choices[0].message.content).toBe('from kiro-cli');
     expect(h.sim.stats.oidcRefreshes).toBe(1);

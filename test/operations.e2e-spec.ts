@@ -23,7 +23,7 @@ describe('metrics (e2e)', () => {
     await request(h.url).post('/v1/chat/completions').set('Authorization', `Bearer ${PROXY_KEY}:${tenant}`).send(chat);
     await request(h.url).get('/v1/models').set('Authorization', 'Bearer wrong');
 
-    const res = await request(h.url).get('/metrics');
+    const res = await request(h.url).get('/metrics').set(auth);
 
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toContain('text/plain');
@@ -56,7 +56,7 @@ describe('rate limiting (e2e)', () => {
     const third = await request(h.url).get('/v1/models').set(auth);
     h.sim.addRefreshToken('tenant-with-its-own-budget');
     const tenant = await request(h.url).get('/v1/models').set('Authorization', `Bearer ${PROXY_KEY}:tenant-with-its-own-budget`);
-    const metrics = await request(h.url).get('/metrics');
+    const metrics = await request(h.url).get('/metrics').set(auth);
 
     expect(first.status).toBe(200);
     expect(first.headers['x-ratelimit-limit-requests']).toBe('2');
@@ -121,7 +121,7 @@ describe('liveness and readiness (e2e)', () => {
     const h = await startHarness();
     try {
       const live = await request(h.url).get('/health/live');
-      const ready = await request(h.url).get('/health/ready');
+      const ready = await request(h.url).get('/health/ready').set(auth);
 
       expect(live.body).toEqual({ status: 'ok' });
       expect(ready.status).toBe(200);
@@ -135,7 +135,7 @@ describe('liveness and readiness (e2e)', () => {
     const h = await startHarness({ env: { REFRESH_TOKEN: 'a-token-kiro-does-not-know' } });
     try {
       const live = await request(h.url).get('/health/live');
-      const ready = await request(h.url).get('/health/ready');
+      const ready = await request(h.url).get('/health/ready').set(auth);
 
       expect(live.status).toBe(200);
       expect(ready.status).toBe(503);

@@ -1,3 +1,4 @@
+import Redis from 'ioredis';
 import request from 'supertest';
 import { DEFAULT_SIM_REFRESH_TOKEN, KiroSimulator, textReply } from './simulator';
 import { redisAvailable, REDIS_SERVER, startGatewayProcess, startRedis, type RunningProcess } from './support/processes';
@@ -76,8 +77,93 @@ const RATE_LIMIT = 25;
   });
 
   it('reports Redis in readiness', async () => {
-    const ready = await request(a.url).get('/health/ready');
+    const ready = await request(a.url).get('/health/ready').set(auth);
 
     expect(ready.body.checks.redis).toEqual({ ok: true });
   });
+});
+
+const TENANT_TOKEN = 'aorTenantRefreshTokenOnTwoReplicas';
+
+(redisAvailable ? describe : describe.skip)('a tenant on two replicas, and Redis going away (e2e, items 9, 14, 15)', () => {
+  let sim: KiroSimulator;
+  let redis: RunningProcess & { url: string; port: number };
+  let a: RunningProcess & { url: string };
+  let b: RunningProcess & { url: string };
+  const auth = { Authorization: `Bearer ${KEY}` };
+  const tenant = { Authorization: `Bearer ${KEY}:${TENANT_TOKEN}` };
+  const chat = { model: 'auto', messages: [{ role: 'user', content: 'hi' }] };
+  const redisCheck = async (url: string) => (await request(url).get('/health/ready').set(auth)).body.checks?.redis as { ok: boolean } | undefined;
+
+  beforeAll(async () => {
+    sim = await KiroSimulator.start({ rotateRefreshTokens: true, refreshTokens: [DEFAULT_SIM_REFRESH_TOKEN, TENANT_TOKEN], defaultScenario: textReply('ok') });
+    redis = await startRedis();
+    const env = { ...sim.gatewayEnv(), PROXY_API_KEY: KEY, REDIS_URL: redis.url, RATE_LIMIT_PER_MINUTE: '5', FAKE_REASONING: 'false' };
+    [a, b] = await Promise.all([startGatewayProcess(env), startGatewayProcess(env)]);
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+    await redis?.stop();
+    await sim?.close();
+  });
+
+  it("follows a tenant's refresh token rotated by the other replica", async () => {
+    const statuses = [(await request(a.url).post('/v1/chat/completions').set(tenant).send(chat)).status];
+    statuses.push((await request(b.url).post('/v1/chat/completions').set(tenant).send(chat)).status);
+    sim.expireAccessTokens();
+    statuses.push((await request(a.url).post('/v1/chat/completions').set(tenant).send(chat)).status);
+    statuses.push((await request(b.url).post('/v1/chat/completions').set(tenant).send(chat)).status);
+
+    expect(statuses).toEqual([200, 200, 200, 200]);
+    expect(sim.refreshCountFor(TENANT_TOKEN)).toBe(1);
+  });
+
+  it('labels the tenant the same on both replicas (one label secret, shared through Redis)', async () => {
+    const labelOn = async (url: string) => /kiro_gateway_http_requests_total\{[^}]*status="200"[^}]*principal="([0-9a-f]{12})"\}/.exec((await request(url).get('/metrics').set(auth)).text)?.[1];
+
+    const [onA, onB] = [await labelOn(a.url), await labelOn(b.url)];
+
+    expect(onA).toMatch(/^[0-9a-f]{12}$/);
+    expect(onB).toBe(onA);
+  });
+
+  it('keeps rate limits on, answers at once and says so in readiness while Redis is down', async () => {
+    await redis.stop();
+    const statuses: number[] = [];
+    const durations: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const started = Date.now();
+      statuses.push((await request(a.url).get('/v1/models').set(auth)).status);
+      durations.push(Date.now() - started);
+    }
+    const ready = await request(a.url).get('/health/ready').set(auth);
+
+    // Counted on this replica alone now (failing open would let all seven through).
+    expect(statuses.filter((status) => status === 200).length).toBeLessThanOrEqual(5);
+    expect(statuses.slice(-2)).toEqual([429, 429]);
+    expect(statuses.indexOf(429)).toBe(statuses.filter((status) => status === 200).length);
+    expect(Math.max(...durations)).toBeLessThan(1_500);
+    expect(ready.status).toBe(200);
+    expect(ready.body.checks.redis).toEqual({ ok: false, cause: 'redis_unreachable', fallback: 'local' });
+  });
+
+  it("has the other replica follow a tenant's rotation made while Redis was down, once Redis is back", async () => {
+    sim.expireAccessTokens();
+    expect((await request(a.url).post('/v1/chat/completions').set(tenant).send(chat)).status).toBe(200); // refreshed alone: rotated
+    redis = await startRedis(redis.port); // back, and empty
+    const deadline = Date.now() + 15_000;
+    while (!((await redisCheck(a.url))?.ok && (await redisCheck(b.url))?.ok) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    const probe = new Redis(redis.url);
+    try {
+      // A's next request offers the state Redis missed; then B, whose token expired too, finds it.
+      await request(a.url).post('/v1/chat/completions').set(tenant).send(chat);
+      while ((await probe.keys('kiro-gateway:token:*')).length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+
+      const onB = await request(b.url).post('/v1/chat/completions').set(tenant).send(chat);
+
+      expect(onB.status).toBe(200);
+    } finally {
+      probe.disconnect();
+    }
+  }, 60_000);
 });

@@ -1,4 +1,8 @@
 import { Module } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
+import { AuthFailureThrottle } from './auth-failure-throttle';
+import { TenantGate } from './tenant-gate';
 import { AuthService } from './auth.service';
 import { CredentialStore } from './credential-store';
 import { ProxyKeyGuard } from './proxy-key.guard';
@@ -13,6 +17,16 @@ import { HttpTokenRefresher, TokenRefresher } from './token-refresher';
     AuthService,
     CredentialStore,
     ProxyKeyGuard,
+    {
+      provide: AuthFailureThrottle,
+      inject: [gatewayConfig.KEY, Clock],
+      useFactory: (config: GatewayConfig, clock: Clock) => new AuthFailureThrottle(config.security.authFailureLimit, () => clock.now()),
+    },
+    {
+      provide: TenantGate,
+      inject: [gatewayConfig.KEY, Clock],
+      useFactory: (config: GatewayConfig, clock: Clock) => new TenantGate(config.security.newTenantsPerIpPerHour, () => clock.now()),
+    },
     { provide: TokenRefresher, useClass: HttpTokenRefresher },
     {
       provide: SharedTokenStore,
@@ -20,6 +34,6 @@ import { HttpTokenRefresher, TokenRefresher } from './token-refresher';
       useFactory: (redis: Redis | null) => (redis ? new RedisSharedTokenStore(redis) : null),
     },
   ],
-  exports: [AuthService, ProxyKeyGuard],
+  exports: [AuthService, ProxyKeyGuard, AuthFailureThrottle, TenantGate],
 })
 export class AuthModule {}

@@ -1,5 +1,6 @@
 import type { Clock } from '../common/clock';
 import { parseGatewayEnv } from '../config/env.schema';
+import { fingerprint } from './fingerprint';
 import { AuthService } from './auth.service';
 import type { CredentialStore } from './credential-store';
 import type { KiroCredential } from './kiro-credential';
@@ -32,7 +33,7 @@ class RotatingRefresher implements TokenRefresher {
 
 describe(AuthService.name, () => {
   const config = parseGatewayEnv({ PROXY_API_KEY: 'k', KIRO_HOME: '/nonexistent' });
-  const tenant = { kind: 'tenant' as const, refreshToken: 'tenant-token-0', tenantId: 'abc' };
+  const tenant = { kind: 'tenant' as const, refreshToken: 'tenant-token-0', tokenHash: fingerprint('tenant-token-0') };
 
   it('keeps serving a tenant whose token rotated after its session was evicted', async () => {
     const clock = new FakeClock();

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { Clock } from '../common/clock';
-import { CredentialsError } from '../common/errors';
+import { CredentialsError, UpstreamError } from '../common/errors';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import { MetricsService } from '../metrics/metrics.service';
 import type { KiroSession } from '../kiro';
@@ -9,9 +9,9 @@ import { CredentialStore } from './credential-store';
 import { describeSource, KiroCredential } from './kiro-credential';
 import type { Principal } from './principal';
 import { SharedTokenStore } from './shared-token-store';
+import { TenantGate } from './tenant-gate';
 import { TenantSessions } from './tenant-sessions';
 import { TokenManager } from './token-manager';
-import { fingerprint } from './fingerprint';
 import { TokenRefresher } from './token-refresher';
 
 export interface AuthStatus {
@@ -22,6 +22,21 @@ export interface AuthStatus {
   tokenExpiresAt?: string;
   /** Tenants with a usable session (a valid access token), at most the tenant cache's size. */
   tenantsCached: number;
+}
+
+export interface ReadinessCheck {
+  ok: boolean;
+  /** Why not, as a code: credentials_refused, token_service_failed, token_refresh_failed. */
+  cause?: string;
+}
+
+/** How long a readiness answer about the credentials is kept. */
+export const READINESS_CHECK_MS = 30_000;
+
+function causeOf(err: unknown): string {
+  if (err instanceof CredentialsError) return 'credentials_refused';
+  if (err instanceof UpstreamError) return 'token_service_failed';
+  return 'token_refresh_failed';
 }
 
 const MAX_TENANTS = 1000;
@@ -37,6 +52,8 @@ export class AuthService implements OnModuleInit {
   private readonly tenants: TenantSessions;
   /** hash(token a tenant presents) → the refresh token it rotated into. */
   private readonly rotatedTenantTokens = new Map<string, string>();
+  private lastCheck: { at: number; result: ReadinessCheck } | undefined;
+  private checking: Promise<ReadinessCheck> | undefined;
 
   constructor(
     @Inject(gatewayConfig.KEY) private readonly config: GatewayConfig,
@@ -45,6 +62,7 @@ export class AuthService implements OnModuleInit {
     private readonly store: CredentialStore,
     @Optional() private readonly metrics?: MetricsService,
     @Optional() @Inject(SharedTokenStore) private readonly shared?: SharedTokenStore | null,
+    @Optional() private readonly gate?: TenantGate,
   ) {
     this.tenants = new TenantSessions(MAX_TENANTS, TENANT_IDLE_MS, () => clock.now());
   }
@@ -70,16 +88,19 @@ export class AuthService implements OnModuleInit {
   /** The Kiro session that serves this caller. */
   sessionFor(principal: Principal): KiroSession {
     if (principal.kind === 'tenant') {
-      const key = fingerprint(principal.refreshToken);
+      const key = principal.tokenHash;
       return this.tenants.getOrCreate(key, () =>
-        this.managerFor({
-          // The token the client holds may have rotated since: the latest one is the live one.
-          refreshToken: this.rotatedTenantTokens.get(key) ?? principal.refreshToken,
-          profileArn: this.config.kiro.profileArn,
-          region: this.config.kiro.region,
-          flow: 'social',
-          source: { kind: 'tenant' },
-        }, (rotated) => this.rememberRotation(key, rotated.refreshToken)),
+        this.managerFor(
+          {
+            // The token the client holds may have rotated since: the latest one is the live one.
+            refreshToken: this.rotatedTenantTokens.get(key) ?? principal.refreshToken,
+            profileArn: this.config.kiro.profileArn,
+            region: this.config.kiro.region,
+            flow: 'social',
+            source: { kind: 'tenant' },
+          },
+          { tokenHash: key, onRotated: (rotated) => this.rememberRotation(key, rotated.refreshToken) },
+        ),
       );
     }
     if (!this.own) {
@@ -90,15 +111,27 @@ export class AuthService implements OnModuleInit {
     return this.own;
   }
 
-  /** Readiness: whether the gateway's own credentials give a token now (tenants-only mode is ready). */
-  async check(): Promise<{ ok: boolean; detail?: string }> {
-    if (!this.own) return { ok: true, detail: 'multi-tenant-only' };
-    try {
-      await this.own.getAccessToken();
-      return { ok: true };
-    } catch (err) {
-      return { ok: false, detail: (err as Error).message };
-    }
+  /**
+   * Readiness: whether the gateway's own credentials give a token (tenants-only mode is ready).
+   * Anyone may ask, so the answer is kept READINESS_CHECK_MS: asking does not make the gateway
+   * refresh each time. A failure is a cause code, never the error's text.
+   */
+  check(): Promise<ReadinessCheck> {
+    const own = this.own;
+    if (!own) return Promise.resolve({ ok: true });
+    const now = this.clock.now();
+    if (this.lastCheck && now - this.lastCheck.at < READINESS_CHECK_MS) return Promise.resolve(this.lastCheck.result);
+    this.checking ??= own
+      .getAccessToken()
+      .then((): ReadinessCheck => ({ ok: true }), (err: unknown): ReadinessCheck => ({ ok: false, cause: causeOf(err) }))
+      .then((result) => {
+        this.lastCheck = { at: this.clock.now(), result };
+        return result;
+      })
+      .finally(() => {
+        this.checking = undefined;
+      });
+    return this.checking;
   }
 
   status(): AuthStatus {
@@ -113,14 +146,19 @@ export class AuthService implements OnModuleInit {
     };
   }
 
-  private managerFor(credential: KiroCredential, onTenantRotation?: (updated: KiroCredential) => void): TokenManager {
+  private managerFor(credential: KiroCredential, tenant?: { tokenHash: string; onRotated: (updated: KiroCredential) => void }): TokenManager {
     return new TokenManager(credential, {
       refresher: this.refresher,
       clock: this.clock,
-      onRefreshed: (flow, outcome) => this.metrics?.tokenRefreshes.inc({ flow, outcome }),
+      onRefreshed: (flow, outcome) => {
+        this.metrics?.tokenRefreshes.inc({ flow, outcome });
+        // A tenant token Kiro took is a real tenant; one it refused is answered 401 at the door.
+        if (tenant && outcome === 'success') this.gate?.rememberGood(tenant.tokenHash);
+        if (tenant && outcome === 'refused') this.gate?.rememberRefused(tenant.tokenHash);
+      },
       shared: this.shared ?? undefined,
       onRotated: async (updated) => {
-        if (onTenantRotation) onTenantRotation(updated);
+        if (tenant) tenant.onRotated(updated);
         else await this.store.persist(updated);
       },
     });

@@ -1,12 +1,14 @@
-import { chmod, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import { writeKiroCliCredential } from './kiro-cli-store';
 import { KiroCredential } from './kiro-credential';
+import { replaceFile } from './replace-file';
 
 /**
  * Writes a rotated refresh token back where it came from, so a restart (or the IDE sharing the
- * login) does not hold a dead token (kiro-protocol.md §1.6). Atomic: temp file + rename, 0600,
- * keeping every field the gateway does not know.
+ * login) does not hold a dead token (kiro-protocol.md §1.6). Atomic where the file can be replaced
+ * (random exclusive temp file, fsync, rename), in place where it cannot (a single-file bind mount);
+ * 0600, keeping every field the gateway does not know.
  */
 @Injectable()
 export class CredentialStore {
@@ -37,11 +39,9 @@ export class CredentialStore {
       ...(credential.expiresAt !== undefined ? { expiresAt: new Date(credential.expiresAt).toISOString() } : {}),
       ...(credential.profileArn ? { profileArn: credential.profileArn } : {}),
     };
-    const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
     try {
-      await writeFile(temp, `${JSON.stringify(merged, null, 2)}\n`, { mode: 0o600 });
-      await chmod(temp, 0o600);
-      await rename(temp, path);
+      const how = await replaceFile(path, `${JSON.stringify(merged, null, 2)}\n`);
+      if (how === 'rewritten') this.logger.log(`Rewrote ${path} in place with the rotated refresh token (it cannot be replaced, e.g. a bind-mounted file)`);
     } catch (err) {
       this.logger.error(`Could not write the rotated refresh token back to ${path}: ${(err as Error).message}`);
     }

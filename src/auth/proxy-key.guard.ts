@@ -1,43 +1,85 @@
-import { applyDecorators, CanActivate, createParamDecorator, ExecutionContext, Inject, Injectable, UseGuards } from '@nestjs/common';
+import { applyDecorators, CanActivate, createParamDecorator, ExecutionContext, Inject, Injectable, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { AuthenticationError } from '../common/errors';
+import { AuthBackoffError, AuthenticationError } from '../common/errors';
+import { JsonBodyInterceptor } from '../common/http/json-body.interceptor';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
+import { AuthFailureThrottle } from './auth-failure-throttle';
+import { clientAddressKey } from './client-address';
 import type { Principal } from './principal';
 import { fingerprint } from './fingerprint';
+import { TenantGate } from './tenant-gate';
 
 type AuthenticatedRequest = Request & { principal?: Principal };
+
+/** Kiro refresh tokens are printable ASCII (base64url-like, sometimes with `:`), a few KB at most. */
+const TENANT_TOKEN = /^[\x21-\x7e]{1,8192}$/;
 
 /**
  * Accepts the proxy key as `Authorization: Bearer KEY`, a raw `Authorization: KEY` (what Swagger
  * UI's API-key scheme sends) or `x-api-key: KEY`; `KEY:REFRESH_TOKEN` makes the caller a tenant.
  * Keys are compared as SHA-256 digests with `timingSafeEqual`, so neither length nor content leaks.
+ * Runs on the raw request, before any byte of the body is read (routes read it after the guards).
+ * Wrong keys and refused tenant tokens count against the client address, which then backs off;
+ * tenant tokens not known yet are admitted within a quota per address.
  */
 @Injectable()
 export class ProxyKeyGuard implements CanActivate {
   private readonly keyDigest: Buffer;
 
-  constructor(@Inject(gatewayConfig.KEY) config: GatewayConfig) {
+  constructor(
+    @Inject(gatewayConfig.KEY) config: GatewayConfig,
+    private readonly throttle: AuthFailureThrottle,
+    private readonly tenants: TenantGate,
+  ) {
     this.keyDigest = digest(config.server.proxyApiKey);
   }
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const presented = presentedKey(request);
-    if (presented === undefined) throw new AuthenticationError();
-    request.principal = this.authenticate(presented);
+    request.principal = this.authenticate(request);
     return true;
   }
 
-  private authenticate(presented: string): Principal {
+  /** The caller, or a 401 / 429 in the caller's API family. */
+  authenticate(request: Request): Principal {
+    const address = clientAddressKey(request.ip);
+    const wait = this.throttle.retryAfterSeconds(address);
+    if (wait !== undefined) throw new AuthBackoffError(wait);
+    const presented = presentedKey(request);
+    if (presented === undefined) throw new AuthenticationError();
+    let principal: Principal;
+    try {
+      principal = this.principalFor(presented);
+      if (principal.kind === 'tenant') this.tenants.admit(principal.tokenHash, address);
+    } catch (err) {
+      if (err instanceof AuthenticationError) this.throttle.recordFailure(address);
+      throw err;
+    }
+    this.throttle.recordSuccess(address);
+    return principal;
+  }
+
+  /** The caller when it presented a valid key; undefined for anonymous callers (a wrong key still counts). */
+  optionalPrincipal(request: Request): Principal | undefined {
+    if (presentedKey(request) === undefined) return undefined;
+    try {
+      return this.authenticate(request);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private principalFor(presented: string): Principal {
     if (this.matches(presented)) return { kind: 'gateway' };
     const separator = presented.indexOf(':');
     if (separator > 0 && this.matches(presented.slice(0, separator))) {
       const refreshToken = presented.slice(separator + 1).trim();
       if (!refreshToken) throw new AuthenticationError('The refresh token after "KEY:" is empty.');
-      return { kind: 'tenant', refreshToken, tenantId: fingerprint(refreshToken).slice(0, 12) };
+      if (!TENANT_TOKEN.test(refreshToken)) throw new AuthenticationError('The refresh token after "KEY:" is not a Kiro refresh token (printable characters, no spaces, at most 8192).');
+      return { kind: 'tenant', refreshToken, tokenHash: fingerprint(refreshToken) };
     }
     throw new AuthenticationError();
   }
@@ -62,10 +104,14 @@ function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
 
-/** Guards a route with the proxy key (then the rate limit) and documents the schemes in Swagger. */
+/**
+ * Guards a route with the proxy key (then the rate limit), reads its JSON body only once both
+ * passed, and documents the schemes in Swagger.
+ */
 export function RequiresProxyKey(): MethodDecorator & ClassDecorator {
   return applyDecorators(
     UseGuards(ProxyKeyGuard, RateLimitGuard),
+    UseInterceptors(JsonBodyInterceptor),
     ApiBearerAuth('proxy-key'),
     ApiSecurity('x-api-key'),
     ApiUnauthorizedResponse({ description: 'Missing or wrong proxy key (OpenAI error envelope).' }),

@@ -10,14 +10,18 @@ class FakeSharedStore implements SharedTokenStore {
   readonly states = new Map<string, SharedTokenState>();
   private lockOwner: string | undefined;
   failWrites = false;
+  /** Every operation fails, as when Redis is down. */
+  down = false;
   async resolveKey(hash: string): Promise<string> {
+    if (this.down) throw new Error('redis down');
     return hash;
   }
   async read(key: string): Promise<SharedTokenState | undefined> {
+    if (this.down) throw new Error('redis down');
     return this.states.get(key);
   }
   async write(key: string, state: SharedTokenState): Promise<void> {
-    if (this.failWrites) throw new Error('redis down');
+    if (this.failWrites || this.down) throw new Error('redis down');
     this.states.set(key, { ...state });
   }
   async tryLock(_key: string, owner: string): Promise<boolean> {
@@ -190,6 +194,44 @@ describe(TokenManager.name, () => {
 
       expect(await b.getAccessToken()).toBe('access-2');
       expect(rotating.presented).toEqual(['refresh-0', 'refresh-1']);
+    });
+
+    it('publishes a refresh made while the store was down once it is back, so the others follow the rotation', async () => {
+      const shared = new FakeSharedStore();
+      const rotating = new RotatingRefresher();
+      const a = new TokenManager(credential(), { refresher: rotating, clock, shared });
+      const b = new TokenManager(credential(), { refresher: rotating, clock, shared });
+      await a.getAccessToken();
+      await b.getAccessToken();
+      shared.down = true;
+      clock.time += 55 * 60 * 1000;
+      expect(await a.getAccessToken()).toBe('access-2'); // alone: refresh-1 → refresh-2, unknown to the store
+      shared.down = false;
+      shared.states.clear(); // a Redis restarted empty
+
+      await a.getAccessToken(); // the next request on A offers its state to the store
+      await new Promise((resolve) => setImmediate(resolve));
+
+      expect(await b.getAccessToken()).toBe('access-2');
+      expect(rotating.presented).toEqual(['refresh-0', 'refresh-1']);
+    });
+
+    it('does not publish over a newer state another replica put in the store', async () => {
+      const shared = new FakeSharedStore();
+      const rotating = new RotatingRefresher();
+      const a = new TokenManager(credential(), { refresher: rotating, clock, shared });
+      await a.getAccessToken();
+      shared.down = true;
+      clock.time += 55 * 60 * 1000;
+      await a.getAccessToken();
+      shared.down = false;
+      const [key] = [...shared.states.keys()];
+      shared.states.set(key, { accessToken: 'newer', expiresAt: clock.time + 3_600_000, refreshToken: 'refresh-elsewhere' });
+
+      await a.getAccessToken();
+      await new Promise((resolve) => setImmediate(resolve));
+
+      expect(shared.states.get(key)?.refreshToken).toBe('refresh-elsewhere');
     });
 
     it('never refreshes twice when the store fails after a refresh', async () => {

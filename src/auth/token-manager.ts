@@ -29,6 +29,8 @@ export interface TokenManagerDeps {
 const LOCK_TTL_MS = 90_000;
 const LOCK_WAIT_MS = 95_000;
 const LOCK_POLL_MS = 50;
+/** How often a state the shared store missed is offered to it again. */
+const PUBLISH_RETRY_MS = 5_000;
 
 /**
  * One credential's access-token lifecycle: refresh ahead of expiry, one refresh in flight however
@@ -39,12 +41,19 @@ export class TokenManager implements KiroSession {
   private inflight: Promise<string> | undefined;
   private refused: { error: CredentialsError; until: number } | undefined;
   private sharedKey: Promise<string> | undefined;
+  /** The hash of the refresh token this manager started with: the shared key is found from it. */
+  private readonly initialTokenHash: string;
+  /** Set after a refresh the shared store did not hear of: the refresh token the others still hold. */
+  private unsharedFrom: string | undefined;
+  private publishing = false;
+  private nextPublishAt = 0;
   readonly machineId: string;
 
   constructor(
     private readonly credential: KiroCredential,
     private readonly deps: TokenManagerDeps,
   ) {
+    this.initialTokenHash = fingerprint(credential.refreshToken);
     // Frozen at load: a fingerprint derived from a token that later rotates would change the
     // "device" Kiro sees mid-life (kiro-protocol.md §1.6–1.7).
     this.machineId = normaliseMachineId(credential.machineId) ?? fingerprint(credential.refreshToken, 'KotlinNativeAPI/');
@@ -67,6 +76,7 @@ export class TokenManager implements KiroSession {
   async getAccessToken(): Promise<string> {
     const { accessToken, expiresAt } = this.credential;
     const now = this.deps.clock.now();
+    if (this.unsharedFrom !== undefined && this.deps.shared) this.publishLater(this.deps.shared, now);
     if (accessToken && expiresAt !== undefined && expiresAt - now > REFRESH_AHEAD_MS) return accessToken;
     try {
       return await this.refresh();
@@ -101,7 +111,6 @@ export class TokenManager implements KiroSession {
     return this.inflight;
   }
 
-  /** The shared store (Redis) failing must not stop this replica from refreshing on its own. */
   /**
    * With replicas. Redis failing before the refresh lets this replica refresh on its own; once a
    * refresh has happened it is never repeated (that would rotate the token a second time).
@@ -113,8 +122,39 @@ export class TokenManager implements KiroSession {
     } catch (err) {
       if (err instanceof GatewayError || state.refreshed) throw err;
       this.logger.warn(`Shared token store unavailable, refreshing alone: ${(err as Error).message}`);
-      return this.doRefresh();
+      const before = this.credential.refreshToken;
+      const token = await this.doRefresh();
+      this.unsharedFrom ??= before;
+      return token;
     }
+  }
+
+  /**
+   * After a refresh the shared store missed (Redis was down), the others still hold the refresh
+   * token from before it, which Kiro may have revoked by rotating it: publish this state once the
+   * store answers again, unless another replica has put a newer one there meanwhile.
+   */
+  private publishLater(shared: SharedTokenStore, now: number): void {
+    if (this.publishing || now < this.nextPublishAt) return;
+    this.publishing = true;
+    this.nextPublishAt = now + PUBLISH_RETRY_MS;
+    this.publish(shared)
+      .then(() => {
+        this.unsharedFrom = undefined;
+      })
+      .catch(() => undefined) // still down: tried again on a later request
+      .finally(() => {
+        this.publishing = false;
+      });
+  }
+
+  private async publish(shared: SharedTokenStore): Promise<void> {
+    const { accessToken, expiresAt, refreshToken, profileArn } = this.credential;
+    if (!accessToken) return;
+    const key = await (this.sharedKey ??= shared.resolveKey(this.initialTokenHash));
+    const current = await shared.read(key);
+    if (current && current.refreshToken !== this.unsharedFrom && current.refreshToken !== refreshToken) return; // newer than ours
+    await shared.write(key, { accessToken, expiresAt: expiresAt ?? 0, refreshToken, profileArn }, fingerprint(refreshToken));
   }
 
   /**
@@ -124,7 +164,7 @@ export class TokenManager implements KiroSession {
    * alone only when there is nothing.
    */
   private async refreshShared(shared: SharedTokenStore, rejectedToken: string | undefined, state: { refreshed: boolean }): Promise<string> {
-    const key = await (this.sharedKey ??= shared.resolveKey(fingerprint(this.credential.refreshToken)));
+    const key = await (this.sharedKey ??= shared.resolveKey(this.initialTokenHash));
     const owner = randomUUID();
     const deadline = this.deps.clock.now() + LOCK_WAIT_MS;
     while (this.deps.clock.now() < deadline) {
@@ -159,15 +199,17 @@ export class TokenManager implements KiroSession {
     return state.accessToken;
   }
 
-  private async refreshAndShare(shared: SharedTokenStore, key: string, state: { refreshed: boolean }): Promise<string> {
+  private async refreshAndShare(shared: SharedTokenStore, key: string, state: { refreshed: boolean; from?: string }): Promise<string> {
+    state.from = this.credential.refreshToken;
     const accessToken = await this.doRefresh();
     state.refreshed = true;
     const { expiresAt, refreshToken, profileArn } = this.credential;
     try {
       await shared.write(key, { accessToken, expiresAt: expiresAt ?? 0, refreshToken, profileArn }, fingerprint(refreshToken));
     } catch (err) {
-      // The token is good; other replicas will refresh for themselves once Redis is back.
+      // The token is good; it is published once Redis answers again.
       this.logger.warn(`Could not share the refreshed token: ${(err as Error).message}`);
+      this.unsharedFrom ??= state.from;
     }
     return accessToken;
   }

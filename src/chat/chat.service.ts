@@ -5,6 +5,7 @@ import { InvalidRequestError } from '../common/errors';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import {
   aggregateChatCompletion,
+  checkChatRequestBounds,
   type ChatCompletion,
   type ChatCompletionChunk,
   type ChatCompletionRequest,
@@ -41,6 +42,7 @@ export class ChatService {
     if (request.n !== undefined && request.n !== null && request.n > 1) {
       throw new InvalidRequestError('n > 1 is not supported: Kiro returns a single choice.', 'n', 'unsupported_value');
     }
+    checkChatRequestBounds(request, { limits: this.config.limits, kiroPayloadBytes: this.config.kiro.maxPayloadBytes });
     const conversation = openAIToConversation(request);
     conversation.thinking = thinkingForReasoningEffort(request.reasoning_effort);
     conversation.stopSequences = stopSequencesFrom(request.stop);

@@ -110,6 +110,43 @@ describe(parseGatewayEnv.name, () => {
     );
   });
 
+  it('bounds requests by default, and reads each bound from its variable', () => {
+    expect(parseGatewayEnv(minimal).limits).toEqual({
+      bodyBytes: 20 * 1024 * 1024,
+      inflateRatio: 50,
+      jsonElements: 100_000,
+      messages: 5_000,
+      contentBlocks: 20_000,
+      tools: 1_000,
+      stopSequences: 16,
+      imageBytes: 5 * 1024 * 1024,
+      requestImageBytes: 20 * 1024 * 1024,
+    });
+    expect(parseGatewayEnv({ ...minimal, BODY_LIMIT: '500kb', MAX_TOOLS: '64', MAX_IMAGE_BYTES: '1.5mb' }).limits).toMatchObject({ bodyBytes: 512_000, tools: 64, imageBytes: 1_572_864 });
+  });
+
+  it('trusts no X-Forwarded-For unless TRUST_PROXY says whose', () => {
+    expect(parseGatewayEnv(minimal).security).toEqual({ trustProxy: false, authFailureLimit: 10, newTenantsPerIpPerHour: 20 });
+    expect(parseGatewayEnv({ ...minimal, TRUST_PROXY: '1' }).security.trustProxy).toBe(1);
+    expect(parseGatewayEnv({ ...minimal, TRUST_PROXY: 'loopback, 10.0.0.0/8' }).security.trustProxy).toEqual(['loopback', '10.0.0.0/8']);
+    expect(() => parseGatewayEnv({ ...minimal, TRUST_PROXY: 'true' })).toThrow(/^Invalid configuration: TRUST_PROXY/);
+  });
+
+  it('serves metrics on the API port unless METRICS_PORT is set', () => {
+    expect(parseGatewayEnv(minimal).metrics).toEqual({ port: undefined, labelSecret: undefined });
+    expect(parseGatewayEnv({ ...minimal, METRICS_PORT: '9464', METRICS_LABEL_SECRET: 's' }).metrics).toEqual({ port: 9464, labelSecret: 's' });
+  });
+
+  it.each([
+    [{ ...minimal, MAX_IMAGE_BYTES: 'big' }, 'MAX_IMAGE_BYTES'],
+    [{ ...minimal, MAX_MESSAGES: '0' }, 'MAX_MESSAGES'],
+    [{ ...minimal, BODY_MAX_INFLATE_RATIO: '0.5' }, 'BODY_MAX_INFLATE_RATIO'],
+    [{ ...minimal, METRICS_PORT: '99999' }, 'METRICS_PORT'],
+    [{ ...minimal, REDIS_COMMAND_TIMEOUT: '0' }, 'REDIS_COMMAND_TIMEOUT'],
+  ])('rejects %j naming %s', (env, variable) => {
+    expect(() => parseGatewayEnv(env)).toThrow(new RegExp(`^Invalid configuration: ${variable} `));
+  });
+
   it('never echoes the proxy key in an error', () => {
     expect(() => parseGatewayEnv({ PROXY_API_KEY: 'top-secret', PORT: 'x' })).toThrow(/^(?!.*top-secret)/s);
   });

@@ -86,12 +86,48 @@ export interface GatewayConfig {
   redis: {
     /** Shared state for replicas (rate limits, tokens, refresh lock); unset keeps it in memory. */
     url: string | undefined;
+    /** Longest wait for one Redis command; past it the caller falls back to local state. */
+    commandTimeoutMs: number;
   };
   reasoning: {
     enabled: boolean;
     maxTokens: number;
     handling: FakeReasoningHandling;
   };
+  /** What one request may hold: checked before any heavy work, answered with a 400 naming the bound. */
+  limits: RequestLimits;
+  security: {
+    /** Express `trust proxy`: false (the socket's address is the client), a hop count, or trusted addresses. */
+    trustProxy: false | number | string[];
+    /** Failed key attempts from one client address before it is made to back off (0: never). */
+    authFailureLimit: number;
+    /** Tenants not seen before that one client address may introduce per hour (0: any number). */
+    newTenantsPerIpPerHour: number;
+  };
+  metrics: {
+    /** Serve /metrics without the key on this port only; unset: on the API port, with the key. */
+    port: number | undefined;
+    /** HMAC key for tenant labels; unset: shared through Redis, else random at start. */
+    labelSecret: string | undefined;
+  };
+}
+
+export interface RequestLimits {
+  /** BODY_LIMIT in bytes: the largest body once decompressed. */
+  bodyBytes: number;
+  /** A compressed body may inflate at most this many times its size. */
+  inflateRatio: number;
+  /** Array values and object members in one JSON body: what parsing allocates, whatever its bytes. */
+  jsonElements: number;
+  messages: number;
+  /** Content blocks, parts, tool calls, tool results and input items, over the whole request. */
+  contentBlocks: number;
+  tools: number;
+  /** Anthropic's `stop_sequences`; OpenAI's `stop` takes 4, as OpenAI's own API does. */
+  stopSequences: number;
+  /** Decoded bytes of one image, and of all the images of a request. */
+  imageBytes: number;
+  requestImageBytes: number;
 }
 
 export type RawEnv = Record<string, string | undefined>;
@@ -221,7 +257,7 @@ function stripQuotes(value: string): string {
   return quoted ? quoted[2] : value;
 }
 
-const BODY_LIMIT = /^\d+(\.\d+)?\s*(b|kb|mb|gb)?$/i;
+const SIZE = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i;
 /** The value .env.example ships with: a gateway must never run on it. */
 export const EXAMPLE_PROXY_API_KEY = 'change-me-to-a-long-random-string';
 /** The key `npm run demo` uses and the README exports: anyone knows it, so only the demo accepts it. */
@@ -262,7 +298,7 @@ export function parseGatewayEnv(env: RawEnv, options: ParseOptions = {}): Gatewa
     region = 'us-east-1';
   }
   const bodyLimit = read.string('BODY_LIMIT', '20mb');
-  if (!BODY_LIMIT.test(bodyLimit)) {
+  if (!SIZE.test(bodyLimit)) {
     read.problem('BODY_LIMIT', `must be a size such as 20mb or 500kb (got '${bodyLimit}')`);
   }
   const host = read.string('HOST', '0.0.0.0');
@@ -341,7 +377,7 @@ export function parseGatewayEnv(env: RawEnv, options: ParseOptions = {}): Gatewa
       format: read.oneOf('LOG_FORMAT', ['json', 'pretty'] as const, read.optional('NODE_ENV') === 'production' ? 'json' : 'pretty', (v) => v.toLowerCase()),
     },
     rateLimitPerMinute: read.integer('RATE_LIMIT_PER_MINUTE', 0, 0),
-    redis: { url: redisUrl(read, read.optional('REDIS_URL')) },
+    redis: { url: redisUrl(read, read.optional('REDIS_URL')), commandTimeoutMs: read.durationMs('REDIS_COMMAND_TIMEOUT', 0.2) },
     reasoning: {
       enabled: read.boolean('FAKE_REASONING', true),
       maxTokens: read.integer('FAKE_REASONING_MAX_TOKENS', 4000, 1),
@@ -352,9 +388,61 @@ export function parseGatewayEnv(env: RawEnv, options: ParseOptions = {}): Gatewa
         (v) => v.toLowerCase(),
       ),
     },
+    limits: {
+      bodyBytes: SIZE.test(bodyLimit) ? sizeInBytes(bodyLimit) : sizeInBytes('20mb'),
+      inflateRatio: read.integer('BODY_MAX_INFLATE_RATIO', 50, 1),
+      jsonElements: read.integer('MAX_JSON_ELEMENTS', 100_000, 1),
+      messages: read.integer('MAX_MESSAGES', 5_000, 1),
+      contentBlocks: read.integer('MAX_CONTENT_BLOCKS', 20_000, 1),
+      tools: read.integer('MAX_TOOLS', 1_000, 0),
+      stopSequences: read.integer('MAX_STOP_SEQUENCES', 16, 0),
+      imageBytes: size(read, 'MAX_IMAGE_BYTES', '5mb'),
+      requestImageBytes: size(read, 'MAX_REQUEST_IMAGE_BYTES', '20mb'),
+    },
+    security: {
+      trustProxy: trustProxy(read, read.string('TRUST_PROXY', 'off')),
+      authFailureLimit: read.integer('AUTH_FAILURE_LIMIT', 10, 0),
+      newTenantsPerIpPerHour: read.integer('NEW_TENANTS_PER_IP', 20, 0),
+    },
+    metrics: {
+      port: read.optional('METRICS_PORT') === undefined ? undefined : read.integer('METRICS_PORT', 0, 0, 65535),
+      labelSecret: read.optional('METRICS_LABEL_SECRET'),
+    },
   };
   if (read.problems.length > 0) throw new ConfigValidationError(read.problems);
   return config;
+}
+
+/** `20mb`, `500kb`, `1048576`: binary units, as body-parser reads BODY_LIMIT. */
+function sizeInBytes(text: string): number {
+  const [, amount, unit = 'b'] = SIZE.exec(text) as RegExpExecArray;
+  const power = ['b', 'kb', 'mb', 'gb'].indexOf(unit.toLowerCase());
+  return Math.floor(Number(amount) * 1024 ** power);
+}
+
+function size(read: EnvReader, name: string, fallback: string): number {
+  const text = read.string(name, fallback);
+  if (SIZE.test(text) && sizeInBytes(text) >= 1) return sizeInBytes(text);
+  read.problem(name, `must be a size such as 5mb or 500kb (got '${text}')`);
+  return sizeInBytes(fallback);
+}
+
+/**
+ * Whose X-Forwarded-For to believe. Never `true`: that would take the client's own claim as its
+ * address, and per-address back-off would then be free to dodge.
+ */
+function trustProxy(read: EnvReader, raw: string): false | number | string[] {
+  if (/^(off|false|no|0)$/i.test(raw)) return false;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  const entries = raw.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const named = ['loopback', 'linklocal', 'uniquelocal'];
+  for (const entry of entries) {
+    if (!named.includes(entry) && !/^[0-9a-f.:]+(\/\d{1,3})?$/i.test(entry)) {
+      read.problem('TRUST_PROXY', `must be off, a number of proxy hops, or a comma-separated list of addresses, subnets, loopback, linklocal or uniquelocal (got '${entry}')`);
+      return false;
+    }
+  }
+  return entries;
 }
 
 /** The environment wins over `.env` (dotenv never overwrites a set variable): say so when they differ. */

@@ -49,6 +49,9 @@ export class ConversationRunner {
     const session = this.auth.sessionFor(options.principal);
     // A refresh may bring the profile ARN the body needs: have a token before building it.
     await session.getAccessToken();
+    // A macrotask between converting the request and building Kiro's body: for a large
+    // conversation each is tens of milliseconds, and other requests get the loop in between.
+    await new Promise((resolve) => setImmediate(resolve));
     const model = await this.models.resolve(modelName, session, options.signal);
     const prepared = this.converter.toKiroRequest(conversation, model, session.profileArn);
     const upstream = await this.kiro.generateAssistantResponse(prepared.body, {

@@ -8,6 +8,7 @@ import { ConversationRunner } from './conversation-runner.service';
 @Module({
   imports: [AuthModule, ConverterModule, KiroClientModule, ModelsModule],
   providers: [ConversationRunner],
-  exports: [ConversationRunner],
+  // Re-exported: the front ends' routes are guarded by ProxyKeyGuard, whose throttle and tenant gate live there.
+  exports: [ConversationRunner, AuthModule],
 })
 export class ConversationModule {}

@@ -23,3 +23,4 @@ export type { ResponseObject, ResponseStreamEvent, ResponseEcho, ResponseOutputI
 export type { ConversationMessage } from './conversation';
 export { ChunkSerializer } from './openai/chunk-serializer';
 export { stopSequencesFrom } from './response/stop-sequences';
+export { checkAnthropicRequestBounds, checkChatRequestBounds, checkResponsesRequestBounds, type BoundsContext } from './request-bounds';

@@ -1,4 +1,4 @@
-import { countTokens, countTokensBounded } from './token-counter';
+import { countTokens, countTokensBounded, countTokensSampled } from './token-counter';
 
 describe(countTokens.name, () => {
   it('counts ordinary text exactly', () => {
@@ -22,5 +22,27 @@ describe(countTokensBounded.name, () => {
 
     expect(countTokensBounded(text)).toBe(Math.round((countTokens(text.slice(0, 65_536)) * text.length) / 65_536));
     expect(Math.abs(countTokensBounded(text) - countTokens(text)) / countTokens(text)).toBeLessThan(0.01);
+  });
+});
+
+describe(countTokensSampled.name, () => {
+  it('is exact for texts up to 32 K characters', () => {
+    const text = 'The gateway counts tokens. '.repeat(1_000);
+
+    expect(countTokensSampled(text)).toBe(countTokens(text));
+  });
+
+  it('estimates a large mixed text within a few percent, from samples spread over it', () => {
+    const text = `${'Some prose about the weather in Paris. '.repeat(20_000)}${'const x = await fetch(url);\n'.repeat(30_000)}`;
+
+    expect(countTokensSampled(text) / countTokens(text)).toBeGreaterThan(0.95);
+    expect(countTokensSampled(text) / countTokens(text)).toBeLessThan(1.05);
+  });
+});
+
+describe(`${countTokens.name} on whitespace`, () => {
+  it('estimates a long run of whitespace from a sample instead of one huge BPE word', () => {
+    // 200,000 spaces are one pre-token: BPE over it held the event loop for hundreds of ms.
+    expect(countTokens(' '.repeat(200_000))).toBe(Math.ceil((countTokens(' '.repeat(256)) * 200_000) / 256));
   });
 });

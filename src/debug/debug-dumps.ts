@@ -1,27 +1,41 @@
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir, rmdir, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { redactSecrets } from '../common/errors';
 import type { RequestRecorder } from '../common/request-scope';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
+import { MetricsService } from '../metrics/metrics.service';
 
 /** Each part of a dump is cut at this size. */
 const MAX_PART_BYTES = 5 * 1024 * 1024;
 /** The newest dumps kept; older ones are deleted as new ones are written. */
 const MAX_DUMPS = 200;
+/** Dumps waiting to be written at most: a burst beyond is dropped (and counted), not held in memory. */
+export const MAX_PENDING_DUMPS = 16;
+/** The parts of a dump, the only files the gateway ever deletes. */
+const PART_NAMES = ['client-request.json', 'kiro-request.json', 'kiro-response.bin', 'client-response.txt', 'meta.json'] as const;
+/** `<ISO time with - for : and .>-<request id>`: the names of the directories the gateway writes. */
+const DUMP_DIRECTORY = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z-[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * DEBUG_MODE: `all` writes every request, `errors` only failed ones (an error status or a stream
  * that ended with an error), into DEBUG_DIR/<time>-<request id>/: the client request, the Kiro
  * request, Kiro's raw response bytes and the client response. Credentials are redacted and image
- * bytes replaced by their size.
+ * bytes replaced by their size. Prompts are inside: directories are 0700 and files 0600, created
+ * exclusively (never through a file or link that was already there). Clean-up deletes only
+ * directories the gateway names and files it writes, so a DEBUG_DIR shared with anything else
+ * (even `.`) loses nothing else.
  */
 @Injectable()
 export class DebugDumps {
   private readonly logger = new Logger('DebugDumps');
   private writing: Promise<void> = Promise.resolve();
+  private pending = 0;
 
-  constructor(@Inject(gatewayConfig.KEY) private readonly config: GatewayConfig) {}
+  constructor(
+    @Inject(gatewayConfig.KEY) private readonly config: GatewayConfig,
+    @Optional() private readonly metrics?: MetricsService,
+  ) {}
 
   /** A recorder for one request, or undefined when DEBUG_MODE is off. */
   start(requestId: string, secrets: () => readonly string[]): DebugRecording | undefined {
@@ -29,23 +43,54 @@ export class DebugDumps {
     return new DebugRecording(requestId, secrets(), (recording, status) => this.finish(recording, status));
   }
 
+  /** Resolves once every dump queued so far is written (or failed). */
+  idle(): Promise<void> {
+    return this.writing;
+  }
+
   private finish(recording: DebugRecording, status: number): void {
     const failed = status >= 400 || recording.failed;
     if (this.config.logging.debugMode === 'errors' && !failed) return;
+    if (this.pending >= MAX_PENDING_DUMPS) {
+      this.metrics?.debugDumpsDropped.inc();
+      this.logger.warn(`Dropped the debug dump of ${recording.requestId}: ${MAX_PENDING_DUMPS} are still waiting to be written`);
+      return;
+    }
+    this.pending++;
     // One write at a time: dumps are diagnostics, never a reason to load the disk in parallel.
-    this.writing = this.writing.then(() => this.write(recording, status)).catch((err: unknown) => this.logger.warn(`Could not write a debug dump: ${(err as Error).message}`));
+    this.writing = this.writing
+      .then(() => this.write(recording, status))
+      .catch((err: unknown) => this.logger.warn(`Could not write a debug dump: ${(err as Error).message}`))
+      .finally(() => {
+        this.pending--;
+      });
   }
 
   private async write(recording: DebugRecording, status: number): Promise<void> {
     const root = this.config.logging.debugDir;
     const dir = join(root, `${new Date().toISOString().replace(/[:.]/g, '-')}-${recording.requestId}`);
-    await mkdir(dir, { recursive: true });
+    await mkdir(root, { recursive: true, mode: 0o700 });
+    await mkdir(dir, { mode: 0o700 });
+    await chmod(dir, 0o700); // whatever the umask
     const { 'meta.json': meta, ...parts } = recording.parts(status);
-    await Promise.all(Object.entries(parts).map(([name, content]) => writeFile(join(dir, name), content)));
+    const write = (name: string, content: string | Buffer) => writeFile(join(dir, name), content, { mode: 0o600, flag: 'wx' });
+    await Promise.all(Object.entries(parts).map(([name, content]) => write(name, content)));
     // Last, so that a dump with meta.json is complete.
-    await writeFile(join(dir, 'meta.json'), meta);
-    const dumps = (await readdir(root)).sort();
-    for (const old of dumps.slice(0, Math.max(0, dumps.length - MAX_DUMPS))) await rm(join(root, old), { recursive: true, force: true });
+    await write('meta.json', meta);
+    await pruneDumps(root, MAX_DUMPS);
+  }
+}
+
+/** Deletes the oldest dump directories beyond `keep`: only those the gateway names, only its files. */
+export async function pruneDumps(root: string, keep: number): Promise<void> {
+  const dumps = (await readdir(root)).filter((name) => DUMP_DIRECTORY.test(name)).sort();
+  for (const name of dumps.slice(0, Math.max(0, dumps.length - keep))) {
+    const dir = join(root, name);
+    const stat = await lstat(dir).catch(() => undefined);
+    if (!stat?.isDirectory()) continue; // a link or a file of that name is not ours to follow
+    await Promise.all(PART_NAMES.map((part) => unlink(join(dir, part)).catch(() => undefined)));
+    // Anything else put in there stays, and so does the directory holding it.
+    await rmdir(dir).catch(() => undefined);
   }
 }
 
@@ -97,8 +142,9 @@ export class DebugRecording implements RequestRecorder {
     };
   }
 
-  /** Secrets out, image bytes replaced by their size. */
-  private clean(text: string): string {
+  /** Secrets out, image bytes replaced by their size; cut first, so a 20 MB body is not scanned whole. */
+  private clean(full: string): string {
+    const text = full.length > MAX_PART_BYTES ? full.slice(0, MAX_PART_BYTES) : full;
     const withoutImages = text
       .replace(/("bytes"\s*:\s*")([A-Za-z0-9+/=]{64,})"/g, (_m, head: string, data: string) => `${head}[base64 image, ${data.length} chars]"`)
       .replace(/data:image\/[a-z]+;base64,[A-Za-z0-9+/=]{64,}/g, (m) => `data:image;base64,[${m.length} chars]`);

@@ -1,13 +1,13 @@
-import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Inject, Req, Res } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { RedisConnection } from '../redis/redis.module';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuthService, type AuthStatus } from '../auth';
+import { AuthService, type AuthStatus, ProxyKeyGuard, type ReadinessCheck } from '../auth';
 import { APP_VERSION } from '../common/version';
+import { RedisConnection } from '../redis/redis.module';
 import { UpstreamProbe, type UpstreamReachability } from './upstream-probe';
 
-interface HealthBody {
+interface HealthDetails {
   status: 'healthy' | 'degraded';
   version: string;
   timestamp: string;
@@ -16,12 +16,25 @@ interface HealthBody {
   upstream: UpstreamReachability;
 }
 
+interface Readiness {
+  status: 'ready' | 'not_ready';
+  checks?: Record<string, ReadinessCheck & { fallback?: string }>;
+}
+
+const REDIS_PING_TIMEOUT_MS = 500;
+
+/**
+ * Liveness and readiness for anyone (container and load-balancer probes), details for the key
+ * holder only: the credential source (a path on the host), token expiry and tenant count are
+ * nobody else's business. Readiness reports cause codes, never an error's text.
+ */
 @ApiTags('health')
 @Controller()
 export class HealthController {
   constructor(
     private readonly auth: AuthService,
     private readonly upstream: UpstreamProbe,
+    private readonly keys: ProxyKeyGuard,
     @Inject(RedisConnection) private readonly redis: Redis | null,
   ) {}
 
@@ -41,43 +54,56 @@ export class HealthController {
   @Get('health/ready')
   @ApiOperation({
     summary: 'Readiness: Kiro can be used',
-    description: 'Answers 200 when the gateway\'s Kiro credentials give a token (or it serves tenants only) and Kiro is reachable; 503 otherwise.',
+    description:
+      "200 when the gateway's Kiro credentials give a token (or it serves tenants only) and Kiro is reachable; 503 otherwise. " +
+      'The checks, with cause codes, only with the proxy key. Redis being down is reported (the gateway falls back to local state) but does not make it unready.',
   })
-  async ready(@Res({ passthrough: true }) response: Response): Promise<{ status: 'ready' | 'not_ready'; checks: Record<string, { ok: boolean; detail?: string }> }> {
+  async ready(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<Readiness> {
     const [credentials, upstream, redis] = await Promise.all([this.auth.check(), this.upstream.check(), this.redisCheck()]);
-    const checks: Record<string, { ok: boolean; detail?: string }> = {
+    const checks: Record<string, ReadinessCheck & { fallback?: string }> = {
       credentials,
-      upstream: { ok: upstream.reachable, ...(upstream.error ? { detail: upstream.error } : {}) },
+      upstream: upstream.reachable ? { ok: true } : { ok: false, cause: 'kiro_unreachable' },
       ...(redis ? { redis } : {}),
     };
-    const ready = Object.values(checks).every((check) => check.ok);
+    const ready = credentials.ok && upstream.reachable;
     response.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
-    return { status: ready ? 'ready' : 'not_ready', checks };
-  }
-
-  /** Redis answers PING when it is configured; undefined when it is not. */
-  private async redisCheck(): Promise<{ ok: boolean; detail?: string } | undefined> {
-    if (!this.redis) return undefined;
-    try {
-      const pong = await Promise.race([this.redis.ping(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer within 2 s')), 2_000).unref())]);
-      return { ok: pong === 'PONG' };
-    } catch (err) {
-      return { ok: false, detail: (err as Error).message };
-    }
+    const status = ready ? 'ready' : 'not_ready';
+    return this.keys.optionalPrincipal(request) ? { status, checks } : { status };
   }
 
   @Get('health')
-  @ApiOperation({ summary: 'Health: token state and upstream reachability', description: 'Always 200 while the process serves; `status` says whether Kiro can be used.' })
-  async health(): Promise<HealthBody> {
-    const auth = this.auth.status();
+  @ApiOperation({
+    summary: 'Health: status; with the proxy key, token state and upstream reachability',
+    description: 'Always 200 while the process serves; `status` says whether Kiro can be used. Details only with the proxy key.',
+  })
+  async health(@Req() request: Request): Promise<HealthDetails | { status: 'healthy' | 'degraded' }> {
     const upstream = await this.upstream.check();
+    const status = upstream.reachable ? 'healthy' : 'degraded';
+    if (!this.keys.optionalPrincipal(request)) return { status };
     return {
-      status: upstream.reachable ? 'healthy' : 'degraded',
+      status,
       version: APP_VERSION,
       timestamp: new Date().toISOString(),
       uptimeSeconds: Math.round(process.uptime()),
-      auth,
+      auth: this.auth.status(),
       upstream,
     };
+  }
+
+  /** Redis answers PING when it is configured; undefined when it is not. */
+  private async redisCheck(): Promise<(ReadinessCheck & { fallback?: string }) | undefined> {
+    if (!this.redis) return undefined;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timeout')), REDIS_PING_TIMEOUT_MS);
+      });
+      const pong = await Promise.race([this.redis.ping(), timeout]);
+      return pong === 'PONG' ? { ok: true } : { ok: false, cause: 'redis_unexpected_answer', fallback: 'local' };
+    } catch (err) {
+      return { ok: false, cause: (err as Error).message === 'timeout' ? 'redis_timeout' : 'redis_unreachable', fallback: 'local' };
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }

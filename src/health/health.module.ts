@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth';
 import { HealthController } from './health.controller';
+import { MetricsController } from './metrics.controller';
 import { UpstreamProbe } from './upstream-probe';
 
-@Module({ imports: [AuthModule], controllers: [HealthController], providers: [UpstreamProbe] })
+/** The operations endpoints: root, liveness, readiness, health details and /metrics (key-guarded). */
+@Module({ imports: [AuthModule], controllers: [HealthController, MetricsController], providers: [UpstreamProbe] })
 export class HealthModule {}

@@ -14,6 +14,11 @@ import { requestScope, withRequestId, type RequestRecorder } from '../common/req
 import { MetricsService } from '../metrics/metrics.service';
 import { KiroModelInfo, parseModelList } from './kiro-models';
 
+/** Kiro's bytes are handed to the decoder at most this many at a time. */
+const PIECE_BYTES = 64 * 1024;
+/** Decoding yields to the event loop once it has held it this long. */
+const SLICE_MS = 8;
+
 export interface GenerateOptions {
   session: KiroSession;
   /** Aborted when the client goes away; cancels waiting, retrying and the upstream body. */
@@ -236,10 +241,21 @@ export class KiroClient {
       void (async () => {
         try {
           let next = first;
+          let sliceStarted = performance.now();
           while (!next.done) {
             recorder?.kiroResponseChunk(next.value);
-            subscriber.next(next.value);
-            if (subscriber.closed) return;
+            // While Kiro's bytes are buffered, `iterator.next()` resolves without ever returning to
+            // the event loop, and one read can hold megabytes (200,000 tiny frames held the loop
+            // for 80–280 ms): hand the bytes on in pieces, and yield once a slice of time is used.
+            for (let at = 0; at < next.value.length; at += PIECE_BYTES) {
+              subscriber.next(next.value.length <= PIECE_BYTES ? next.value : next.value.subarray(at, at + PIECE_BYTES));
+              if (subscriber.closed) return;
+              if (performance.now() - sliceStarted > SLICE_MS) {
+                await new Promise((resolve) => setImmediate(resolve));
+                if (subscriber.closed) return;
+                sliceStarted = performance.now();
+              }
+            }
             const gate = flow.wait();
             if (gate) {
               await gate;

@@ -1,17 +1,29 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { createHmac, randomBytes } from 'node:crypto';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Principal } from '../auth/principal';
+import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
+import { RedisConnection } from '../redis/redis.module';
+
+const LABEL_SECRET_KEY = 'kiro-gateway:metrics-label-secret';
 
 /**
  * The gateway's Prometheus metrics, in a registry of its own (not prom-client's global one).
- * Labels never carry secrets: tenants appear only as the short hash the guard computes.
+ * Labels never carry secrets: a tenant appears as an HMAC of its token hash under a secret of
+ * this deployment (METRICS_LABEL_SECRET, else one shared through Redis so replicas agree, else
+ * random at start), never as a bare hash anyone holding the token could compute or look up.
  */
 @Injectable()
-export class MetricsService {
+export class MetricsService implements OnModuleInit {
+  private readonly logger = new Logger('Metrics');
+  private labelSecret: string = randomBytes(32).toString('hex');
+
   readonly registry = new Registry();
 
   readonly requests = new Counter({
     name: 'kiro_gateway_http_requests_total',
-    help: 'HTTP requests by route, method, status, model and principal (gateway or tenant hash).',
+    help: 'HTTP requests by route, method, status, model and principal (gateway or tenant label).',
     labelNames: ['route', 'method', 'status', 'model', 'principal'] as const,
     registers: [this.registry],
   });
@@ -67,16 +79,40 @@ export class MetricsService {
 
   readonly rateLimited = new Counter({
     name: 'kiro_gateway_rate_limit_rejections_total',
-    help: 'Requests refused by RATE_LIMIT_PER_MINUTE, by principal (gateway or tenant hash).',
+    help: 'Requests refused by RATE_LIMIT_PER_MINUTE, by principal (gateway or tenant label).',
     labelNames: ['principal'] as const,
+    registers: [this.registry],
+  });
+
+  readonly debugDumpsDropped = new Counter({
+    name: 'kiro_gateway_debug_dumps_dropped_total',
+    help: 'Debug dumps not written because too many were already waiting (DEBUG_MODE).',
     registers: [this.registry],
   });
 
   private readonly models = new BoundedLabel(64, 'other');
   private readonly principals = new BoundedLabel(256, 'tenant-other');
 
-  constructor() {
+  constructor(
+    @Optional() @Inject(gatewayConfig.KEY) private readonly config?: GatewayConfig,
+    @Optional() @Inject(RedisConnection) private readonly redis?: Redis | null,
+  ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'kiro_gateway_' });
+  }
+
+  async onModuleInit(): Promise<void> {
+    const configured = this.config?.metrics.labelSecret;
+    if (configured) {
+      this.labelSecret = configured;
+    } else if (this.redis) {
+      try {
+        // The first replica's random secret wins; the others adopt it.
+        await this.redis.set(LABEL_SECRET_KEY, this.labelSecret, 'NX');
+        this.labelSecret = (await this.redis.get(LABEL_SECRET_KEY)) ?? this.labelSecret;
+      } catch (err) {
+        this.logger.warn(`Could not share the tenant label secret through Redis; labels are this replica's own: ${(err as Error).message}`);
+      }
+    }
   }
 
   /** A model name as a label: clients choose it, so its values are bounded. */
@@ -84,9 +120,10 @@ export class MetricsService {
     return typeof model === 'string' && model ? this.models.label(model) : '';
   }
 
-  /** `gateway` or a tenant's short hash; anyone can mint tenants, so they are bounded too. */
-  principalLabel(principal: string): string {
-    return principal === 'gateway' ? principal : this.principals.label(principal);
+  /** `gateway` or a tenant's label; anyone with the key can mint tenants, so they are bounded too. */
+  principalLabel(principal: Principal): string {
+    if (principal.kind === 'gateway') return 'gateway';
+    return this.principals.label(createHmac('sha256', this.labelSecret).update(principal.tokenHash).digest('hex').slice(0, 12));
   }
 
   async render(): Promise<string> {

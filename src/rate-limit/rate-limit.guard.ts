@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Principal } from '../auth/principal';
 import { Clock } from '../common/clock';
@@ -26,7 +26,6 @@ export class RateLimitedError extends GatewayError {
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
-  private readonly logger = new Logger('RateLimit');
 
   constructor(
     @Inject(gatewayConfig.KEY) private readonly config: GatewayConfig,
@@ -40,23 +39,17 @@ export class RateLimitGuard implements CanActivate {
     if (limit <= 0) return true;
     const http = context.switchToHttp();
     const principal = (http.getRequest<Request & { principal?: Principal }>().principal ?? { kind: 'gateway' }) as Principal;
-    const key = principal.kind === 'tenant' ? principal.tenantId : 'gateway';
+    // The full hash: a prefix of it would let made-up tokens share (or dodge) another tenant's bucket.
+    const key = principal.kind === 'tenant' ? `tenant:${principal.tokenHash}` : 'gateway';
     const now = this.clock.now();
-    let window;
-    try {
-      window = await this.store.hit(`rl:${key}`, WINDOW_MS, now);
-    } catch (err) {
-      // The shared store (Redis) is down: serving without limits beats refusing everyone.
-      this.logger.warn(`Rate limit store unavailable, not limiting: ${(err as Error).message}`);
-      return true;
-    }
+    const window = await this.store.hit(`rl:${key}`, WINDOW_MS, now);
     const resetSeconds = Math.max(1, Math.ceil((window.resetAt - now) / 1000));
     const response = http.getResponse<Response>();
     response.setHeader('x-ratelimit-limit-requests', String(limit));
     response.setHeader('x-ratelimit-remaining-requests', String(Math.max(0, limit - window.count)));
     response.setHeader('x-ratelimit-reset-requests', `${resetSeconds}s`);
     if (window.count > limit) {
-      this.metrics.rateLimited.inc({ principal: this.metrics.principalLabel(key) });
+      this.metrics.rateLimited.inc({ principal: this.metrics.principalLabel(principal) });
       throw new RateLimitedError(limit, resetSeconds);
     }
     return true;

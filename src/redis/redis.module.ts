@@ -5,17 +5,48 @@ import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 /** The shared Redis connection, or null when REDIS_URL is unset (everything stays in memory). */
 export const RedisConnection = Symbol('RedisConnection');
 
+/** Start-up waits this long for Redis, so the first requests share state; then goes on without it. */
+async function waitUntilReady(redis: Redis, timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') return;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      redis.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    redis.once('ready', done);
+  });
+}
+
 @Global()
 @Module({
   providers: [
     {
       provide: RedisConnection,
       inject: [gatewayConfig.KEY],
-      useFactory: (config: GatewayConfig): Redis | null => {
+      useFactory: async (config: GatewayConfig): Promise<Redis | null> => {
         if (!config.redis.url) return null;
-        const redis = new Redis(config.redis.url, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true });
+        // Every caller has a local fallback (counts, refreshes) or a clear 503 (stored responses), so
+        // a command fails fast instead of waiting: none queued while disconnected, none longer than
+        // REDIS_COMMAND_TIMEOUT. Reconnection goes on in the background.
+        const redis = new Redis(config.redis.url, {
+          lazyConnect: false,
+          enableOfflineQueue: false,
+          maxRetriesPerRequest: 1,
+          commandTimeout: config.redis.commandTimeoutMs,
+          connectTimeout: 2_000,
+          retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+        });
         const logger = new Logger('Redis');
-        redis.on('error', (err: Error) => logger.warn(`Redis: ${err.message}`));
+        let lastWarning = 0;
+        redis.on('error', (err: Error) => {
+          // Once per ten seconds, not once per reconnection attempt.
+          if (Date.now() - lastWarning < 10_000) return;
+          lastWarning = Date.now();
+          logger.warn(`Redis: ${err.message} (falling back to local state while it is down)`);
+        });
+        await waitUntilReady(redis, 2_000);
         return redis;
       },
     },

@@ -8,6 +8,7 @@ import { type CompletedReply, ConversationRunner, type StreamingReply } from '..
 import {
   type AssistantEvent,
   assistantTurnOf,
+  checkResponsesRequestBounds,
   type Conversation,
   type ConversationMessage,
   ResponseBuilder,
@@ -43,7 +44,7 @@ export class ResponsesService {
   private readonly seal: ReasoningSeal;
 
   constructor(
-    @Inject(gatewayConfig.KEY) config: GatewayConfig,
+    @Inject(gatewayConfig.KEY) private readonly config: GatewayConfig,
     private readonly runner: ConversationRunner,
     private readonly store: ResponseStore,
   ) {
@@ -99,6 +100,7 @@ export class ResponsesService {
       previous = stored.messages;
     }
     const owner = ownerOf(principal);
+    checkResponsesRequestBounds(request, previous.length, { limits: this.config.limits, kiroPayloadBytes: this.config.kiro.maxPayloadBytes });
     const { conversation, tools, droppedTools } = responsesToConversation(request, previous, { openReasoning: (content) => this.seal.open(content, owner) });
     if (droppedTools.length > 0) this.logger.log(`Left out hosted tools Kiro cannot run: ${droppedTools.join(', ')}`);
     const sealReasoning = request.include?.includes('reasoning.encrypted_content') ? (text: string) => this.seal.seal(text, owner) : undefined;

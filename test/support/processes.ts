@@ -71,9 +71,9 @@ function start(command: string, args: string[], env: NodeJS.ProcessEnv, options:
 export const REDIS_SERVER = process.env.REDIS_SERVER_PATH ?? '/usr/bin/redis-server';
 export const redisAvailable = existsSync(REDIS_SERVER);
 
-/** A throwaway redis-server: no persistence, loopback only. */
-export async function startRedis(): Promise<RunningProcess & { url: string }> {
-  const port = await freePort();
+/** A throwaway redis-server: no persistence, loopback only; on `port` to restart one where it was. */
+export async function startRedis(port?: number): Promise<RunningProcess & { url: string; port: number }> {
+  port ??= await freePort();
   const redis = start(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], process.env);
   const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   probe.on('error', () => undefined); // refused connections while redis-server starts
@@ -82,7 +82,7 @@ export async function startRedis(): Promise<RunningProcess & { url: string }> {
     return (await probe.ping()) === 'PONG';
   }, 'redis-server', 10_000, redis.process, redis.output);
   probe.disconnect();
-  return { ...redis, url: `redis://127.0.0.1:${port}` };
+  return { ...redis, url: `redis://127.0.0.1:${port}`, port };
 }
 
 /** How the e2e tests start the gateway's own entry point: from source, no build needed. */

@@ -1,5 +1,4 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayNotEmpty,
   IsArray,
@@ -13,9 +12,9 @@ import {
   IsString,
   Max,
   Min,
-  ValidateNested,
 } from 'class-validator';
 import { IsModelName, MAX_MODEL_NAME_LENGTH } from '../../common/dto/model-name';
+import { NestedDto } from '../../common/http/shallow-validation';
 import type { ChatCompletionRequest } from '../../converter';
 
 export class StreamOptionsDto {
@@ -59,8 +58,7 @@ export class ChatCompletionRequestDto implements ChatCompletionRequest {
   @ApiPropertyOptional({ type: StreamOptionsDto })
   @IsOptional()
   @IsObject()
-  @ValidateNested()
-  @Type(() => StreamOptionsDto)
+  @NestedDto(() => StreamOptionsDto)
   stream_options?: StreamOptionsDto | null;
 
   @ApiPropertyOptional({ type: 'integer', nullable: true, description: 'Accepted; Kiro does not take an output limit, so it is not forwarded.', minimum: 1 })

@@ -40,6 +40,43 @@ export class InvalidRequestError extends GatewayError {
   }
 }
 
+/**
+ * A request over one of the gateway's documented bounds (tools, messages, content blocks, stop
+ * sequences, image bytes, JSON size): checked before any heavy work, and the message names the
+ * bound and its setting.
+ */
+export class RequestBoundError extends InvalidRequestError {
+  constructor(message: string, param: string | null) {
+    super(message, param, 'request_bound_exceeded');
+  }
+}
+
+/** The body is larger than BODY_LIMIT, or inflates beyond it or beyond the allowed ratio. */
+export class PayloadTooLargeError extends GatewayError {
+  constructor(message: string) {
+    super(message, { status: 413, type: 'invalid_request_error', code: 'request_too_large' });
+  }
+}
+
+/** A content encoding or charset the gateway does not read. */
+export class UnsupportedMediaTypeError extends GatewayError {
+  constructor(message: string, code: 'unsupported_encoding' | 'unsupported_charset') {
+    super(message, { status: 415, type: 'invalid_request_error', code });
+  }
+}
+
+/** Too many wrong keys from one client address: it must wait before trying again. */
+export class AuthBackoffError extends GatewayError {
+  constructor(retryAfterSeconds: number) {
+    super(`Too many failed authentication attempts from this address. Try again in ${retryAfterSeconds} s.`, {
+      status: 429,
+      type: 'rate_limit_error',
+      code: 'too_many_auth_failures',
+      retryAfterSeconds,
+    });
+  }
+}
+
 export class AuthenticationError extends GatewayError {
   constructor(message = 'Invalid or missing API key. Send it as "Authorization: Bearer <PROXY_API_KEY>".') {
     super(message, { status: 401, type: 'authentication_error', code: 'invalid_api_key' });

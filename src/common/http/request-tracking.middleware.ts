@@ -86,7 +86,7 @@ export class RequestTrackingMiddleware implements NestMiddleware {
     this.metrics.requests.inc({
       ...labels,
       model: this.metrics.modelLabel(response.locals.model),
-      principal: this.metrics.principalLabel(principal?.kind === 'tenant' ? principal.tenantId : 'gateway'),
+      principal: this.metrics.principalLabel(principal ?? { kind: 'gateway' }),
     });
     this.metrics.requestDuration.observe(labels, seconds);
   }

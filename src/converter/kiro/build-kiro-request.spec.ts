@@ -1,5 +1,5 @@
 import { validateKiroRequest } from '../../../test/simulator/kiro-request-validator';
-import { assistantMessage, Conversation, ToolDefinition, userMessage } from '../conversation';
+import { assistantMessage, Conversation, ConversationMessage, ToolDefinition, userMessage } from '../conversation';
 import { buildKiroRequest, KiroBuildOptions } from './build-kiro-request';
 
 const OPTIONS: KiroBuildOptions = {
@@ -838,6 +838,24 @@ describe(buildKiroRequest.name, () => {
           ],
         },
       });
+      expect(validateKiroRequest(body)).toBeNull();
+    });
+
+    it('gives every reuse of an id its own suffix, past suffixes the client used itself', () => {
+      const turn = (id: string): ConversationMessage[] => [
+        assistantMessage('', [{ id, name: 'get_weather', input: {} }]),
+        userMessage('', { toolResults: [{ toolCallId: id, text: id, isError: false }] }),
+      ];
+      const input = conversation({ tools: [WEATHER_TOOL], messages: [userMessage('go'), ...turn('call_x'), ...turn('call_x_2'), ...turn('call_x'), ...turn('call_x'), userMessage('done?')] });
+
+      const { body } = buildKiroRequest(input, OPTIONS);
+
+      const history = body.conversationState.history ?? [];
+      const uses = history.flatMap((entry) => ('assistantResponseMessage' in entry ? (entry.assistantResponseMessage.toolUses ?? []).map((use) => use.toolUseId) : []));
+      const users = [...history.flatMap((entry) => ('userInputMessage' in entry ? [entry.userInputMessage] : [])), body.conversationState.currentMessage.userInputMessage];
+      const results = users.flatMap((message) => (message.userInputMessageContext?.toolResults ?? []).map((r) => r.toolUseId));
+      expect(uses).toEqual(['call_x', 'call_x_2', 'call_x_3', 'call_x_4']);
+      expect(results).toEqual(['call_x', 'call_x_2', 'call_x_3', 'call_x_4']);
       expect(validateKiroRequest(body)).toBeNull();
     });
 

@@ -165,6 +165,9 @@ function pairToolResults(messages: ConversationMessage[]): void {
  */
 function renameReusedToolCallIds(messages: ConversationMessage[]): void {
   const seen = new Set<string>();
+  // The next suffix to try per reused id: probing from _2 every time made 15,000 calls named
+  // `call_x` cost 15,000²/2 lookups. Each id only ever moves its own counter forward.
+  const nextSuffix = new Map<string, number>();
   messages.forEach((message, i) => {
     if (message.role !== 'assistant') return;
     const renamed = new Map<string, string>();
@@ -173,8 +176,9 @@ function renameReusedToolCallIds(messages: ConversationMessage[]): void {
         seen.add(call.id);
         return call;
       }
-      let n = 2;
+      let n = nextSuffix.get(call.id) ?? 2;
       while (seen.has(`${call.id}_${n}`)) n++;
+      nextSuffix.set(call.id, n + 1);
       const id = `${call.id}_${n}`;
       seen.add(id);
       renamed.set(call.id, id);

@@ -59,4 +59,14 @@ describe(BracketToolCallExtractor.name, () => {
       { kind: 'call', name: 'get_weather', arguments: '{}' },
     ]);
   });
+
+  it('still finds the call when a long run of whitespace, a character per chunk, comes before its "]"', () => {
+    const chunks = ['[Called get_weather with args: {"city": "Oslo"}', ...Array<string>(200_000).fill(' '), '] ok'];
+
+    // Deciding again on every chunk sliced and trimmed the whole held text: quadratic in the spaces.
+    expect(run(chunks)).toEqual([
+      { kind: 'call', name: 'get_weather', arguments: '{"city": "Oslo"}' },
+      { kind: 'text', text: ' ok' },
+    ]);
+  });
 });

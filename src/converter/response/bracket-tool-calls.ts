@@ -2,6 +2,7 @@ const MARKER = '[Called ';
 const ARGS = ' with args: ';
 /** A written-out call longer than this is not a call: give the text back. */
 const MAX_HELD = 256 * 1024;
+const WHITESPACE_ONLY = /^\s*$/;
 const NAME_SO_FAR = /^[A-Za-z0-9_.:-]{0,128}( ?w?i?t?h? ?a?r?g?s?:?)?$/;
 
 export type BracketPiece = { kind: 'text'; text: string } | { kind: 'call'; name: string; arguments: string };
@@ -39,6 +40,11 @@ export class BracketToolCallExtractor {
       this.held += text;
       advance(this.scan, text, offset);
       if (this.scan.end === undefined) return this.overflow(out);
+    } else if (this.scan?.end !== undefined && WHITESPACE_ONLY.test(text)) {
+      // The object closed and only whitespace followed so far: still waiting for the `]`. Deciding
+      // again would slice and trim the whole held text on every chunk (quadratic in the spaces).
+      this.held += text;
+      return this.overflow(out);
     } else {
       this.held += text;
     }

@@ -129,6 +129,23 @@ describe(ThinkingParser.name, () => {
     });
   });
 
+  describe('leading whitespace', () => {
+    it('keeps an answer that starts with a long run of whitespace, arriving a character at a time, as it was', () => {
+      const spaces = ' '.repeat(200_000);
+
+      // Trimming the growing buffer on every chunk made this quadratic (seconds of a blocked loop).
+      expect(joined(run('as_reasoning_content', [...Array<string>(200_000).fill(' '), 'answer']))).toStrictEqual({ reasoning: '', text: `${spaces}answer` });
+    });
+
+    it('drops whitespace before a thinking tag, however it arrives', () => {
+      expect(joined(run('as_reasoning_content', [' ', '\n', ' <thin', 'king>plan</thinking>\n\nanswer']))).toStrictEqual({ reasoning: 'plan', text: 'answer' });
+    });
+
+    it('gives back whitespace-only answers at the end', () => {
+      expect(joined(run('as_reasoning_content', [' ', ' ']))).toStrictEqual({ reasoning: '', text: '  ' });
+    });
+  });
+
   describe('responses without a leading tag', () => {
     it.each<FakeReasoningHandling>(['as_reasoning_content', 'remove', 'pass', 'strip_tags'])('passes plain text through unchanged in %s mode', (handling) => {
       expect(run(handling, ['Hello', ' world'])).toStrictEqual([

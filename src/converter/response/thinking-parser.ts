@@ -16,6 +16,7 @@ export interface ThinkingPiece {
 export class ThinkingParser {
   private state: 'detecting' | 'thinking' | 'answer' = 'detecting';
   private buffer = '';
+  private leadingWhitespace: string[] = [];
   private closingTag = '';
   private trimNextAnswerStart = false;
 
@@ -23,24 +24,35 @@ export class ThinkingParser {
 
   process(text: string): ThinkingPiece[] {
     if (this.state === 'answer') return this.answer(text);
-    this.buffer += text;
     const out: ThinkingPiece[] = [];
     if (this.state === 'detecting') {
-      const trimmed = this.buffer.trimStart();
-      const tag = OPENING_TAGS.find((candidate) => trimmed.startsWith(candidate));
+      if (!this.buffer) {
+        // Whitespace before anything else is kept apart until a tag is found or ruled out: trimming
+        // a buffer that grows by a space per chunk was quadratic in a long run of whitespace.
+        const start = text.search(/\S/);
+        if (start < 0) {
+          this.leadingWhitespace.push(text);
+          return out;
+        }
+        if (start > 0) this.leadingWhitespace.push(text.slice(0, start));
+        text = text.slice(start);
+      }
+      this.buffer += text;
+      const tag = OPENING_TAGS.find((candidate) => this.buffer.startsWith(candidate));
       if (tag) {
         this.state = 'thinking';
         this.closingTag = `</${tag.slice(1)}`;
-        this.buffer = trimmed.slice(tag.length);
+        this.buffer = this.buffer.slice(tag.length);
+        this.leadingWhitespace = [];
         if (this.handling === 'pass') out.push({ kind: 'text', text: tag });
-      } else if (trimmed.length < LONGEST_OPENING && OPENING_TAGS.some((candidate) => candidate.startsWith(trimmed))) {
+      } else if (this.buffer.length < LONGEST_OPENING && OPENING_TAGS.some((candidate) => candidate.startsWith(this.buffer))) {
         return out; // could still become a tag: wait for more
       } else {
         this.state = 'answer';
-        const all = this.buffer;
-        this.buffer = '';
-        return this.answer(all);
+        return this.answer(this.takeDetected());
       }
+    } else {
+      this.buffer += text;
     }
     // state === 'thinking'
     const end = this.buffer.indexOf(this.closingTag);
@@ -67,10 +79,22 @@ export class ThinkingParser {
   }
 
   flush(): ThinkingPiece[] {
+    if (this.state === 'detecting') {
+      const rest = this.takeDetected();
+      return rest ? this.answer(rest) : [];
+    }
     const rest = this.buffer;
     this.buffer = '';
     if (this.state === 'thinking') return this.reasoning(rest);
     return rest ? this.answer(rest) : [];
+  }
+
+  /** Everything held while detecting, leading whitespace included: it was answer text after all. */
+  private takeDetected(): string {
+    const all = this.leadingWhitespace.join('') + this.buffer;
+    this.leadingWhitespace = [];
+    this.buffer = '';
+    return all;
   }
 
   private reasoning(text: string): ThinkingPiece[] {

@@ -1,0 +1,64 @@
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseGatewayEnv } from '../config/env.schema';
+import { MetricsService } from '../metrics/metrics.service';
+import { DebugDumps, MAX_PENDING_DUMPS, pruneDumps } from './debug-dumps';
+
+const dumpName = (i: number) => `2026-01-01T00-00-${String(i).padStart(2, '0')}-000Z-req-${i}`;
+
+describe(DebugDumps.name, () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'dumps-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const dumps = (metrics?: MetricsService) => new DebugDumps(parseGatewayEnv({ PROXY_API_KEY: 'k', DEBUG_MODE: 'all', DEBUG_DIR: dir }), metrics);
+
+  it('writes each dump in a 0700 directory of 0600 files (prompts are inside)', async () => {
+    const debug = dumps();
+    debug.start('req-1', () => [])?.finish(200);
+    await debug.idle();
+
+    const [name] = readdirSync(dir);
+    expect(statSync(join(dir, name)).mode & 0o777).toBe(0o700);
+    expect(readdirSync(join(dir, name)).map((file) => statSync(join(dir, name, file)).mode & 0o777)).toEqual([0o600, 0o600, 0o600, 0o600, 0o600]);
+  });
+
+  it('drops dumps beyond MAX_PENDING_DUMPS waiting to be written, and counts them', async () => {
+    const metrics = new MetricsService();
+    const debug = dumps(metrics);
+    for (let i = 0; i < MAX_PENDING_DUMPS + 5; i++) debug.start(`burst-${i}`, () => [])?.finish(500);
+    await debug.idle();
+
+    expect(readdirSync(dir)).toHaveLength(MAX_PENDING_DUMPS);
+    expect(await metrics.render()).toContain('kiro_gateway_debug_dumps_dropped_total 5');
+  });
+});
+
+describe(pruneDumps.name, () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'prune-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('deletes the oldest of its own dumps only: other files, dotfiles, other directories and links stay', async () => {
+    for (let i = 1; i <= 4; i++) {
+      mkdirSync(join(dir, dumpName(i)));
+      writeFileSync(join(dir, dumpName(i), 'meta.json'), '{}');
+    }
+    writeFileSync(join(dir, 'package.json'), '{}');
+    writeFileSync(join(dir, '.env'), 'PROXY_API_KEY=x');
+    mkdirSync(join(dir, '.git'));
+    mkdirSync(join(dir, 'src'));
+    symlinkSync(join(dir, 'src'), join(dir, dumpName(0)));
+    writeFileSync(join(dir, dumpName(3), 'notes.txt'), 'someone else put this here');
+
+    await pruneDumps(dir, 1);
+
+    expect(readdirSync(dir).sort()).toEqual(['.env', '.git', dumpName(0), dumpName(3), dumpName(4), 'package.json', 'src'].sort());
+    expect(readdirSync(join(dir, dumpName(3)))).toEqual(['notes.txt']);
+  });
+});
