@@ -14,13 +14,14 @@ import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics';
 import { RateLimitModule } from './rate-limit';
 import { RedisModule } from './redis/redis.module';
+import { DeploymentSecretModule } from './secrets';
 import { MessagesModule } from './messages/messages.module';
 import { ResponsesModule } from './responses/responses.module';
 import { KiroClientModule } from './kiro';
 import { ModelsModule } from './models';
 
 @Module({
-  imports: [ClockModule, JsonBodyModule, RedisModule, MetricsModule, DebugModule, RateLimitModule, StreamingModule, AuthModule, KiroClientModule, ConverterModule, ChatModule, MessagesModule, ResponsesModule, ModelsModule, HealthModule],
+  imports: [ClockModule, JsonBodyModule, RedisModule, DeploymentSecretModule, MetricsModule, DebugModule, RateLimitModule, StreamingModule, AuthModule, KiroClientModule, ConverterModule, ChatModule, MessagesModule, ResponsesModule, ModelsModule, HealthModule],
   providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
 })
 export class AppModule {

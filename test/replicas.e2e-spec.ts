@@ -25,7 +25,7 @@ const RATE_LIMIT = 25;
   beforeAll(async () => {
     sim = await KiroSimulator.start({ rotateRefreshTokens: true, refreshDelayMs: 300, defaultScenario: textReply('ok') });
     redis = await startRedis();
-    const env = { ...sim.gatewayEnv(), PROXY_API_KEY: KEY, REDIS_URL: redis.url, RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT), FAKE_REASONING: 'false' };
+    const env = { ...sim.gatewayEnv(), PROXY_API_KEY: KEY, REDIS_URL: redis.url, RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT), FAKE_REASONING: 'true' };
     [a, b] = await Promise.all([startGatewayProcess(env), startGatewayProcess(env)]);
   }, 120_000);
   afterAll(async () => {
@@ -65,6 +65,22 @@ const RATE_LIMIT = 25;
     expect(first.status).toBe(200);
     expect(second.status).toBe(200);
     expect(second.body.previous_response_id).toBe(first.body.id);
+  });
+
+  it("reads back on one replica the reasoning another sealed: they share the deployment's secret through Redis", async () => {
+    sim.enqueue(textReply('<thinking>First list the files.</thinking>\n\nDone.'), textReply('again'));
+    const ask = { model: 'auto', reasoning: { effort: 'medium' }, store: false, include: ['reasoning.encrypted_content'] };
+
+    const first = await request(a.url).post('/v1/responses').set(auth).send({ ...ask, input: 'List the files.' });
+    const reasoning = (first.body.output as Array<{ type: string; encrypted_content?: string }>).find((item) => item.type === 'reasoning');
+    const message = (first.body.output as Array<{ type: string }>).filter((item) => item.type === 'message');
+    const before = sim.requests.length;
+    const second = await request(b.url).post('/v1/responses').set(auth).send({ ...ask, input: [{ role: 'user', content: 'List the files.' }, reasoning, ...message, { role: 'user', content: 'Again.' }] });
+
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(reasoning?.encrypted_content).toMatch(/^kgr1\./);
+    const sent = sim.requests.slice(before).find((r) => r.path === '/generateAssistantResponse')?.body as { conversationState: { history: Array<{ assistantResponseMessage?: { content: string } }> } };
+    expect(sent.conversationState.history[1].assistantResponseMessage?.content).toBe('<thinking>First list the files.</thinking>\n\nDone.');
   });
 
   it('shares one rate-limit count between the replicas', async () => {

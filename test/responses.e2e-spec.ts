@@ -360,3 +360,42 @@ describe('POST /v1/responses (e2e, openai responses client)', () => {
     });
   });
 });
+
+describe("sealed reasoning is keyed by the deployment's secret, not the proxy key (e2e)", () => {
+  const ask = { model: 'claude-sonnet-4-5', reasoning: { effort: 'medium' as const }, store: false, include: ['reasoning.encrypted_content' as const] };
+
+  /** The reasoning item one gateway seals, and what another gateway's Kiro request makes of it. */
+  async function handOver(sealerEnv: Record<string, string>, openerEnv: Record<string, string>): Promise<string | undefined> {
+    const sealer = await startHarness({ env: { FAKE_REASONING: 'true', ...sealerEnv } });
+    let reasoning: OpenAI.Responses.ResponseReasoningItem;
+    let first: OpenAI.Responses.Response;
+    try {
+      sealer.sim.enqueue(textReply('<thinking>First list the files.</thinking>\n\nDone.'));
+      first = await sealer.openai().responses.create({ ...ask, input: 'List the files.' });
+      reasoning = first.output.find((item) => item.type === 'reasoning') as OpenAI.Responses.ResponseReasoningItem;
+    } finally {
+      await sealer.close();
+    }
+    const opener = await startHarness({ env: { FAKE_REASONING: 'true', ...openerEnv } });
+    try {
+      opener.sim.enqueue(textReply('again'));
+      const history = [{ role: 'user', content: 'List the files.' }, reasoning, ...first.output.filter((item) => item.type === 'message'), { role: 'user', content: 'Again.' }];
+      await opener.openai().responses.create({ ...ask, input: history as never });
+      const sent = opener.sim.requests.find((r) => r.path === '/generateAssistantResponse' && r.status === 200)?.body as KiroBody;
+      return sent.conversationState.history?.[1]?.assistantResponseMessage?.content;
+    } finally {
+      await opener.close();
+    }
+  }
+
+  it('cannot be opened by another gateway that only shares the proxy key', async () => {
+    // Both use PROXY_KEY and no GATEWAY_SECRET: each has a random secret of its own.
+    expect(await handOver({}, {})).toBe('Done.');
+  });
+
+  it('is opened by another gateway with the same GATEWAY_SECRET (a replica, a restart)', async () => {
+    const secret = { GATEWAY_SECRET: 'a-deployment-secret-of-at-least-32-characters' };
+
+    expect(await handOver(secret, secret)).toBe('<thinking>First list the files.</thinking>\n\nDone.');
+  });
+});

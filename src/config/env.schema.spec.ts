@@ -133,8 +133,25 @@ describe(parseGatewayEnv.name, () => {
   });
 
   it('serves metrics on the API port unless METRICS_PORT is set', () => {
-    expect(parseGatewayEnv(minimal).metrics).toEqual({ port: undefined, labelSecret: undefined });
-    expect(parseGatewayEnv({ ...minimal, METRICS_PORT: '9464', METRICS_LABEL_SECRET: 's' }).metrics).toEqual({ port: 9464, labelSecret: 's' });
+    expect(parseGatewayEnv(minimal).metrics).toEqual({ port: undefined });
+    expect(parseGatewayEnv({ ...minimal, METRICS_PORT: '9464' }).metrics).toEqual({ port: 9464 });
+  });
+
+  it('reads the deployment secret from GATEWAY_SECRET, or its first name METRICS_LABEL_SECRET', () => {
+    const secret = 'a-deployment-secret-of-at-least-32-characters';
+
+    expect(parseGatewayEnv(minimal).security.deploymentSecret).toBeUndefined();
+    expect(parseGatewayEnv({ ...minimal, GATEWAY_SECRET: secret }).security.deploymentSecret).toBe(secret);
+    expect(parseGatewayEnv({ ...minimal, METRICS_LABEL_SECRET: secret }).security.deploymentSecret).toBe(secret);
+    expect(parseGatewayEnv({ ...minimal, GATEWAY_SECRET: secret, METRICS_LABEL_SECRET: `other-${secret}` }).security.deploymentSecret).toBe(secret);
+  });
+
+  it('refuses a deployment secret that could be guessed: short, or the proxy key itself', () => {
+    const key = 'a-proxy-key-that-is-long-enough-to-be-a-secret';
+
+    expect(() => parseGatewayEnv({ ...minimal, GATEWAY_SECRET: 'short' })).toThrow('GATEWAY_SECRET must be at least 32 characters');
+    expect(() => parseGatewayEnv({ ...minimal, METRICS_LABEL_SECRET: 's' })).toThrow('METRICS_LABEL_SECRET must be at least 32 characters');
+    expect(() => parseGatewayEnv({ PROXY_API_KEY: key, GATEWAY_SECRET: key })).toThrow('GATEWAY_SECRET must not be PROXY_API_KEY');
   });
 
   it.each([

@@ -103,12 +103,16 @@ export interface GatewayConfig {
     authFailureLimit: number;
     /** Tenants not seen before that one client address may introduce per hour (0: any number). */
     newTenantsPerIpPerHour: number;
+    /**
+     * GATEWAY_SECRET (or its first name, METRICS_LABEL_SECRET): this deployment's own secret, for
+     * tenant labels in metrics and sealed reasoning; unset: one shared through Redis, else random
+     * at start (see DeploymentSecret).
+     */
+    deploymentSecret: string | undefined;
   };
   metrics: {
     /** Serve /metrics without the key on this port only; unset: on the API port, with the key. */
     port: number | undefined;
-    /** HMAC key for tenant labels; unset: shared through Redis, else random at start. */
-    labelSecret: string | undefined;
   };
 }
 
@@ -403,14 +407,34 @@ export function parseGatewayEnv(env: RawEnv, options: ParseOptions = {}): Gatewa
       trustProxy: trustProxy(read, read.string('TRUST_PROXY', 'off')),
       authFailureLimit: read.integer('AUTH_FAILURE_LIMIT', 10, 0),
       newTenantsPerIpPerHour: read.integer('NEW_TENANTS_PER_IP', 20, 0),
+      deploymentSecret: deploymentSecret(read, proxyApiKey),
     },
     metrics: {
       port: read.optional('METRICS_PORT') === undefined ? undefined : read.integer('METRICS_PORT', 0, 0, 65535),
-      labelSecret: read.optional('METRICS_LABEL_SECRET'),
     },
   };
   if (read.problems.length > 0) throw new ConfigValidationError(read.problems);
   return config;
+}
+
+/** The shortest GATEWAY_SECRET accepted: 32 characters, as `openssl rand -hex 16` gives. */
+export const MIN_DEPLOYMENT_SECRET_LENGTH = 32;
+
+/**
+ * GATEWAY_SECRET, else METRICS_LABEL_SECRET (the name it had when it keyed only metrics labels).
+ * It keys what must not be guessable offline (sealed reasoning whose summary is public), so a
+ * short one, or the proxy key itself, is refused.
+ */
+function deploymentSecret(read: EnvReader, proxyApiKey: string | undefined): string | undefined {
+  const name = read.optional('GATEWAY_SECRET') !== undefined ? 'GATEWAY_SECRET' : 'METRICS_LABEL_SECRET';
+  const secret = read.optional(name);
+  if (secret === undefined) return undefined;
+  if (secret.length < MIN_DEPLOYMENT_SECRET_LENGTH) {
+    read.problem(name, `must be at least ${MIN_DEPLOYMENT_SECRET_LENGTH} characters (e.g. the output of openssl rand -hex 32), or unset for a random one`);
+  } else if (secret === proxyApiKey) {
+    read.problem(name, 'must not be PROXY_API_KEY: clients know the key; use a secret of its own (openssl rand -hex 32)');
+  }
+  return secret;
 }
 
 /** `20mb`, `500kb`, `1048576`: binary units, as body-parser reads BODY_LIMIT. */

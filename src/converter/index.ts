@@ -18,7 +18,7 @@ export type { AnthropicMessage, AnthropicMessageMeta, AnthropicStreamEvent } fro
 export { countConversationTokens } from './token-counter';
 export { responsesToConversation, assistantTurnOf, type ResponsesRequest } from './responses/responses-to-conversation';
 export { ResponseBuilder, responseEventBlock, toResponseStreamEvents } from './responses/response-builder';
-export { ReasoningSeal } from './responses/reasoning-seal';
+export { REASONING_SEAL_KEY_USE, ReasoningSeal } from './responses/reasoning-seal';
 export type { ResponseObject, ResponseStreamEvent, ResponseEcho, ResponseOutputItem } from './responses/responses.types';
 export type { ConversationMessage } from './conversation';
 export { ChunkSerializer } from './openai/chunk-serializer';

@@ -16,12 +16,14 @@ import {
   responseEventBlock,
   type ResponseObject,
   type ResponseStreamEvent,
+  REASONING_SEAL_KEY_USE,
   ReasoningSeal,
   responsesToConversation,
   toResponseStreamEvents,
 } from '../converter';
 import type { ResponsesRequestDto } from './dto/responses-request.dto';
 import { ResponseStore } from './response-store';
+import { DeploymentSecret } from '../secrets/deployment-secret';
 
 interface Prepared {
   conversation: Conversation;
@@ -40,15 +42,19 @@ function ownerOf(principal: Principal): string {
 @Injectable()
 export class ResponsesService {
   private readonly logger = new Logger('Responses');
-  /** `reasoning.encrypted_content`, readable by every replica that shares the proxy key. */
+  /**
+   * `reasoning.encrypted_content`, keyed by the deployment's secret (never the proxy key, which
+   * clients hold): readable by every replica that shares it (GATEWAY_SECRET or Redis).
+   */
   private readonly seal: ReasoningSeal;
 
   constructor(
     @Inject(gatewayConfig.KEY) private readonly config: GatewayConfig,
     private readonly runner: ConversationRunner,
     private readonly store: ResponseStore,
+    secret: DeploymentSecret,
   ) {
-    this.seal = new ReasoningSeal(config.server.proxyApiKey);
+    this.seal = new ReasoningSeal(secret.key(REASONING_SEAL_KEY_USE));
   }
 
   async stream(request: ResponsesRequestDto, principal: Principal, signal: AbortSignal): Promise<StreamingReply<ResponseStreamEvent>> {
