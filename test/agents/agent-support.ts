@@ -3,7 +3,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import request from 'supertest';
 import { type Harness, startHarness } from '../support/gateway-harness';
 
 /**
@@ -183,10 +182,6 @@ export function kiroCalls(h: Harness): KiroCall[] {
     });
 }
 
-/** A counter of the gateway's /metrics. */
-export async function metric(h: Harness, name: string): Promise<number> {
-  const text = (await request(h.url).get('/metrics')).text;
-  return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? Number.NaN);
-}
+export { metric } from '../support/metrics';
 
 export const installed = (path: string): boolean => existsSync(path);
