@@ -325,15 +325,20 @@ describe('twelve concurrent requests whose access token Kiro rejects (e2e)', () 
   let h: Harness;
 
   beforeAll(async () => {
-    h = await startHarness({ simulator: { refreshDelayMs: 100 } });
+    h = await startHarness();
   });
   afterAll(() => h.close());
   beforeEach(() => primeAccessToken(h));
 
   it('share one refresh and all get 200', async () => {
     h.sim.expireAccessTokens();
+    // The refresh the first rejection starts ends only once all twelve were rejected, whatever the machine's speed.
+    h.sim.holdRefreshes(true);
 
-    const responses = await Promise.all(Array.from({ length: 12 }, () => chat(h)));
+    const replies = Promise.all(Array.from({ length: 12 }, () => chat(h)));
+    await h.sim.waitFor((sim) => sim.stats.chatRequests === 12, 20_000);
+    h.sim.holdRefreshes(false);
+    const responses = await replies;
 
     expect(responses.map((r) => r.status)).toEqual(Array(12).fill(200));
     expect(h.sim.stats.refreshes).toBe(1);

@@ -118,6 +118,8 @@ export class KiroSimulator {
   private closing = false;
   /** ListAvailableModels calls held unanswered (a slow catalog), answered when the hold ends. */
   private heldModelLists: Exchange[] | undefined;
+  /** While set, token refreshes wait for it (a token service that answers only when told). */
+  private refreshHold: { released: Promise<void>; release: () => void } | undefined;
 
   private constructor(
     private readonly server: Server,
@@ -193,6 +195,24 @@ export class KiroSimulator {
     const held = this.heldModelLists ?? [];
     this.heldModelLists = undefined;
     for (const x of held) if (!x.res.destroyed) this.listModels(x, true);
+  }
+
+  /**
+   * While on, token refreshes (social and OIDC) are received but answered only once it is turned
+   * off: a test can have every request of a burst reach Kiro before the refresh ends, however
+   * slow the machine.
+   */
+  holdRefreshes(on: boolean): void {
+    if (on) {
+      if (!this.refreshHold) {
+        let release = () => {};
+        const released = new Promise<void>((resolve) => (release = resolve));
+        this.refreshHold = { released, release };
+      }
+      return;
+    }
+    this.refreshHold?.release();
+    this.refreshHold = undefined;
   }
 
   expireAccessTokens(): void {
@@ -414,6 +434,7 @@ export class KiroSimulator {
   private async refreshDelay(): Promise<void> {
     const ms = this.opts.refreshDelayMs ?? 0;
     if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+    await this.refreshHold?.released;
   }
 }
 
