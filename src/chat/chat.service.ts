@@ -6,6 +6,7 @@ import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import {
   aggregateChatCompletion,
   checkChatRequestBounds,
+  chatResponseFormat,
   type ChatCompletion,
   type ChatCompletionChunk,
   type ChatCompletionRequest,
@@ -46,6 +47,7 @@ export class ChatService {
     const conversation = openAIToConversation(request);
     conversation.thinking = thinkingForReasoningEffort(request.reasoning_effort);
     conversation.stopSequences = stopSequencesFrom(request.stop);
+    conversation.responseFormat = chatResponseFormat(request.response_format);
     return conversation;
   }
 

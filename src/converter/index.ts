@@ -23,4 +23,5 @@ export type { ResponseObject, ResponseStreamEvent, ResponseEcho, ResponseOutputI
 export type { ConversationMessage } from './conversation';
 export { ChunkSerializer } from './openai/chunk-serializer';
 export { stopSequencesFrom } from './response/stop-sequences';
+export { chatResponseFormat, responsesTextFormat } from './response-format';
 export { checkAnthropicRequestBounds, checkChatRequestBounds, checkResponsesRequestBounds, type BoundsContext } from './request-bounds';

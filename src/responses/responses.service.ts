@@ -19,6 +19,7 @@ import {
   REASONING_SEAL_KEY_USE,
   ReasoningSeal,
   responsesToConversation,
+  responsesTextFormat,
   toResponseStreamEvents,
 } from '../converter';
 import type { ResponsesRequestDto } from './dto/responses-request.dto';
@@ -108,6 +109,7 @@ export class ResponsesService {
     const owner = ownerOf(principal);
     checkResponsesRequestBounds(request, previous.length, { limits: this.config.limits, kiroPayloadBytes: this.config.kiro.maxPayloadBytes });
     const { conversation, tools, droppedTools } = responsesToConversation(request, previous, { openReasoning: (content) => this.seal.open(content, owner) });
+    conversation.responseFormat = responsesTextFormat(request.text);
     if (droppedTools.length > 0) this.logger.log(`Left out hosted tools Kiro cannot run: ${droppedTools.join(', ')}`);
     const sealReasoning = request.include?.includes('reasoning.encrypted_content') ? (text: string) => this.seal.seal(text, owner) : undefined;
     return { conversation, messages: conversation.messages, builder: new ResponseBuilder(request.model, echo(request), { tools, sealReasoning }), owner };
@@ -132,7 +134,7 @@ function echo(request: ResponsesRequestDto): ResponseEcho {
     reasoning: { effort: request.reasoning?.effort ?? null, summary: request.reasoning?.summary ?? null },
     store: request.store !== false,
     temperature: request.temperature ?? null,
-    text: { format: { type: 'text' } },
+    text: { ...request.text, format: request.text?.format ?? { type: 'text' } },
     tool_choice: request.tool_choice ?? 'auto',
     tools: request.tools ?? [],
     top_p: request.top_p ?? null,

@@ -2,6 +2,7 @@ import { isJsonObject, type JsonObject } from '../../common/json';
 import { InvalidRequestError } from '../../common/errors';
 import { forLog } from '../../common/text';
 import type { AssistantMessage, Conversation, ConversationMessage, ImageInput, ThinkingEffort, ThinkingRequest, ToolChoice, ToolDefinition, ToolResult, UserMessage } from '../conversation';
+import { anthropicOutputFormat } from '../response-format';
 import { stopSequencesFrom } from '../response/stop-sequences';
 import { isEffort } from '../thinking-budget';
 import {
@@ -33,6 +34,8 @@ export interface AnthropicMessagesRequest {
   tool_choice?: unknown;
   thinking?: unknown;
   output_config?: unknown;
+  /** The structured-outputs beta's spelling of `output_config.format`. */
+  output_format?: unknown;
   stop_sequences?: unknown;
 }
 
@@ -50,7 +53,7 @@ export interface AnthropicConversion extends ConversionNotes {
  * `service_tier`, fields newer than this gateway — is accepted and reported as ignored.
  */
 const READ_FIELDS = new Set([
-  'model', 'messages', 'system', 'max_tokens', 'stream', 'tools', 'tool_choice', 'thinking', 'output_config',
+  'model', 'messages', 'system', 'max_tokens', 'stream', 'tools', 'tool_choice', 'thinking', 'output_config', 'output_format',
   'stop_sequences', 'temperature', 'top_p', 'top_k', 'metadata',
 ]);
 
@@ -80,6 +83,7 @@ export function anthropicToConversation(request: AnthropicMessagesRequest): Anth
       toolChoice: toolChoice(request.tool_choice, tools),
       thinking: thinkingRequest(request, notes),
       stopSequences: stopSequencesFrom(request.stop_sequences),
+      responseFormat: anthropicOutputFormat(request),
     },
     droppedServerTools: dropped,
     omitThinkingText: isJsonObject(request.thinking) && request.thinking.display === 'omitted',
