@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import request from 'supertest';
 import { DEFAULT_SIM_REFRESH_TOKEN, KiroSimulator, textReply } from './simulator';
-import { redisAvailable, REDIS_SERVER, startGatewayProcess, startRedis, type RunningProcess } from './support/processes';
+import { freePort, redisAvailable, REDIS_SERVER, startGatewayProcess, startRedis, type RunningProcess } from './support/processes';
 
 /**
  * Two gateway processes sharing one Redis and one Kiro login: one refresh between them, a rotated
@@ -183,3 +183,45 @@ const TENANT_TOKEN = 'aorTenantRefreshTokenOnTwoReplicas';
     }
   }, 60_000);
 });
+
+(redisAvailable ? describe : describe.skip)('two replicas started before Redis answers (e2e)', () => {
+  it('leaves the login to the first requests, refreshed once under the shared lock, not twice at start-up with a rotating token', async () => {
+    const sim = await KiroSimulator.start({ rotateRefreshTokens: true, refreshDelayMs: 300, defaultScenario: textReply('ok') });
+    const port = await freePort();
+    const env = { ...sim.gatewayEnv(), PROXY_API_KEY: KEY, REDIS_URL: `redis://127.0.0.1:${port}`, FAKE_REASONING: 'false' };
+    const replicas = await Promise.all([startGatewayProcess(env), startGatewayProcess(env)]);
+    const redis = await startRedis(port);
+    try {
+      // Both replicas reconnect (they retry every 200 ms to 2 s) before the first requests.
+      await waitForClients(port, 2);
+
+      const results = await Promise.all([...replicas, ...replicas].map((replica) => request(replica.url).post('/v1/chat/completions').set('Authorization', `Bearer ${KEY}`).send({ model: 'auto', messages: [{ role: 'user', content: 'hi' }] })));
+
+      expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+      expect(sim.stats.refreshes).toBe(1);
+    } finally {
+      await Promise.all(replicas.map((replica) => replica.stop()));
+      await redis.stop();
+      await sim.close();
+    }
+  }, 120_000);
+});
+
+/**
+ * Polls redis-server until `count` clients besides the probe are connected, within a deadline
+ * (not the replicas' readiness: a readiness check refreshes the login, which is what is tested).
+ */
+async function waitForClients(port: number, count: number): Promise<void> {
+  const probe = new Redis(port, '127.0.0.1');
+  try {
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      const clients = String(await probe.client('LIST')).trim().split('\n').length - 1;
+      if (clients >= count) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`fewer than ${count} clients connected to redis-server`);
+  } finally {
+    probe.disconnect();
+  }
+}

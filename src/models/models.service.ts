@@ -1,10 +1,12 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
+import type Redis from 'ioredis';
 import { AuthService, type Principal } from '../auth';
 import { Clock } from '../common/clock';
 import { forLog } from '../common/text';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import { type ResolvedModel, routeModel } from '../converter';
 import { KiroClient, type KiroModelInfo, type KiroSession } from '../kiro';
+import { RedisConnection } from '../redis/redis.module';
 import { CatalogCache } from './catalog-cache';
 import { clientNames, DEFAULT_MAX_INPUT_TOKENS, STATIC_CATALOG, STATIC_WINDOWS } from './static-models';
 
@@ -39,14 +41,22 @@ export class ModelsService implements OnApplicationBootstrap {
     @Inject(Clock) private readonly clock: Clock,
     private readonly kiro: KiroClient,
     private readonly auth: AuthService,
+    @Optional() @Inject(RedisConnection) private readonly redis?: Redis | null,
   ) {}
 
   /**
    * The gateway's own catalog (and with it a first token) is fetched at start-up, so that no
    * first request waits for it: start-up waits for it as briefly as a request would, then
-   * leaves it to finish in the background.
+   * leaves it to finish in the background. Not while REDIS_URL is set and Redis does not answer
+   * yet: replicas started together would each refresh the login on its own, and with a rotating
+   * refresh token all but one would be left holding a revoked one. The first request fetches it
+   * then, under the shared refresh lock.
    */
   async onApplicationBootstrap(): Promise<void> {
+    if (this.redis && this.redis.status !== 'ready') {
+      this.logger.debug("Redis does not answer yet: the model list is fetched by the first request, not at start-up");
+      return;
+    }
     await this.catalogOf({ kind: 'gateway' })?.forRequest();
   }
 
