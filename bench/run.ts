@@ -12,7 +12,9 @@
  *   --smoke         short run for CI (< 30 s); fails only on errors and gross regressions
  *   --cpu-prof      start the gateway with --cpu-prof (profile in bench/profiles) and summarise it
  *   --build         always `npm run build` first; --no-build never (default: when src/ is newer)
- *   --only=a,b      phases to run: decoder, ttft, large, rps, rss
+ *   --only=a,b      phases to run: decoder, ttft, large, rps, rss, pool
+ * The pool phase (6): the account pool's own cost per request, and time to first token over four
+ * simulator accounts with one of them throttled.
  *   --strict        exit 1 when a target of the issue is missed (default: only on errors)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -34,13 +36,14 @@ import {
   type StreamResult,
 } from './lib/clients';
 import { runDecoderBench, type DecoderResult } from './lib/decoder-bench';
+import { runPoolBench } from './lib/pool-bench';
 import { BENCH_DIR, cleanupAll, ensureBuild, ROOT, startGateway, startSimulator, type GatewayProcess } from './lib/processes';
 import { benchText, SHORT_TEXT, slowText, type BenchScenarioConfig } from './lib/scenarios';
 import { median, percentile, round, runPool } from './lib/stats';
 import { newestProfile, printProfileSummary, summarizeProfile } from './profile-summary';
 
-type Phase = 'decoder' | 'ttft' | 'large' | 'rps' | 'rss';
-const ALL_PHASES: Phase[] = ['decoder', 'ttft', 'large', 'rps', 'rss'];
+type Phase = 'decoder' | 'ttft' | 'large' | 'rps' | 'rss' | 'pool';
+const ALL_PHASES: Phase[] = ['decoder', 'ttft', 'large', 'rps', 'rss', 'pool'];
 
 const argv = process.argv.slice(2);
 const SMOKE = argv.includes('--smoke');
@@ -55,7 +58,7 @@ const PROFILE_DIR = join(BENCH_DIR, 'profiles');
 /** Everything that sizes the run; the smoke run is the same shape, smaller. */
 const PLAN = SMOKE
   ? {
-      deadlineS: 60,
+      deadlineS: 100,
       decoder: { bufferBytes: 4 << 20, minMs: 300 },
       ttft: [
         { concurrency: 1, requests: 60, warmup: 20 },
@@ -65,9 +68,10 @@ const PLAN = SMOKE
       large: { chars: 1 << 20, reps: 1 },
       rps: { connections: 64, warmupS: 1, durationS: 2 },
       rss: { streams: 256, frames: 20, frameDelayMs: 50 },
+      pool: { requests: 5_000, streams: 256 },
     }
   : {
-      deadlineS: 170,
+      deadlineS: 240,
       decoder: { bufferBytes: 8 << 20, minMs: 1500 },
       ttft: [
         { concurrency: 1, requests: 400, warmup: 50 },
@@ -77,6 +81,7 @@ const PLAN = SMOKE
       large: { chars: 1 << 20, reps: 7 },
       rps: { connections: 64, warmupS: 2, durationS: 10 },
       rss: { streams: 256, frames: 80, frameDelayMs: 50 },
+      pool: { requests: 50_000, streams: 1_280 },
     };
 
 const SCENARIO_CONFIG: BenchScenarioConfig = {
@@ -104,6 +109,8 @@ const TARGETS: Target[] = [
   { id: 'large_ratio', label: '1 MiB stream gateway/direct', op: '<=', target: 1.15, smoke: 8, unit: '×' },
   { id: 'rps_gateway', label: 'non-stream req/s @64', op: '>=', target: 1500, smoke: 100, unit: 'req/s' },
   { id: 'rss_peak_mb', label: 'peak RSS, 256 streams', op: '<=', target: 200, smoke: 600, unit: 'MB' },
+  { id: 'pool_us_per_request', label: 'account pool cost per request', op: '<=', target: 100, smoke: 2000, unit: 'µs' },
+  { id: 'pool_throttled_ttft_ratio', label: 'TTFT p50, one account throttled / none', op: '<=', target: 1.5, smoke: 10, unit: '×' },
   { id: 'decoder_mbps', label: 'decoder throughput', op: '>=', target: 300, smoke: 10, unit: 'MB/s' },
 ];
 
@@ -209,7 +216,15 @@ async function main(): Promise<void> {
     results.decoder = { ...decoder, framesMBps: round(decoder.framesMBps, 1), eventsMBps: round(decoder.eventsMBps, 1) };
     setValue('decoder_mbps', decoder.framesMBps);
   }
-  if (!needsServers) return finish(wallStarted);
+  // 6. The account pool: in-process cost, then its own simulator and gateway.
+  if (PHASES.has('pool')) {
+    const pool = await runPoolBench({ ...PLAN.pool, log });
+    results.pool = pool;
+    setValue('pool_us_per_request', pool.poolUsPerRequest);
+    setValue('pool_throttled_ttft_ratio', round(pool.ttftOneThrottled.p50 / pool.ttftHealthy.p50, 2));
+    log(`pool: ${pool.poolUsPerRequest} µs per request (affinity key ${pool.affinityKeyUs} µs); TTFT p50/p99 at 64 (queueing) ${pool.ttftQueued64.p50}/${pool.ttftQueued64.p99} ms; at 24: healthy ${pool.ttftHealthy.p50}/${pool.ttftHealthy.p99} ms, one throttled ${pool.ttftOneThrottled.p50}/${pool.ttftOneThrottled.p99} ms (${pool.throttledAccountCalls} calls reached the throttled account)`);
+  }
+  if (![...PHASES].some((p) => p !== 'decoder' && p !== 'pool')) return finish(wallStarted);
 
   // The simulator runs in a child process (see lib/sim-child.ts); the gateway is node dist/main.js.
   const sim = await startSimulator(SCENARIO_CONFIG);

@@ -13,6 +13,8 @@ export interface BenchScenarioConfig {
   /** Text frames in one slow stream, one every slowFrameDelayMs. */
   slowFrames: number;
   slowFrameDelayMs: number;
+  /** Simulator accounts besides 'default' (refresh tokens `<name>-refresh-token`), for the pool phase. */
+  accounts?: string[];
 }
 
 const WORDS = (

@@ -1,5 +1,5 @@
 import { ContextTooLongError, NotFoundError, QuotaExceededError, UpstreamAuthError, UpstreamThrottledError } from '../common/errors';
-import { describeNetworkError, KiroTokenRejectedError, mapKiroHttpError, mapKiroStreamException, mapMidStreamError, mapNetworkError, parseRetryAfter } from './kiro-errors';
+import { AccountThrottledError, describeNetworkError, KiroTokenRejectedError, mapKiroHttpError, mapKiroStreamException, mapMidStreamError, mapNetworkError, ModelNotOnAccountError, parseRetryAfter } from './kiro-errors';
 
 const ctx = (status: number, body: unknown, retryAfterHeader?: string) => ({
   status,
@@ -38,6 +38,14 @@ describe(mapKiroHttpError.name, () => {
 
     expect(error).toBeInstanceOf(UpstreamThrottledError);
     expect(error).toMatchObject({ status: 429, retryable: true, retryAfterSeconds: 7 });
+  });
+
+  it('maps the suspicious-activity 429 to a non-retryable account throttle, and INVALID_MODEL_ID to a model missing on this account', () => {
+    const suspicious = mapKiroHttpError(ctx(429, { message: 'Due to suspicious activity, we are imposing temporary limits on how frequently your account (d-1) can send a request', reason: null }));
+
+    expect(suspicious).toBeInstanceOf(AccountThrottledError);
+    expect(suspicious).toMatchObject({ status: 429, retryable: false, code: 'account_throttled' });
+    expect(mapKiroHttpError(ctx(400, { message: 'Invalid model.', reason: 'INVALID_MODEL_ID' }))).toBeInstanceOf(ModelNotOnAccountError);
   });
 
   it('maps context overflow and unknown models', () => {
@@ -107,7 +115,7 @@ describe(mapNetworkError.name, () => {
   ])('says in words what kind of failure %s is, keeping the codes for the log', (code, message) => {
     const cause = Object.assign(new Error(`connect ${code} 10.0.0.1:443`), { code });
 
-    const error = mapNetworkError(cause, false);
+    const error = mapNetworkError(cause, false, 10_000);
 
     expect(error.message).toBe(message);
     expect(error.message).not.toContain('10.0.0.1');

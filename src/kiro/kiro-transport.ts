@@ -9,6 +9,8 @@ export interface KiroHttpRequest {
   headersTimeoutMs: number;
   /** Longest silence allowed between two body chunks. */
   bodyTimeoutMs: number;
+  /** The account's own proxy (http://, socks5://); absent: HTTPS_PROXY / NO_PROXY or direct. */
+  proxy?: string;
 }
 
 export interface KiroHttpResponse {

@@ -1,5 +1,6 @@
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { Agent, request } from 'undici';
+import { OutboundDispatchers } from '../outbound/outbound-dispatchers';
 import type { IncomingHttpHeaders } from 'undici/types/header';
 import { KiroHttpRequest, KiroHttpResponse, KiroTransport } from './kiro-transport';
 
@@ -13,9 +14,12 @@ export class UndiciKiroTransport implements KiroTransport, OnApplicationShutdown
   // stream holds its socket for its whole length (Connection: close).
   private readonly agent = new Agent({ keepAliveTimeout: 30_000, connect: { timeout: 10_000 } });
 
+  constructor(@Optional() private readonly dispatchers?: OutboundDispatchers) {}
+
   async send(req: KiroHttpRequest): Promise<KiroHttpResponse> {
     const res = await request(req.url, {
-      dispatcher: this.agent,
+      // Proxies (HTTPS_PROXY, an account's own) live in the shared dispatchers.
+      dispatcher: this.dispatchers?.for(req.proxy) ?? this.agent,
       method: req.method,
       headers: req.headers,
       body: req.body,

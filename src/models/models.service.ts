@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import type Redis from 'ioredis';
+import { AccountsService } from '../accounts';
 import { AuthService, type Principal } from '../auth';
 import { Clock } from '../common/clock';
 import { forLog } from '../common/text';
@@ -41,6 +42,7 @@ export class ModelsService implements OnApplicationBootstrap {
     @Inject(Clock) private readonly clock: Clock,
     private readonly kiro: KiroClient,
     private readonly auth: AuthService,
+    private readonly accounts: AccountsService,
     @Optional() @Inject(RedisConnection) private readonly redis?: Redis | null,
   ) {}
 
@@ -68,7 +70,7 @@ export class ModelsService implements OnApplicationBootstrap {
   async list(principal: Principal = { kind: 'gateway' }, signal?: AbortSignal): Promise<ModelEntry[]> {
     const fetched = (await this.catalogOf(principal)?.forRequest(signal)) ?? [];
     const catalog = fetched.length > 0 ? fetched : STATIC_CATALOG;
-    const ids = catalog.map((model) => model.modelId);
+    const ids = new Set(catalog.map((model) => model.modelId));
     const byId = new Map<string, ModelEntry>();
     const add = (id: string, served: KiroModelInfo, displayName = served.modelName) => {
       if (!byId.has(id)) byId.set(id, this.entry(id, served, displayName));
@@ -92,7 +94,7 @@ export class ModelsService implements OnApplicationBootstrap {
     const models = await this.list(principal, signal);
     const exact = models.find((model) => model.id === id);
     if (exact) return exact;
-    const kiroId = this.routesTo(id, this.catalogOf(principal)?.cached.map((model) => model.modelId));
+    const kiroId = this.routesTo(id, this.catalogOf(principal)?.ids);
     const resolved = kiroId === undefined ? undefined : models.find((model) => model.id === kiroId);
     return resolved && { ...resolved, id };
   }
@@ -104,8 +106,9 @@ export class ModelsService implements OnApplicationBootstrap {
    * past `signal`): then the name goes to Kiro as it is.
    */
   async resolve(requested: string, session: KiroSession, signal?: AbortSignal): Promise<ResolvedModel> {
-    const catalog = await this.catalogFor(session).forRequest(signal);
-    const routed = routeModel(requested, catalog.map((model) => model.modelId), this.config.models);
+    const catalog = this.catalogFor(session);
+    await catalog.forRequest(signal);
+    const routed = routeModel(requested, catalog.ids, this.config.models);
     if (routed.kiroModelId !== requested && (routed.route === 'family' || routed.route === 'fallback' || routed.route === 'alias')) {
       // Client-chosen: the remembered and logged name is a short, escaped one.
       const name = forLog(requested, LOGGED_NAME_CHARS);
@@ -121,7 +124,7 @@ export class ModelsService implements OnApplicationBootstrap {
   }
 
   /** The Kiro id a name is served by on a catalog, or undefined when no model serves it. */
-  private routesTo(name: string, catalog: readonly string[] | undefined): string | undefined {
+  private routesTo(name: string, catalog: ReadonlySet<string> | undefined): string | undefined {
     try {
       return routeModel(name, catalog, this.config.models).kiroModelId;
     } catch {
@@ -139,10 +142,13 @@ export class ModelsService implements OnApplicationBootstrap {
     };
   }
 
-  /** The caller's account's catalog; none for the gateway in multi-tenant-only mode. */
+  /**
+   * The caller's account's catalog: a tenant's own login's, else the pool's catalog session (the
+   * first healthy account's); none for the gateway in multi-tenant-only mode.
+   */
   private catalogOf(principal: Principal): CatalogCache | undefined {
-    if (principal.kind === 'gateway' && this.auth.status().mode === 'multi-tenant-only') return undefined;
-    return this.catalogFor(this.auth.sessionFor(principal));
+    const session = principal.kind === 'tenant' ? this.auth.sessionFor(principal) : this.accounts.catalogSession();
+    return session && this.catalogFor(session);
   }
 
   private catalogFor(session: KiroSession): CatalogCache {

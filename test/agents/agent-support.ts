@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Harness, startHarness } from '../support/gateway-harness';
+import { type Harness, type HarnessOptions, startHarness } from '../support/gateway-harness';
 
 /**
  * What the agent specs share: the installed agents (test/agents/install.sh), a throw-away HOME
@@ -75,11 +75,11 @@ export interface AgentSession {
  * agent's configuration into it); after each test, every request the agent made must have
  * passed the simulator's validation.
  */
-export function useAgentSession(prepare: (home: AgentHome, h: Harness) => Promise<void> = async () => undefined): AgentSession {
+export function useAgentSession(prepare: (home: AgentHome, h: Harness) => Promise<void> = async () => undefined, harness: HarnessOptions = {}): AgentSession {
   let h: Harness | undefined;
   let home: AgentHome | undefined;
   beforeAll(async () => {
-    h = await startHarness();
+    h = await startHarness(harness);
   });
   afterAll(() => h?.close());
   beforeEach(async () => {

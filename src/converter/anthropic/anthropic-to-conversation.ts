@@ -2,9 +2,10 @@ import { isJsonObject, type JsonObject } from '../../common/json';
 import { InvalidRequestError } from '../../common/errors';
 import { forLog } from '../../common/text';
 import type { AssistantMessage, Conversation, ConversationMessage, ImageInput, ThinkingEffort, ThinkingRequest, ToolChoice, ToolDefinition, ToolResult, UserMessage } from '../conversation';
+import { stopSequencesFrom } from '../assistant/stop-sequences';
 import { anthropicOutputFormat } from '../response-format';
-import { stopSequencesFrom } from '../response/stop-sequences';
 import { isEffort } from '../thinking-budget';
+import { toolDefinition } from '../request-fields';
 import {
   type ConversionNotes,
   documentContent,
@@ -17,7 +18,6 @@ import {
   searchResultText,
   serverToolResultText,
   serverToolUseText,
-  textAndImages,
 } from './anthropic-blocks';
 
 /**
@@ -300,11 +300,7 @@ function toolDefinitions(raw: unknown[] | undefined, loaded: ReadonlySet<string>
       notes.ignored.push(`${at}: deferred tool ${forLog(name, NOTE_NAME_CHARS)}, not loaded yet`);
       return;
     }
-    tools.push({
-      name,
-      description: typeof tool.description === 'string' ? tool.description : '',
-      parameters: isJsonObject(tool.input_schema) ? tool.input_schema : {},
-    });
+    tools.push(toolDefinition(name, tool.description, tool.input_schema));
   });
   return { tools, dropped };
 }
