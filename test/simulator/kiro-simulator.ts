@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Chaos, type ChaosCounts, type ChaosOptions } from './chaos';
 import { scenarioForRequest } from './directives';
 import { BodyTooLargeError, mediaType, parseJson, readBody, sendJson, type JsonParse } from './http-utils';
 import { DEFAULT_MAX_PAYLOAD_BYTES, IMPROPERLY_FORMED, validateKiroRequest, type KiroErrorBody } from './kiro-request-validator';
@@ -50,6 +51,8 @@ export interface SimulatorOptions {
   recordRequests?: boolean;
   /** One line per request, for the standalone runner. */
   log?: (line: string) => void;
+  /** Chaos mode from the start (see setChaos). */
+  chaos?: ChaosOptions;
 }
 
 export interface RecordedRequest {
@@ -130,6 +133,7 @@ export class KiroSimulator {
   private heldModelLists: Exchange[] | undefined;
   /** While set, token refreshes wait for it (a token service that answers only when told). */
   private refreshHold: { released: Promise<void>; release: () => void } | undefined;
+  private chaos: Chaos | undefined;
 
   private constructor(
     private readonly server: Server,
@@ -159,6 +163,7 @@ export class KiroSimulator {
     });
     const { port } = server.address() as AddressInfo;
     const sim = new KiroSimulator(server, opts, accounts, `http://${host}:${port}`);
+    if (opts.chaos) sim.setChaos(opts.chaos);
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       sim.handle(req, res).catch((err: unknown) => {
         if (!res.headersSent) sendJson(res, 500, { message: `simulator bug: ${String(err)}`, reason: null });
@@ -182,6 +187,19 @@ export class KiroSimulator {
   enqueue(...scenarios: Scenario[]): this {
     this.queue.push(...scenarios);
     return this;
+  }
+
+  /**
+   * Chaos mode (test/simulator/chaos.ts): every valid chat call after this fails at random,
+   * scripted ones included; undefined turns it off. The counts start from zero.
+   */
+  setChaos(options: ChaosOptions | undefined): void {
+    this.chaos = options && new Chaos(options);
+  }
+
+  /** What chaos mode injected since it was set (undefined when it is off). */
+  get chaosCounts(): Readonly<ChaosCounts> | undefined {
+    return this.chaos?.counts;
   }
 
   get pendingScenarios(): number {
@@ -371,7 +389,8 @@ export class KiroSimulator {
     });
     if (violation) return this.refuse(x, violation.body, violation.detail);
 
-    const scenario = this.queue.shift() ?? this.opts.defaultScenario ?? scenarioForRequest(x.json.value);
+    const planned = this.queue.shift() ?? this.opts.defaultScenario ?? scenarioForRequest(x.json.value);
+    const scenario = this.chaos ? this.chaos.apply(planned) : planned;
     x.record.status = scenario.kind === 'http-error' ? scenario.status : scenario.kind === 'stream' ? 200 : undefined;
     if (scenario.kind === 'stream') {
       account.stats.served++;
