@@ -29,7 +29,8 @@ describe('structured logs of a gateway process (e2e)', () => {
   beforeAll(async () => {
     sim = await KiroSimulator.start({ defaultScenario: textReply('logged') });
     sim.addRefreshToken(TENANT);
-    gateway = await startGatewayProcess({ ...sim.gatewayEnv(), PROXY_API_KEY: KEY, LOG_LEVEL: 'INFO', LOG_FORMAT: 'json', FAKE_REASONING: 'false', BASE_RETRY_DELAY: '0.01' });
+    // Resumes off: a cut answer reaches the client as the failure whose log line is checked.
+    gateway = await startGatewayProcess({ ...sim.gatewayEnv(), PROXY_API_KEY: KEY, LOG_LEVEL: 'INFO', LOG_FORMAT: 'json', FAKE_REASONING: 'false', BASE_RETRY_DELAY: '0.01', STREAM_MAX_RESUMES: '0' });
   }, 90_000);
   afterAll(async () => {
     await gateway?.stop();
