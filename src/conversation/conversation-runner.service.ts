@@ -59,6 +59,7 @@ export class ConversationRunner {
       signal: options.signal,
       slowModel: model.slow,
       stream: options.stream,
+      payload: prepared.payload,
     });
     try {
       const context = this.converter.responseContext(prepared, this.models.maxInputTokens(model.kiroModelId), conversation);

@@ -13,6 +13,8 @@ import { countConversationTokens } from './token-counter';
 
 export interface PreparedKiroRequest {
   body: KiroRequestBody;
+  /** `body` serialised, once: what is sent (a 430 KB agent turn takes 2 ms to serialise). */
+  payload: string;
   toolNames: ToolNameMap;
   /** The serialised size, checked against KIRO_MAX_PAYLOAD_BYTES. */
   bytes: number;
@@ -46,7 +48,7 @@ export class ConverterService {
       );
     }
     let promptTokens: number | undefined;
-    return { body, toolNames, bytes, promptTokens: () => (promptTokens ??= countConversationTokens(conversation)) };
+    return { body, payload: serialised, toolNames, bytes, promptTokens: () => (promptTokens ??= countConversationTokens(conversation)) };
   }
 
   responseContext(prepared: PreparedKiroRequest, maxInputTokens: number, conversation: Conversation): ResponseContext {

@@ -27,6 +27,8 @@ export interface GenerateOptions {
   slowModel: boolean;
   /** The OpenAI client asked for a stream: send `Connection: close` upstream. */
   stream: boolean;
+  /** `body` already serialised (the converter measured its size with it), so it is not serialised twice. */
+  payload?: string;
 }
 
 /**
@@ -59,7 +61,8 @@ export class KiroClient {
    * refresh after a rejected token) happens before anything reaches the client.
    */
   async generateAssistantResponse(body: KiroRequestBody, options: GenerateOptions): Promise<KiroEventStream> {
-    const payload = JSON.stringify(body);
+    const payload = options.payload ?? JSON.stringify(body);
+    const payloadBytes = Buffer.byteLength(payload);
     const recorder = requestScope.recorder();
     recorder?.kiroRequest(payload);
     const url = `${this.config.kiro.apiHost}/generateAssistantResponse`;
@@ -102,13 +105,13 @@ export class KiroClient {
             status: response.status,
             bodyText,
             retryAfterHeader: response.headers['retry-after'],
-            requestBytes: Buffer.byteLength(payload),
+            requestBytes: payloadBytes,
             maxPayloadBytes: this.config.kiro.maxPayloadBytes,
             knownSecrets: [token.value],
           });
         }
 
-        this.logger.debug(withRequestId(`Kiro answered 200 (attempt ${attempt}, ${Buffer.byteLength(payload)} bytes sent, model ${body.conversationState.currentMessage.userInputMessage.modelId})`));
+        this.logger.debug(withRequestId(`Kiro answered 200 (attempt ${attempt}, ${payloadBytes} bytes sent, model ${body.conversationState.currentMessage.userInputMessage.modelId})`));
         iterator = response.body[Symbol.asyncIterator]();
         const first = await this.firstChunk(iterator, firstTokenMs, attemptAbort);
         if (first.done) throw new UpstreamError('Kiro answered 200 with an empty stream', { retryable: true });
