@@ -117,6 +117,7 @@ describe('tool calls Kiro cuts off (e2e)', () => {
 });
 
 async function cutCount(h: Harness): Promise<number> {
-  const text = (await request(h.url).get('/metrics')).text;
+  // /metrics answers the proxy key's holder only (issue 13).
+  const text = (await request(h.url).get('/metrics').set('Authorization', `Bearer ${h.config.server.proxyApiKey}`)).text;
   return Number(/^kiro_gateway_tool_calls_cut_total (\d+)/m.exec(text)?.[1] ?? Number.NaN);
 }

@@ -185,7 +185,8 @@ export function kiroCalls(h: Harness): KiroCall[] {
 
 /** A counter of the gateway's /metrics. */
 export async function metric(h: Harness, name: string): Promise<number> {
-  const text = (await request(h.url).get('/metrics')).text;
+  // /metrics answers the proxy key's holder only (issue 13).
+  const text = (await request(h.url).get('/metrics').set('Authorization', `Bearer ${h.config.server.proxyApiKey}`)).text;
   return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? Number.NaN);
 }
 
