@@ -329,6 +329,10 @@ async function main(): Promise<void> {
   if (PHASES.has('streams1000')) {
     const { streams: count, frames, frameDelayMs } = PLAN.streams1000;
     log(`streams1000: ${count} concurrent streams, ${frames} frames every ${frameDelayMs} ms`);
+    // Its own client pool: sockets the 256 streams left idle may be closed by the gateway's
+    // keep-alive timeout just as they are reused (a client-side race, not the gateway's failure).
+    const manyAgent = newAgent();
+    const manyClient = new GatewayClient(gateway.url, manyAgent);
     await sim.setScenario('many');
     const pid = gateway.pid;
     const before = readProcStatus(pid);
@@ -344,10 +348,11 @@ async function main(): Promise<void> {
     let run;
     runSamplerPaused = true;
     try {
-      run = await streams('streams1000/gateway', count, count, () => viaGateway.stream(), slowText(frames));
+      run = await streams('streams1000/gateway', count, count, () => manyClient.stream(), slowText(frames));
     } finally {
       clearInterval(sampler);
       runSamplerPaused = false;
+      await manyAgent.close();
     }
     const after = readProcStatus(pid);
     const peak = Math.max(sampledPeak, hwmReset ? after.hwmMb : 0);

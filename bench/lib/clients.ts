@@ -24,9 +24,13 @@ export interface StreamResult {
   text: string;
 }
 
-/** Unlimited connections per origin, so concurrency is what the caller asks for. */
+/**
+ * Unlimited connections per origin, so concurrency is what the caller asks for. Idle sockets are
+ * dropped 3 s before the servers' 5 s keep-alive timeout: on this loaded machine timers fire late,
+ * and a socket the server closes just as it is reused fails the request (it is a POST).
+ */
 export function newAgent(ca?: string): Agent {
-  return new Agent({ keepAliveTimeout: 30_000, connections: null, pipelining: 1, ...(ca ? { connect: { ca } } : {}) });
+  return new Agent({ keepAliveTimeout: 2_000, keepAliveTimeoutThreshold: 3_000, connections: null, pipelining: 1, ...(ca ? { connect: { ca } } : {}) });
 }
 
 /** `simUrl`: where the simulator's token endpoint is (its `authUrl`). */
