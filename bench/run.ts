@@ -11,12 +11,14 @@
  *   6. a 428 KB Claude Code turn (12 tools, 150 tool round trips): what its size adds, and
  *      count_tokens on it;
  *   7. time to first token over TLS, with connection reuse (the default) and without;
- *   8. 1,000 concurrent slow streams: all complete, and the peak RSS.
+ *   8. 1,000 concurrent slow streams: all complete, and the peak RSS;
+ *   9. the account pool's own cost per request, and time to first token over four simulator
+ *      accounts with one of them throttled.
  * Prints a table and writes bench/results.json and bench/ttft-chart.svg (full run). Options:
  *   --smoke         short run for CI (< 30 s); fails only on errors and gross regressions
  *   --cpu-prof      start the gateway with --cpu-prof (profile in bench/profiles) and summarise it
  *   --build         always `npm run build` first; --no-build never (default: when src/ is newer)
- *   --only=a,b      phases to run: decoder, ttft, large, rps, rss, agent, tls, streams1000
+ *   --only=a,b      phases to run: decoder, ttft, large, rps, rss, agent, tls, streams1000, pool
  *   --strict        exit 1 when a target of the issue is missed (default: only on errors)
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -49,13 +51,14 @@ import {
   type StreamResult,
 } from './lib/clients';
 import { runDecoderBench, type DecoderResult } from './lib/decoder-bench';
+import { runPoolBench } from './lib/pool-bench';
 import { BENCH_DIR, cleanupAll, ensureBuild, ROOT, startGateway, startSimulator, type GatewayProcess } from './lib/processes';
 import { benchText, SHORT_TEXT, slowText, type BenchScenarioConfig } from './lib/scenarios';
 import { median, percentile, round, runPool } from './lib/stats';
 import { newestProfile, printProfileSummary, summarizeProfile } from './profile-summary';
 
-type Phase = 'decoder' | 'ttft' | 'large' | 'rps' | 'rss' | 'agent' | 'tls' | 'streams1000';
-const ALL_PHASES: Phase[] = ['decoder', 'ttft', 'large', 'rps', 'rss', 'agent', 'tls', 'streams1000'];
+type Phase = 'decoder' | 'ttft' | 'large' | 'rps' | 'rss' | 'agent' | 'tls' | 'streams1000' | 'pool';
+const ALL_PHASES: Phase[] = ['decoder', 'ttft', 'large', 'rps', 'rss', 'agent', 'tls', 'streams1000', 'pool'];
 
 const argv = process.argv.slice(2);
 const SMOKE = argv.includes('--smoke');
@@ -83,9 +86,10 @@ const PLAN = SMOKE
       agent: { reps: 5, warmup: 2 },
       tls: [{ concurrency: 1, requests: 30, warmup: 5 }],
       streams1000: { streams: 300, frames: 20, frameDelayMs: 50 },
+      pool: { requests: 5_000, streams: 256 },
     }
   : {
-      deadlineS: 400,
+      deadlineS: 470,
       decoder: { bufferBytes: 8 << 20, minMs: 1500 },
       ttft: [
         { concurrency: 1, requests: 400, warmup: 50 },
@@ -102,6 +106,7 @@ const PLAN = SMOKE
         { concurrency: 16, requests: 640, warmup: 64 },
       ],
       streams1000: { streams: 1000, frames: 40, frameDelayMs: 50 },
+      pool: { requests: 50_000, streams: 1_280 },
     };
 
 const SCENARIO_CONFIG: BenchScenarioConfig = {
@@ -140,6 +145,8 @@ const TARGETS: Target[] = [
   { id: 'large_ratio', label: '1 MiB stream gateway/direct', op: '<=', target: 1.15, smoke: 8, unit: '×' },
   { id: 'rps_gateway', label: 'non-stream req/s @64', op: '>=', smoke: 100, unit: 'req/s' },
   { id: 'rss_peak_mb', label: 'peak RSS, 256 streams', op: '<=', target: 200, smoke: 600, unit: 'MB' },
+  { id: 'pool_us_per_request', label: 'account pool cost per request', op: '<=', target: 100, smoke: 2000, unit: 'µs' },
+  { id: 'pool_throttled_ttft_ratio', label: 'TTFT p50, one account throttled / none', op: '<=', target: 1.5, smoke: 10, unit: '×' },
 ];
 
 const log = (line: string): void => console.log(`[bench] ${line}`);
@@ -244,7 +251,15 @@ async function main(): Promise<void> {
     results.decoder = { ...decoder, framesMBps: round(decoder.framesMBps, 1), eventsMBps: round(decoder.eventsMBps, 1) };
     setValue('decoder_mbps', decoder.framesMBps);
   }
-  if (!needsServers) return finish(wallStarted);
+  // 9. The account pool: in-process cost, then its own simulator and gateway.
+  if (PHASES.has('pool')) {
+    const pool = await runPoolBench({ ...PLAN.pool, log });
+    results.pool = pool;
+    setValue('pool_us_per_request', pool.poolUsPerRequest);
+    setValue('pool_throttled_ttft_ratio', round(pool.ttftOneThrottled.p50 / pool.ttftHealthy.p50, 2));
+    log(`pool: ${pool.poolUsPerRequest} µs per request (affinity key ${pool.affinityKeyUs} µs); TTFT p50/p99 at 64 (queueing) ${pool.ttftQueued64.p50}/${pool.ttftQueued64.p99} ms; at 24: healthy ${pool.ttftHealthy.p50}/${pool.ttftHealthy.p99} ms, one throttled ${pool.ttftOneThrottled.p50}/${pool.ttftOneThrottled.p99} ms (${pool.throttledAccountCalls} calls reached the throttled account)`);
+  }
+  if (![...PHASES].some((p) => p !== 'decoder' && p !== 'pool')) return finish(wallStarted);
 
   // The simulator runs in a child process (see lib/sim-child.ts); the gateway is node dist/main.js.
   const sim = await startSimulator(SCENARIO_CONFIG);

@@ -3,7 +3,6 @@ import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from './auth';
 import { ChatModule } from './chat/chat.module';
 import { ApiExceptionFilter } from './common/http/api-exception.filter';
-import { StreamingModule } from './common/sse/streaming.module';
 import { ClockModule } from './common/clock.module';
 import { JsonBodyModule } from './common/http/json-body.interceptor';
 import { GatewayConfigModule } from './config/config.module';
@@ -17,9 +16,11 @@ import { MessagesModule } from './messages/messages.module';
 import { ResponsesModule } from './responses/responses.module';
 import { KiroClientModule } from './kiro';
 import { ModelsModule } from './models';
+import { AccountsModule } from './accounts';
+import { OutboundModule } from './outbound/outbound.module';
 
 @Module({
-  imports: [GatewayConfigModule, ClockModule, JsonBodyModule, RedisModule, MetricsModule, DebugModule, RateLimitModule, StreamingModule, AuthModule, KiroClientModule, ConverterModule, ChatModule, MessagesModule, ResponsesModule, ModelsModule, HealthModule],
+  imports: [GatewayConfigModule, ClockModule, JsonBodyModule, RedisModule, OutboundModule, MetricsModule, DebugModule, RateLimitModule, AuthModule, KiroClientModule, AccountsModule, ConverterModule, ChatModule, MessagesModule, ResponsesModule, ModelsModule, HealthModule],
   providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
 })
 export class AppModule {}

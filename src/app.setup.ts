@@ -5,7 +5,8 @@ import { InvalidRequestError } from './common/errors';
 import { renderError } from './common/http/api-family';
 import { RequestTrackingMiddleware } from './common/http/request-tracking.middleware';
 import { BodyValidationPipe } from './common/http/shallow-validation';
-import { requestScope, type RequestRecorder } from './common/request-scope';
+import { requestContextOf } from './common/request-context';
+import { affinityKeyOf } from './accounts/affinity-key';
 import { DebugDumps } from './debug/debug-dumps';
 import { MetricsService } from './metrics';
 import type { GatewayConfig } from './config/gateway.config';
@@ -35,10 +36,11 @@ export function configureApp(app: INestApplication, config: GatewayConfig): void
       maxAge: 600,
     });
   }
-  // The request's scope for the code that serves it, e.g. the Kiro client recording into a debug dump.
-  express.use((req: Request, res: Response, next: NextFunction) =>
-    requestScope.run({ requestId: String(res.locals.requestId), recorder: res.locals.recording as RequestRecorder | undefined }, next),
-  );
+  // Asked for by the account pool once the body has been read (after the key was checked).
+  express.use((req: Request, _res: Response, next: NextFunction) => {
+    requestContextOf(req).affinityKey = () => affinityKeyOf(req.headers, req.body);
+    next();
+  });
   // Errors raised before any route (Express itself) still leave in the caller's envelope.
   express.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);

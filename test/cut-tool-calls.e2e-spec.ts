@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { type SimEvent, textEvents } from './simulator';
 import { Harness, parseSse, PROXY_KEY, startHarness } from './support/gateway-harness';
+import { metric } from './support/metrics';
 
 /**
  * A tool call Kiro cuts off mid-arguments (kiro-protocol.md §9.8 case 1: no `stop`, no
@@ -116,8 +117,6 @@ describe('tool calls Kiro cuts off (e2e)', () => {
   });
 });
 
-async function cutCount(h: Harness): Promise<number> {
-  // /metrics answers the proxy key's holder only (issue 13).
-  const text = (await request(h.url).get('/metrics').set('Authorization', `Bearer ${h.config.server.proxyApiKey}`)).text;
-  return Number(/^kiro_gateway_tool_calls_cut_total (\d+)/m.exec(text)?.[1] ?? Number.NaN);
+function cutCount(h: Harness): Promise<number> {
+  return metric(h, 'kiro_gateway_tool_calls_cut_total');
 }

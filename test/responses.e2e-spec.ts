@@ -329,6 +329,21 @@ describe('POST /v1/responses (e2e, openai responses client)', () => {
       expect(final.error).toEqual({ code: 'upstream_error', message: 'Kiro failed mid-stream: InternalServerException: boom' });
     });
 
+    it('ends the message of an incomplete response incomplete too, streamed and stored', async () => {
+      h.sim.enqueue({ kind: 'stream', events: [{ type: 'text', content: 'Partial' }, { type: 'exception', exceptionType: 'ContentLengthExceededException', message: 'cut' }] });
+
+      const res = await request(h.url).post('/v1/responses').set('Authorization', `Bearer ${PROXY_KEY}`).send({ model: 'auto', input: 'x', stream: true, reasoning: { effort: 'minimal' } });
+
+      const events = parseEvents(res.text);
+      const itemDone = events.find((e) => e.event === 'response.output_item.done');
+      const last = events[events.length - 1];
+      expect(itemDone?.data.item).toMatchObject({ type: 'message', status: 'incomplete' });
+      expect(last.event).toBe('response.incomplete');
+      expect(last.data.response).toMatchObject({ status: 'incomplete', output: [{ type: 'message', status: 'incomplete' }] });
+      const stored = await client.responses.retrieve((last.data.response as { id: string }).id);
+      expect(stored.output[0]).toMatchObject({ type: 'message', status: 'incomplete' });
+    });
+
     it('reports an output cut by Kiro as incomplete', async () => {
       h.sim.enqueue({ kind: 'stream', events: [{ type: 'text', content: 'Partial' }, { type: 'exception', exceptionType: 'ContentLengthExceededException', message: 'cut' }] });
 

@@ -109,7 +109,10 @@ export interface SimulatorProcess {
   env: Record<string, string>;
   pid: number;
   setScenario(name: ScenarioName): Promise<void>;
+  /** Counters, plus `account:<name>` chat calls per simulator account. */
   stats(): Promise<Record<string, number>>;
+  /** Sets (or with none, clears) a fault on a simulator account. */
+  fault(account: string, fault?: string): Promise<void>;
   guard(pid: number): void;
   unguard(pid: number): void;
   stop(): Promise<void>;
@@ -162,6 +165,9 @@ export async function startSimulator(config: BenchScenarioConfig, tls?: { key: s
     },
     async stats() {
       return (await ask({ type: 'stats' })) ?? {};
+    },
+    async fault(account, fault) {
+      await ask({ type: 'fault', account, fault });
     },
     guard(pid) {
       child.send({ type: 'guard', pid });

@@ -16,6 +16,8 @@ export interface BenchScenarioConfig {
   /** Text frames of each of the 1,000 concurrent streams, one every manyFrameDelayMs. */
   manyFrames: number;
   manyFrameDelayMs: number;
+  /** Simulator accounts besides 'default' (refresh tokens `<name>-refresh-token`), for the pool phase. */
+  accounts?: string[];
 }
 
 const WORDS = (

@@ -1,4 +1,4 @@
-import { KiroSimulator, type SimulatorOptions } from '../../test/simulator';
+import { KiroSimulator, type SimFaultKind, type SimulatorOptions } from '../../test/simulator';
 import { buildScenarios, type BenchScenarioConfig, type ScenarioName } from './scenarios';
 
 /**
@@ -15,6 +15,8 @@ import { buildScenarios, type BenchScenarioConfig, type ScenarioName } from './s
 type Message =
   | { type: 'scenario'; name: ScenarioName; id: number }
   | { type: 'stats'; id: number }
+  /** Sets (or with no fault, clears) a fault on one of `config.accounts`. */
+  | { type: 'fault'; account: string; fault?: SimFaultKind; id: number }
   | { type: 'guard'; pid: number }
   | { type: 'unguard'; pid: number };
 
@@ -32,6 +34,7 @@ async function main(): Promise<void> {
     accessTokenTtlSeconds: 24 * 3600,
     defaultScenario: scenarios.short,
     tls,
+    accounts: (config.accounts ?? []).map((name) => ({ name, usageLimit: 1e12 })),
   };
   const sim = await KiroSimulator.start(options);
   const guarded = new Set<number>();
@@ -42,9 +45,18 @@ async function main(): Promise<void> {
         options.defaultScenario = scenarios[message.name];
         process.send?.({ type: 'ack', id: message.id });
         break;
-      case 'stats':
-        process.send?.({ type: 'ack', id: message.id, stats: { ...sim.stats } });
+      case 'stats': {
+        const perAccount = Object.fromEntries(sim.accounts.map((account) => [`account:${account.name}`, account.stats.chatRequests]));
+        process.send?.({ type: 'ack', id: message.id, stats: { ...sim.stats, ...perAccount } });
         break;
+      }
+      case 'fault': {
+        const account = sim.account(message.account);
+        if (message.fault) account.setFault(message.fault);
+        else account.clearFault();
+        process.send?.({ type: 'ack', id: message.id });
+        break;
+      }
       case 'guard':
         guarded.add(message.pid);
         break;

@@ -6,10 +6,9 @@ import { TenantGate } from './tenant-gate';
 import { AuthService } from './auth.service';
 import { CredentialStore } from './credential-store';
 import { ProxyKeyGuard } from './proxy-key.guard';
-import type Redis from 'ioredis';
-import { RedisConnection } from '../redis/redis.module';
+import { storeProvider } from '../redis/redis.module';
 import { RedisSharedTokenStore } from '../redis/redis-shared-token-store';
-import { SharedTokenStore } from './shared-token-store';
+import { ProcessLocalTokenStore, SharedTokenStore } from './shared-token-store';
 import { HttpTokenRefresher, TokenRefresher } from './token-refresher';
 
 @Module({
@@ -28,12 +27,9 @@ import { HttpTokenRefresher, TokenRefresher } from './token-refresher';
       useFactory: (config: GatewayConfig, clock: Clock) => new TenantGate(config.security.newTenantsPerIpPerHour, () => clock.now()),
     },
     { provide: TokenRefresher, useClass: HttpTokenRefresher },
-    {
-      provide: SharedTokenStore,
-      inject: [RedisConnection],
-      useFactory: (redis: Redis | null) => (redis ? new RedisSharedTokenStore(redis) : null),
-    },
+    storeProvider<SharedTokenStore>(SharedTokenStore, { memory: () => new ProcessLocalTokenStore(), redis: (redis) => new RedisSharedTokenStore(redis) }),
   ],
-  exports: [AuthService, ProxyKeyGuard, AuthFailureThrottle, TenantGate],
+  // The account pool builds its accounts' token managers from the same refresher, store and shared state.
+  exports: [AuthService, ProxyKeyGuard, AuthFailureThrottle, TenantGate, TokenRefresher, CredentialStore, SharedTokenStore],
 })
 export class AuthModule {}

@@ -8,7 +8,7 @@ import { loadGatewayCredential } from './credential-loader';
 import { CredentialStore } from './credential-store';
 import { describeSource, KiroCredential } from './kiro-credential';
 import type { Principal } from './principal';
-import { SharedTokenStore } from './shared-token-store';
+import { ProcessLocalTokenStore, SharedTokenStore } from './shared-token-store';
 import { TenantGate } from './tenant-gate';
 import { TenantSessions } from './tenant-sessions';
 import { TokenManager } from './token-manager';
@@ -60,13 +60,15 @@ export class AuthService implements OnModuleInit {
     @Inject(Clock) private readonly clock: Clock,
     private readonly store: CredentialStore,
     @Optional() private readonly metrics?: MetricsService,
-    @Optional() @Inject(SharedTokenStore) private readonly shared?: SharedTokenStore | null,
+    @Inject(SharedTokenStore) private readonly shared: SharedTokenStore = new ProcessLocalTokenStore(),
     @Optional() private readonly gate?: TenantGate,
   ) {
     this.tenants = new TenantSessions(MAX_TENANTS, TENANT_IDLE_MS, () => clock.now());
   }
 
   async onModuleInit(): Promise<void> {
+    // With KIRO_ACCOUNTS_FILE the account pool owns the gateway's logins (AccountsService).
+    if (this.config.accounts.file) return;
     const credential = await loadGatewayCredential(this.config);
     if (!credential) {
       const home = this.config.credentials.homeDir ?? '~';
@@ -132,6 +134,11 @@ export class AuthService implements OnModuleInit {
     return this.checking;
   }
 
+  /** False in multi-tenant-only mode (no login of the gateway's own): cheap, for the request path. */
+  get hasOwnCredentials(): boolean {
+    return this.own !== undefined;
+  }
+
   status(): AuthStatus {
     const own = this.own;
     return {
@@ -154,7 +161,7 @@ export class AuthService implements OnModuleInit {
         if (tenant && outcome === 'success') this.gate?.rememberGood(tenant.tokenHash);
         if (tenant && outcome === 'refused') this.gate?.rememberRefused(tenant.tokenHash);
       },
-      shared: this.shared ?? undefined,
+      shared: this.shared,
       onRotated: async (updated) => {
         if (tenant) tenant.onRotated(updated);
         else await this.store.persist(updated);

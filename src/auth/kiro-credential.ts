@@ -5,7 +5,9 @@ export type CredentialSource =
   | { kind: 'url'; url: string }
   | { kind: 'kiro-ide'; path: string }
   | { kind: 'kiro-cli'; path: string; key: string }
-  | { kind: 'tenant' };
+  | { kind: 'tenant' }
+  /** An entry of KIRO_ACCOUNTS_FILE: a rotated refresh token goes back into that entry. */
+  | { kind: 'account'; name: string; path: string };
 
 /** Social (Kiro desktop) refresh, or AWS SSO OIDC CreateToken (kiro-protocol.md §1.2). */
 export type RefreshFlow = 'social' | 'aws-sso-oidc';
@@ -24,6 +26,8 @@ export interface KiroCredential {
   source: CredentialSource;
   /** A fingerprint stored with the credential, if any (kiro-protocol.md §1.7). */
   machineId?: string;
+  /** The account's own proxy for the refresh (http://, socks5://). */
+  proxy?: string;
 }
 
 export function describeSource(source: CredentialSource): string {
@@ -40,6 +44,8 @@ export function describeSource(source: CredentialSource): string {
       return `kiro-cli login at ${source.path}`;
     case 'tenant':
       return 'tenant refresh token';
+    case 'account':
+      return `account "${source.name}" of ${source.path}`;
   }
 }
 

@@ -4,6 +4,7 @@ import type { Request } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { AuthBackoffError, AuthenticationError } from '../common/errors';
 import { JsonBodyInterceptor } from '../common/http/json-body.interceptor';
+import { requestContextOf } from '../common/request-context';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { AuthFailureThrottle } from './auth-failure-throttle';
@@ -11,8 +12,6 @@ import { clientAddressKey } from './client-address';
 import type { Principal } from './principal';
 import { fingerprint } from './fingerprint';
 import { TenantGate } from './tenant-gate';
-
-type AuthenticatedRequest = Request & { principal?: Principal };
 
 /** Kiro refresh tokens are printable ASCII (base64url-like, sometimes with `:`), a few KB at most. */
 const TENANT_TOKEN = /^[\x21-\x7e]{1,8192}$/;
@@ -38,8 +37,8 @@ export class ProxyKeyGuard implements CanActivate {
   }
 
   canActivate(context: ExecutionContext): boolean {
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    request.principal = this.authenticate(request);
+    const request = context.switchToHttp().getRequest<Request>();
+    requestContextOf(request).principal = this.authenticate(request);
     return true;
   }
 
@@ -118,8 +117,7 @@ export function RequiresProxyKey(): MethodDecorator & ClassDecorator {
   );
 }
 
-/** The caller established by the guard. */
-export const CurrentPrincipal = createParamDecorator((_: unknown, context: ExecutionContext): Principal => {
-  const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-  return request.principal ?? { kind: 'gateway' };
-});
+/** The caller established by the guard; a route without the guard fails instead of serving as the gateway. */
+export const CurrentPrincipal = createParamDecorator(
+  (_: unknown, context: ExecutionContext): Principal => requestContextOf(context.switchToHttp().getRequest<Request>()).caller,
+);

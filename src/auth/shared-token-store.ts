@@ -25,3 +25,26 @@ export interface SharedTokenStore {
 }
 
 export const SharedTokenStore = Symbol('SharedTokenStore');
+
+/**
+ * One process shares its token state with nobody: each token manager holds its own, so there
+ * is nothing to keep here, and the refresh lock is always free (the manager's own single flight
+ * already makes concurrent requests share one refresh).
+ */
+export class ProcessLocalTokenStore implements SharedTokenStore {
+  async resolveKey(refreshTokenHash: string): Promise<string> {
+    return refreshTokenHash;
+  }
+
+  async read(): Promise<SharedTokenState | undefined> {
+    return undefined;
+  }
+
+  async write(): Promise<void> {}
+
+  async tryLock(): Promise<boolean> {
+    return true;
+  }
+
+  async unlock(): Promise<void> {}
+}

@@ -11,8 +11,7 @@ const NEW_TENANT_WINDOW_MS = 60 * 60 * 1000;
 export class TooManyNewTenantsError extends GatewayError {
   constructor(limit: number, retryAfterSeconds: number) {
     super(`This address has brought ${limit} new tenant tokens within the hour (NEW_TENANTS_PER_IP). Try again in ${retryAfterSeconds} s.`, {
-      status: 429,
-      type: 'rate_limit_error',
+      kind: 'rate_limited',
       code: 'too_many_new_tenants',
       retryAfterSeconds,
     });

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Clock } from '../common/clock';
 import { CredentialsError, GatewayError } from '../common/errors';
-import { withRequestId } from '../common/request-scope';
+import { logLine, type RequestTrace } from '../common/request-context';
 import type { KiroSession } from '../kiro';
 import { randomUUID } from 'node:crypto';
 import { KiroCredential } from './kiro-credential';
@@ -73,32 +73,33 @@ export class TokenManager implements KiroSession {
     return Boolean(accessToken) && expiresAt !== undefined && expiresAt > this.deps.clock.now();
   }
 
-  async getAccessToken(): Promise<string> {
+  async getAccessToken(trace?: RequestTrace): Promise<string> {
     const { accessToken, expiresAt } = this.credential;
     const now = this.deps.clock.now();
     if (this.unsharedFrom !== undefined && this.deps.shared) this.publishLater(this.deps.shared, now);
     if (accessToken && expiresAt !== undefined && expiresAt - now > REFRESH_AHEAD_MS) return accessToken;
     try {
-      return await this.refresh();
+      return await this.refresh(undefined, trace);
     } catch (err) {
       // Refresh-ahead failed but the old token still works: keep serving with it.
       if (accessToken && expiresAt !== undefined && expiresAt > now) {
-        this.logger.warn(withRequestId(`Refresh ahead of expiry failed; using the current token until it expires: ${(err as Error).message}`));
+        this.logger.warn(logLine(`Refresh ahead of expiry failed; using the current token until it expires: ${(err as Error).message}`, trace));
         return accessToken;
       }
       throw err;
     }
   }
 
-  async refreshAfterRejection(rejectedToken: string): Promise<string> {
+  async refreshAfterRejection(rejectedToken: string, trace?: RequestTrace): Promise<string> {
     // Another request already replaced the rejected token: use the new one.
     if (this.credential.accessToken && this.credential.accessToken !== rejectedToken) return this.credential.accessToken;
-    return this.refresh(rejectedToken);
+    return this.refresh(rejectedToken, trace);
   }
 
-  private refresh(rejectedToken?: string): Promise<string> {
+  /** One refresh in flight: its log lines name the request that set it off. */
+  private refresh(rejectedToken: string | undefined, trace: RequestTrace | undefined): Promise<string> {
     if (this.refused && this.deps.clock.now() < this.refused.until) return Promise.reject(this.refused.error);
-    this.inflight ??= (this.deps.shared ? this.refreshSharedOrAlone(this.deps.shared, rejectedToken) : this.doRefresh())
+    this.inflight ??= (this.deps.shared ? this.refreshSharedOrAlone(this.deps.shared, rejectedToken, trace) : this.doRefresh(trace))
       .catch((err: unknown) => {
         const refused = err instanceof CredentialsError;
         if (refused) this.refused = { error: err, until: this.deps.clock.now() + REFUSED_BACKOFF_MS };
@@ -115,15 +116,15 @@ export class TokenManager implements KiroSession {
    * With replicas. Redis failing before the refresh lets this replica refresh on its own; once a
    * refresh has happened it is never repeated (that would rotate the token a second time).
    */
-  private async refreshSharedOrAlone(shared: SharedTokenStore, rejectedToken: string | undefined): Promise<string> {
-    const state = { refreshed: false };
+  private async refreshSharedOrAlone(shared: SharedTokenStore, rejectedToken: string | undefined, trace: RequestTrace | undefined): Promise<string> {
+    const state: SharedRefresh = { refreshed: false, trace };
     try {
       return await this.refreshShared(shared, rejectedToken, state);
     } catch (err) {
       if (err instanceof GatewayError || state.refreshed) throw err;
-      this.logger.warn(`Shared token store unavailable, refreshing alone: ${(err as Error).message}`);
+      this.logger.warn(logLine(`Shared token store unavailable, refreshing alone: ${(err as Error).message}`, trace));
       const before = this.credential.refreshToken;
-      const token = await this.doRefresh();
+      const token = await this.doRefresh(trace);
       this.unsharedFrom ??= before;
       return token;
     }
@@ -163,7 +164,7 @@ export class TokenManager implements KiroSession {
    * refresh (three tries of 15 s); a wait that outlasts it adopts what is there, and refreshes
    * alone only when there is nothing.
    */
-  private async refreshShared(shared: SharedTokenStore, rejectedToken: string | undefined, state: { refreshed: boolean }): Promise<string> {
+  private async refreshShared(shared: SharedTokenStore, rejectedToken: string | undefined, state: SharedRefresh): Promise<string> {
     const key = await (this.sharedKey ??= shared.resolveKey(this.initialTokenHash));
     const owner = randomUUID();
     const deadline = this.deps.clock.now() + LOCK_WAIT_MS;
@@ -199,9 +200,9 @@ export class TokenManager implements KiroSession {
     return state.accessToken;
   }
 
-  private async refreshAndShare(shared: SharedTokenStore, key: string, state: { refreshed: boolean; from?: string }): Promise<string> {
+  private async refreshAndShare(shared: SharedTokenStore, key: string, state: SharedRefresh): Promise<string> {
     state.from = this.credential.refreshToken;
-    const accessToken = await this.doRefresh();
+    const accessToken = await this.doRefresh(state.trace);
     state.refreshed = true;
     const { expiresAt, refreshToken, profileArn } = this.credential;
     try {
@@ -214,8 +215,8 @@ export class TokenManager implements KiroSession {
     return accessToken;
   }
 
-  private async doRefresh(): Promise<string> {
-    const refreshed = await this.deps.refresher.refresh(this.credential, this.machineId);
+  private async doRefresh(trace: RequestTrace | undefined): Promise<string> {
+    const refreshed = await this.deps.refresher.refresh(this.credential, this.machineId, trace);
     this.deps.onRefreshed?.(this.credential.flow, 'success');
     const rotated = refreshed.refreshToken !== undefined && refreshed.refreshToken !== this.credential.refreshToken;
     this.credential.accessToken = refreshed.accessToken;
@@ -229,6 +230,13 @@ export class TokenManager implements KiroSession {
     }
     return refreshed.accessToken;
   }
+}
+
+/** One refresh under the shared lock: whether it has refreshed yet, the token it refreshed from, and the request it serves. */
+interface SharedRefresh {
+  refreshed: boolean;
+  from?: string;
+  trace: RequestTrace | undefined;
 }
 
 /** A 64-hex id is used as is; a UUID is doubled to 64 hex (HK/KG, kiro-protocol.md §1.7). */

@@ -3,7 +3,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../common/clock';
 import { CredentialsError, UpstreamError } from '../common/errors';
-import { requestScope } from '../common/request-scope';
 import { parseGatewayEnv } from '../config/env.schema';
 import type { KiroCredential } from './kiro-credential';
 import { HttpTokenRefresher } from './token-refresher';
@@ -37,7 +36,7 @@ describe(HttpTokenRefresher.name, () => {
     const { port } = server.address() as AddressInfo;
     await new Promise((resolve) => server.close(resolve));
 
-    const attempt = requestScope.run({ requestId: 'req-refresh-1' }, () => refresher(`http://127.0.0.1:${port}/refreshToken`).refresh(CREDENTIAL, 'm'));
+    const attempt = refresher(`http://127.0.0.1:${port}/refreshToken`).refresh(CREDENTIAL, 'm', { requestId: 'req-refresh-1' });
 
     await expect(attempt).rejects.toThrow(UpstreamError);
     expect(log.warnings).toEqual([
@@ -52,7 +51,7 @@ describe(HttpTokenRefresher.name, () => {
     const server = await listen((status) => status(401));
     const { port } = server.address() as AddressInfo;
     try {
-      const attempt = requestScope.run({ requestId: 'req-refresh-2' }, () => refresher(`http://127.0.0.1:${port}/refreshToken`).refresh(CREDENTIAL, 'm'));
+      const attempt = refresher(`http://127.0.0.1:${port}/refreshToken`).refresh(CREDENTIAL, 'm', { requestId: 'req-refresh-2' });
 
       await expect(attempt).rejects.toThrow(CredentialsError);
       expect(log.warnings).toEqual([

@@ -1,11 +1,12 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { OutboundDispatchers } from '../outbound/outbound-dispatchers';
 import { randomUUID } from 'node:crypto';
 import { request } from 'undici';
 import { CredentialsError, UpstreamError } from '../common/errors';
 import { Clock } from '../common/clock';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import { KIRO_IDE_VERSION } from '../kiro';
-import { withRequestId } from '../common/request-scope';
+import { logLine, type RequestTrace } from '../common/request-context';
 import { describeSource, KiroCredential } from './kiro-credential';
 
 export interface RefreshedToken {
@@ -17,7 +18,8 @@ export interface RefreshedToken {
 }
 
 export interface TokenRefresher {
-  refresh(credential: KiroCredential, machineId: string): Promise<RefreshedToken>;
+  /** `trace`: the request that needed the token, named in the log line of a failure. */
+  refresh(credential: KiroCredential, machineId: string, trace?: RequestTrace): Promise<RefreshedToken>;
 }
 
 export const TokenRefresher = Symbol('TokenRefresher');
@@ -39,16 +41,17 @@ export class HttpTokenRefresher implements TokenRefresher {
   constructor(
     @Inject(gatewayConfig.KEY) private readonly config: GatewayConfig,
     @Inject(Clock) private readonly clock: Clock,
+    @Optional() private readonly dispatchers?: OutboundDispatchers,
   ) {}
 
-  async refresh(credential: KiroCredential, machineId: string): Promise<RefreshedToken> {
+  async refresh(credential: KiroCredential, machineId: string, trace?: RequestTrace): Promise<RefreshedToken> {
     try {
       return await this.attempt(credential, machineId);
     } catch (err) {
       // The client gets the error too, but its cause (DNS, TLS, a refused token) belongs in the
       // log, next to the request that needed the token. Never the token or the service's body.
       const cause = err instanceof RefreshRefusedError ? `the token service refused it (HTTP ${err.upstreamStatus})` : (err as Error).message;
-      this.logger.warn(withRequestId(`Kiro token refresh failed (${credential.flow}, ${describeSource(credential.source)}): ${cause}`));
+      this.logger.warn(logLine(`Kiro token refresh failed (${credential.flow}, ${describeSource(credential.source)}): ${cause}`, trace));
       throw err;
     }
   }
@@ -60,6 +63,8 @@ export class HttpTokenRefresher implements TokenRefresher {
       let text: string;
       try {
         const response = await request(url, {
+          // HTTPS_PROXY / NO_PROXY, or the account's own proxy: the refresh goes the way its calls go.
+          dispatcher: this.dispatchers?.for(credential.proxy),
           method: 'POST',
           headers,
           body: JSON.stringify(body),

@@ -1,31 +1,20 @@
 import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CurrentPrincipal, type Principal, RequiresProxyKey } from '../auth';
-import { toOpenAIError } from '../common/errors';
-import { ReplyWriter } from '../common/sse/reply-writer';
-import type { SseFormat } from '../common/sse/sse-writer';
-import { type ChatCompletionChunk, ChunkSerializer } from '../converter';
-import { ChatService } from './chat.service';
+import { RequiresProxyKey } from '../auth';
+import { CurrentRequest } from '../common/http/current-request.decorator';
+import type { RequestContext } from '../common/request-context';
+import { ReplyWriter } from '../generation/reply-writer';
+import { ChatCompletionsFamily } from './chat-completions.family';
 import { CHAT_REQUEST_EXAMPLES, ChatCompletionRequestDto } from './dto/chat-completion-request.dto';
 import { ChatCompletionResponseDto } from './dto/chat-completion-response.dto';
-
-/** OpenAI's wire format: `data: {json}` blocks, `data: [DONE]` at the end (one per stream). */
-function openAISse(): SseFormat<ChatCompletionChunk> {
-  const serializer = new ChunkSerializer();
-  return {
-    event: (chunk) => `data: ${serializer.serialize(chunk)}\n\n`,
-    error: (error) => `data: ${JSON.stringify(toOpenAIError(error).body)}\n\n`,
-    end: 'data: [DONE]\n\n',
-  };
-}
 
 @ApiTags('chat')
 @RequiresProxyKey()
 @Controller('v1')
 export class ChatController {
   constructor(
-    private readonly chat: ChatService,
+    private readonly chat: ChatCompletionsFamily,
     private readonly replies: ReplyWriter,
   ) {}
 
@@ -41,11 +30,7 @@ export class ChatController {
   @ApiProduces('application/json', 'text/event-stream')
   @ApiOkResponse({ type: ChatCompletionResponseDto, description: 'A `chat.completion` (or an SSE stream of chunks when `stream` is true).' })
   @ApiBadRequestResponse({ description: 'Malformed request, or `context_length_exceeded` (OpenAI error envelope).' })
-  create(@Body() body: ChatCompletionRequestDto, @CurrentPrincipal() principal: Principal, @Res() response: Response): Promise<void> {
-    return this.replies.send(response, body, {
-      format: openAISse(),
-      stream: (signal) => this.chat.stream(body, principal, signal),
-      complete: (signal) => this.chat.complete(body, principal, signal),
-    });
+  create(@Body() body: ChatCompletionRequestDto, @CurrentRequest() context: RequestContext, @Res() response: Response): Promise<void> {
+    return this.replies.send(response, context, this.chat, body);
   }
 }

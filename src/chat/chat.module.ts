@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
-import { ConversationModule } from '../conversation/conversation.module';
+import { GenerationModule } from '../generation/generation.module';
+import { ChatCompletionsFamily } from './chat-completions.family';
 import { ChatController } from './chat.controller';
-import { ChatService } from './chat.service';
 
 @Module({
-  imports: [ConversationModule],
+  imports: [GenerationModule],
   controllers: [ChatController],
-  providers: [ChatService],
+  providers: [ChatCompletionsFamily],
 })
 export class ChatModule {}

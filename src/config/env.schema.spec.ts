@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigValidationError, describeProxyKeySource, parseGatewayEnv } from './env.schema';
 
 describe(parseGatewayEnv.name, () => {
@@ -203,5 +206,47 @@ describe(parseGatewayEnv.name, () => {
   it('words the key source for the start-up log', () => {
     expect(describeProxyKeySource('.env')).toBe('PROXY_API_KEY from .env');
     expect(describeProxyKeySource('environment, overriding .env')).toBe('PROXY_API_KEY from the environment, which overrides the different one in .env');
+  });
+
+  describe('accounts, admin and proxies', () => {
+    const problemsOf = (env: Record<string, string>): string[] => {
+      try {
+        parseGatewayEnv({ PROXY_API_KEY: 'k', ...env });
+        return [];
+      } catch (err) {
+        return (err as ConfigValidationError).problems.map((p) => `${p.variable} ${p.reason}`);
+      }
+    };
+
+    it('reads KIRO_ACCOUNTS_FILE and the pool settings', () => {
+      const file = join(mkdtempSync(join(tmpdir(), 'accounts-env-')), 'accounts.json');
+      writeFileSync(file, JSON.stringify([{ name: 'a', apiKey: 'ksk_1234' }]));
+
+      const config = parseGatewayEnv({ PROXY_API_KEY: 'k', KIRO_ACCOUNTS_FILE: file, ACCOUNT_STRATEGY: 'round-robin', ACCOUNT_MAX_CONCURRENCY: '8', SESSION_AFFINITY_TTL: '0' });
+
+      expect(config.accounts).toMatchObject({ file, strategy: 'round_robin', maxConcurrency: 8, affinityTtlMs: 0, queueSize: 100, queueTimeoutMs: 30_000 });
+      expect(config.accounts.list.map((a) => a.name)).toEqual(['a']);
+      expect(parseGatewayEnv({ PROXY_API_KEY: 'k' }).accounts).toMatchObject({ file: undefined, list: [], strategy: 'least_used', maxConcurrency: undefined });
+    });
+
+    it('reports a missing accounts file and each bad account, under KIRO_ACCOUNTS_FILE', () => {
+      const file = join(mkdtempSync(join(tmpdir(), 'accounts-env-')), 'accounts.json');
+      writeFileSync(file, JSON.stringify([{ name: 'a' }]));
+
+      expect(problemsOf({ KIRO_ACCOUNTS_FILE: '/nonexistent/accounts.json' })).toEqual(['KIRO_ACCOUNTS_FILE names /nonexistent/accounts.json, which does not exist']);
+      expect(problemsOf({ KIRO_ACCOUNTS_FILE: file })).toEqual([`KIRO_ACCOUNTS_FILE (${file}) account "a" needs exactly one of refreshToken, credsFile, kiroCliDb or apiKey (has 0)`]);
+    });
+
+    it('refuses an admin key that is short or the proxy key, and a proxy that is not an http(s) URL', () => {
+      expect(problemsOf({ ADMIN_API_KEY: 'short' })).toEqual(['ADMIN_API_KEY must be at least 16 characters (a long random string)']);
+      expect(problemsOf({ PROXY_API_KEY: 'same-key-as-the-admin-one', ADMIN_API_KEY: 'same-key-as-the-admin-one' })).toEqual([
+        'ADMIN_API_KEY must differ from PROXY_API_KEY: whoever may use the gateway must not manage its accounts',
+      ]);
+      expect(problemsOf({ HTTPS_PROXY: 'socks5://x:1080', ACCOUNT_STRATEGY: 'random' })).toEqual([
+        'ACCOUNT_STRATEGY must be one of priority, round_robin, least_used (got \'random\')',
+        'HTTPS_PROXY must be an http:// or https:// proxy URL such as http://proxy.internal:3128',
+      ]);
+      expect(parseGatewayEnv({ PROXY_API_KEY: 'k', https_proxy: 'http://p:3128', NO_PROXY: 'localhost' }).outbound).toEqual({ httpsProxy: 'http://p:3128', httpProxy: undefined, noProxy: 'localhost' });
+    });
   });
 });

@@ -1,10 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { type AccountSpec, parseAccountsFile, isProxyUrl } from '../accounts/account-spec';
+import { SELECTION_STRATEGIES, type SelectionStrategy } from '../accounts/account-selection';
+
 /**
  * The gateway's whole configuration, parsed and validated from environment variables in one
  * place. Variable names and defaults are those of the Python kiro-gateway, so its users' `.env`
  * files keep working unchanged.
  */
-
-import { readFileSync } from 'node:fs';
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR' | 'CRITICAL';
 export type DebugMode = 'off' | 'errors' | 'all';
@@ -32,6 +34,9 @@ export interface GatewayConfig {
     apiHost: string;
     /** Base URL of `ListAvailableModels`, without a trailing slash. */
     qHost: string;
+    /** KIRO_API_HOST / KIRO_Q_HOST before `{region}` substitution: an account may use another API region. */
+    apiHostTemplate: string;
+    qHostTemplate: string;
     refreshUrl: string;
     oidcUrl: string;
     /** The OIDC URL before `{region}` substitution: AWS SSO refreshes go to the credential's SSO region. */
@@ -69,6 +74,10 @@ export interface GatewayConfig {
     nonStreamMs: number;
     slowModelMultiplier: number;
   };
+  streams: {
+    /** A stream silent this long gets a keep-alive (ping, keepalive event or SSE comment); 0 turns it off. */
+    keepAliveMs: number;
+  };
   models: {
     cacheTtlMs: number;
     /** MODEL_ALIASES: a client's model name (lower case) → the model to serve it with. */
@@ -87,6 +96,17 @@ export interface GatewayConfig {
     format: 'json' | 'pretty';
   };
   rateLimitPerMinute: number;
+  accounts: AccountsConfig;
+  admin: {
+    /** ADMIN_API_KEY: guards /admin/api; unset turns the admin API off. */
+    apiKey: string | undefined;
+  };
+  /** HTTPS_PROXY / HTTP_PROXY / NO_PROXY, honoured for every upstream call (refresh included). */
+  outbound: {
+    httpsProxy: string | undefined;
+    httpProxy: string | undefined;
+    noProxy: string | undefined;
+  };
   redis: {
     /** Shared state for replicas (rate limits, tokens, refresh lock); unset keeps it in memory. */
     url: string | undefined;
@@ -114,6 +134,23 @@ export interface GatewayConfig {
     /** HMAC key for tenant labels; unset: shared through Redis, else random at start. */
     labelSecret: string | undefined;
   };
+}
+
+export interface AccountsConfig {
+  /** KIRO_ACCOUNTS_FILE: the pooled accounts; unset, the single-credential settings are a pool of one. */
+  file: string | undefined;
+  /** The accounts the file lists, checked at start-up. */
+  list: AccountSpec[];
+  strategy: SelectionStrategy;
+  /** ACCOUNT_MAX_CONCURRENCY: requests in flight per account unless it sets its own; undefined: no limit. */
+  maxConcurrency: number | undefined;
+  /** Requests waiting for a slot when every account is full; past it a local 429. */
+  queueSize: number;
+  queueTimeoutMs: number;
+  /** SESSION_AFFINITY_TTL: how long a conversation stays pinned to its account after its last turn; 0: no affinity. */
+  affinityTtlMs: number;
+  /** How often each account's getUsageLimits is read; 0: only after a quota error. */
+  usageRefreshMs: number;
 }
 
 export interface RequestLimits {
@@ -331,6 +368,8 @@ export function parseGatewayEnv(env: RawEnv, options: ParseOptions = {}): Gatewa
       region,
       apiHost: read.url('KIRO_API_HOST', 'https://q.{region}.amazonaws.com', region),
       qHost: read.url('KIRO_Q_HOST', 'https://q.{region}.amazonaws.com', region),
+      apiHostTemplate: read.string('KIRO_API_HOST', 'https://q.{region}.amazonaws.com').replace(/\/+$/, ''),
+      qHostTemplate: read.string('KIRO_Q_HOST', 'https://q.{region}.amazonaws.com').replace(/\/+$/, ''),
       refreshUrl: read.url('KIRO_REFRESH_URL', 'https://prod.{region}.auth.desktop.kiro.dev/refreshToken', region),
       oidcUrl: read.url('KIRO_OIDC_URL', 'https://oidc.{region}.amazonaws.com/token', region),
       oidcUrlTemplate: read.string('KIRO_OIDC_URL', 'https://oidc.{region}.amazonaws.com/token').replace(/\/+$/, ''),
@@ -360,6 +399,9 @@ export function parseGatewayEnv(env: RawEnv, options: ParseOptions = {}): Gatewa
       nonStreamMs: read.durationMs('NON_STREAM_TIMEOUT', 900),
       slowModelMultiplier: positive(read, 'SLOW_MODEL_TIMEOUT_MULTIPLIER', 3),
     },
+    streams: {
+      keepAliveMs: read.durationMs('STREAM_KEEPALIVE_INTERVAL', 15, { allowZero: true }),
+    },
     models: {
       cacheTtlMs: read.durationMs('MODEL_CACHE_TTL', 3600),
       aliases: modelAliases(read, read.optional('MODEL_ALIASES')),
@@ -377,6 +419,13 @@ export function parseGatewayEnv(env: RawEnv, options: ParseOptions = {}): Gatewa
       format: read.oneOf('LOG_FORMAT', ['json', 'pretty'] as const, read.optional('NODE_ENV') === 'production' ? 'json' : 'pretty', (v) => v.toLowerCase()),
     },
     rateLimitPerMinute: read.integer('RATE_LIMIT_PER_MINUTE', 0, 0),
+    accounts: accountsConfig(read, homeDir),
+    admin: { apiKey: adminApiKey(read, proxyApiKey) },
+    outbound: {
+      httpsProxy: proxyVariable(read, 'HTTPS_PROXY') ?? proxyVariable(read, 'https_proxy'),
+      httpProxy: proxyVariable(read, 'HTTP_PROXY') ?? proxyVariable(read, 'http_proxy'),
+      noProxy: read.optional('NO_PROXY') ?? read.optional('no_proxy'),
+    },
     redis: { url: redisUrl(read, read.optional('REDIS_URL')), commandTimeoutMs: read.durationMs('REDIS_COMMAND_TIMEOUT', 0.2) },
     reasoning: {
       enabled: read.boolean('FAKE_REASONING', true),
@@ -477,6 +526,57 @@ function modelAliases(read: EnvReader, raw: string | undefined): ReadonlyMap<str
     }
   }
   return aliases;
+}
+
+function accountsConfig(read: EnvReader, homeDir: string | undefined): AccountsConfig {
+  const raw = read.optional('KIRO_ACCOUNTS_FILE');
+  const file = raw && homeDir ? raw.replace(/^~(?=$|[\\/])/, homeDir) : raw;
+  let list: AccountSpec[] = [];
+  if (file) {
+    let text: string | undefined;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      read.problem('KIRO_ACCOUNTS_FILE', code === 'ENOENT' ? `names ${file}, which does not exist` : `names ${file}, which cannot be read (${code ?? (err as Error).message})`);
+    }
+    if (text !== undefined) {
+      const parsed = parseAccountsFile(text);
+      for (const problem of parsed.problems) read.problem('KIRO_ACCOUNTS_FILE', `(${file}) ${problem}`);
+      list = parsed.accounts;
+    }
+  }
+  const maxConcurrency = read.integer('ACCOUNT_MAX_CONCURRENCY', 0, 0, 10_000);
+  return {
+    file,
+    list,
+    strategy: read.oneOf('ACCOUNT_STRATEGY', SELECTION_STRATEGIES, 'least_used', (v) => v.toLowerCase().replace(/-/g, '_')),
+    maxConcurrency: maxConcurrency === 0 ? undefined : maxConcurrency,
+    queueSize: read.integer('ACCOUNT_QUEUE_SIZE', 100, 0, 100_000),
+    queueTimeoutMs: read.durationMs('ACCOUNT_QUEUE_TIMEOUT', 30),
+    affinityTtlMs: read.durationMs('SESSION_AFFINITY_TTL', 3600, { allowZero: true }),
+    usageRefreshMs: read.durationMs('USAGE_REFRESH_INTERVAL', 600, { allowZero: true }),
+  };
+}
+
+/** Separate from the proxy key: holding the key that uses the accounts must not manage them. */
+function adminApiKey(read: EnvReader, proxyApiKey: string): string | undefined {
+  const key = read.optional('ADMIN_API_KEY');
+  if (key === undefined) return undefined;
+  if (key.length < 16) read.problem('ADMIN_API_KEY', 'must be at least 16 characters (a long random string)');
+  else if (key === proxyApiKey) read.problem('ADMIN_API_KEY', 'must differ from PROXY_API_KEY: whoever may use the gateway must not manage its accounts');
+  else if (key === EXAMPLE_PROXY_API_KEY) read.problem('ADMIN_API_KEY', 'is still the placeholder from .env.example: set it to a long random string of your own');
+  return key;
+}
+
+function proxyVariable(read: EnvReader, name: string): string | undefined {
+  const value = read.optional(name);
+  if (value === undefined) return undefined;
+  if (!isProxyUrl(value) || value.startsWith('socks')) {
+    read.problem(name, 'must be an http:// or https:// proxy URL such as http://proxy.internal:3128');
+    return undefined;
+  }
+  return value;
 }
 
 function redisUrl(read: EnvReader, raw: string | undefined): string | undefined {

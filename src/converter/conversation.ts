@@ -13,7 +13,12 @@ export interface Conversation {
   thinking?: ThinkingRequest;
   /** The answer ends where one of these appears (applied by the gateway: Kiro has none). */
   stopSequences?: string[];
+  /** Structured output the client asked for; absent means free text. */
+  responseFormat?: ResponseFormat;
 }
+
+/** A JSON answer: any object, or one that conforms to a JSON Schema. */
+export type ResponseFormat = { kind: 'json_object' } | { kind: 'json_schema'; schema: Record<string, unknown>; name?: string; description?: string };
 
 export type ThinkingEffort = 'low' | 'medium' | 'high' | 'max';
 

@@ -2,22 +2,20 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ContextTooLongError } from '../common/errors';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
-import type { KiroRequestBody } from '../kiro';
+import type { KiroPayload } from '../kiro';
+import type { AssistantContext } from './assistant/assistant-event-assembler';
 import type { Conversation } from './conversation';
 import { buildKiroRequest } from './kiro/build-kiro-request';
-import type { ToolNameMap } from './kiro/tool-names';
 import type { ResolvedModel } from './model-resolver';
-import type { ResponseContext } from './response/assistant-event-assembler';
 import { resolveThinkingBudget } from './thinking-budget';
 import { countConversationTokens } from './token-counter';
 
+/** A conversation made ready for Kiro: the body to send, and how to read the answer. */
 export interface PreparedKiroRequest {
-  body: KiroRequestBody;
-  /** `body` serialised, once: what is sent (a 430 KB agent turn takes 2 ms to serialise). */
-  payload: string;
-  toolNames: ToolNameMap;
-  /** The serialised size, checked against KIRO_MAX_PAYLOAD_BYTES. */
-  bytes: number;
+  /** The body, serialised and measured once (checked against KIRO_MAX_PAYLOAD_BYTES). */
+  payload: KiroPayload;
+  /** How Kiro's events become assistant events for this request (tool names, thinking, stops, usage). */
+  assistant: AssistantContext;
   /**
    * Local count of the prompt, the same figure count_tokens gives for the request: computed on
    * first use (message_start, or when Kiro reports no usage), then kept.
@@ -30,8 +28,10 @@ export interface PreparedKiroRequest {
 export class ConverterService {
   constructor(@Inject(gatewayConfig.KEY) private readonly config: GatewayConfig) {}
 
-  toKiroRequest(conversation: Conversation, model: ResolvedModel, profileArn: string | undefined): PreparedKiroRequest {
-    const thinkingBudget = this.thinkingBudget(conversation);
+  /** `maxInputTokens`: the model's context window, to turn Kiro's context percentage into tokens. */
+  toKiroRequest(conversation: Conversation, model: ResolvedModel, profileArn: string | undefined, maxInputTokens: number): PreparedKiroRequest {
+    // Fake reasoning (FAKE_REASONING): sized by the request, or the configured default.
+    const thinkingBudget = resolveThinkingBudget(conversation.thinking, this.config.reasoning);
     const { body, toolNames } = buildKiroRequest(conversation, {
       modelId: model.kiroModelId,
       conversationId: randomUUID(),
@@ -39,31 +39,26 @@ export class ConverterService {
       toolDescriptionMaxLength: this.config.tools.descriptionMaxLength,
       thinkingBudget,
     });
-    const serialised = JSON.stringify(body);
-    const bytes = Buffer.byteLength(serialised);
+    const json = JSON.stringify(body);
+    const bytes = Buffer.byteLength(json);
     if (bytes > this.config.kiro.maxPayloadBytes) {
       throw new ContextTooLongError(
         `The request would be ${Math.round(bytes / 1024)} KB once converted for Kiro, over its limit of ` +
           `${Math.round(this.config.kiro.maxPayloadBytes / 1024)} KB (KIRO_MAX_PAYLOAD_BYTES). Shorten the conversation.`,
       );
     }
-    let promptTokens: number | undefined;
-    return { body, payload: serialised, toolNames, bytes, promptTokens: () => (promptTokens ??= countConversationTokens(conversation)) };
-  }
-
-  responseContext(prepared: PreparedKiroRequest, maxInputTokens: number, conversation: Conversation): ResponseContext {
-    const thinkingOn = this.thinkingBudget(conversation) !== undefined;
+    let counted: number | undefined;
+    const promptTokens = () => (counted ??= countConversationTokens(conversation));
     return {
-      toolNames: prepared.toolNames,
-      thinkingHandling: thinkingOn ? this.config.reasoning.handling : undefined,
-      maxInputTokens,
-      promptTokens: prepared.promptTokens,
-      stopSequences: conversation.stopSequences,
+      payload: { json, bytes, modelId: model.kiroModelId },
+      assistant: {
+        toolNames,
+        thinkingHandling: thinkingBudget !== undefined ? this.config.reasoning.handling : undefined,
+        maxInputTokens,
+        promptTokens,
+        stopSequences: conversation.stopSequences,
+      },
+      promptTokens,
     };
-  }
-
-  /** Fake reasoning (FAKE_REASONING): sized by the request, or the configured default. */
-  private thinkingBudget(conversation: Conversation): number | undefined {
-    return resolveThinkingBudget(conversation.thinking, this.config.reasoning);
   }
 }

@@ -1,4 +1,4 @@
-import { canonicalBase64, imageFormat } from './image-data';
+import { canonicalBase64, imageFormat, imageFromDataUrl } from './image-data';
 
 /** The implementation this replaced (quadratic on a run of `=` that does not end the string), kept as the reference. */
 function regexReference(data: string): string | undefined {
@@ -43,5 +43,23 @@ describe(imageFormat.name, () => {
   it('maps MIME types, and nothing inherited', () => {
     expect(imageFormat('image/JPG')).toBe('jpeg');
     expect(imageFormat('constructor')).toBeUndefined();
+  });
+});
+
+describe(imageFromDataUrl.name, () => {
+  it.each([
+    ['data:image/png;base64,QUJD', { format: 'png', base64: 'QUJD' }],
+    ['DATA:image/JPEG;BASE64,QUI', { format: 'jpeg', base64: 'QUI=' }],
+    ['data:image/webp;base64,QUJD\r\nREVG', { format: 'webp', base64: 'QUJDREVG' }],
+  ])('reads %j', (url, image) => {
+    expect(imageFromDataUrl(url)).toStrictEqual(image);
+  });
+
+  it.each(['data:text/plain;base64,QUJD', 'data:image/png,QUJD', 'data:image/png;base64,', 'data:;base64,QUJD', 'https://x/y.png', `data:${'a'.repeat(200)};base64,QUJD`])('refuses %j', (url) => {
+    expect(imageFromDataUrl(url)).toBeUndefined();
+  });
+
+  it('refuses a long run of "=" that does not end the data, at once', () => {
+    expect(imageFromDataUrl(`data:image/png;base64,${'='.repeat(1_000_000)}A`)).toBeUndefined();
   });
 });

@@ -34,3 +34,14 @@ export function canonicalBase64(data: string): string | undefined {
   if (!unpadded || !BASE64_BODY.test(unpadded) || unpadded.length % 4 === 1) return undefined;
   return unpadded.padEnd(Math.ceil(unpadded.length / 4) * 4, '=');
 }
+
+/** `data:<media type>;base64,<data>`: the prefix is matched alone, never a regex over the bytes. */
+const DATA_URL_PREFIX = /^data:([^;,]{1,100});base64,/i;
+
+/** The image a `data:` URL holds, or undefined unless it is base64 of a type Kiro takes. */
+export function imageFromDataUrl(url: string): ImageInput | undefined {
+  const prefix = DATA_URL_PREFIX.exec(url);
+  const format = prefix ? imageFormat(prefix[1]) : undefined;
+  const base64 = prefix && format ? canonicalBase64(url.slice(prefix[0].length)) : undefined;
+  return format && base64 ? { format, base64 } : undefined;
+}

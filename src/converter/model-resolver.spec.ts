@@ -73,6 +73,16 @@ describe(routeModel.name, () => {
     expect(() => routeModel('claude-opus-5', ['auto', 'claude-sonnet-4.5'], none)).toThrow(NotFoundError);
   });
 
+  it('routes the same through the Set of ids the request path passes', () => {
+    const ids = new Set(CATALOG);
+
+    expect(routeModel('claude-sonnet-4-5', ids, none)).toMatchObject({ kiroModelId: 'claude-sonnet-4.5', route: 'catalog' });
+    expect(routeModel('claude-opus-5-5', ids, none)).toMatchObject({ kiroModelId: 'claude-opus-4.7', route: 'family' });
+    expect(routeModel('gpt-5.5', ids, { aliases: new Map(), fallback: 'claude-haiku-4-5' })).toMatchObject({ kiroModelId: 'claude-haiku-4.5', route: 'fallback' });
+    expect(() => routeModel('gpt-5.5', ids, none)).toThrow(`which has: ${CATALOG.join(', ')}.`);
+    expect(routeModel('claude-sonnet-4-5', new Set<string>(), none)).toMatchObject({ route: 'unchecked' });
+  });
+
   it('leaves names unchecked without a catalog, and legacy upper-case ids always', () => {
     expect(routeModel('claude-opus-5-5', undefined, none)).toMatchObject({ kiroModelId: 'claude-opus-5.5', route: 'unchecked' });
     expect(routeModel('CLAUDE_SONNET_4_20250514_V1_0', CATALOG, none)).toMatchObject({ kiroModelId: 'CLAUDE_SONNET_4_20250514_V1_0', route: 'unchecked' });

@@ -67,6 +67,17 @@ export interface ModelRouting {
 
 type Family = 'opus' | 'sonnet' | 'haiku';
 
+/** An account's model ids: a Set on the request path (a lookup, not a scan), or a plain list. */
+export type CatalogIds = ReadonlySet<string> | readonly string[];
+
+function inCatalog(catalog: CatalogIds, id: string): boolean {
+  return 'has' in catalog ? catalog.has(id) : catalog.includes(id);
+}
+
+function sizeOf(catalog: CatalogIds): number {
+  return 'size' in catalog ? catalog.size : catalog.length;
+}
+
 /** `claude-opus-4.8`, `claude-sonnet-4`, `claude-3.7-sonnet`: family and version, if a Claude id. */
 function familyVersion(id: string): { family: Family; major: number; minor: number } | undefined {
   const modern = /^claude-(opus|sonnet|haiku)(?:-(\d+)(?:\.(\d+))?)?(?:$|-)/.exec(id);
@@ -77,7 +88,7 @@ function familyVersion(id: string): { family: Family; major: number; minor: numb
 }
 
 /** The newest catalog model of a family, or undefined when the account has none. */
-function newestOfFamily(family: Family, catalog: readonly string[]): string | undefined {
+function newestOfFamily(family: Family, catalog: Iterable<string>): string | undefined {
   let best: { id: string; major: number; minor: number } | undefined;
   for (const id of catalog) {
     const version = familyVersion(id);
@@ -94,21 +105,21 @@ function newestOfFamily(family: Family, catalog: readonly string[]): string | un
  * else MODEL_FALLBACK, else a 404 that lists what the account has. Without a catalog the
  * normalised name goes to Kiro as it is.
  */
-export function routeModel(requested: string, catalog: readonly string[] | undefined, routing: ModelRouting): RoutedModel {
+export function routeModel(requested: string, catalog: CatalogIds | undefined, routing: ModelRouting): RoutedModel {
   const alias = routing.aliases.get(requested.trim().toLowerCase()) ?? routing.aliases.get(resolveModel(requested).kiroModelId);
   const id = resolveModel(alias ?? requested).kiroModelId;
   const served = (kiroModelId: string, route: ModelRoute): RoutedModel => ({ requested, kiroModelId, slow: /opus/i.test(kiroModelId), route });
-  if (!catalog || catalog.length === 0 || /^CLAUDE_[A-Z0-9_]+_V1_0$/.test(id)) return served(id, alias ? 'alias' : 'unchecked');
-  if (catalog.includes(id)) return served(id, alias ? 'alias' : 'catalog');
+  if (!catalog || sizeOf(catalog) === 0 || /^CLAUDE_[A-Z0-9_]+_V1_0$/.test(id)) return served(id, alias ? 'alias' : 'unchecked');
+  if (inCatalog(catalog, id)) return served(id, alias ? 'alias' : 'catalog');
   const version = familyVersion(id);
   const newest = version && newestOfFamily(version.family, catalog);
   if (newest) return served(newest, 'family');
   if (routing.fallback) {
     const fallback = resolveModel(routing.fallback).kiroModelId;
-    if (catalog.includes(fallback)) return served(fallback, 'fallback');
+    if (inCatalog(catalog, fallback)) return served(fallback, 'fallback');
   }
   throw new NotFoundError(
-    `The model '${requested}' is not available on this Kiro account, which has: ${catalog.join(', ')}. ` +
+    `The model '${requested}' is not available on this Kiro account, which has: ${[...catalog].join(', ')}. ` +
       'MODEL_ALIASES (name=model pairs) or MODEL_FALLBACK can map other names onto these.',
     'model_not_found',
     'model',

@@ -2,7 +2,7 @@ import { chmod, lstat, mkdir, readdir, rmdir, unlink, writeFile } from 'node:fs/
 import { join } from 'node:path';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { redactSecrets } from '../common/errors';
-import type { RequestRecorder } from '../common/request-scope';
+import type { RequestRecorder } from '../common/request-context';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import { MetricsService } from '../metrics/metrics.service';
 

@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import express from 'express';
 import { dirname, join } from 'node:path';
 import { APP_VERSION } from '../common/version';
@@ -26,6 +27,7 @@ export function setupDocs(app: INestApplication): void {
     .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key', description: 'The proxy key, as x-api-key' }, 'x-api-key')
     .build();
   const document = SwaggerModule.createDocument(app, config);
+  documentAdminApi(document, Boolean(app.get<GatewayConfig>(gatewayConfig.KEY).admin.apiKey));
   const http = app.getHttpAdapter().getInstance() as express.Express;
   // Ahead of the static handlers, which would send these megabytes uncompressed.
   http.use(compressedAssets(largeBundles()));
@@ -42,6 +44,23 @@ export function setupDocs(app: INestApplication): void {
     res.setHeader('Content-Security-Policy', REDOC_CSP);
     res.type('html').send(REDOC_PAGE);
   });
+}
+
+/**
+ * The admin API exists only with ADMIN_API_KEY: then it is documented under its own tag and
+ * security scheme; without it, its routes are left out of the docs as they are out of service.
+ */
+function documentAdminApi(document: OpenAPIObject, enabled: boolean): void {
+  if (!enabled) {
+    for (const path of Object.keys(document.paths)) if (path.startsWith('/admin/')) delete document.paths[path];
+    return;
+  }
+  document.components ??= {};
+  document.components.securitySchemes = {
+    ...document.components.securitySchemes,
+    'admin-key': { type: 'http', scheme: 'bearer', bearerFormat: 'ADMIN_API_KEY', description: 'ADMIN_API_KEY (not the proxy key), for /admin/api only' },
+  };
+  document.tags = [...(document.tags ?? []), { name: 'admin', description: 'The account pool: list, add, import, enable, disable, tune, refresh, test, remove (KIRO_ACCOUNTS_FILE)' }];
 }
 
 /** URL path → file of the bundles worth compressing (the rest of the assets are small). */

@@ -4,7 +4,9 @@ import type { Request, Response } from 'express';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthService, type AuthStatus, ProxyKeyGuard, type ReadinessCheck } from '../auth';
 import { APP_VERSION } from '../common/version';
+import { AccountsService } from '../accounts';
 import { RedisConnection } from '../redis/redis.module';
+import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import { UpstreamProbe, type UpstreamReachability } from './upstream-probe';
 
 interface HealthDetails {
@@ -14,6 +16,8 @@ interface HealthDetails {
   uptimeSeconds: number;
   auth: AuthStatus;
   upstream: UpstreamReachability;
+  /** The pooled accounts' states (KIRO_ACCOUNTS_FILE, or the one login), no secrets. */
+  accounts: Array<{ name: string; state: string; inFlight: number }>;
 }
 
 interface Readiness {
@@ -35,7 +39,9 @@ export class HealthController {
     private readonly auth: AuthService,
     private readonly upstream: UpstreamProbe,
     private readonly keys: ProxyKeyGuard,
+    private readonly accounts: AccountsService,
     @Inject(RedisConnection) private readonly redis: Redis | null,
+    @Inject(gatewayConfig.KEY) private readonly config: GatewayConfig,
   ) {}
 
   @Get()
@@ -60,12 +66,14 @@ export class HealthController {
   })
   async ready(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<Readiness> {
     const [credentials, upstream, redis] = await Promise.all([this.auth.check(), this.upstream.check(), this.redisCheck()]);
+    const accounts = this.accounts.check();
     const checks: Record<string, ReadinessCheck & { fallback?: string }> = {
       credentials,
+      ...(this.config.accounts.file ? { accounts } : {}),
       upstream: upstream.reachable ? { ok: true } : { ok: false, cause: 'kiro_unreachable' },
       ...(redis ? { redis } : {}),
     };
-    const ready = credentials.ok && upstream.reachable;
+    const ready = credentials.ok && accounts.ok && upstream.reachable;
     response.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
     const status = ready ? 'ready' : 'not_ready';
     return this.keys.optionalPrincipal(request) ? { status, checks } : { status };
@@ -87,6 +95,7 @@ export class HealthController {
       uptimeSeconds: Math.round(process.uptime()),
       auth: this.auth.status(),
       upstream,
+      accounts: this.accounts.list().map((account) => ({ name: account.name, state: account.state.kind, inFlight: account.inFlight })),
     };
   }
 

@@ -5,6 +5,6 @@ import { UndiciKiroTransport } from './undici-kiro-transport';
 
 @Module({
   providers: [KiroClient, { provide: KiroTransport, useClass: UndiciKiroTransport }],
-  exports: [KiroClient],
+  exports: [KiroClient, KiroTransport],
 })
 export class KiroClientModule {}

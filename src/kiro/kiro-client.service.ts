@@ -1,16 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Observable } from 'rxjs';
-import { ClientAbortedError, GatewayError, UpstreamError, UpstreamThrottledError, UpstreamTimeoutError } from '../common/errors';
+import { ClientAbortedError, UpstreamError, UpstreamThrottledError, UpstreamTimeoutError } from '../common/errors';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
-import { decodeEventStream, KiroEvent } from './event-stream';
 import { FirstTokenTimeoutError, KiroTokenRejectedError, mapKiroHttpError, mapMidStreamError, mapNetworkError } from './kiro-errors';
 import { kiroHeaders } from './kiro-headers';
-import type { KiroRequestBody } from './kiro-request';
 import type { KiroSession } from './kiro-session';
 import { KiroHttpResponse, KiroTransport } from './kiro-transport';
 import { Clock } from '../common/clock';
 import { FlowGate } from '../common/flow-gate';
-import { requestScope, withRequestId, type RequestRecorder } from '../common/request-scope';
+import { logLine, type RequestRecorder, type RequestTrace } from '../common/request-context';
 import { MetricsService } from '../metrics/metrics.service';
 import { KiroModelInfo, parseModelList } from './kiro-models';
 
@@ -19,30 +17,40 @@ const PIECE_BYTES = 64 * 1024;
 /** Decoding yields to the event loop once it has held it this long. */
 const SLICE_MS = 8;
 
-export interface GenerateOptions {
+/** A `generateAssistantResponse` body, serialised and measured once (by the converter). */
+export interface KiroPayload {
+  json: string;
+  bytes: number;
+  /** For log lines. */
+  modelId: string;
+}
+
+export interface KiroCall {
+  payload: KiroPayload;
   session: KiroSession;
+  /** The session's token, fetched by the caller (it needed it for the body's profile ARN). */
+  accessToken: string;
   /** Aborted when the client goes away; cancels waiting, retrying and the upstream body. */
   signal: AbortSignal;
   /** Slow models (Opus) get every timeout multiplied (SLOW_MODEL_TIMEOUT_MULTIPLIER). */
   slowModel: boolean;
-  /** The OpenAI client asked for a stream: send `Connection: close` upstream. */
+  /** The client asked for a stream: send `Connection: close` upstream (KIRO_STREAM_CONNECTION_CLOSE). */
   stream: boolean;
-  /** `body` already serialised (the converter measured its size with it), so it is not serialised twice. */
-  payload?: string;
+  /** The request served: its id in log lines, its debug recorder. */
+  trace?: RequestTrace;
 }
 
 /**
- * An upstream answer that has already produced its first bytes. Subscribing decodes the rest;
- * unsubscribing aborts the upstream request.
+ * An upstream answer that has already produced its first bytes. Subscribing reads the rest of
+ * the body (Kiro's binary event stream); unsubscribing aborts the upstream request.
  */
-export interface KiroEventStream {
-  readonly events$: Observable<KiroEvent>;
+export interface KiroResponseStream {
+  readonly bytes$: Observable<Uint8Array>;
   /** Closed by the writer while the client cannot take more; the upstream body waits. */
   readonly flow: FlowGate;
   /** Aborts the upstream request if nobody subscribes (e.g. the client left in between). */
   cancel(): void;
 }
-
 
 @Injectable()
 export class KiroClient {
@@ -60,26 +68,24 @@ export class KiroClient {
    * that every retry (429/5xx/connection errors with backoff, a slow first token, one forced
    * refresh after a rejected token) happens before anything reaches the client.
    */
-  async generateAssistantResponse(body: KiroRequestBody, options: GenerateOptions): Promise<KiroEventStream> {
-    const payload = options.payload ?? JSON.stringify(body);
-    const payloadBytes = Buffer.byteLength(payload);
-    const recorder = requestScope.recorder();
-    recorder?.kiroRequest(payload);
-    const url = `${this.config.kiro.apiHost}/generateAssistantResponse`;
+  async open(call: KiroCall): Promise<KiroResponseStream> {
+    const { payload, session, signal, trace } = call;
+    trace?.recorder?.kiroRequest(payload.json);
+    const upstream = session.upstream;
+    const url = `${upstream?.apiHost ?? this.config.kiro.apiHost}/generateAssistantResponse`;
     const { retry, timeouts } = this.config;
-    const scale = options.slowModel ? timeouts.slowModelMultiplier : 1;
+    const scale = call.slowModel ? timeouts.slowModelMultiplier : 1;
     const firstTokenMs = timeouts.firstTokenMs * scale;
     const maxAttempts = retry.maxRetries + timeouts.firstTokenMaxRetries + 2;
 
-    const token = new SessionToken(options.session);
-    await token.load();
+    const token = new SessionToken(session, call.accessToken, trace);
     let retries = 0;
     let firstTokenRetries = 0;
 
     for (let attempt = 1; ; attempt++) {
-      throwIfAborted(options.signal);
+      throwIfAborted(signal);
       const attemptAbort = new AbortController();
-      const unlink = linkAbort(options.signal, attemptAbort);
+      const unlink = linkAbort(signal, attemptAbort);
       let response: KiroHttpResponse;
       let iterator: AsyncIterator<Uint8Array> | undefined;
       try {
@@ -88,12 +94,15 @@ export class KiroClient {
           url,
           headers: kiroHeaders({
             accessToken: token.value,
-            machineId: options.session.machineId,
+            machineId: session.machineId,
             attempt,
             maxAttempts,
-            closeConnection: options.stream && this.config.kiro.closeStreamConnections,
+            closeConnection: call.stream && this.config.kiro.closeStreamConnections,
+            tokenType: upstream?.tokenType,
           }),
-          body: payload,
+          body: payload.json,
+          proxy: upstream?.proxy,
+          trace,
           signal: attemptAbort.signal,
           headersTimeoutMs: firstTokenMs,
           bodyTimeoutMs: timeouts.streamReadMs * scale,
@@ -105,26 +114,26 @@ export class KiroClient {
             status: response.status,
             bodyText,
             retryAfterHeader: response.headers['retry-after'],
-            requestBytes: payloadBytes,
+            requestBytes: payload.bytes,
             maxPayloadBytes: this.config.kiro.maxPayloadBytes,
             knownSecrets: [token.value],
           });
         }
 
-        this.logger.debug(withRequestId(`Kiro answered 200 (attempt ${attempt}, ${payloadBytes} bytes sent, model ${body.conversationState.currentMessage.userInputMessage.modelId})`));
+        this.logger.debug(logLine(`Kiro answered 200 (attempt ${attempt}, ${payload.bytes} bytes sent, model ${payload.modelId})`, trace));
         iterator = response.body[Symbol.asyncIterator]();
         const first = await this.firstChunk(iterator, firstTokenMs, attemptAbort);
         if (first.done) throw new UpstreamError('Kiro answered 200 with an empty stream', { retryable: true });
         // The caller's signal stays linked for the stream's life: a deadline or a client gone
         // after the first byte must still abort the upstream body.
-        return this.eventStream(first, iterator, attemptAbort, unlink, recorder);
+        return this.responseStream(first, iterator, attemptAbort, unlink, trace?.recorder);
       } catch (err) {
         unlink();
         attemptAbort.abort();
-        if (options.signal.aborted) throw new ClientAbortedError();
-        const error = mapNetworkError(err, iterator !== undefined);
+        if (signal.aborted) throw new ClientAbortedError();
+        const error = mapNetworkError(err, iterator !== undefined, firstTokenMs);
 
-        this.metrics.upstreamErrors.inc({ kind: error instanceof FirstTokenTimeoutError ? 'first_token_timeout' : (error.code ?? error.type) });
+        this.metrics.upstreamErrors.inc({ kind: error.code ?? error.kind });
         if (await token.refreshedAfter(error)) {
           this.metrics.upstreamRetries.inc({ reason: 'token_rejected' });
           continue;
@@ -133,7 +142,7 @@ export class KiroClient {
           if (firstTokenRetries < timeouts.firstTokenMaxRetries) {
             firstTokenRetries++;
             this.metrics.upstreamRetries.inc({ reason: 'first_token_timeout' });
-            this.logger.warn(withRequestId(`No first token from Kiro within ${firstTokenMs} ms; retry ${firstTokenRetries}/${timeouts.firstTokenMaxRetries}`));
+            this.logger.warn(logLine(`No first token from Kiro within ${firstTokenMs} ms; retry ${firstTokenRetries}/${timeouts.firstTokenMaxRetries}`, trace));
             continue;
           }
           throw new UpstreamTimeoutError(
@@ -143,9 +152,9 @@ export class KiroClient {
         const delayMs = error.retryable ? this.backoffMs(retries, error.retryAfterSeconds) : undefined;
         if (delayMs !== undefined && retries < retry.maxRetries) {
           retries++;
-          this.metrics.upstreamRetries.inc({ reason: error.code ?? error.type });
-          this.logger.warn(withRequestId(`${error.message}; retry ${retries}/${retry.maxRetries} in ${delayMs} ms`));
-          await this.clock.sleep(delayMs, options.signal).catch(() => undefined);
+          this.metrics.upstreamRetries.inc({ reason: error.code ?? error.kind });
+          this.logger.warn(logLine(`${error.message}; retry ${retries}/${retry.maxRetries} in ${delayMs} ms`, trace));
+          await this.clock.sleep(delayMs, signal).catch(() => undefined);
           continue;
         }
         // Throttling that outlasted the retries: tell the client when to come back.
@@ -161,16 +170,16 @@ export class KiroClient {
   async listAvailableModels(session: KiroSession, signal: AbortSignal = AbortSignal.timeout(30_000)): Promise<KiroModelInfo[]> {
     const models: KiroModelInfo[] = [];
     let nextToken: string | undefined;
-    const token = new SessionToken(session);
-    await token.load();
+    const token = new SessionToken(session, await session.getAccessToken());
     for (let page = 0; page < 20; page++) {
       const query = new URLSearchParams({ origin: 'AI_EDITOR' });
       if (session.profileArn) query.set('profileArn', session.profileArn);
       if (nextToken) query.set('nextToken', nextToken);
       const response = await this.transport.send({
         method: 'GET',
-        url: `${this.config.kiro.qHost}/ListAvailableModels?${query}`,
-        headers: kiroHeaders({ accessToken: token.value, machineId: session.machineId, attempt: 1, maxAttempts: 1, closeConnection: false }),
+        url: `${session.upstream?.qHost ?? this.config.kiro.qHost}/ListAvailableModels?${query}`,
+        headers: kiroHeaders({ accessToken: token.value, machineId: session.machineId, attempt: 1, maxAttempts: 1, closeConnection: false, tokenType: session.upstream?.tokenType }),
+        proxy: session.upstream?.proxy,
         signal,
         headersTimeoutMs: 30_000,
         bodyTimeoutMs: 30_000,
@@ -181,8 +190,6 @@ export class KiroClient {
           status: response.status,
           bodyText: text,
           retryAfterHeader: response.headers['retry-after'],
-          requestBytes: 0,
-          maxPayloadBytes: 1,
           knownSecrets: [token.value],
         });
         if (await token.refreshedAfter(error)) {
@@ -218,7 +225,7 @@ export class KiroClient {
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        reject(new FirstTokenTimeoutError());
+        reject(new FirstTokenTimeoutError(timeoutMs));
         abort.abort();
       }, timeoutMs);
     });
@@ -229,13 +236,13 @@ export class KiroClient {
     }
   }
 
-  private eventStream(
+  private responseStream(
     first: IteratorResult<Uint8Array>,
     iterator: AsyncIterator<Uint8Array>,
     abort: AbortController,
     unlink: () => void,
     recorder: RequestRecorder | undefined,
-  ): KiroEventStream {
+  ): KiroResponseStream {
     const streamReadMs = this.config.timeouts.streamReadMs;
     const flow = new FlowGate();
     const bytes$ = new Observable<Uint8Array>((subscriber) => {
@@ -280,7 +287,7 @@ export class KiroClient {
       };
     });
     return {
-      events$: bytes$.pipe(decodeEventStream()),
+      bytes$,
       flow,
       cancel: () => {
         unlink();
@@ -295,22 +302,21 @@ export class KiroClient {
  * invalid (kiro-protocol.md §3.4): a second rejection is final, never a refresh loop.
  */
 class SessionToken {
-  value = '';
   private refreshed = false;
   private readonly logger = new Logger(KiroClient.name);
 
-  constructor(private readonly session: KiroSession) {}
-
-  async load(): Promise<void> {
-    this.value = await this.session.getAccessToken();
-  }
+  constructor(
+    private readonly session: KiroSession,
+    public value: string,
+    private readonly trace?: RequestTrace,
+  ) {}
 
   /** True when `error` was a rejected token and a fresh one is now held: retry the call. */
   async refreshedAfter(error: unknown): Promise<boolean> {
     if (!(error instanceof KiroTokenRejectedError) || this.refreshed) return false;
     this.refreshed = true;
-    this.logger.warn(withRequestId('Kiro rejected the access token; refreshing once and retrying'));
-    this.value = await this.session.refreshAfterRejection(this.value);
+    this.logger.warn(logLine('Kiro rejected the access token; refreshing once and retrying', this.trace));
+    this.value = await this.session.refreshAfterRejection(this.value, this.trace);
     return true;
   }
 }

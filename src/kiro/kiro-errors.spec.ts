@@ -1,5 +1,5 @@
 import { ContextTooLongError, NotFoundError, QuotaExceededError, UpstreamAuthError, UpstreamThrottledError } from '../common/errors';
-import { KiroTokenRejectedError, mapKiroHttpError, mapKiroStreamException, parseRetryAfter } from './kiro-errors';
+import { AccountThrottledError, KiroTokenRejectedError, mapKiroHttpError, mapKiroStreamException, ModelNotOnAccountError, parseRetryAfter } from './kiro-errors';
 
 const ctx = (status: number, body: unknown, retryAfterHeader?: string) => ({
   status,
@@ -38,6 +38,14 @@ describe(mapKiroHttpError.name, () => {
 
     expect(error).toBeInstanceOf(UpstreamThrottledError);
     expect(error).toMatchObject({ status: 429, retryable: true, retryAfterSeconds: 7 });
+  });
+
+  it('maps the suspicious-activity 429 to a non-retryable account throttle, and INVALID_MODEL_ID to a model missing on this account', () => {
+    const suspicious = mapKiroHttpError(ctx(429, { message: 'Due to suspicious activity, we are imposing temporary limits on how frequently your account (d-1) can send a request', reason: null }));
+
+    expect(suspicious).toBeInstanceOf(AccountThrottledError);
+    expect(suspicious).toMatchObject({ status: 429, retryable: false, code: 'account_throttled' });
+    expect(mapKiroHttpError(ctx(400, { message: 'Invalid model.', reason: 'INVALID_MODEL_ID' }))).toBeInstanceOf(ModelNotOnAccountError);
   });
 
   it('maps context overflow and unknown models', () => {

@@ -19,9 +19,29 @@ import {
 /** Kiro's "The bearer token included in the request is invalid": a refresh fixes it. */
 export class KiroTokenRejectedError extends GatewayError {
   constructor(message: string) {
-    super(message, { status: 401, type: 'authentication_error', code: 'kiro_token_rejected' });
+    super(message, { kind: 'authentication', code: 'kiro_token_rejected' });
   }
 }
+
+/** Kiro's INVALID_MODEL_ID: this account's plan lacks the model; another account may have it (§9.1). */
+export class ModelNotOnAccountError extends NotFoundError {
+  constructor(message: string) {
+    super(message, 'model_not_found', 'model');
+  }
+}
+
+/**
+ * The "suspicious activity" 429 (§9.1): a limit on the account, not on this moment. Retrying the
+ * same account only extends it, so it is not retryable here; a pool cools the account and fails over.
+ */
+export class AccountThrottledError extends GatewayError {
+  constructor(message: string) {
+    super(message, { kind: 'rate_limited', code: 'account_throttled', retryable: false, retryAfterSeconds: SUSPICIOUS_COOL_SECONDS });
+  }
+}
+
+/** How long Kiro's account-level throttle lasts, about (§9.1: peers cool ~30 min). */
+export const SUSPICIOUS_COOL_SECONDS = 30 * 60;
 
 interface KiroErrorBody {
   message: string;
@@ -42,6 +62,7 @@ export function parseKiroErrorBody(text: string): KiroErrorBody {
 
 const QUOTA_WORDING = /monthly (usage|request) limit|overage limit|usage limit has been reached|MONTHLY_REQUEST_COUNT/i;
 const SUSPENDED_WORDING = /suspended|locked your account|suspicious activity|TEMPORARILY_SUSPENDED/i;
+const SUSPICIOUS_ACTIVITY = /suspicious activity/i;
 const BEARER_INVALID = /bearer token.*invalid|token.*expired|security token/i;
 const CONTEXT_TOO_LONG = /input is too long|CONTENT_LENGTH_EXCEEDS_THRESHOLD|too many tokens/i;
 
@@ -49,9 +70,12 @@ export interface KiroHttpErrorContext {
   status: number;
   bodyText: string;
   retryAfterHeader: string | undefined;
-  /** The size of the body we sent: Kiro's bare 400 for oversized bodies says nothing about size. */
-  requestBytes: number;
-  maxPayloadBytes: number;
+  /**
+   * The size of the generation body we sent and Kiro's limit: Kiro's bare 400 for oversized
+   * bodies says nothing about size. Absent for calls without a body (the model list).
+   */
+  requestBytes?: number;
+  maxPayloadBytes?: number;
   /** Credentials of this call, redacted wherever Kiro echoes them. */
   knownSecrets?: readonly string[];
 }
@@ -64,10 +88,10 @@ export function mapKiroHttpError(ctx: KiroHttpErrorContext): GatewayError {
 
   if (ctx.status === 400) {
     if (CONTEXT_TOO_LONG.test(both)) return new ContextTooLongError(`The conversation is too long for the model: ${said}`);
-    if (reason === 'INVALID_MODEL_ID') return new NotFoundError(`The model is not available on this Kiro account: ${said}`, 'model_not_found', 'model');
+    if (reason === 'INVALID_MODEL_ID') return new ModelNotOnAccountError(`The model is not available on this Kiro account: ${said}`);
     if (/improperly formed/i.test(said)) {
       const sizeHint =
-        ctx.requestBytes > ctx.maxPayloadBytes * 0.8
+        ctx.requestBytes !== undefined && ctx.maxPayloadBytes !== undefined && ctx.requestBytes > ctx.maxPayloadBytes * 0.8
           ? ` The request is ${Math.round(ctx.requestBytes / 1024)} KB; Kiro refuses large bodies this way, so shorten the conversation.`
           : '';
       return new InvalidRequestError(`Kiro rejected the request as improperly formed.${sizeHint}`, null, 'upstream_rejected');
@@ -79,12 +103,13 @@ export function mapKiroHttpError(ctx: KiroHttpErrorContext): GatewayError {
     return new QuotaExceededError(`The Kiro account's usage quota is exhausted: ${said}`);
   }
   if (ctx.status === 403) {
-    if (SUSPENDED_WORDING.test(both)) return new UpstreamAuthError(`The Kiro account is suspended or locked: ${said}`, 403, 'account_suspended');
+    if (SUSPENDED_WORDING.test(both)) return new UpstreamAuthError(`The Kiro account is suspended or locked: ${said}`, 'permission', 'account_suspended');
     if (BEARER_INVALID.test(message)) return new KiroTokenRejectedError(`Kiro rejected the access token: ${said}`);
-    return new UpstreamAuthError(`Kiro refused the request: ${said}`, 403, 'upstream_forbidden');
+    return new UpstreamAuthError(`Kiro refused the request: ${said}`, 'permission', 'upstream_forbidden');
   }
   if (ctx.status === 404) return new UpstreamError(`Kiro endpoint not found (HTTP 404): ${said}`, { retryable: false });
   if (ctx.status === 408) return new UpstreamTimeoutError(`Kiro timed out (HTTP 408): ${said}`);
+  if (ctx.status === 429 && SUSPICIOUS_ACTIVITY.test(both)) return new AccountThrottledError(`Kiro limits this account for suspicious activity: ${said}`);
   if (ctx.status === 429) return new UpstreamThrottledError(`Kiro is throttling requests: ${said}`, parseRetryAfter(ctx.retryAfterHeader));
   if (ctx.status >= 500) return new UpstreamError(`Kiro failed (HTTP ${ctx.status}): ${said}`, { retryable: true });
   return new UpstreamError(`Kiro answered HTTP ${ctx.status}: ${said}`, { retryable: false });
@@ -102,23 +127,26 @@ export function mapKiroStreamException(exceptionType: string, message: string): 
   if (contextTooLong) return { kind: 'failed', error: new ContextTooLongError(`The conversation is too long for the model: ${message}`) };
   if (name.includes('throttling')) return { kind: 'failed', error: new UpstreamThrottledError(`Kiro is throttling requests: ${said}`) };
   if (name.includes('quota')) return { kind: 'failed', error: new QuotaExceededError(`The Kiro account's usage quota is exhausted: ${said}`) };
-  if (name.includes('accessdenied')) return { kind: 'failed', error: new UpstreamAuthError(`Kiro refused the request: ${said}`, 403, 'upstream_forbidden') };
+  if (name.includes('accessdenied')) return { kind: 'failed', error: new UpstreamAuthError(`Kiro refused the request: ${said}`, 'permission', 'upstream_forbidden') };
   if (name.includes('validation')) return { kind: 'failed', error: new InvalidRequestError(`Kiro rejected the request: ${said}`, null, 'upstream_rejected') };
   return { kind: 'failed', error: new UpstreamError(`Kiro failed mid-stream: ${said}`, { retryable: false }) };
 }
 
-/** Kiro sent nothing within the first-token window: retried, then a 504. */
-export class FirstTokenTimeoutError extends Error {
-  constructor() {
-    super('first token timeout');
+/** Kiro sent nothing within the first-token window: retried (FIRST_TOKEN_MAX_RETRIES), then a 504. */
+export class FirstTokenTimeoutError extends UpstreamTimeoutError {
+  constructor(timeoutMs: number) {
+    super(`Kiro sent no first token within ${timeoutMs / 1000} s`, 'first_token_timeout');
   }
 }
 
-/** Network failures before the first byte; `waitingForBody` tells a silent body from silent headers. */
-export function mapNetworkError(err: unknown, waitingForBody: boolean): GatewayError | FirstTokenTimeoutError {
-  if (err instanceof GatewayError || err instanceof FirstTokenTimeoutError) return err;
+/**
+ * Network failures before the first byte; `waitingForBody` tells a silent body from silent
+ * headers, `firstTokenMs` is the window that a silence ran out.
+ */
+export function mapNetworkError(err: unknown, waitingForBody: boolean, firstTokenMs: number): GatewayError {
+  if (err instanceof GatewayError) return err;
   const code = (err as { code?: string }).code;
-  if (code === 'UND_ERR_HEADERS_TIMEOUT' || (waitingForBody && code === 'UND_ERR_BODY_TIMEOUT')) return new FirstTokenTimeoutError();
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || (waitingForBody && code === 'UND_ERR_BODY_TIMEOUT')) return new FirstTokenTimeoutError(firstTokenMs);
   if (code === 'UND_ERR_CONNECT_TIMEOUT') return new UpstreamTimeoutError('Connecting to Kiro timed out');
   return new UpstreamError(`Could not reach Kiro: ${describeNetworkError(err)}`, { retryable: true, cause: err });
 }

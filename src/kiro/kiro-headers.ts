@@ -15,6 +15,8 @@ export interface KiroHeaderOptions {
   maxAttempts: number;
   /** Streaming responses get `Connection: close` (CLOSE_WAIT leak, kiro-protocol.md §5 #3). */
   closeConnection: boolean;
+  /** `API_KEY` when the bearer is a Kiro API key (HK `endpoint/ide.rs`). */
+  tokenType?: string;
 }
 
 export function kiroHeaders(options: KiroHeaderOptions): Record<string, string> {
@@ -30,5 +32,6 @@ export function kiroHeaders(options: KiroHeaderOptions): Record<string, string> 
     'amz-sdk-request': `attempt=${options.attempt}; max=${options.maxAttempts}`,
   };
   if (options.closeConnection) headers.connection = 'close';
+  if (options.tokenType) headers.tokentype = options.tokenType;
   return headers;
 }

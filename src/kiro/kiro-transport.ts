@@ -1,3 +1,5 @@
+import type { RequestTrace } from '../common/request-context';
+
 /** One HTTP exchange with Kiro. The only seam between the client logic and the network. */
 export interface KiroHttpRequest {
   method: 'GET' | 'POST';
@@ -9,6 +11,10 @@ export interface KiroHttpRequest {
   headersTimeoutMs: number;
   /** Longest silence allowed between two body chunks. */
   bodyTimeoutMs: number;
+  /** The account's own proxy (http://, socks5://); absent: HTTPS_PROXY / NO_PROXY or direct. */
+  proxy?: string;
+  /** The request served, for the transport's log lines. */
+  trace?: RequestTrace;
 }
 
 export interface KiroHttpResponse {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { type AddressInfo, connect, type Socket } from 'node:net';
 import { parseGatewayEnv } from '../config/env.schema';
+import { OutboundDispatchers } from '../outbound/outbound-dispatchers';
 import type { KiroHttpRequest } from './kiro-transport';
 import { UndiciKiroTransport } from './undici-kiro-transport';
 
@@ -108,4 +109,76 @@ describe(UndiciKiroTransport.name, () => {
     await expect(sent).rejects.toBeDefined();
     expect(server.connections.length).toBeLessThanOrEqual(2);
   });
+
+  describe('through a proxy (an account\'s own, OutboundDispatchers)', () => {
+    let proxy: ConnectProxy;
+    let dispatchers: OutboundDispatchers;
+    const viaProxy = async (): Promise<string> => {
+      const res = await transport.send({ ...post(), proxy: proxy.url });
+      const text = await res.text();
+      await new Promise((resolve) => setImmediate(resolve));
+      return text;
+    };
+
+    beforeEach(async () => {
+      proxy = await ConnectProxy.start();
+      dispatchers = new OutboundDispatchers({ httpsProxy: undefined, httpProxy: undefined, noProxy: undefined });
+      await transport.onApplicationShutdown();
+      transport = new UndiciKiroTransport(parseGatewayEnv({ PROXY_API_KEY: 'k'.repeat(20) }), dispatchers);
+    });
+    afterEach(async () => {
+      await dispatchers.close();
+      await proxy.close();
+    });
+
+    it('keeps its tunnel alive for consecutive requests', async () => {
+      server = await ScriptedServer.start([]);
+
+      expect([await viaProxy(), await viaProxy(), await viaProxy()]).toEqual(['ok', 'ok', 'ok']);
+      expect(server.connections).toEqual([1, 1, 1]);
+      expect(proxy.tunnels).toBe(1);
+    });
+
+    it('sends a request again once, through the same proxy on a new tunnel, when its reused tunnel is closed before any byte', async () => {
+      server = await ScriptedServer.start(['answer', 'drop']);
+      await viaProxy();
+
+      await expect(viaProxy()).resolves.toBe('ok');
+      expect(server.connections).toEqual([1, 1, 2]);
+      expect(proxy.tunnels).toBe(2);
+    });
+  });
 });
+
+/** An HTTP proxy that only tunnels (CONNECT), counting its tunnels. */
+class ConnectProxy {
+  tunnels = 0;
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {
+    server.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+      this.tunnels++;
+      const [host, port] = (req.url ?? '').split(':');
+      const upstream = connect(Number(port), host, () => {
+        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(socket);
+        socket.pipe(upstream);
+      });
+      upstream.on('error', () => socket.destroy());
+      socket.on('error', () => upstream.destroy());
+    });
+  }
+
+  static async start(): Promise<ConnectProxy> {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return new ConnectProxy(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  }
+
+  close(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}

@@ -1,11 +1,12 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { channel } from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
 import { rootCertificates } from 'node:tls';
-import { Agent, request } from 'undici';
+import { Agent, type Dispatcher, request } from 'undici';
 import type { IncomingHttpHeaders } from 'undici/types/header';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
-import { withRequestId } from '../common/request-scope';
+import { logLine } from '../common/request-context';
+import { OutboundDispatchers } from '../outbound/outbound-dispatchers';
 import { KiroHttpRequest, KiroHttpResponse, KiroTransport } from './kiro-transport';
 
 /** What undici's diagnostics channels tell about one request: the socket it went out on. */
@@ -56,7 +57,10 @@ export class UndiciKiroTransport implements KiroTransport, OnApplicationShutdown
     trace.bytesReadAtSend = socket.bytesRead;
   };
 
-  constructor(@Inject(gatewayConfig.KEY) config: GatewayConfig) {
+  constructor(
+    @Inject(gatewayConfig.KEY) config: GatewayConfig,
+    @Optional() private readonly dispatchers?: OutboundDispatchers,
+  ) {
     // The simulator's self-signed certificate in tests (KIRO_TEST_CA_FILE); the system's roots otherwise.
     const connect = { timeout: 10_000, ...(config.kiro.testCa ? { ca: [...rootCertificates, config.kiro.testCa] } : {}) };
     this.agent = new Agent({ keepAliveTimeout: 30_000, connect });
@@ -68,15 +72,17 @@ export class UndiciKiroTransport implements KiroTransport, OnApplicationShutdown
   async send(req: KiroHttpRequest): Promise<KiroHttpResponse> {
     const trace: SendTrace = { reused: false, bytesReadAtSend: 0 };
     try {
-      return await this.sendOn(this.agent, req, trace);
+      // Proxies (HTTPS_PROXY, an account's own) live in the shared dispatchers.
+      return await this.sendOn(this.dispatchers?.for(req.proxy) ?? this.agent, req, trace);
     } catch (err) {
       if (!isStaleConnection(err, trace) || req.signal.aborted) throw err;
-      this.logger.debug(withRequestId(`A pooled connection to Kiro was closed under the request (${(err as { code?: string }).code}); retrying once on a new one`));
-      return this.sendOn(this.freshAgent, { ...req, headers: { ...req.headers, connection: 'close' } }, { reused: false, bytesReadAtSend: 0 });
+      this.logger.debug(logLine(`A pooled connection to Kiro was closed under the request (${(err as { code?: string }).code}); retrying once on a new one`, req.trace));
+      // Through the same proxy as the first try, on a connection of its own.
+      return this.sendOn(this.dispatchers?.fresh(req.proxy) ?? this.freshAgent, { ...req, headers: { ...req.headers, connection: 'close' } }, { reused: false, bytesReadAtSend: 0 });
     }
   }
 
-  private async sendOn(agent: Agent, req: KiroHttpRequest, trace: SendTrace): Promise<KiroHttpResponse> {
+  private async sendOn(agent: Dispatcher, req: KiroHttpRequest, trace: SendTrace): Promise<KiroHttpResponse> {
     this.creating = trace;
     let pending;
     try {

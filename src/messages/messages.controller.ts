@@ -1,26 +1,19 @@
 import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CurrentPrincipal, type Principal, RequiresProxyKey } from '../auth';
-import { toAnthropicError } from '../common/errors';
-import { ReplyWriter } from '../common/sse/reply-writer';
-import type { SseFormat } from '../common/sse/sse-writer';
-import type { AnthropicStreamEvent } from '../converter';
+import { RequiresProxyKey } from '../auth';
+import { CurrentRequest } from '../common/http/current-request.decorator';
+import type { RequestContext } from '../common/request-context';
+import { ReplyWriter } from '../generation/reply-writer';
 import { COUNT_TOKENS_REQUEST_EXAMPLES, CountTokensRequestDto, MESSAGES_REQUEST_EXAMPLES, MessagesRequestDto } from './dto/messages-request.dto';
-import { MessagesService } from './messages.service';
-
-/** Anthropic's wire format: `event: TYPE` + `data: {…"type": TYPE…}`; no terminator. */
-const ANTHROPIC_SSE: SseFormat<AnthropicStreamEvent> = {
-  event: (event) => `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`,
-  error: (error) => `event: error\ndata: ${JSON.stringify(toAnthropicError(error).body)}\n\n`,
-};
+import { MessagesFamily } from './messages.family';
 
 @ApiTags('anthropic')
 @RequiresProxyKey()
 @Controller('v1/messages')
 export class MessagesController {
   constructor(
-    private readonly messages: MessagesService,
+    private readonly messages: MessagesFamily,
     private readonly replies: ReplyWriter,
   ) {}
 
@@ -36,12 +29,8 @@ export class MessagesController {
   @ApiBody({ type: MessagesRequestDto, examples: MESSAGES_REQUEST_EXAMPLES })
   @ApiProduces('application/json', 'text/event-stream')
   @ApiOkResponse({ description: 'A `message` object, or an SSE stream of Anthropic events when `stream` is true.' })
-  create(@Body() body: MessagesRequestDto, @CurrentPrincipal() principal: Principal, @Res() response: Response): Promise<void> {
-    return this.replies.send(response, body, {
-      format: ANTHROPIC_SSE,
-      stream: (signal) => this.messages.stream(body, principal, signal),
-      complete: (signal) => this.messages.complete(body, principal, signal),
-    });
+  create(@Body() body: MessagesRequestDto, @CurrentRequest() context: RequestContext, @Res() response: Response): Promise<void> {
+    return this.replies.send(response, context, this.messages, body);
   }
 
   @Post('count_tokens')

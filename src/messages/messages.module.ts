@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { ConversationModule } from '../conversation/conversation.module';
+import { GenerationModule } from '../generation/generation.module';
 import { MessagesController } from './messages.controller';
-import { MessagesService } from './messages.service';
+import { MessagesFamily } from './messages.family';
 
-@Module({ imports: [ConversationModule], controllers: [MessagesController], providers: [MessagesService] })
+@Module({ imports: [GenerationModule], controllers: [MessagesController], providers: [MessagesFamily] })
 export class MessagesModule {}

@@ -68,4 +68,25 @@ describe(CatalogCache.name, () => {
     expect(beforeTheMinute).toBe(1);
     expect(calls).toBe(2);
   });
+
+  it('looks models up by id, the first entry of an id winning as a scan would, and renews the index with the catalog', async () => {
+    let calls = 0;
+    const { catalog, advance } = cache(async () => {
+      calls++;
+      return calls === 1
+        ? [{ modelId: 'auto' }, { modelId: 'claude-sonnet-4.5', maxInputTokens: 200_000 }, { modelId: 'claude-sonnet-4.5', maxInputTokens: 1 }]
+        : [{ modelId: 'claude-opus-4.7', maxInputTokens: 1_000_000 }];
+    });
+
+    expect([...catalog.ids]).toStrictEqual([]);
+    await catalog.forRequest();
+    const first = { ids: [...catalog.ids], sonnet: catalog.maxInputTokens('claude-sonnet-4.5'), auto: catalog.maxInputTokens('auto') };
+    advance(TTL);
+    await catalog.current();
+
+    expect(first).toStrictEqual({ ids: ['auto', 'claude-sonnet-4.5'], sonnet: 200_000, auto: undefined });
+    expect([...catalog.ids]).toStrictEqual(['claude-opus-4.7']);
+    expect(catalog.maxInputTokens('claude-opus-4.7')).toBe(1_000_000);
+    expect(catalog.maxInputTokens('claude-sonnet-4.5')).toBeUndefined();
+  });
 });

@@ -17,6 +17,7 @@ export interface CatalogCacheOptions {
  */
 export class CatalogCache {
   private models: KiroModelInfo[] = [];
+  private index: CatalogIndex = indexOf([]);
   private fetchedAt: number | undefined;
   /** Set by a failed fetch: no new attempt before then. */
   private retryAt: number | undefined;
@@ -27,6 +28,16 @@ export class CatalogCache {
   /** The catalog as last fetched, without waiting (empty before the first fetch). */
   get cached(): readonly KiroModelInfo[] {
     return this.models;
+  }
+
+  /** The same catalog by id, built once per fetch: requests look models up, never scan the list. */
+  get ids(): ReadonlySet<string> {
+    return this.index.ids;
+  }
+
+  /** A listed model's context window, if Kiro gave one. */
+  maxInputTokens(modelId: string): number | undefined {
+    return this.index.maxInputTokens.get(modelId);
   }
 
   async current(): Promise<readonly KiroModelInfo[]> {
@@ -59,7 +70,10 @@ export class CatalogCache {
   private async fetch(): Promise<void> {
     try {
       const models = await this.options.fetch();
-      if (models.length > 0) this.models = models;
+      if (models.length > 0) {
+        this.models = models;
+        this.index = indexOf(models);
+      }
       this.fetchedAt = this.options.now();
       this.retryAt = undefined;
     } catch (err) {
@@ -68,4 +82,17 @@ export class CatalogCache {
       this.retryAt = this.options.now() + RETRY_AFTER_FAILURE_MS;
     }
   }
+}
+
+interface CatalogIndex {
+  /** In catalog order. */
+  ids: ReadonlySet<string>;
+  /** Of the first entry of each id, as a scan would find it. */
+  maxInputTokens: ReadonlyMap<string, number | undefined>;
+}
+
+function indexOf(models: readonly KiroModelInfo[]): CatalogIndex {
+  const maxInputTokens = new Map<string, number | undefined>();
+  for (const model of models) if (!maxInputTokens.has(model.modelId)) maxInputTokens.set(model.modelId, model.maxInputTokens);
+  return { ids: new Set(maxInputTokens.keys()), maxInputTokens };
 }

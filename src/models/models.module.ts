@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts';
 import { AuthModule } from '../auth';
 import { KiroClientModule } from '../kiro';
 import { ModelsController } from './models.controller';
 import { ModelsService } from './models.service';
 
 @Module({
-  imports: [AuthModule, KiroClientModule],
+  imports: [AuthModule, AccountsModule, KiroClientModule],
   controllers: [ModelsController],
   providers: [ModelsService],
   exports: [ModelsService],

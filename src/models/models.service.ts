@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AuthService } from '../auth';
+import { AccountsService } from '../accounts';
 import { Clock } from '../common/clock';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import { resolveModel, type ResolvedModel, routeModel } from '../converter';
@@ -38,7 +38,7 @@ export class ModelsService {
     @Inject(gatewayConfig.KEY) private readonly config: GatewayConfig,
     @Inject(Clock) private readonly clock: Clock,
     private readonly kiro: KiroClient,
-    private readonly auth: AuthService,
+    private readonly accounts: AccountsService,
   ) {}
 
   async list(): Promise<ModelEntry[]> {
@@ -61,10 +61,9 @@ export class ModelsService {
     const models = await this.list();
     const exact = models.find((model) => model.id === id);
     if (exact) return exact;
-    const catalog = this.gatewayCatalog()?.cached.map((model) => model.modelId);
     let kiroId: string;
     try {
-      kiroId = routeModel(id, catalog, this.config.models).kiroModelId;
+      kiroId = routeModel(id, this.gatewayCatalog()?.ids, this.config.models).kiroModelId;
     } catch {
       return undefined;
     }
@@ -78,8 +77,9 @@ export class ModelsService {
    * logged once.
    */
   async resolve(requested: string, session: KiroSession): Promise<ResolvedModel> {
-    const catalog = await this.catalogFor(session).forRequest();
-    const routed = routeModel(requested, catalog.map((model) => model.modelId), this.config.models);
+    const catalog = this.catalogFor(session);
+    await catalog.forRequest();
+    const routed = routeModel(requested, catalog.ids, this.config.models);
     if (routed.kiroModelId !== requested && (routed.route === 'family' || routed.route === 'fallback' || routed.route === 'alias')) {
       const line = `${requested} → ${routed.kiroModelId}`;
       if (!this.loggedRoutes.has(line)) {
@@ -92,10 +92,9 @@ export class ModelsService {
     return routed;
   }
 
-  /** The context window of a Kiro model id, for usage maths (on every request: no scans). */
+  /** The context window of a Kiro model id, for usage maths (on every request: lookups, no scans). */
   maxInputTokens(kiroModelId: string): number {
-    const live = this.gatewayCatalog()?.cached.find((model) => model.modelId === kiroModelId)?.maxInputTokens;
-    return live ?? STATIC_WINDOWS.get(kiroModelId) ?? DEFAULT_MAX_INPUT_TOKENS;
+    return this.gatewayCatalog()?.maxInputTokens(kiroModelId) ?? STATIC_WINDOWS.get(kiroModelId) ?? DEFAULT_MAX_INPUT_TOKENS;
   }
 
   private entry(id: string, displayName: string | undefined, maxInputTokens: number | undefined): ModelEntry {
@@ -108,10 +107,10 @@ export class ModelsService {
     };
   }
 
-  /** The gateway's own account's catalog; none in multi-tenant-only mode. */
+  /** The catalog of the gateway's accounts (the first healthy one's); none in multi-tenant-only mode. */
   private gatewayCatalog(): CatalogCache | undefined {
-    if (this.auth.status().mode === 'multi-tenant-only') return undefined;
-    return this.catalogFor(this.auth.sessionFor({ kind: 'gateway' }));
+    const session = this.accounts.catalogSession();
+    return session && this.catalogFor(session);
   }
 
   private catalogFor(session: KiroSession): CatalogCache {

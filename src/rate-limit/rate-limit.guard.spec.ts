@@ -1,7 +1,9 @@
 import type { ExecutionContext } from '@nestjs/common';
+import type { Request } from 'express';
 import { fingerprint } from '../auth/fingerprint';
 import type { Principal } from '../auth/principal';
 import type { Clock } from '../common/clock';
+import { attachRequestContext, RequestContext } from '../common/request-context';
 import { parseGatewayEnv } from '../config/env.schema';
 import { MetricsService } from '../metrics/metrics.service';
 import { RateLimitGuard } from './rate-limit.guard';
@@ -15,8 +17,12 @@ class RecordingStore implements RateLimitStore {
   }
 }
 
+/** The guard reads the caller from the request's context, where ProxyKeyGuard put it. */
 function contextFor(principal: Principal): ExecutionContext {
-  const request = { principal };
+  const request = {} as Request;
+  const requestContext = new RequestContext('req_test', 0n, undefined);
+  requestContext.principal = principal;
+  attachRequestContext(request, requestContext);
   const response = { setHeader: () => undefined };
   return { switchToHttp: () => ({ getRequest: () => request, getResponse: () => response }) } as unknown as ExecutionContext;
 }

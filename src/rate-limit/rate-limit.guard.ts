@@ -1,8 +1,8 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import type { Principal } from '../auth/principal';
 import { Clock } from '../common/clock';
 import { GatewayError } from '../common/errors';
+import { requestContextOf } from '../common/request-context';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import { MetricsService } from '../metrics';
 import { RateLimitStore } from './rate-limit-store';
@@ -12,8 +12,7 @@ const WINDOW_MS = 60_000;
 export class RateLimitedError extends GatewayError {
   constructor(limit: number, retryAfterSeconds: number) {
     super(`Rate limit of ${limit} requests per minute reached for this key. Try again in ${retryAfterSeconds} s.`, {
-      status: 429,
-      type: 'rate_limit_error',
+      kind: 'rate_limited',
       code: 'rate_limit_exceeded',
       retryAfterSeconds,
     });
@@ -38,7 +37,7 @@ export class RateLimitGuard implements CanActivate {
     const limit = this.config.rateLimitPerMinute;
     if (limit <= 0) return true;
     const http = context.switchToHttp();
-    const principal = (http.getRequest<Request & { principal?: Principal }>().principal ?? { kind: 'gateway' }) as Principal;
+    const principal = requestContextOf(http.getRequest<Request>()).caller;
     // The full hash: a prefix of it would let made-up tokens share (or dodge) another tenant's bucket.
     const key = principal.kind === 'tenant' ? `tenant:${principal.tokenHash}` : 'gateway';
     const now = this.clock.now();

@@ -1,9 +1,23 @@
-import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { type FactoryProvider, Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
+import { Clock } from '../common/clock';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 
 /** The shared Redis connection, or null when REDIS_URL is unset (everything stays in memory). */
 export const RedisConnection = Symbol('RedisConnection');
+
+/**
+ * The one pattern for state that replicas share (rate-limit counts, token state, stored
+ * responses): an interface with a same-name token, an implementation for one process and a
+ * Redis one, picked here by whether REDIS_URL is set.
+ */
+export function storeProvider<T>(token: symbol, implementations: { memory: (clock: Clock) => T; redis: (redis: Redis) => T }): FactoryProvider<T> {
+  return {
+    provide: token,
+    inject: [RedisConnection, Clock],
+    useFactory: (redis: Redis | null, clock: Clock) => (redis ? implementations.redis(redis) : implementations.memory(clock)),
+  };
+}
 
 /** Start-up waits this long for Redis, so the first requests share state; then goes on without it. */
 async function waitUntilReady(redis: Redis, timeoutMs: number): Promise<void> {

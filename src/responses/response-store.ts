@@ -1,9 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type Redis from 'ioredis';
-import { Clock } from '../common/clock';
 import { GatewayError } from '../common/errors';
+import type { Clock } from '../common/clock';
 import type { ConversationMessage, ResponseObject } from '../converter';
-import { RedisConnection } from '../redis/redis.module';
 
 export interface StoredResponse {
   response: ResponseObject;
@@ -16,39 +13,42 @@ export interface StoredResponse {
 /** The store could not be read or written. */
 export class ResponseStoreError extends GatewayError {
   constructor(detail: string) {
-    super(`Stored responses are unavailable right now: ${detail}`, { status: 503, type: 'server_error', code: 'store_unavailable', retryable: true });
+    super(`Stored responses are unavailable right now: ${detail}`, { kind: 'unavailable', code: 'store_unavailable', retryable: true });
   }
 }
 
-const TTL_MS = 60 * 60 * 1000;
+/** How long a stored response can be read or continued. */
+export const RESPONSE_TTL_MS = 60 * 60 * 1000;
+
+/**
+ * Responses kept for `previous_response_id` and `GET /v1/responses/{id}` for an hour: in Redis
+ * when REDIS_URL is set (any replica can continue a conversation), else in memory. `store: false`
+ * responses are never put here.
+ */
+export interface ResponseStore {
+  put(value: StoredResponse): Promise<void>;
+  /** The response if it exists, has not expired, and belongs to `owner`. */
+  get(id: string, owner: string): Promise<StoredResponse | undefined>;
+}
+
+export const ResponseStore = Symbol('ResponseStore');
+
 const MAX_ENTRIES = 1_000;
 /** Conversations carry images: memory mode keeps at most this many bytes of them. */
 const MAX_BYTES = 64 * 1024 * 1024;
 
-/**
- * Responses kept for `previous_response_id` and `GET /v1/responses/{id}` for an hour: in Redis
- * when REDIS_URL is set (any replica can continue a conversation), else in memory, bounded in
- * entries and bytes (least recently used first out). `store: false` responses are never put here.
- */
-@Injectable()
-export class ResponseStore {
-  private readonly entries = new Map<string, { json: string; owner: string; expiresAt: number }>();
+/** One process's responses, bounded in entries and bytes (least recently stored first out). */
+export class MemoryResponseStore implements ResponseStore {
+  private readonly entries = new Map<string, { json: string; expiresAt: number }>();
   private bytes = 0;
 
-  constructor(
-    @Inject(Clock) private readonly clock: Clock,
-    @Inject(RedisConnection) private readonly redis: Redis | null,
-  ) {}
+  constructor(private readonly clock: Clock) {}
 
   async put(value: StoredResponse): Promise<void> {
     const json = JSON.stringify(value);
     const id = value.response.id;
-    if (this.redis) {
-      await this.redis.set(`kiro-gateway:response:${id}`, json, 'PX', TTL_MS);
-      return;
-    }
     this.remove(id);
-    this.entries.set(id, { json, owner: value.owner, expiresAt: this.clock.now() + TTL_MS });
+    this.entries.set(id, { json, expiresAt: this.clock.now() + RESPONSE_TTL_MS });
     this.bytes += json.length;
     for (const key of this.entries.keys()) {
       if (this.entries.size <= MAX_ENTRIES && this.bytes <= MAX_BYTES) break;
@@ -56,28 +56,13 @@ export class ResponseStore {
     }
   }
 
-  /** The response if it exists, has not expired, and belongs to `owner`. */
   async get(id: string, owner: string): Promise<StoredResponse | undefined> {
-    let json: string | undefined;
-    if (this.redis) {
-      try {
-        json = (await this.redis.get(`kiro-gateway:response:${id}`)) ?? undefined;
-      } catch (err) {
-        throw new ResponseStoreError((err as Error).message);
-      }
-    } else {
-      const entry = this.entries.get(id);
-      if (entry && entry.expiresAt <= this.clock.now()) this.remove(id);
-      else json = entry?.json;
+    const entry = this.entries.get(id);
+    if (entry && entry.expiresAt <= this.clock.now()) {
+      this.remove(id);
+      return undefined;
     }
-    if (json === undefined) return undefined;
-    let value: StoredResponse;
-    try {
-      value = JSON.parse(json) as StoredResponse;
-    } catch {
-      throw new ResponseStoreError(`response ${id} is stored corrupt`);
-    }
-    return value.owner === owner ? value : undefined;
+    return entry && parseStored(entry.json, id, owner);
   }
 
   private remove(id: string): void {
@@ -86,4 +71,15 @@ export class ResponseStore {
     this.bytes -= entry.json.length;
     this.entries.delete(id);
   }
+}
+
+/** A stored response read back: corrupt is an error, someone else's is not there. */
+export function parseStored(json: string, id: string, owner: string): StoredResponse | undefined {
+  let value: StoredResponse;
+  try {
+    value = JSON.parse(json) as StoredResponse;
+  } catch {
+    throw new ResponseStoreError(`response ${id} is stored corrupt`);
+  }
+  return value.owner === owner ? value : undefined;
 }

@@ -2,28 +2,19 @@ import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/commo
 import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, type Principal, RequiresProxyKey } from '../auth';
-import { toOpenAIError } from '../common/errors';
-import { ReplyWriter } from '../common/sse/reply-writer';
-import type { SseFormat } from '../common/sse/sse-writer';
-import { type ResponseObject, responseEventBlock, type ResponseStreamEvent } from '../converter';
+import { CurrentRequest } from '../common/http/current-request.decorator';
+import type { RequestContext } from '../common/request-context';
+import type { ResponseObject } from '../converter';
+import { ReplyWriter } from '../generation/reply-writer';
 import { RESPONSES_REQUEST_EXAMPLES, ResponsesRequestDto } from './dto/responses-request.dto';
-import { ResponsesService } from './responses.service';
-
-/** The Responses wire format: `event: TYPE` + `data: {…}`; the stream ends with its last event. */
-const RESPONSES_SSE: SseFormat<ResponseStreamEvent> = {
-  event: responseEventBlock,
-  error: (error) => {
-    const { code, message, param } = toOpenAIError(error).body.error;
-    return `event: error\ndata: ${JSON.stringify({ type: 'error', code, message, param, sequence_number: 0 })}\n\n`;
-  },
-};
+import { ResponsesFamily } from './responses.family';
 
 @ApiTags('responses')
 @RequiresProxyKey()
 @Controller('v1/responses')
 export class ResponsesController {
   constructor(
-    private readonly responses: ResponsesService,
+    private readonly responses: ResponsesFamily,
     private readonly replies: ReplyWriter,
   ) {}
 
@@ -38,12 +29,8 @@ export class ResponsesController {
   @ApiBody({ type: ResponsesRequestDto, examples: RESPONSES_REQUEST_EXAMPLES })
   @ApiProduces('application/json', 'text/event-stream')
   @ApiOkResponse({ description: 'A `response` object, or an SSE stream of response events when `stream` is true.' })
-  create(@Body() body: ResponsesRequestDto, @CurrentPrincipal() principal: Principal, @Res() response: Response): Promise<void> {
-    return this.replies.send(response, body, {
-      format: RESPONSES_SSE,
-      stream: (signal) => this.responses.stream(body, principal, signal),
-      complete: (signal) => this.responses.complete(body, principal, signal),
-    });
+  create(@Body() body: ResponsesRequestDto, @CurrentRequest() context: RequestContext, @Res() response: Response): Promise<void> {
+    return this.replies.send(response, context, this.responses, body);
   }
 
   @Get(':id')

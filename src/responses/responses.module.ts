@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
-import { ConversationModule } from '../conversation/conversation.module';
-import { ResponseStore } from './response-store';
+import { GenerationModule } from '../generation/generation.module';
+import { RedisResponseStore } from '../redis/redis-response-store';
+import { storeProvider } from '../redis/redis.module';
+import { MemoryResponseStore, ResponseStore } from './response-store';
 import { ResponsesController } from './responses.controller';
-import { ResponsesService } from './responses.service';
+import { ResponsesFamily } from './responses.family';
 
 @Module({
-  imports: [ConversationModule],
+  imports: [GenerationModule],
   controllers: [ResponsesController],
-  providers: [ResponsesService, ResponseStore],
+  providers: [ResponsesFamily, storeProvider<ResponseStore>(ResponseStore, { memory: (clock) => new MemoryResponseStore(clock), redis: (redis) => new RedisResponseStore(redis) })],
 })
 export class ResponsesModule {}

@@ -3,8 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import request from 'supertest';
-import { type Harness, startHarness } from '../support/gateway-harness';
+import { type Harness, type HarnessOptions, startHarness } from '../support/gateway-harness';
 
 /**
  * What the agent specs share: the installed agents (test/agents/install.sh), a throw-away HOME
@@ -76,11 +75,11 @@ export interface AgentSession {
  * agent's configuration into it); after each test, every request the agent made must have
  * passed the simulator's validation.
  */
-export function useAgentSession(prepare: (home: AgentHome, h: Harness) => Promise<void> = async () => undefined): AgentSession {
+export function useAgentSession(prepare: (home: AgentHome, h: Harness) => Promise<void> = async () => undefined, harness: HarnessOptions = {}): AgentSession {
   let h: Harness | undefined;
   let home: AgentHome | undefined;
   beforeAll(async () => {
-    h = await startHarness();
+    h = await startHarness(harness);
   });
   afterAll(() => h?.close());
   beforeEach(async () => {
@@ -183,11 +182,6 @@ export function kiroCalls(h: Harness): KiroCall[] {
     });
 }
 
-/** A counter of the gateway's /metrics. */
-export async function metric(h: Harness, name: string): Promise<number> {
-  // /metrics answers the proxy key's holder only (issue 13).
-  const text = (await request(h.url).get('/metrics').set('Authorization', `Bearer ${h.config.server.proxyApiKey}`)).text;
-  return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? Number.NaN);
-}
+export { metric } from '../support/metrics';
 
 export const installed = (path: string): boolean => existsSync(path);

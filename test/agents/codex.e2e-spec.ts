@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PROXY_KEY } from '../support/gateway-harness';
+import { textReply } from '../simulator';
 import { agentBin, describeInstalled, installed, kiroCalls, readmeBlock, runAgent, useAgentSession } from './agent-support';
 
 /**
@@ -75,5 +76,30 @@ describeInstalled('Codex CLI 0.171.0 against the gateway (e2e)', installed(CODEX
     expect(run.output).toContain('context compacted');
     expect(answer(run.stdout)).toBe('after the compaction');
     expect(kiroCalls(session.h).some((call) => call.content.includes('CONTEXT CHECKPOINT COMPACTION'))).toBe(true);
+  });
+
+  describe('on a stream that goes quiet', () => {
+    const quiet = useAgentSession(
+      async (home, h) => {
+        await mkdir(join(home.home, '.codex'));
+        await writeFile(join(home.home, '.codex', 'config.toml'), readmeBlock('### Codex (OpenAI Responses API)', 'toml', h.url));
+      },
+      { env: { STREAM_KEEPALIVE_INTERVAL: '0.2' } },
+    );
+
+    it("keeps Codex's idle timer from firing: keepalive events reset it, and Codex skips them", async () => {
+      // 2.4 s of silence mid-answer against Codex's idle timeout of 1.5 s, no stream retries.
+      quiet.h.sim.enqueue({ ...textReply('Still here, after a long think.', { chunkChars: 16 }), frameDelayMs: 1_200 });
+
+      const run = await runAgent(
+        CODEX,
+        ['exec', '--strict-config', '-c', 'model_providers.kiro.stream_idle_timeout_ms=1500', '-c', 'model_providers.kiro.stream_max_retries=0', '--skip-git-repo-check', 'Hello'],
+        { home: quiet.home, env: { KIRO_GATEWAY_KEY: PROXY_KEY } },
+      );
+
+      expect(run.code).toBe(0);
+      expect(answer(run.stdout)).toBe('Still here, after a long think.');
+      expect(run.output).not.toMatch(/idle timeout|stream disconnected/i);
+    });
   });
 });

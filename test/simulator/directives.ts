@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { contextUsagePercentage, type PromptBody, THINKING_CONTROL } from './context-usage';
+import { jsonAnswerFor } from './json-answer';
 import {
   contextTooLong,
   serverError,
@@ -132,6 +133,9 @@ function friendlyReply(current: CurrentMessage, usage: TextReplyOptions): Stream
   // Gateways ask for reasoning with tags ahead of the user's text (kiro-protocol.md §2.5 #13):
   // like the real model, think first when asked, and never echo the control tags.
   const thinkingRequested = THINKING_CONTROL.test(current.content);
+  // Asked for structured output (the gateway's instruction on the turn): JSON only, as a model does.
+  const json = jsonAnswerFor(current.content);
+  if (json !== undefined) return textReply(json, usage);
   const results = current.userInputMessageContext?.toolResults ?? [];
   if (results.length > 0) {
     // An agent's tool loop: the answer repeats what the tool returned, so a test can see the

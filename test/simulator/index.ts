@@ -30,6 +30,15 @@ export {
   type TextReplyOptions,
   type ToolCallReplyOptions,
 } from './scenarios';
+export {
+  overageLimitReached,
+  SimAccount,
+  suspiciousActivity,
+  SUSPICIOUS_ACTIVITY_MESSAGE,
+  type SimAccountOptions,
+  type SimAccountStats,
+  type SimFaultKind,
+} from './sim-accounts';
 export { encodeError, encodeEvent, encodeException, KIRO_EVENT_CONTENT_TYPE } from './event-stream-encoder';
 export { encodeSimEvent } from './scenario-frames';
 export {

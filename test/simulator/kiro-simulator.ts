@@ -5,10 +5,10 @@ import type { AddressInfo } from 'node:net';
 import { scenarioForRequest } from './directives';
 import { BodyTooLargeError, mediaType, parseJson, readBody, sendJson, type JsonParse } from './http-utils';
 import { DEFAULT_MAX_PAYLOAD_BYTES, IMPROPERLY_FORMED, validateKiroRequest, type KiroErrorBody } from './kiro-request-validator';
-import { pageOfModels, SIM_MODEL_CATALOG } from './model-catalog';
+import { pageOfModels } from './model-catalog';
 import { ScenarioPlayer, type PlayOutcome } from './scenario-player';
 import { bearerTokenInvalid, type Scenario } from './scenarios';
-import { SimTokenStore } from './token-store';
+import { SimAccount, type SimAccountOptions } from './sim-accounts';
 
 /**
  * A stand-in for Kiro's endpoints (protocol §1.3, §1.4, §2, §3, §4.1) for e2e tests, the demo and
@@ -42,6 +42,11 @@ export interface SimulatorOptions {
   maxPayloadBytes?: number;
   /** Answer for valid chat calls when the queue is empty and no directive matches (e.g. a benchmark). */
   defaultScenario?: Scenario;
+  /**
+   * Further Kiro accounts, each with its own tokens, plan, catalog, usage limits and faults. The
+   * options above (refreshTokens, staticAccessTokens) make up the account named 'default'.
+   */
+  accounts?: SimAccountOptions[];
   /** Keep every request in `requests` (default true); turn off for long benchmark runs. */
   recordRequests?: boolean;
   /** One line per request, for the standalone runner. */
@@ -66,6 +71,8 @@ export interface RecordedRequest {
   violation?: string;
   /** Which connection it came on: 1 for the first the simulator accepted, 2 for the next, … */
   connection: number;
+  /** The account the bearer token belongs to, when it belongs to one. */
+  account?: string;
 }
 
 export interface SimulatorStats {
@@ -80,6 +87,8 @@ export interface SimulatorStats {
   /** Calls to POST /token. */
   oidcRefreshes: number;
   modelListRequests: number;
+  /** Calls to GET /getUsageLimits. */
+  usageRequests: number;
   /** Chat calls refused with 400 for their shape, JSON or model. */
   rejected: number;
   /** Connections opened to the API listener (TLS handshakes when it serves HTTPS). */
@@ -107,6 +116,7 @@ const emptyStats = (): SimulatorStats => ({
   refreshes: 0,
   oidcRefreshes: 0,
   modelListRequests: 0,
+  usageRequests: 0,
   rejected: 0,
   connections: 0,
 });
@@ -133,26 +143,29 @@ export class KiroSimulator {
   private constructor(
     private readonly servers: Server[],
     private readonly opts: SimulatorOptions,
-    private readonly tokens: SimTokenStore,
+    private readonly accountList: SimAccount[],
     readonly url: string,
     /** Where the token endpoints are: `url`, or a plain HTTP listener when `url` is HTTPS. */
     readonly authUrl: string,
   ) {}
 
   static async start(opts: SimulatorOptions = {}): Promise<KiroSimulator> {
-    const tokens = new SimTokenStore({
-      refreshTokens: opts.refreshTokens ?? [DEFAULT_SIM_REFRESH_TOKEN],
-      rotateRefreshTokens: opts.rotateRefreshTokens ?? false,
-      accessTokenTtlSeconds: opts.accessTokenTtlSeconds ?? 3600,
-      staticAccessTokens: opts.staticAccessTokens ?? [],
-    });
+    const tokenDefaults = { rotateRefreshTokens: opts.rotateRefreshTokens ?? false, accessTokenTtlSeconds: opts.accessTokenTtlSeconds ?? 3600 };
+    const accounts = [
+      new SimAccount(
+        { name: 'default', refreshTokens: opts.refreshTokens ?? [DEFAULT_SIM_REFRESH_TOKEN], profileArn: opts.profileArn },
+        { ...tokenDefaults, staticAccessTokens: opts.staticAccessTokens },
+      ),
+      ...(opts.accounts ?? []).map((account) => new SimAccount(account, tokenDefaults)),
+    ];
+    if (new Set(accounts.map((a) => a.name)).size !== accounts.length) throw new Error('simulator account names must be unique (and not "default")');
     const host = opts.host ?? '127.0.0.1';
     const api = opts.tls ? createHttpsServer({ key: opts.tls.key, cert: opts.tls.cert }) : createServer();
     const apiPort = await listen(api, host, opts.port ?? 0);
     const auth = opts.tls ? createServer() : undefined;
     const authPort = auth ? await listen(auth, host, 0) : apiPort;
     const url = `${opts.tls ? 'https' : 'http'}://${host}:${apiPort}`;
-    const sim = new KiroSimulator(auth ? [api, auth] : [api], opts, tokens, url, auth ? `http://${host}:${authPort}` : url);
+    const sim = new KiroSimulator(auth ? [api, auth] : [api], opts, accounts, url, auth ? `http://${host}:${authPort}` : url);
     api.on(opts.tls ? 'secureConnection' : 'connection', () => sim.counters.connections++);
     for (const server of sim.servers) {
       server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -193,12 +206,23 @@ export class KiroSimulator {
     this.counters = { ...emptyStats(), activeStreams: active };
   }
 
+  /** One account by name ('default' is the one of the top-level options); throws for an unknown name. */
+  account(name: string): SimAccount {
+    const account = this.accountList.find((candidate) => candidate.name === name);
+    if (!account) throw new Error(`no simulator account "${name}"`);
+    return account;
+  }
+
+  get accounts(): readonly SimAccount[] {
+    return this.accountList;
+  }
+
   expireAccessTokens(): void {
-    this.tokens.expireAccessTokens();
+    for (const account of this.accountList) account.tokens.expireAccessTokens();
   }
 
   addRefreshToken(token: string): void {
-    this.tokens.addRefreshToken(token);
+    this.account('default').tokens.addRefreshToken(token);
   }
 
   /** Refresh calls (social or OIDC) that presented this refresh token, accepted or not. */
@@ -214,7 +238,7 @@ export class KiroSimulator {
   }
 
   refreshCountFor(refreshToken: string): number {
-    return this.tokens.attemptsFor(refreshToken);
+    return this.accountList.reduce((sum, account) => sum + account.tokens.attemptsFor(refreshToken), 0);
   }
 
   get requests(): readonly RecordedRequest[] {
@@ -270,6 +294,8 @@ export class KiroSimulator {
         return this.chat(exchange);
       case 'GET /ListAvailableModels':
         return this.listModels(exchange);
+      case 'GET /getUsageLimits':
+        return this.usageLimits(exchange);
       case 'POST /refreshToken':
         return this.socialRefresh(exchange);
       case 'POST /token':
@@ -290,18 +316,33 @@ export class KiroSimulator {
     sendJson(res, status, body, requestId ? { 'x-amzn-requestid': requestId } : {});
   }
 
-  /** Only `Bearer <issued, unexpired token>` passes; anything else is the refreshable 403 (§3.4). */
-  private authorized(req: IncomingMessage): boolean {
+  /**
+   * The account of `Bearer <issued, unexpired token>`, or of `Bearer ksk_…` sent with
+   * `tokentype: API_KEY` (an API key without that header is not taken); anything else is the
+   * refreshable 403 (§3.4).
+   */
+  private authorized(req: IncomingMessage): SimAccount | undefined {
     const match = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
-    return match !== null && this.tokens.isAccessTokenValid(match[1]);
+    if (!match) return undefined;
+    const token = match[1];
+    if (token.startsWith('ksk_')) {
+      if (req.headers.tokentype !== 'API_KEY') return undefined;
+      return this.accountList.find((account) => account.apiKeys.has(token));
+    }
+    return this.accountList.find((account) => account.tokens.isAccessTokenValid(token));
   }
 
   private async chat(x: Exchange): Promise<void> {
     this.counters.chatRequests++;
-    if (!this.authorized(x.req)) {
+    const account = this.authorized(x.req);
+    if (!account) {
       const forbidden = bearerTokenInvalid();
       return this.answer(x.res, x.record, forbidden.status, forbidden.body, x.requestId);
     }
+    x.record.account = account.name;
+    account.stats.chatRequests++;
+    const refusal = account.chatRefusal();
+    if (refusal) return this.answer(x.res, x.record, refusal.status, refusal.body, x.requestId);
     const contentType = mediaType(x.req.headers['content-type']);
     if (contentType !== 'application/json') {
       return this.refuse(x, IMPROPERLY_FORMED, `content-type must be application/json, got "${contentType}"`);
@@ -311,11 +352,17 @@ export class KiroSimulator {
     const violation = validateKiroRequest(x.json.value, {
       maxPayloadBytes: this.opts.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
       bodyBytes: x.raw.length,
+      knownModelIds: account.modelIds,
     });
     if (violation) return this.refuse(x, violation.body, violation.detail);
 
     const scenario = this.queue.shift() ?? this.opts.defaultScenario ?? scenarioForRequest(x.json.value);
     x.record.status = scenario.kind === 'http-error' ? scenario.status : scenario.kind === 'stream' ? 200 : undefined;
+    if (scenario.kind === 'stream') {
+      account.stats.served++;
+      // What the stream meters is what the account has used (§9.4).
+      for (const event of scenario.events) if (event.type === 'metering') account.used += event.usage;
+    }
     this.counters.activeStreams++;
     const player = new ScenarioPlayer(x.res, scenario, x.requestId, (outcome) => this.onPlayed(scenario, outcome));
     await player.play();
@@ -338,14 +385,33 @@ export class KiroSimulator {
 
   private listModels(x: Exchange): void {
     this.counters.modelListRequests++;
-    if (!this.authorized(x.req)) {
+    const account = this.authorized(x.req);
+    if (!account) {
       const forbidden = bearerTokenInvalid();
       return this.answer(x.res, x.record, forbidden.status, forbidden.body, x.requestId);
     }
+    x.record.account = account.name;
+    account.stats.modelListRequests++;
     if (!x.query.origin) return this.refuseQuery(x, 'query parameter origin is required (e.g. AI_EDITOR)');
-    const page = pageOfModels(SIM_MODEL_CATALOG, x.query);
+    const page = pageOfModels(account.catalog, x.query);
     if (typeof page === 'string') return this.refuseQuery(x, page);
     this.answer(x.res, x.record, 200, page, x.requestId);
+  }
+
+  /** getUsageLimits (§4.2, §9.3) of the caller's account; origin and resourceType are required. */
+  private usageLimits(x: Exchange): void {
+    this.counters.usageRequests++;
+    const account = this.authorized(x.req);
+    if (!account) {
+      const forbidden = bearerTokenInvalid();
+      return this.answer(x.res, x.record, forbidden.status, forbidden.body, x.requestId);
+    }
+    x.record.account = account.name;
+    account.stats.usageRequests++;
+    if (!x.query.origin || !x.query.resourceType) return this.refuseQuery(x, 'query parameters origin and resourceType are required');
+    const refusal = account.usageRefusal();
+    if (refusal) return this.answer(x.res, x.record, refusal.status, refusal.body, x.requestId);
+    this.answer(x.res, x.record, 200, account.usageLimits(), x.requestId);
   }
 
   private refuseQuery(x: Exchange, detail: string): void {
@@ -365,13 +431,13 @@ export class KiroSimulator {
         error_description: 'Body must be JSON with a non-empty refreshToken',
       });
     }
-    const issued = this.tokens.refresh(refreshToken);
+    const { issued, account } = this.refreshFor(refreshToken);
     await this.refreshDelay();
     if (!issued) return this.answer(x.res, x.record, 400, INVALID_GRANT);
     this.answer(x.res, x.record, 200, {
       accessToken: issued.accessToken,
       refreshToken: issued.refreshToken,
-      profileArn: this.opts.profileArn ?? DEFAULT_SIM_PROFILE_ARN,
+      profileArn: account?.profileArn ?? DEFAULT_SIM_PROFILE_ARN,
       expiresIn: issued.expiresIn,
     });
   }
@@ -401,7 +467,7 @@ export class KiroSimulator {
     if (!clients.some((c) => c.clientId === body.clientId && c.clientSecret === body.clientSecret)) {
       return this.answer(x.res, x.record, 401, { error: 'invalid_client', error_description: 'Invalid client credentials' });
     }
-    const issued = this.tokens.refresh(body.refreshToken as string);
+    const { issued } = this.refreshFor(body.refreshToken as string);
     await this.refreshDelay();
     if (!issued) return this.answer(x.res, x.record, 400, INVALID_GRANT);
     this.answer(x.res, x.record, 200, {
@@ -410,6 +476,22 @@ export class KiroSimulator {
       expiresIn: issued.expiresIn,
       tokenType: 'Bearer',
     });
+  }
+
+  /** The account holding this refresh token refreshes it, unless its fault refuses (invalid_grant). */
+  private refreshFor(refreshToken: string): { issued: ReturnType<SimAccount['tokens']['refresh']>; account?: SimAccount } {
+    const account = this.accountList.find((candidate) => candidate.tokens.knows(refreshToken));
+    if (!account) {
+      // Counted against the default account, so refreshCountFor sees refused attempts too.
+      this.accountList[0].tokens.refresh(refreshToken);
+      return { issued: undefined };
+    }
+    account.stats.refreshes++;
+    if (account.refusesRefresh()) {
+      account.tokens.countAttempt(refreshToken);
+      return { issued: undefined, account };
+    }
+    return { issued: account.tokens.refresh(refreshToken), account };
   }
 
   private async refreshDelay(): Promise<void> {

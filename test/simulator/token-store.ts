@@ -36,6 +36,16 @@ export class SimTokenStore {
     this.refreshTokens.add(token);
   }
 
+  /** Whether this refresh token is live here. */
+  knows(refreshToken: string): boolean {
+    return this.refreshTokens.has(refreshToken);
+  }
+
+  /** Counts a refresh attempt that was refused before reaching the store (an account's fault). */
+  countAttempt(refreshToken: string): void {
+    this.attempts.set(refreshToken, this.attemptsFor(refreshToken) + 1);
+  }
+
   /** Every refresh call presenting this token, accepted or not (detects missing single-flight). */
   attemptsFor(refreshToken: string): number {
     return this.attempts.get(refreshToken) ?? 0;

@@ -107,7 +107,7 @@ export class ChatCompletionRequestDto implements ChatCompletionRequest {
   @IsInt()
   seed?: number | null;
 
-  @ApiPropertyOptional({ description: 'Accepted; not forwarded.', type: 'object', additionalProperties: true })
+  @ApiPropertyOptional({ description: '{"type": "json_schema", "json_schema": {"name", "schema"}} or {"type": "json_object"}: the answer is JSON (the model is asked for it on the current turn; Kiro has no JSON mode).', type: 'object', additionalProperties: true })
   @IsOptional()
   response_format?: unknown;
 

@@ -1,4 +1,6 @@
-import { toOpenAIError } from './openai-error';
+import { classifyError } from './classify';
+import type { ErrorKind } from './gateway-error';
+import { retryAfterHeaders } from './openai-error';
 
 /** Anthropic's error body: `{"type": "error", "error": {"type", "message"}}`. */
 export interface AnthropicErrorBody {
@@ -13,31 +15,34 @@ export interface RenderedAnthropicError {
   expected: boolean;
 }
 
-const TYPE_BY_STATUS: Record<number, string> = {
-  400: 'invalid_request_error',
-  401: 'authentication_error',
-  402: 'billing_error',
-  403: 'permission_error',
-  404: 'not_found_error',
-  413: 'request_too_large',
-  429: 'rate_limit_error',
-  500: 'api_error',
-  502: 'api_error',
-  503: 'overloaded_error',
-  504: 'timeout_error',
-  529: 'overloaded_error',
+/** Anthropic's error types by kind (https://docs.anthropic.com/en/api/errors). */
+const ANTHROPIC_ERROR_TYPE: Readonly<Record<ErrorKind, string>> = {
+  invalid_request: 'invalid_request_error',
+  context_too_long: 'invalid_request_error',
+  request_too_large: 'request_too_large',
+  unsupported_media_type: 'invalid_request_error',
+  authentication: 'authentication_error',
+  permission: 'permission_error',
+  not_found: 'not_found_error',
+  rate_limited: 'rate_limit_error',
+  quota_exceeded: 'rate_limit_error',
+  upstream: 'api_error',
+  timeout: 'timeout_error',
+  unavailable: 'overloaded_error',
+  internal: 'api_error',
 };
 
 /**
- * The same table as the OpenAI envelope (one classification of every error), rendered the way
- * Anthropic clients expect. A context overflow says "prompt is too long": Claude Code matches
- * that text to compact the conversation.
+ * Anthropic's table: the same classification as OpenAI's, in Anthropic's types. A context
+ * overflow says "prompt is too long": Claude Code matches that text to compact the conversation.
  */
 export function toAnthropicError(err: unknown): RenderedAnthropicError {
-  const openai = toOpenAIError(err);
-  const { code } = openai.body.error;
-  let message = openai.body.error.message;
-  if (code === 'context_length_exceeded') message = `prompt is too long: ${message}`;
-  const type = TYPE_BY_STATUS[openai.status] ?? (openai.status >= 500 ? 'api_error' : 'invalid_request_error');
-  return { status: openai.status, body: { type: 'error', error: { type, message } }, headers: openai.headers, expected: openai.expected };
+  const error = classifyError(err);
+  const message = error.kind === 'context_too_long' ? `prompt is too long: ${error.message}` : error.message;
+  return {
+    status: error.status,
+    body: { type: 'error', error: { type: ANTHROPIC_ERROR_TYPE[error.kind], message } },
+    headers: retryAfterHeaders(error.retryAfterSeconds),
+    expected: error.expected,
+  };
 }

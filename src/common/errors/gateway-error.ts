@@ -1,11 +1,68 @@
 /**
- * Domain errors carry everything a client needs to know: the HTTP status, OpenAI's error `type`
- * and `code`, and whether and when a retry makes sense. Cores throw them; `toOpenAIError`
- * renders them (for the exception filter and for a stream's final error event alike).
+ * Domain errors carry what any client needs to know, in no client's vocabulary: the kind of
+ * failure, a machine-readable code, the request field at fault, and whether and when a retry
+ * makes sense. Cores throw them; each API family's table (`toOpenAIError`, `toAnthropicError`)
+ * turns the kind into its own status, type and code, for the exception filter and a stream's
+ * final error event alike.
  */
+export type ErrorKind =
+  | 'invalid_request'
+  /** The conversation does not fit the model (Claude Code compacts on Anthropic's wording of it). */
+  | 'context_too_long'
+  | 'request_too_large'
+  | 'unsupported_media_type'
+  | 'authentication'
+  | 'permission'
+  | 'not_found'
+  | 'rate_limited'
+  | 'quota_exceeded'
+  /** Kiro failed or answered something unusable. */
+  | 'upstream'
+  | 'timeout'
+  /** The gateway cannot serve right now (shutting down, a store it needs is down). */
+  | 'unavailable'
+  /** A defect of the gateway. */
+  | 'internal';
+
+/**
+ * The HTTP status of each kind, the same for every family (they all speak HTTP); a family's
+ * table maps the kind to its own error type and code.
+ */
+export const KIND_STATUS: Readonly<Record<ErrorKind, number>> = {
+  invalid_request: 400,
+  context_too_long: 400,
+  request_too_large: 413,
+  unsupported_media_type: 415,
+  authentication: 401,
+  permission: 403,
+  not_found: 404,
+  rate_limited: 429,
+  quota_exceeded: 429,
+  upstream: 502,
+  timeout: 504,
+  unavailable: 503,
+  internal: 500,
+};
+
+/** OpenAI's error `type` for each kind (its table in openai-error.ts; kept here for `GatewayError.type`). */
+export const OPENAI_ERROR_TYPE: Readonly<Record<ErrorKind, string>> = {
+  invalid_request: 'invalid_request_error',
+  context_too_long: 'invalid_request_error',
+  request_too_large: 'invalid_request_error',
+  unsupported_media_type: 'invalid_request_error',
+  authentication: 'authentication_error',
+  permission: 'permission_error',
+  not_found: 'invalid_request_error',
+  rate_limited: 'rate_limit_error',
+  quota_exceeded: 'insufficient_quota',
+  upstream: 'api_error',
+  timeout: 'timeout_error',
+  unavailable: 'server_error',
+  internal: 'server_error',
+};
+
 export interface GatewayErrorOptions {
-  status: number;
-  type: string;
+  kind: ErrorKind;
   code?: string | null;
   param?: string | null;
   /** Whether the upstream call may be retried before anything reached the client. */
@@ -15,8 +72,7 @@ export interface GatewayErrorOptions {
 }
 
 export class GatewayError extends Error {
-  readonly status: number;
-  readonly type: string;
+  readonly kind: ErrorKind;
   readonly code: string | null;
   readonly param: string | null;
   readonly retryable: boolean;
@@ -25,18 +81,27 @@ export class GatewayError extends Error {
   constructor(message: string, options: GatewayErrorOptions) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
-    this.status = options.status;
-    this.type = options.type;
+    this.kind = options.kind;
     this.code = options.code ?? null;
     this.param = options.param ?? null;
     this.retryable = options.retryable ?? false;
     this.retryAfterSeconds = options.retryAfterSeconds;
   }
+
+  /** The HTTP status every family answers this error with. */
+  get status(): number {
+    return KIND_STATUS[this.kind];
+  }
+
+  /** OpenAI's name for the kind, for logs and metrics that speak OpenAI (Anthropic's table differs). */
+  get type(): string {
+    return OPENAI_ERROR_TYPE[this.kind];
+  }
 }
 
 export class InvalidRequestError extends GatewayError {
   constructor(message: string, param: string | null = null, code: string | null = null) {
-    super(message, { status: 400, type: 'invalid_request_error', param, code });
+    super(message, { kind: 'invalid_request', param, code });
   }
 }
 
@@ -54,14 +119,14 @@ export class RequestBoundError extends InvalidRequestError {
 /** The body is larger than BODY_LIMIT, or inflates beyond it or beyond the allowed ratio. */
 export class PayloadTooLargeError extends GatewayError {
   constructor(message: string) {
-    super(message, { status: 413, type: 'invalid_request_error', code: 'request_too_large' });
+    super(message, { kind: 'request_too_large', code: 'request_too_large' });
   }
 }
 
 /** A content encoding or charset the gateway does not read. */
 export class UnsupportedMediaTypeError extends GatewayError {
   constructor(message: string, code: 'unsupported_encoding' | 'unsupported_charset') {
-    super(message, { status: 415, type: 'invalid_request_error', code });
+    super(message, { kind: 'unsupported_media_type', code });
   }
 }
 
@@ -69,8 +134,7 @@ export class UnsupportedMediaTypeError extends GatewayError {
 export class AuthBackoffError extends GatewayError {
   constructor(retryAfterSeconds: number) {
     super(`Too many failed authentication attempts from this address. Try again in ${retryAfterSeconds} s.`, {
-      status: 429,
-      type: 'rate_limit_error',
+      kind: 'rate_limited',
       code: 'too_many_auth_failures',
       retryAfterSeconds,
     });
@@ -79,63 +143,70 @@ export class AuthBackoffError extends GatewayError {
 
 export class AuthenticationError extends GatewayError {
   constructor(message = 'Invalid or missing API key. Send it as "Authorization: Bearer <PROXY_API_KEY>".') {
-    super(message, { status: 401, type: 'authentication_error', code: 'invalid_api_key' });
+    super(message, { kind: 'authentication', code: 'invalid_api_key' });
   }
 }
 
 export class NotFoundError extends GatewayError {
   constructor(message: string, code: string | null = 'not_found', param: string | null = null) {
-    super(message, { status: 404, type: 'invalid_request_error', code, param });
+    super(message, { kind: 'not_found', code, param });
   }
 }
 
 export class ContextTooLongError extends GatewayError {
   constructor(message: string) {
-    super(message, { status: 400, type: 'invalid_request_error', code: 'context_length_exceeded', param: 'messages' });
+    super(message, { kind: 'context_too_long', code: 'context_length_exceeded', param: 'messages' });
   }
 }
 
 export class UpstreamThrottledError extends GatewayError {
   constructor(message: string, retryAfterSeconds?: number) {
-    super(message, { status: 429, type: 'rate_limit_error', code: 'rate_limit_exceeded', retryable: true, retryAfterSeconds });
+    super(message, { kind: 'rate_limited', code: 'rate_limit_exceeded', retryable: true, retryAfterSeconds });
   }
 }
 
 export class QuotaExceededError extends GatewayError {
   constructor(message: string) {
-    super(message, { status: 429, type: 'insufficient_quota', code: 'insufficient_quota' });
+    super(message, { kind: 'quota_exceeded', code: 'insufficient_quota' });
   }
 }
 
 export class UpstreamAuthError extends GatewayError {
-  constructor(message: string, status: 401 | 403, code: string) {
-    super(message, { status, type: status === 401 ? 'authentication_error' : 'permission_error', code });
+  constructor(message: string, kind: 'authentication' | 'permission', code: string) {
+    super(message, { kind, code });
   }
 }
 
 export class UpstreamError extends GatewayError {
-  constructor(message: string, options: { retryable: boolean; status?: number; code?: string; cause?: unknown }) {
-    super(message, { status: options.status ?? 502, type: 'api_error', code: options.code ?? 'upstream_error', retryable: options.retryable, cause: options.cause });
+  constructor(message: string, options: { retryable: boolean; code?: string; cause?: unknown }) {
+    super(message, { kind: 'upstream', code: options.code ?? 'upstream_error', retryable: options.retryable, cause: options.cause });
   }
 }
 
 export class UpstreamTimeoutError extends GatewayError {
-  constructor(message: string) {
-    super(message, { status: 504, type: 'timeout_error', code: 'upstream_timeout', retryable: true });
+  constructor(message: string, code = 'upstream_timeout') {
+    super(message, { kind: 'timeout', code, retryable: true });
   }
 }
 
 /** The Kiro credentials of the gateway (or of a tenant) are missing or no longer refreshable. */
 export class CredentialsError extends GatewayError {
   constructor(message: string) {
-    super(message, { status: 401, type: 'authentication_error', code: 'kiro_credentials_invalid' });
+    super(message, { kind: 'authentication', code: 'kiro_credentials_invalid' });
   }
 }
 
 /** The gateway is stopping: a stream still running after the grace period is cut short. */
 export class ShuttingDownError extends GatewayError {
   constructor(message: string) {
-    super(message, { status: 503, type: 'server_error', code: 'shutting_down' });
+    super(message, { kind: 'unavailable', code: 'shutting_down' });
+  }
+}
+
+/** A defect: e.g. a route that reads the caller but has no guard to establish one. */
+export class InternalError extends GatewayError {
+  constructor(message: string) {
+    super(message, { kind: 'internal', code: 'internal_error' });
   }
 }
 

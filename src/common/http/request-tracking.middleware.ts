@@ -1,15 +1,16 @@
 import { Logger, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
-import type { Principal } from '../../auth/principal';
 import type { DebugDumps, DebugRecording } from '../../debug/debug-dumps';
 import type { MetricsService } from '../../metrics/metrics.service';
+import { attachRequestContext, RequestContext } from '../request-context';
 
 const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
- * X-Request-ID (echoed when the client sent a sane one, else generated), X-Process-Time (time to
- * the response headers) and one log line per request once the response has ended. A middleware
+ * The request's {@link RequestContext}, X-Request-ID (echoed when the client sent a sane one, else
+ * generated), X-Process-Time (time to the response headers) and one log line per request once the
+ * response has ended. A middleware
  * installed ahead of the body parser, not an interceptor: it must also cover requests that the
  * parser or a guard refuses or no route matches, and a stream's timing ends when the stream
  * ends, not when the handler returns.
@@ -27,10 +28,8 @@ export class RequestTrackingMiddleware implements NestMiddleware {
 
   use(request: Request, response: Response, next: NextFunction): void {
     const started = process.hrtime.bigint();
-    response.locals.startedAt = started;
     const incoming = request.headers['x-request-id'];
     const requestId = typeof incoming === 'string' && VALID_REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    response.locals.requestId = requestId;
     response.setHeader('X-Request-ID', requestId);
     // Anthropic's SDKs read the id from `request-id`.
     response.setHeader('request-id', requestId);
@@ -43,10 +42,9 @@ export class RequestTrackingMiddleware implements NestMiddleware {
 
     // Secrets are gathered only when a dump is recorded: this runs on every request.
     const recording = this.debugDumps.start(requestId, () => [...this.knownSecrets, ...presentedCredentials(request)]);
-    if (recording) {
-      response.locals.recording = recording;
-      teeResponse(response, recording);
-    }
+    if (recording) teeResponse(response, recording);
+    const context = new RequestContext(requestId, started, recording);
+    attachRequestContext(request, context);
 
     let logged = false;
     const log = (outcome: 'finished' | 'client closed') => {
@@ -59,10 +57,9 @@ export class RequestTrackingMiddleware implements NestMiddleware {
         status: response.statusCode,
         durationMs: Math.round(elapsedSeconds(started) * 1000),
         ...(outcome === 'client closed' ? { outcome } : {}),
-        ...(response.locals.model ? { model: response.locals.model } : {}),
-        ...(response.locals.stream !== undefined ? { stream: response.locals.stream } : {}),
+        ...(context.generation ? { model: context.generation.model, stream: context.generation.stream } : {}),
       };
-      this.record(request, response, line.status, elapsedSeconds(started));
+      this.record(request, context, line.status, elapsedSeconds(started));
       if (recording) {
         recording.clientRequest(request.method, request.originalUrl, request.body);
         recording.finish(line.status);
@@ -78,14 +75,14 @@ export class RequestTrackingMiddleware implements NestMiddleware {
     next();
   }
 
-  private record(request: Request, response: Response, status: number, seconds: number): void {
+  private record(request: Request, context: RequestContext, status: number, seconds: number): void {
     // The route pattern, never the raw path: ids in paths would explode the label set.
-    const route = (request.route as { path?: string } | undefined)?.path ?? 'unmatched';
-    const principal = (request as Request & { principal?: Principal }).principal;
+    const route = routePattern(request) ?? 'unmatched';
+    const principal = context.principal;
     const labels = { route, method: request.method, status: String(status) };
     this.metrics.requests.inc({
       ...labels,
-      model: this.metrics.modelLabel(response.locals.model),
+      model: this.metrics.modelLabel(context.generation?.model),
       principal: this.metrics.principalLabel(principal ?? { kind: 'gateway' }),
     });
     this.metrics.requestDuration.observe(labels, seconds);
@@ -113,6 +110,11 @@ function teeResponse(response: Response, recording: DebugRecording): void {
     if (chunk !== undefined && typeof chunk !== 'function') recording.clientResponseChunk(chunk);
     return end(chunk, ...rest);
   }) as Response['end'];
+}
+
+/** The matched route's pattern (`/v1/responses/:id`), once Express has routed the request. */
+export function routePattern(request: Request): string | undefined {
+  return (request.route as { path?: string } | undefined)?.path;
 }
 
 function elapsedSeconds(started: bigint): number {

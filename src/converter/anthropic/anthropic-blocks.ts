@@ -2,6 +2,7 @@ import { InvalidRequestError } from '../../common/errors';
 import { isJsonObject, type JsonObject } from '../../common/json';
 import type { ImageInput } from '../conversation';
 import { canonicalBase64, imageFormat } from '../image-data';
+import { ANTHROPIC_FIELDS } from '../request-fields';
 
 /**
  * The Anthropic content blocks Kiro has no field for, turned into text the model can read, or
@@ -22,11 +23,9 @@ export interface BlockContent {
   images: ImageInput[];
 }
 
+/** A string field, empty allowed unless `allowEmpty` is false; a 400 in Anthropic's wording. */
 export function requireString(value: unknown, where: string, allowEmpty = true): string {
-  if (typeof value !== 'string' || (!allowEmpty && !value)) {
-    throw new InvalidRequestError(`${where}: must be a${allowEmpty ? '' : ' non-empty'} string`, where);
-  }
-  return value;
+  return ANTHROPIC_FIELDS.string(value, where, allowEmpty);
 }
 
 export function imageFrom(block: JsonObject, at: string): ImageInput {

@@ -1,8 +1,10 @@
 import { isJsonObject, type JsonObject } from '../../common/json';
 import { InvalidRequestError } from '../../common/errors';
 import type { AssistantMessage, Conversation, ConversationMessage, ImageInput, ThinkingEffort, ThinkingRequest, ToolChoice, ToolDefinition, ToolResult, UserMessage } from '../conversation';
-import { stopSequencesFrom } from '../response/stop-sequences';
+import { stopSequencesFrom } from '../assistant/stop-sequences';
+import { anthropicOutputFormat } from '../response-format';
 import { isEffort } from '../thinking-budget';
+import { toolDefinition } from '../request-fields';
 import {
   type ConversionNotes,
   documentContent,
@@ -13,7 +15,6 @@ import {
   searchResultText,
   serverToolResultText,
   serverToolUseText,
-  textAndImages,
 } from './anthropic-blocks';
 
 /**
@@ -30,6 +31,8 @@ export interface AnthropicMessagesRequest {
   tool_choice?: unknown;
   thinking?: unknown;
   output_config?: unknown;
+  /** The structured-outputs beta's spelling of `output_config.format`. */
+  output_format?: unknown;
   stop_sequences?: unknown;
 }
 
@@ -47,7 +50,7 @@ export interface AnthropicConversion extends ConversionNotes {
  * `service_tier`, fields newer than this gateway — is accepted and reported as ignored.
  */
 const READ_FIELDS = new Set([
-  'model', 'messages', 'system', 'max_tokens', 'stream', 'tools', 'tool_choice', 'thinking', 'output_config',
+  'model', 'messages', 'system', 'max_tokens', 'stream', 'tools', 'tool_choice', 'thinking', 'output_config', 'output_format',
   'stop_sequences', 'temperature', 'top_p', 'top_k', 'metadata',
 ]);
 
@@ -77,6 +80,7 @@ export function anthropicToConversation(request: AnthropicMessagesRequest): Anth
       toolChoice: toolChoice(request.tool_choice, tools),
       thinking: thinkingRequest(request, notes),
       stopSequences: stopSequencesFrom(request.stop_sequences),
+      responseFormat: anthropicOutputFormat(request),
     },
     droppedServerTools: dropped,
     omitThinkingText: isJsonObject(request.thinking) && request.thinking.display === 'omitted',
@@ -290,11 +294,7 @@ function toolDefinitions(raw: unknown[] | undefined, loaded: ReadonlySet<string>
       notes.ignored.push(`${at}: deferred tool ${name}, not loaded yet`);
       return;
     }
-    tools.push({
-      name,
-      description: typeof tool.description === 'string' ? tool.description : '',
-      parameters: isJsonObject(tool.input_schema) ? tool.input_schema : {},
-    });
+    tools.push(toolDefinition(name, tool.description, tool.input_schema));
   });
   return { tools, dropped };
 }

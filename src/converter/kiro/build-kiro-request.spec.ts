@@ -1143,3 +1143,36 @@ describe(buildKiroRequest.name, () => {
     });
   });
 });
+
+describe('structured output', () => {
+  const schema = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] };
+
+  it('asks for JSON matching the schema on the current turn only, after the user text', () => {
+    const input = conversation({
+      messages: [userMessage('Earlier question'), assistantMessage('Earlier answer'), userMessage('Which city?')],
+      responseFormat: { kind: 'json_schema', name: 'place', schema },
+    });
+
+    const { body } = buildKiroRequest(input, OPTIONS);
+
+    const current = body.conversationState.currentMessage.userInputMessage.content;
+    expect(current.startsWith('Which city?\n\nAnswer with a single JSON value that conforms to the JSON Schema "place" below.')).toBe(true);
+    expect(current.endsWith(JSON.stringify(schema))).toBe(true);
+    expect(JSON.stringify(body.conversationState.history)).not.toContain('JSON');
+    expect(validateKiroRequest(body)).toBeNull();
+  });
+
+  it('asks for a JSON object in JSON mode', () => {
+    const { body } = buildKiroRequest(conversation({ messages: [userMessage('Hi')], responseFormat: { kind: 'json_object' } }), OPTIONS);
+
+    expect(body.conversationState.currentMessage.userInputMessage.content).toBe(
+      'Hi\n\nAnswer with a single JSON object. Reply with the JSON only: no prose before or after it, no Markdown code fence.',
+    );
+  });
+
+  it('adds nothing without a response format', () => {
+    const { body } = buildKiroRequest(conversation({ messages: [userMessage('Hi')] }), OPTIONS);
+
+    expect(body.conversationState.currentMessage.userInputMessage.content).toBe('Hi');
+  });
+});

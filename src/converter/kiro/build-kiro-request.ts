@@ -17,6 +17,7 @@ import {
 } from '../conversation';
 import { ToolNameMap } from './tool-names';
 import { repairToolSchema } from './tool-schema';
+import { responseFormatInstruction } from '../response-format';
 
 export interface KiroBuildOptions {
   modelId: string;
@@ -73,6 +74,7 @@ export function buildKiroRequest(conversation: Conversation, options: KiroBuildO
   const current = toKiroUser(messages[messages.length - 1] as UserMessage, options, true);
   if (declareTools) tools.push(...placeholderToolsFor(history, tools));
   if (tools.length > 0) current.userInputMessageContext = { ...current.userInputMessageContext, tools };
+  if (conversation.responseFormat) current.content = joinText(current.content, responseFormatInstruction(conversation.responseFormat));
   if (options.thinkingBudget !== undefined) current.content = thinkingPrefix(options.thinkingBudget) + current.content;
 
   const body: KiroRequestBody = {

@@ -10,7 +10,7 @@ import {
   ToolDefinition,
   userMessage,
 } from '../conversation';
-import { canonicalBase64, imageFormat } from '../image-data';
+import { OPENAI_FIELDS as fields, toolDefinition } from '../request-fields';
 import type { ChatCompletionRequest } from './chat-request';
 
 /** OpenAI chat-completions request → the gateway's conversation model. Throws a 400 naming what is wrong. */
@@ -70,8 +70,8 @@ function assistantFrom(raw: JsonObject, where: string): AssistantMessage {
     const call = raw.function_call;
     toolCalls.push({
       id: legacyFunctionCallId(call.name),
-      name: requireString(call.name, `${where}.function_call.name`),
-      input: parseArguments(call.arguments, `${where}.function_call.arguments`),
+      name: fields.string(call.name, `${where}.function_call.name`),
+      input: fields.toolArguments(call.arguments, `${where}.function_call.arguments`),
     });
   }
   return { role: 'assistant', text, toolCalls };
@@ -82,25 +82,10 @@ function toolCallFrom(call: unknown, where: string): ToolCall {
     throw new InvalidRequestError(`${where} must be {"id", "type": "function", "function": {"name", "arguments"}}.`, where);
   }
   return {
-    id: requireString(call.id, `${where}.id`),
-    name: requireString(call.function.name, `${where}.function.name`),
-    input: parseArguments(call.function.arguments, `${where}.function.arguments`),
+    id: fields.string(call.id, `${where}.id`),
+    name: fields.string(call.function.name, `${where}.function.name`),
+    input: fields.toolArguments(call.function.arguments, `${where}.function.arguments`),
   };
-}
-
-/** Kiro wants tool input as a JSON object; arguments that do not parse are the client's error. */
-function parseArguments(raw: unknown, where: string): Record<string, unknown> {
-  if (raw === undefined || raw === null || raw === '') return {};
-  if (isJsonObject(raw)) return raw;
-  if (typeof raw !== 'string') throw new InvalidRequestError(`${where} must be a JSON string.`, where);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    throw new InvalidRequestError(`${where} is not valid JSON: ${truncate(raw)}`, where);
-  }
-  if (!isJsonObject(parsed)) throw new InvalidRequestError(`${where} must encode a JSON object.`, where);
-  return parsed;
 }
 
 function textContent(content: unknown, where: string, allowedParts: string[] = ['text']): string {
@@ -115,7 +100,7 @@ function textContent(content: unknown, where: string, allowedParts: string[] = [
         throw new InvalidRequestError(`${at} has type "${part.type}"; only ${allowedParts.join(' and ')} parts are allowed here.`, at);
       }
       const value = part.type === 'refusal' ? part.refusal : part.text;
-      return requireString(value, `${at}.${part.type}`, true);
+      return fields.string(value, `${at}.${part.type}`, true);
     })
     .join('\n');
 }
@@ -128,39 +113,13 @@ function userContent(content: unknown, where: string): { text: string; images: I
   content.forEach((part, i) => {
     const at = `${where}[${i}]`;
     if (!isJsonObject(part) || typeof part.type !== 'string') throw new InvalidRequestError(`${at} must be a content part with a type.`, at);
-    if (part.type === 'text') texts.push(requireString(part.text, `${at}.text`, true));
-    else if (part.type === 'image_url') images.push(imageFrom(part.image_url, `${at}.image_url`));
+    if (part.type === 'text') texts.push(fields.string(part.text, `${at}.text`, true));
+    else if (part.type === 'image_url') images.push(fields.imageUrl(isJsonObject(part.image_url) ? part.image_url.url : part.image_url, `${at}.image_url.url`));
     else {
       throw new InvalidRequestError(`${at} has type "${part.type}", which Kiro cannot take; send text and image_url parts.`, at);
     }
   });
   return { text: texts.join('\n'), images };
-}
-
-const DATA_URL = /^data:image\/(png|jpe?g|gif|webp);base64,([A-Za-z0-9+/=\s]+)$/i;
-
-function imageFrom(raw: unknown, where: string): ImageInput {
-  const url = isJsonObject(raw) ? raw.url : raw;
-  if (typeof url !== 'string' || !url) throw new InvalidRequestError(`${where}.url is required.`, `${where}.url`);
-  if (/^https?:\/\//i.test(url)) {
-    throw new InvalidRequestError(
-      `${where}.url is a remote URL; Kiro only takes inline images. Send it as a data URL: data:image/png;base64,<bytes>.`,
-      `${where}.url`,
-      'image_url_unsupported',
-    );
-  }
-  const match = DATA_URL.exec(url);
-  if (!match) {
-    throw new InvalidRequestError(
-      `${where}.url must be a base64 data URL of a png, jpeg, gif or webp image (data:image/png;base64,<bytes>).`,
-      `${where}.url`,
-      'invalid_image',
-    );
-  }
-  const format = imageFormat(`image/${match[1]}`);
-  const base64 = canonicalBase64(match[2]);
-  if (!base64 || !format) throw new InvalidRequestError(`${where}.url holds no valid base64 image data.`, `${where}.url`, 'invalid_image');
-  return { format, base64 };
 }
 
 function toolDefinitions(request: ChatCompletionRequest): ToolDefinition[] {
@@ -180,22 +139,14 @@ function toolFrom(raw: unknown, where: string): ToolDefinition {
   if (raw.type === 'function' || isJsonObject(raw.function)) return functionFrom(raw.function, `${where}.function`);
   // Anthropic-style definitions, which some OpenAI-compatible clients send as they are.
   if (raw.type === undefined && typeof raw.name === 'string') {
-    return {
-      name: requireString(raw.name, `${where}.name`),
-      description: typeof raw.description === 'string' ? raw.description : '',
-      parameters: isJsonObject(raw.input_schema) ? raw.input_schema : isJsonObject(raw.parameters) ? raw.parameters : {},
-    };
+    return toolDefinition(fields.string(raw.name, `${where}.name`), raw.description, isJsonObject(raw.input_schema) ? raw.input_schema : raw.parameters);
   }
   throw new InvalidRequestError(`${where} has type ${JSON.stringify(raw.type)}; only function tools are supported.`, `${where}.type`);
 }
 
 function functionFrom(raw: unknown, where: string): ToolDefinition {
   if (!isJsonObject(raw)) throw new InvalidRequestError(`${where} must be an object with a name.`, where);
-  return {
-    name: requireString(raw.name, `${where}.name`),
-    description: typeof raw.description === 'string' ? raw.description : '',
-    parameters: isJsonObject(raw.parameters) ? raw.parameters : {},
-  };
+  return toolDefinition(fields.string(raw.name, `${where}.name`), raw.description, raw.parameters);
 }
 
 function toolChoice(request: ChatCompletionRequest, tools: ToolDefinition[]): ToolChoice {
@@ -221,14 +172,4 @@ function legacyFunctionChoice(raw: unknown): unknown {
 /** Legacy function messages carry no ids: pair a call and its result by the function name. */
 function legacyFunctionCallId(name: unknown): string {
   return `call_function_${typeof name === 'string' ? name : 'unknown'}`;
-}
-
-function requireString(value: unknown, where: string, allowEmpty = false): string {
-  if (typeof value !== 'string' || (!allowEmpty && !value)) throw new InvalidRequestError(`${where} must be a${allowEmpty ? '' : ' non-empty'} string.`, where);
-  return value;
-}
-
-
-function truncate(text: string): string {
-  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
 }

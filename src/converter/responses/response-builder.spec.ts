@@ -1,4 +1,4 @@
-import type { AssistantEvent } from '../response/assistant-events';
+import type { AssistantEvent } from '../assistant/assistant-events';
 import { ResponseBuilder } from './response-builder';
 import type { ResponseEcho } from './responses.types';
 import { responsesTools } from './responses-tools';
@@ -6,9 +6,7 @@ import { responsesTools } from './responses-tools';
 const ECHO = {} as ResponseEcho;
 const END: AssistantEvent = { type: 'end', finishReason: 'tool_calls', usage: { inputTokens: 1, outputTokens: 1 } };
 const call = (name: string, args: string): AssistantEvent[] => [
-  { type: 'toolCallStart', index: 0, id: 'call_1', name },
-  { type: 'toolCallDelta', index: 0, argumentsDelta: args },
-  { type: 'toolCallEnd', index: 0, arguments: args },
+  { type: 'toolCall', index: 0, id: 'call_1', name, arguments: args, input: JSON.parse(args) as Record<string, unknown> },
 ];
 
 describe(ResponseBuilder.name, () => {
@@ -59,5 +57,91 @@ describe(ResponseBuilder.name, () => {
     for (const event of [{ type: 'reasoning', text: 'Think.' }, END] as AssistantEvent[]) builder.process(event);
 
     expect(builder.response().output[0]).not.toHaveProperty('encrypted_content');
+  });
+});
+
+describe(`${ResponseBuilder.name} (stream events)`, () => {
+  const text = (t: string): AssistantEvent => ({ type: 'text', text: t });
+  const end = (finishReason: 'stop' | 'length' | 'tool_calls'): AssistantEvent => ({ type: 'end', finishReason, usage: { inputTokens: 3, outputTokens: 2 } });
+
+  it('numbers every event from 0, start to end', () => {
+    const builder = new ResponseBuilder('m', ECHO);
+
+    const events = [...builder.start(), ...[text('Hi'), text('!'), end('stop')].flatMap((event) => builder.process(event))];
+
+    expect(events.map((event) => event.sequence_number)).toStrictEqual(events.map((_, i) => i));
+    expect(events.map((event) => event.type)).toStrictEqual([
+      'response.created',
+      'response.in_progress',
+      'response.output_item.added',
+      'response.content_part.added',
+      'response.output_text.delta',
+      'response.output_text.delta',
+      'response.output_text.done',
+      'response.content_part.done',
+      'response.output_item.done',
+      'response.completed',
+    ]);
+  });
+
+  it('streams a whole function call as added, one arguments delta, done, item done', () => {
+    const builder = new ResponseBuilder('m', ECHO);
+
+    const events = [...call('get_weather', '{"city":"Paris"}'), END].flatMap((event) => builder.process(event));
+
+    expect(events.map((event) => [event.type, event.delta ?? event.arguments ?? (event.item as { status?: string } | undefined)?.status])).toStrictEqual([
+      ['response.output_item.added', 'in_progress'],
+      ['response.function_call_arguments.delta', '{"city":"Paris"}'],
+      ['response.function_call_arguments.done', '{"city":"Paris"}'],
+      ['response.output_item.done', 'completed'],
+      ['response.completed', undefined],
+    ]);
+  });
+
+  it('ends the open message incomplete, not completed, when the answer was cut short', () => {
+    const builder = new ResponseBuilder('m', ECHO);
+
+    const events = [text('Partial'), end('length')].flatMap((event) => builder.process(event));
+
+    const done = events.find((event) => event.type === 'response.output_item.done');
+    expect((done?.item as { status: string }).status).toBe('incomplete');
+    expect(events.at(-1)?.type).toBe('response.incomplete');
+    expect(builder.result()).toMatchObject({ status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' }, output: [{ type: 'message', status: 'incomplete' }] });
+  });
+
+  it('keeps a custom tool input that is not a string as its JSON', () => {
+    const { map } = responsesTools([{ type: 'custom', name: 'apply_patch' }]);
+    const builder = new ResponseBuilder('m', ECHO, { tools: map });
+
+    for (const event of [...call('apply_patch', '{"patch":"x"}'), END]) builder.process(event);
+
+    expect(builder.result().output[0]).toMatchObject({ type: 'custom_tool_call', input: '{"patch":"x"}' });
+  });
+
+  it('fails with response.failed carrying the error, the open item incomplete, after the last event', () => {
+    const builder = new ResponseBuilder('m', ECHO);
+    builder.start();
+    builder.process(text('Partial'));
+
+    const events = builder.fail(new Error('boom'));
+
+    expect(events.map((event) => event.type)).toStrictEqual(['response.output_text.done', 'response.content_part.done', 'response.output_item.done', 'response.failed']);
+    expect(builder.result()).toMatchObject({
+      status: 'failed',
+      error: { code: 'internal_error', message: 'The gateway failed unexpectedly while handling this request.' },
+      output: [{ type: 'message', status: 'incomplete' }],
+    });
+  });
+
+  it('numbers keep-alive events in the same sequence, and has none once the response ended', () => {
+    const builder = new ResponseBuilder('m', ECHO);
+    const started = builder.start();
+
+    const keepalive = builder.keepAlive();
+    const rest = [text('Hi'), end('stop')].flatMap((event) => builder.process(event));
+
+    expect(keepalive).toStrictEqual({ type: 'keepalive', sequence_number: started.length });
+    expect(rest[0].sequence_number).toBe(started.length + 1);
+    expect(builder.keepAlive()).toBeUndefined();
   });
 });

@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { Observable, OperatorFunction } from 'rxjs';
-import type { AssistantEvent, UsageCounts } from '../response/assistant-events';
+import { toOpenAIError } from '../../common/errors';
+import type { AssistantEvent, ToolCallEvent, UsageCounts } from '../assistant/assistant-events';
+import type { Renderer } from '../assistant/renderer';
 import type { ResponseEcho, ResponseObject, ResponseOutputItem, ResponseStatus, ResponseStreamEvent } from './responses.types';
 import { CUSTOM_INPUT, ResponsesToolMap } from './responses-tools';
 
-type OpenItem = { kind: 'reasoning' | 'message'; outputIndex: number } | { kind: 'function_call' | 'custom_tool_call'; outputIndex: number; toolIndex: number };
+/** The reasoning or message item being written; tool calls are written whole, never left open. */
+type OpenItem = { kind: 'reasoning' | 'message'; outputIndex: number };
 
 export interface ResponseBuilderOptions {
   /** How the request's tools are named on the Responses side (namespaced and custom tools). */
@@ -19,9 +21,9 @@ const NO_TOOLS = new ResponsesToolMap();
 /**
  * Builds one Responses API response from assistant events: the stream events (numbered, one item
  * open at a time, in the shared core's order) and the response object they add up to, which
- * the non-stream reply and `previous_response_id` use too.
+ * the non-stream reply (`result()`) and `previous_response_id` use too.
  */
-export class ResponseBuilder {
+export class ResponseBuilder implements Renderer<ResponseStreamEvent, ResponseObject> {
   readonly id = itemId('resp');
   private readonly createdAt = Math.floor(Date.now() / 1000);
   private readonly output: ResponseOutputItem[] = [];
@@ -30,8 +32,6 @@ export class ResponseBuilder {
   private status: ResponseStatus = 'in_progress';
   private usage: UsageCounts | undefined;
   private error: ResponseObject['error'] = null;
-  /** A custom tool call's JSON arguments as they arrive; its raw input is read out at the end. */
-  private customArguments = '';
 
   constructor(
     private readonly model: string,
@@ -67,21 +67,38 @@ export class ResponseBuilder {
     return [this.event('response.created', { response: this.response() }), this.event('response.in_progress', { response: this.response() })];
   }
 
-  /** Events in the shared core's order: one tool call's events are never interleaved. */
-  process(event: AssistantEvent): ResponseStreamEvent[] {
-    return this.render(event);
+  result(): ResponseObject {
+    return this.response();
   }
 
-  /** A failure after the start: `response.failed`, never `response.completed`. */
-  fail(code: string, message: string): ResponseStreamEvent[] {
+  finish(): ResponseStreamEvent[] {
+    return [];
+  }
+
+  /**
+   * A failure after the start: `response.failed`, never `response.completed`; the open item ends
+   * `incomplete`. The response is then `failed`, which is never stored.
+   */
+  fail(error: unknown): ResponseStreamEvent[] {
+    const { code, message } = toOpenAIError(error).body.error;
     const out = this.close('incomplete');
     this.status = 'failed';
-    this.error = { code, message };
+    this.error = { code: code ?? 'upstream_error', message };
     out.push(this.event('response.failed', { response: this.response() }));
     return out;
   }
 
-  private render(event: AssistantEvent): ResponseStreamEvent[] {
+  /**
+   * OpenAI's own heartbeat on long Responses streams (`{"type":"keepalive","sequence_number":N}`):
+   * Codex resets its idle timer on any event and skips unknown types; the openai SDKs skip it.
+   * None once the response has ended: its final event may still be on its way (being stored).
+   */
+  keepAlive(): ResponseStreamEvent | undefined {
+    return this.status === 'in_progress' ? this.event('keepalive', {}) : undefined;
+  }
+
+  /** Events in the shared core's order: each tool call comes whole. */
+  process(event: AssistantEvent): ResponseStreamEvent[] {
     switch (event.type) {
       case 'reasoning': {
         const out = this.ensureOpen('reasoning');
@@ -97,52 +114,48 @@ export class ResponseBuilder {
         out.push(this.event('response.output_text.delta', { item_id: item.id, output_index: this.open!.outputIndex, content_index: 0, delta: event.text, logprobs: [] }));
         return out;
       }
-      case 'toolCallStart': {
-        const out = this.close();
-        const tool = (this.options.tools ?? NO_TOOLS).lookup(event.name);
-        const namespace = tool.namespace ? { namespace: tool.namespace } : {};
-        const item: ResponseOutputItem =
-          tool.kind === 'custom'
-            ? { id: itemId('ctc'), type: 'custom_tool_call', status: 'in_progress', call_id: event.id, name: tool.name, ...namespace, input: '' }
-            : { id: itemId('fc'), type: 'function_call', status: 'in_progress', call_id: event.id, name: tool.name, ...namespace, arguments: '' };
-        this.output.push(item);
-        this.open = { kind: item.type, outputIndex: this.output.length - 1, toolIndex: event.index };
-        this.customArguments = '';
-        out.push(this.event('response.output_item.added', { output_index: this.open.outputIndex, item: structuredClone(item) }));
-        return out;
-      }
-      case 'toolCallDelta': {
-        if (this.open?.kind === 'custom_tool_call') {
-          this.customArguments += event.argumentsDelta;
-          return [];
-        }
-        if (this.open?.kind !== 'function_call') return [];
-        const item = this.current<'function_call'>();
-        item.arguments += event.argumentsDelta;
-        return [this.event('response.function_call_arguments.delta', { item_id: item.id, output_index: this.open.outputIndex, delta: event.argumentsDelta })];
-      }
-      case 'toolCallEnd':
-        return this.open?.kind === 'custom_tool_call' ? [...this.customInput(event.arguments), ...this.close()] : this.close();
+      case 'toolCall':
+        return this.toolCall(event);
       case 'end':
         return this.end(event.finishReason === 'length' ? 'incomplete' : 'completed', event.usage);
     }
   }
 
   private end(status: 'completed' | 'incomplete', usage: UsageCounts): ResponseStreamEvent[] {
-    const out = this.close();
+    // An answer cut short leaves its open message cut short too.
+    const out = this.close(status);
     this.status = status;
     this.usage = usage;
     out.push(this.event(status === 'completed' ? 'response.completed' : 'response.incomplete', { response: this.response() }));
     return out;
   }
 
-  /** A custom tool's raw input, out of the one-string-argument function Kiro called. */
-  private customInput(args: string): ResponseStreamEvent[] {
-    const item = this.current<'custom_tool_call'>();
-    const at = { item_id: item.id, output_index: this.open!.outputIndex };
-    const parsed = JSON.parse(args || this.customArguments || '{}') as Record<string, unknown>;
-    item.input = typeof parsed[CUSTOM_INPUT] === 'string' ? parsed[CUSTOM_INPUT] : JSON.stringify(parsed);
-    return [this.event('response.custom_tool_call_input.delta', { ...at, delta: item.input }), this.event('response.custom_tool_call_input.done', { ...at, input: item.input })];
+  /**
+   * One whole call: a `function_call` (its arguments as one delta) or a `custom_tool_call` (its
+   * raw input, out of the one-string-argument function Kiro called), added, filled and done.
+   */
+  private toolCall(call: ToolCallEvent): ResponseStreamEvent[] {
+    const out = this.close();
+    const tool = (this.options.tools ?? NO_TOOLS).lookup(call.name);
+    const namespace = tool.namespace ? { namespace: tool.namespace } : {};
+    const item: ResponseOutputItem =
+      tool.kind === 'custom'
+        ? { id: itemId('ctc'), type: 'custom_tool_call', status: 'in_progress', call_id: call.id, name: tool.name, ...namespace, input: '' }
+        : { id: itemId('fc'), type: 'function_call', status: 'in_progress', call_id: call.id, name: tool.name, ...namespace, arguments: '' };
+    const outputIndex = this.output.push(item) - 1;
+    const at = { item_id: item.id, output_index: outputIndex };
+    out.push(this.event('response.output_item.added', { output_index: outputIndex, item: structuredClone(item) }));
+    if (item.type === 'custom_tool_call') {
+      const raw = call.input[CUSTOM_INPUT];
+      item.input = typeof raw === 'string' ? raw : JSON.stringify(call.input);
+      out.push(this.event('response.custom_tool_call_input.delta', { ...at, delta: item.input }), this.event('response.custom_tool_call_input.done', { ...at, input: item.input }));
+    } else if (item.type === 'function_call') {
+      item.arguments = call.arguments;
+      out.push(this.event('response.function_call_arguments.delta', { ...at, delta: call.arguments }), this.event('response.function_call_arguments.done', { ...at, arguments: call.arguments }));
+    }
+    item.status = 'completed';
+    out.push(this.event('response.output_item.done', { output_index: outputIndex, item: structuredClone(item) }));
+    return out;
   }
 
   private ensureOpen(kind: 'reasoning' | 'message'): ResponseStreamEvent[] {
@@ -183,11 +196,6 @@ export class ResponseBuilder {
       item.status = status;
       out.push(this.event('response.output_text.done', { ...at, content_index: 0, text: part.text, logprobs: [] }));
       out.push(this.event('response.content_part.done', { ...at, content_index: 0, part: structuredClone(part) }));
-    } else if (item.type === 'function_call') {
-      item.status = status;
-      out.push(this.event('response.function_call_arguments.done', { ...at, arguments: item.arguments }));
-    } else {
-      item.status = status;
     }
     out.push(this.event('response.output_item.done', { output_index: open.outputIndex, item: structuredClone(item) }));
     return out;
@@ -200,48 +208,6 @@ export class ResponseBuilder {
   private event(type: string, fields: Record<string, unknown>): ResponseStreamEvent {
     return { type, sequence_number: this.sequence++, ...fields };
   }
-}
-
-/**
- * Assistant events → Responses stream events. A failure after the start becomes
- * `response.failed` (then the stream ends); `describe` renders the error's code and message.
- */
-export function toResponseStreamEvents(
-  builder: ResponseBuilder,
-  describe: (error: unknown) => { code: string; message: string },
-  /** Runs before the final event goes out (storing the response), so a follow-up finds it. */
-  beforeFinal: () => Promise<void> = async () => undefined,
-): OperatorFunction<AssistantEvent, ResponseStreamEvent> {
-  return (events$) =>
-    new Observable<ResponseStreamEvent>((subscriber) => {
-      for (const event of builder.start()) subscriber.next(event);
-      let finalising: Promise<void> | undefined;
-      return events$.subscribe({
-        next: (event) => {
-          const out = builder.process(event);
-          if (event.type !== 'end') {
-            for (const item of out) subscriber.next(item);
-            return;
-          }
-          const last = out.pop();
-          for (const item of out) subscriber.next(item);
-          finalising = beforeFinal()
-            .catch(() => undefined)
-            .then(() => {
-              if (last) subscriber.next(last);
-            });
-        },
-        error: (error) => {
-          const { code, message } = describe(error);
-          for (const out of builder.fail(code, message)) subscriber.next(out);
-          subscriber.complete();
-        },
-        complete: () => {
-          if (finalising) void finalising.then(() => subscriber.complete());
-          else subscriber.complete();
-        },
-      });
-    });
 }
 
 /** One Responses event as an SSE block. */

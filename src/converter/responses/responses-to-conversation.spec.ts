@@ -18,6 +18,24 @@ describe(responsesToConversation.name, () => {
     ]);
   });
 
+  it('reads function_call arguments sent as the object itself, as chat completions does', () => {
+    const { conversation } = responsesToConversation(
+      request([
+        { type: 'message', role: 'user', content: 'Close it' },
+        { type: 'function_call', call_id: 'call_1', name: 'close', arguments: { target: 'a1' } },
+        { type: 'function_call_output', call_id: 'call_1', output: 'closed' },
+      ]),
+    );
+
+    expect(conversation.messages[1]).toStrictEqual({ role: 'assistant', text: '', toolCalls: [{ id: 'call_1', name: 'close', input: { target: 'a1' } }] });
+  });
+
+  it('names the field and the client text when function_call arguments are not JSON', () => {
+    const attempt = () => responsesToConversation(request([{ type: 'function_call', call_id: 'call_1', name: 'close', arguments: '{"target":' }]));
+
+    expect(attempt).toThrow('input[0].arguments is not valid JSON: {"target":');
+  });
+
   it('reads custom_tool_call and its output into a call with one input argument and its result', () => {
     const { conversation } = responsesToConversation(
       request([

@@ -1,7 +1,7 @@
 import { InvalidRequestError } from '../../common/errors';
 import { isJsonObject, type JsonObject } from '../../common/json';
 import { type AssistantMessage, assistantMessage, type Conversation, type ConversationMessage, type ImageInput, type ToolChoice, type ToolDefinition, userMessage } from '../conversation';
-import { canonicalBase64, imageFormat } from '../image-data';
+import { OPENAI_FIELDS as fields } from '../request-fields';
 import { thinkingForReasoningEffort } from '../thinking-budget';
 import type { ResponseOutputItem } from './responses.types';
 import { CUSTOM_INPUT, flatToolName, type ResponsesToolMap, responsesTools } from './responses-tools';
@@ -88,14 +88,14 @@ class ItemReader {
         return addMessage(item, where, this.system, this.messages);
       case 'function_call':
       case 'custom_tool_call': {
-        const name = flatToolName(requireString(item.name, `${where}.name`), typeof item.namespace === 'string' && item.namespace ? item.namespace : undefined);
-        const input = type === 'function_call' ? parseArguments(item.arguments, `${where}.arguments`) : { [CUSTOM_INPUT]: requireString(item.input, `${where}.input`, true) };
-        return this.assistant(assistantMessage('', [{ id: requireString(item.call_id, `${where}.call_id`), name, input }]));
+        const name = flatToolName(fields.string(item.name, `${where}.name`), typeof item.namespace === 'string' && item.namespace ? item.namespace : undefined);
+        const input = type === 'function_call' ? fields.toolArguments(item.arguments, `${where}.arguments`) : { [CUSTOM_INPUT]: fields.string(item.input, `${where}.input`, true) };
+        return this.assistant(assistantMessage('', [{ id: fields.string(item.call_id, `${where}.call_id`), name, input }]));
       }
       case 'function_call_output':
       case 'custom_tool_call_output': {
         const { text, images } = outputContent(item.output, `${where}.output`);
-        this.messages.push(userMessage('', { images, toolResults: [{ toolCallId: requireString(item.call_id, `${where}.call_id`), text, isError: false }] }));
+        this.messages.push(userMessage('', { images, toolResults: [{ toolCallId: fields.string(item.call_id, `${where}.call_id`), text, isError: false }] }));
         return;
       }
       case 'reasoning':
@@ -142,8 +142,8 @@ function messageText(content: unknown, where: string): string {
     .map((part, i) => {
       const at = `${where}[${i}]`;
       if (!isJsonObject(part)) throw new InvalidRequestError(`${at} must be a content part.`, at);
-      if (part.type === 'input_text' || part.type === 'output_text') return requireString(part.text, `${at}.text`, true);
-      if (part.type === 'refusal') return requireString(part.refusal, `${at}.refusal`, true);
+      if (part.type === 'input_text' || part.type === 'output_text') return fields.string(part.text, `${at}.text`, true);
+      if (part.type === 'refusal') return fields.string(part.refusal, `${at}.refusal`, true);
       throw new InvalidRequestError(`${at} has type ${JSON.stringify(part.type)}; only text parts are allowed here.`, `${at}.type`);
     })
     .join('\n');
@@ -157,8 +157,8 @@ function userContent(content: unknown, where: string): { text: string; images: I
   content.forEach((part, i) => {
     const at = `${where}[${i}]`;
     if (!isJsonObject(part)) throw new InvalidRequestError(`${at} must be a content part.`, at);
-    if (part.type === 'input_text' || part.type === 'output_text') texts.push(requireString(part.text, `${at}.text`, true));
-    else if (part.type === 'input_image') images.push(imageFrom(part, at));
+    if (part.type === 'input_text' || part.type === 'output_text') texts.push(fields.string(part.text, `${at}.text`, true));
+    else if (part.type === 'input_image') images.push(fields.imageUrl(part.image_url, `${at}.image_url`));
     else throw new InvalidRequestError(`${at} has type ${JSON.stringify(part.type)}, which Kiro cannot take; send input_text and input_image parts.`, `${at}.type`);
   });
   return { text: texts.join('\n'), images };
@@ -168,25 +168,6 @@ function outputContent(output: unknown, where: string): { text: string; images: 
   if (typeof output === 'string') return { text: output, images: [] };
   if (output === undefined || output === null) return { text: '', images: [] };
   return userContent(output, where);
-}
-
-const DATA_URL = /^data:(image\/[a-z+.-]+);base64,(.*)$/is;
-
-function imageFrom(part: JsonObject, at: string): ImageInput {
-  const url = part.image_url;
-  if (typeof url !== 'string' || !url) {
-    throw new InvalidRequestError(`${at}.image_url must be a data URL (data:image/png;base64,...); file ids are not supported.`, `${at}.image_url`);
-  }
-  if (/^https?:\/\//i.test(url)) {
-    throw new InvalidRequestError(`${at}.image_url is a remote URL; Kiro only takes inline images. Send data:image/png;base64,<bytes>.`, `${at}.image_url`, 'image_url_unsupported');
-  }
-  const match = DATA_URL.exec(url);
-  const format = match ? imageFormat(match[1]) : undefined;
-  const base64 = match ? canonicalBase64(match[2]) : undefined;
-  if (!format || !base64) {
-    throw new InvalidRequestError(`${at}.image_url must be a base64 data URL of a png, jpeg, gif or webp image.`, `${at}.image_url`, 'invalid_image');
-  }
-  return { format, base64 };
 }
 
 function toolChoice(raw: unknown, tools: ToolDefinition[]): ToolChoice {
@@ -200,21 +181,4 @@ function toolChoice(raw: unknown, tools: ToolDefinition[]): ToolChoice {
     return { type: 'tool', name: raw.name };
   }
   throw new InvalidRequestError('tool_choice must be "auto", "none", "required" or {"type": "function", "name": ...}.', 'tool_choice');
-}
-
-function parseArguments(raw: unknown, where: string): JsonObject {
-  if (raw === undefined || raw === null || raw === '') return {};
-  if (typeof raw !== 'string') throw new InvalidRequestError(`${where} must be a JSON string.`, where);
-  try {
-    const parsed = JSON.parse(raw) as unknown;
-    if (isJsonObject(parsed)) return parsed;
-  } catch {
-    // reported below
-  }
-  throw new InvalidRequestError(`${where} is not a JSON object.`, where);
-}
-
-function requireString(value: unknown, where: string, allowEmpty = false): string {
-  if (typeof value !== 'string' || (!allowEmpty && !value)) throw new InvalidRequestError(`${where} must be a${allowEmpty ? '' : ' non-empty'} string.`, where);
-  return value;
 }

@@ -1,6 +1,7 @@
 import { InvalidRequestError } from '../../common/errors';
 import { isJsonObject, type JsonObject } from '../../common/json';
 import type { ToolDefinition } from '../conversation';
+import { OPENAI_FIELDS as fields, toolDefinition } from '../request-fields';
 
 /**
  * The Responses API's tool kinds, as Codex declares them, made into the gateway's function tools
@@ -78,20 +79,20 @@ function addTool(tool: unknown, at: string, namespace: { name: string; descripti
     }
     throw new InvalidRequestError(`${at} has type ${JSON.stringify(tool.type)}, which Kiro cannot run; function, custom and namespace tools are supported.`, `${at}.type`);
   }
-  const name = requireName(tool.name, `${at}.name`);
+  const name = fields.string(tool.name, `${at}.name`);
   const conversationName = flatToolName(name, namespace?.name);
   if (out.tools.some((t) => t.name === conversationName)) throw new InvalidRequestError(`The tool name "${conversationName}" is declared twice.`, `${at}.name`);
   const description = [namespace?.description, typeof tool.description === 'string' ? tool.description : ''].filter(Boolean).join('\n\n');
   if (tool.type === 'custom') {
     out.tools.push({ name: conversationName, description: customDescription(description, tool.format), parameters: customParameters() });
   } else {
-    out.tools.push({ name: conversationName, description, parameters: isJsonObject(tool.parameters) ? tool.parameters : {} });
+    out.tools.push(toolDefinition(conversationName, description, tool.parameters));
   }
   out.map.add(conversationName, { kind: tool.type, name, ...(namespace ? { namespace: namespace.name } : {}) });
 }
 
 function addNamespace(tool: JsonObject, at: string, out: ResponsesToolConversion): void {
-  const name = requireName(tool.name, `${at}.name`);
+  const name = fields.string(tool.name, `${at}.name`);
   if (!Array.isArray(tool.tools)) throw new InvalidRequestError(`${at}.tools must be an array of tools.`, `${at}.tools`);
   const description = typeof tool.description === 'string' && tool.description.trim() ? `${name}: ${tool.description.trim()}` : '';
   tool.tools.forEach((inner, i) => addTool(inner, `${at}.tools[${i}]`, { name, description }, out));
@@ -104,9 +105,4 @@ function customDescription(description: string, format: unknown): string {
     parts.push(`The input must follow this ${typeof format.syntax === 'string' ? format.syntax : 'grammar'} grammar:\n${format.definition}`);
   }
   return parts.filter(Boolean).join('\n\n');
-}
-
-function requireName(value: unknown, where: string): string {
-  if (typeof value !== 'string' || !value) throw new InvalidRequestError(`${where} must be a non-empty string.`, where);
-  return value;
 }

@@ -43,7 +43,8 @@ export interface ResponseObject {
   reasoning: { effort: string | null; summary: string | null };
   store: boolean;
   temperature: number | null;
-  text: { format: { type: 'text' } };
+  /** The request's `text` settings: `format` is `{type: "text"}` unless structured output was asked for. */
+  text: { format: Record<string, unknown> } & Record<string, unknown>;
   tool_choice: unknown;
   tools: unknown[];
   top_p: number | null;

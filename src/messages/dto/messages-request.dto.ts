@@ -61,10 +61,19 @@ export class MessagesRequestDto implements AnthropicMessagesRequest {
   @IsObject()
   thinking?: unknown;
 
-  @ApiPropertyOptional({ description: '{"effort": "low" | "medium" | "high" | "max"} for adaptive thinking.', type: 'object', additionalProperties: true })
+  @ApiPropertyOptional({
+    description: '{"effort": "low" | "medium" | "high" | "max"} for adaptive thinking; {"format": {"type": "json_schema", "schema"}} for a JSON answer (the model is asked for it; Kiro has no JSON mode).',
+    type: 'object',
+    additionalProperties: true,
+  })
   @IsOptional()
   @IsObject()
   output_config?: unknown;
+
+  @ApiPropertyOptional({ description: 'The structured-outputs beta spelling of output_config.format.', type: 'object', additionalProperties: true })
+  @IsOptional()
+  @IsObject()
+  output_format?: unknown;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 1, description: 'Accepted; not forwarded.' })
   @IsOptional()

@@ -90,6 +90,15 @@ export class ResponsesRequestDto implements ResponsesRequest {
   @IsArray()
   include?: unknown[] | null;
 
+  @ApiPropertyOptional({
+    description: '{"format": {"type": "json_schema", "name", "schema"}} or {"format": {"type": "json_object"}}: the answer is JSON (the model is asked for it; Kiro has no JSON mode). Echoed back.',
+    type: 'object',
+    additionalProperties: true,
+  })
+  @IsOptional()
+  @IsObject()
+  text?: { format?: Record<string, unknown> } & Record<string, unknown>;
+
   @ApiPropertyOptional({ description: 'Accepted; not used.' })
   @IsOptional()
   @IsString()

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth';
+import { KiroClientModule } from '../kiro';
+import { AccountsService } from './accounts.service';
+import { AdminKeyGuard } from './admin-key.guard';
+import { AdminController } from './admin.controller';
+import { PoolStateSync } from './pool-state-sync';
+import { UsageController } from './usage.controller';
+
+/** The account pool, GET /v1/usage and the admin API. */
+@Module({
+  imports: [AuthModule, KiroClientModule],
+  controllers: [UsageController, AdminController],
+  providers: [AccountsService, PoolStateSync, AdminKeyGuard],
+  exports: [AccountsService],
+})
+export class AccountsModule {}

@@ -1,0 +1,2 @@
+export { AccountsModule } from './accounts.module';
+export { AccountsService, type RequestLease } from './accounts.service';

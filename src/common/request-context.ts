@@ -1,0 +1,80 @@
+import type { Request } from 'express';
+import type { Principal } from '../auth/principal';
+import { InternalError } from './errors';
+
+/** What the pipeline may record about the request it serves (debug dumps). */
+export interface RequestRecorder {
+  kiroRequest(body: string): void;
+  kiroResponseChunk(bytes: Uint8Array): void;
+  /** The request failed after its status was sent (a mid-stream error). */
+  markFailed(): void;
+}
+
+/**
+ * What code deep in a request's path (the Kiro client, a token refresh) needs of it: its id for
+ * log lines, and the debug recorder when DEBUG_MODE records it. Handed down explicitly.
+ */
+export interface RequestTrace {
+  readonly requestId: string;
+  readonly recorder?: RequestRecorder;
+}
+
+/** What a generation route serves, for the request's log line and metrics. */
+export interface GenerationSummary {
+  model: string;
+  stream: boolean;
+}
+
+/**
+ * One request's state, typed: created by the request-tracking middleware before anything else
+ * runs, the caller set by ProxyKeyGuard, the generation named by the reply writer. Handlers get
+ * it through `@CurrentRequest()`; nothing travels in `res.locals` or in module-level storage.
+ */
+export class RequestContext implements RequestTrace {
+  /** Set by ProxyKeyGuard; read through {@link caller}. */
+  principal: Principal | undefined;
+  generation: GenerationSummary | undefined;
+  /** The request's session-affinity key (kiro-protocol.md §9.2), computed when first asked for (configureApp sets it). */
+  affinityKey: () => string | undefined = () => undefined;
+
+  constructor(
+    readonly requestId: string,
+    /** process.hrtime.bigint() when the request arrived. */
+    readonly startedAt: bigint,
+    readonly recorder: RequestRecorder | undefined,
+  ) {}
+
+  /**
+   * The caller the guard established. A route without the guard fails loudly here rather than
+   * serving with the gateway's own Kiro login.
+   */
+  get caller(): Principal {
+    if (!this.principal) throw new InternalError('This route reads the caller but has no proxy-key guard (RequiresProxyKey) to establish one.');
+    return this.principal;
+  }
+
+  markFailed(): void {
+    this.recorder?.markFailed();
+  }
+}
+
+const contexts = new WeakMap<Request, RequestContext>();
+
+export function attachRequestContext(request: Request, context: RequestContext): void {
+  contexts.set(request, context);
+}
+
+/** The request's context; every request has one (the tracking middleware runs first). */
+export function requestContextOf(request: Request): RequestContext {
+  const context = contexts.get(request);
+  if (!context) throw new InternalError('The request has no context: RequestTrackingMiddleware is not installed.');
+  return context;
+}
+
+/**
+ * A log message carrying the id of the request being served, if any (a structured field, so a
+ * retry or a failed refresh can be matched to the request's own log line and X-Request-ID).
+ */
+export function logLine(msg: string, trace: RequestTrace | undefined): string | { msg: string; requestId: string } {
+  return trace === undefined ? msg : { msg, requestId: trace.requestId };
+}

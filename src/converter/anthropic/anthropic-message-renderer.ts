@@ -1,0 +1,137 @@
+import { type AnthropicErrorBody, toAnthropicError } from '../../common/errors';
+import type { AssistantEvent, FinishReason } from '../assistant/assistant-events';
+import type { Renderer } from '../assistant/renderer';
+import type { AnthropicContentBlock, AnthropicMessage, AnthropicMessageMeta, AnthropicStopReason, AnthropicStreamEvent } from './anthropic-messages.types';
+
+export const STOP_REASON: Record<FinishReason, AnthropicStopReason> = {
+  stop: 'end_turn',
+  tool_calls: 'tool_use',
+  length: 'max_tokens',
+};
+
+/** What an Anthropic stream carries: its events, and at most one final `error` event. */
+export type AnthropicStreamItem = AnthropicStreamEvent | AnthropicErrorBody;
+
+type OpenBlock = { kind: 'text' | 'thinking'; index: number } | { kind: 'tool'; index: number };
+
+/**
+ * Assistant events → Anthropic's Messages API. The stream follows its grammar: `message_start`,
+ * then blocks with increasing indexes, never two open at once (the shared core passes each tool
+ * call whole), then `message_delta` and `message_stop`. The blocks it opens are the content of
+ * the non-stream `message` (`result()`), so both say the same.
+ */
+export class AnthropicMessageRenderer implements Renderer<AnthropicStreamItem, AnthropicMessage> {
+  private open: OpenBlock | undefined;
+  private readonly content: AnthropicContentBlock[] = [];
+  private end: Extract<AssistantEvent, { type: 'end' }> | undefined;
+
+  constructor(private readonly meta: AnthropicMessageMeta) {}
+
+  start(): AnthropicStreamItem[] {
+    return [
+      {
+        type: 'message_start',
+        message: {
+          id: this.meta.id,
+          type: 'message',
+          role: 'assistant',
+          model: this.meta.model,
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: { input_tokens: this.meta.inputTokensEstimate(), output_tokens: 0 },
+        },
+      },
+      { type: 'ping' },
+    ];
+  }
+
+  /** Events in the shared core's order: one tool call's events are never interleaved. */
+  process(event: AssistantEvent): AnthropicStreamItem[] {
+    switch (event.type) {
+      case 'text': {
+        const out = this.ensureOpen('text');
+        (this.content[this.open!.index] as Extract<AnthropicContentBlock, { type: 'text' }>).text += event.text;
+        out.push({ type: 'content_block_delta', index: this.open!.index, delta: { type: 'text_delta', text: event.text } });
+        return out;
+      }
+      case 'reasoning': {
+        const out = this.ensureOpen('thinking');
+        if (this.meta.omitThinkingText) return out;
+        (this.content[this.open!.index] as Extract<AnthropicContentBlock, { type: 'thinking' }>).thinking += event.text;
+        out.push({ type: 'content_block_delta', index: this.open!.index, delta: { type: 'thinking_delta', thinking: event.text } });
+        return out;
+      }
+      case 'toolCall': {
+        const out = this.close();
+        const index = this.content.length;
+        this.content.push({ type: 'tool_use', id: event.id, name: event.name, input: event.input });
+        out.push(
+          { type: 'content_block_start', index, content_block: { type: 'tool_use', id: event.id, name: event.name, input: {} } },
+          { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: event.arguments } },
+          { type: 'content_block_stop', index },
+        );
+        return out;
+      }
+      case 'end':
+        this.end = event;
+        return [
+          ...this.close(),
+          {
+            type: 'message_delta',
+            delta: { stop_reason: this.stopReason(), stop_sequence: event.stopSequence ?? null },
+            usage: { input_tokens: event.usage.inputTokens, output_tokens: event.usage.outputTokens },
+          },
+          { type: 'message_stop' },
+        ];
+    }
+  }
+
+  finish(): AnthropicStreamItem[] {
+    return [];
+  }
+
+  fail(error: unknown): AnthropicStreamItem[] {
+    return [toAnthropicError(error).body];
+  }
+
+  result(): AnthropicMessage {
+    return {
+      id: this.meta.id,
+      type: 'message',
+      role: 'assistant',
+      model: this.meta.model,
+      content: this.content.map((block) => ({ ...block })),
+      stop_reason: this.stopReason(),
+      stop_sequence: this.end?.stopSequence ?? null,
+      usage: { input_tokens: this.end?.usage.inputTokens ?? this.meta.inputTokensEstimate(), output_tokens: this.end?.usage.outputTokens ?? 0 },
+    };
+  }
+
+  /** Anthropic's own heartbeat event (its SDKs and Claude Code skip it). */
+  keepAlive(): AnthropicStreamItem {
+    return { type: 'ping' };
+  }
+
+  private stopReason(): AnthropicStopReason {
+    return this.end?.stopSequence !== undefined ? 'stop_sequence' : STOP_REASON[this.end?.finishReason ?? 'stop'];
+  }
+
+  private ensureOpen(kind: 'text' | 'thinking'): AnthropicStreamItem[] {
+    if (this.open?.kind === kind) return [];
+    const out = this.close();
+    const index = this.content.length;
+    const block: AnthropicContentBlock = kind === 'text' ? { type: 'text', text: '' } : { type: 'thinking', thinking: '', signature: '' };
+    this.content.push(block);
+    this.open = { kind, index };
+    out.push({ type: 'content_block_start', index, content_block: { ...block } });
+    return out;
+  }
+
+  private close(): AnthropicStreamItem[] {
+    if (!this.open) return [];
+    const index = this.open.index;
+    this.open = undefined;
+    return [{ type: 'content_block_stop', index }];
+  }
+}

@@ -1,0 +1,170 @@
+import type { FakeReasoningHandling } from '../../config/env.schema';
+import type { KiroEvent } from '../../kiro';
+import { mapKiroStreamException } from '../../kiro';
+import type { ToolNameMap } from '../kiro/tool-names';
+import { countTokensBounded } from '../token-counter';
+import type { AssistantEvent, FinishReason } from './assistant-events';
+import { BracketToolCallExtractor } from './bracket-tool-calls';
+import { StopSequenceMatcher } from './stop-sequences';
+import { ThinkingParser } from './thinking-parser';
+import { ToolCallAssembler } from './tool-call-assembler';
+
+export interface AssistantContext {
+  toolNames: ToolNameMap;
+  /** How `<thinking>` blocks are surfaced; undefined leaves text untouched. */
+  thinkingHandling: FakeReasoningHandling | undefined;
+  /** The model's context window, to turn `contextUsagePercentage` into tokens. */
+  maxInputTokens: number;
+  /** Local count of the prompt, used when Kiro reports no context usage. */
+  promptTokens: () => number;
+  /** Client stop sequences to apply to the answer text. */
+  stopSequences?: readonly string[];
+}
+
+/**
+ * Kiro events → assistant events, one Kiro event at a time: text (split into reasoning and
+ * answer), tool calls assembled per id, usage gathered on the way, and a final `end` event.
+ * Exception frames throw the mapped gateway error, except an output cut, which ends with
+ * `length`.
+ */
+export class AssistantEventAssembler {
+  private readonly thinking: ThinkingParser | undefined;
+  private readonly toolCalls: ToolCallAssembler;
+  /** Only when tools are declared: a written-out call can only name a declared tool. */
+  private readonly writtenCalls: BracketToolCallExtractor | undefined;
+  private writtenCallCount = 0;
+  private readonly stops: StopSequenceMatcher | undefined;
+  private stoppedBy: string | undefined;
+  private contextUsagePercentage: number | undefined;
+  private reportedInputTokens: number | undefined;
+  private reportedOutputTokens: number | undefined;
+  private credits: number | undefined;
+  private truncated = false;
+  /** Everything generated, for the local output-token count. */
+  private generated = '';
+
+  constructor(private readonly context: AssistantContext) {
+    this.thinking = context.thinkingHandling ? new ThinkingParser(context.thinkingHandling) : undefined;
+    this.toolCalls = new ToolCallAssembler(context.toolNames);
+    this.stops = context.stopSequences?.length ? new StopSequenceMatcher(context.stopSequences) : undefined;
+    this.writtenCalls = context.toolNames.hasTools ? new BracketToolCallExtractor((name) => context.toolNames.isDeclared(name)) : undefined;
+  }
+
+  /** A stop sequence ended the answer: nothing more is read; finish() ends the response. */
+  get stopped(): boolean {
+    return this.stoppedBy !== undefined;
+  }
+
+  process(event: KiroEvent): AssistantEvent[] {
+    if (this.stoppedBy !== undefined) return [];
+    switch (event.kind) {
+      case 'text':
+        return this.text(event.text);
+      case 'reasoning':
+        this.generated += event.text;
+        return event.text ? [{ type: 'reasoning', text: event.text }] : [];
+      case 'toolUse': {
+        const out = [...this.flushThinking(), ...this.toolCalls.process(event)];
+        if (typeof event.input === 'string') this.generated += event.input;
+        return out;
+      }
+      case 'contextUsage':
+        this.contextUsagePercentage = event.percentage;
+        this.toolCalls.markNormalEnd();
+        return [];
+      case 'metering':
+        this.credits = (this.credits ?? 0) + event.credits;
+        this.toolCalls.markNormalEnd();
+        return [];
+      case 'metadata':
+        if (event.stopReason !== undefined && event.stopReason !== 'MAX_TOKENS') this.toolCalls.markNormalEnd();
+        if (event.usage?.inputTokens !== undefined) {
+          this.reportedInputTokens =
+            event.usage.inputTokens + (event.usage.cacheReadInputTokens ?? 0) + (event.usage.cacheWriteInputTokens ?? 0);
+        }
+        if (event.usage?.outputTokens !== undefined) this.reportedOutputTokens = event.usage.outputTokens;
+        if (event.stopReason === 'MAX_TOKENS') this.truncated = true;
+        return [];
+      case 'exception': {
+        const outcome = mapKiroStreamException(event.exceptionType, event.message);
+        if (outcome.kind === 'failed') throw outcome.error;
+        this.truncated = true;
+        return [];
+      }
+      case 'ignored':
+        return [];
+    }
+  }
+
+  finish(): AssistantEvent[] {
+    const out = [...this.flushThinking(), ...this.toolCalls.flush(this.truncated)];
+    // A tool call Kiro cut off is output cut short: the turn ends as `length`, without that call.
+    const cut = this.toolCalls.cut;
+    if (cut.length > 0) this.truncated = true;
+    const finishReason: FinishReason = this.stoppedBy !== undefined ? 'stop' : this.truncated ? 'length' : this.toolCalls.count > 0 ? 'tool_calls' : 'stop';
+    out.push({
+      type: 'end',
+      finishReason,
+      ...(this.stoppedBy !== undefined ? { stopSequence: this.stoppedBy } : {}),
+      ...(cut.length > 0 ? { cutToolCalls: [...cut] } : {}),
+      usage: {
+        inputTokens: this.inputTokens(),
+        outputTokens: this.reportedOutputTokens ?? countTokensBounded(this.generated),
+        ...(this.credits !== undefined ? { credits: this.credits } : {}),
+      },
+    });
+    return out;
+  }
+
+  private text(text: string): AssistantEvent[] {
+    this.generated += text;
+    // The common case, with nothing to parse: one event, no intermediate arrays.
+    if (!this.thinking && !this.writtenCalls && !this.stops) return text ? [{ type: 'text', text }] : [];
+    const pieces = this.thinking ? this.thinking.process(text) : [{ kind: 'text' as const, text }];
+    return pieces.flatMap((piece) => (piece.kind === 'reasoning' ? [{ type: 'reasoning', text: piece.text }] : this.answerText(piece.text)));
+  }
+
+  /**
+   * Answer text: cut at a client stop sequence, then tool calls the model wrote out as text
+   * turned into real ones. `flush` (a tool call or the end) releases what either held back.
+   */
+  private answerText(text: string, flush = false): AssistantEvent[] {
+    let visible = text;
+    if (this.stops && this.stoppedBy === undefined) {
+      if (flush) {
+        visible = this.stops.flush();
+      } else {
+        const { emit, matched } = this.stops.process(text);
+        visible = emit;
+        if (matched !== undefined) this.stoppedBy = matched;
+      }
+    }
+    if (!this.writtenCalls) return visible ? [{ type: 'text', text: visible }] : [];
+    const pieces = [...this.writtenCalls.process(visible), ...(flush || this.stoppedBy !== undefined ? this.writtenCalls.flush() : [])];
+    return pieces.flatMap((piece): AssistantEvent[] =>
+      piece.kind === 'text'
+        ? piece.text
+          ? [{ type: 'text', text: piece.text }]
+          : []
+        : this.toolCalls.process({ toolUseId: `tooluse_text_${++this.writtenCallCount}`, name: piece.name, input: piece.arguments, stop: true }),
+    );
+  }
+
+
+  /** A tool call or the end closes any reasoning or held-back text first (HK, §5 #6). */
+  private flushThinking(): AssistantEvent[] {
+    const pieces = this.thinking ? this.thinking.flush() : [];
+    return [
+      ...pieces.flatMap((piece) => (piece.kind === 'reasoning' ? [{ type: 'reasoning' as const, text: piece.text }] : this.answerText(piece.text))),
+      ...this.answerText('', true),
+    ];
+  }
+
+  private inputTokens(): number {
+    if (this.reportedInputTokens !== undefined) return this.reportedInputTokens;
+    if (this.contextUsagePercentage !== undefined && this.contextUsagePercentage > 0) {
+      return Math.round((this.contextUsagePercentage / 100) * this.context.maxInputTokens);
+    }
+    return this.context.promptTokens();
+  }
+}

@@ -1,0 +1,198 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { lastValueFrom, type Observable, tap } from 'rxjs';
+import { AccountsService, type RequestLease } from '../accounts';
+import { ClientAbortedError, classifyError, type GatewayError, UpstreamTimeoutError } from '../common/errors';
+import type { FlowGate } from '../common/flow-gate';
+import { logLine, type RequestContext } from '../common/request-context';
+import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
+import { type AssistantEvent, ConverterService, type PreparedKiroRequest, render, type Renderer, renderReply, type ResolvedModel, toAssistantEvents } from '../converter';
+import { decodeEventStream, KiroClient, type KiroResponseStream } from '../kiro';
+import { MetricsService } from '../metrics/metrics.service';
+import { ModelsService } from '../models';
+import type { ApiFamily, FamilyConversion, GenerationRequest } from './api-family';
+import { Interruption } from './interruption';
+import { keepAlive } from './keep-alive';
+import { KEEP_ALIVE_COMMENT, type SseComment } from './sse-writer';
+
+/** A stream that has started: Kiro answered 200 and sent its first bytes. */
+export interface GenerationStream<Out> {
+  /** The family's events, ending with its final or its error event; unsubscribing aborts Kiro's call. */
+  events$: Observable<Out | SseComment>;
+  /** Backpressure from the client's socket to Kiro's body. */
+  flow: FlowGate;
+  /** The Kiro model that answers (sent as `x-kiro-model`: it may differ from the name asked for). */
+  kiroModel: string;
+  /** Cuts the stream from outside (shutdown), through the same failure path as any other failure. */
+  cut(error: GatewayError): void;
+}
+
+/** A whole reply, and the Kiro model that gave it. */
+export interface GenerationReply<Result> {
+  body: Result;
+  kiroModel: string;
+}
+
+/** A Kiro call under way, its events not read yet. */
+interface KiroCallInFlight {
+  /** The account serving it: its slot is freed when the events end. */
+  lease: RequestLease;
+  model: ResolvedModel;
+  kiro: PreparedKiroRequest;
+  upstream: KiroResponseStream;
+}
+
+/**
+ * The one generation pipeline: every front end's request, streamed or not, runs through here,
+ * and only its {@link ApiFamily} differs. Kiro's bytes become the client's events in one chain:
+ *
+ *   Kiro body bytes → Kiro events → assistant events → the family's events → SSE (or one reply)
+ *
+ * and every failure after Kiro started answering takes one path: counted, marked for the debug
+ * dump, logged, and rendered as the family's own error event.
+ */
+@Injectable()
+export class GenerationPipeline {
+  private readonly logger = new Logger('Generation');
+
+  constructor(
+    @Inject(gatewayConfig.KEY) private readonly config: GatewayConfig,
+    private readonly converter: ConverterService,
+    private readonly kiro: KiroClient,
+    private readonly accounts: AccountsService,
+    private readonly models: ModelsService,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  /** A streamed reply; resolves once Kiro has started answering, so earlier failures get real HTTP statuses. */
+  async stream<Req extends GenerationRequest, C extends FamilyConversion, Out, Result>(
+    family: ApiFamily<Req, C, Out, Result>,
+    request: Req,
+    context: RequestContext,
+    signal: AbortSignal,
+  ): Promise<GenerationStream<Out>> {
+    const conversion = await family.toConversation(request, context);
+    const call = await this.callKiro(conversion, request.model, context, signal, true);
+    const renderer = this.rendererFor(family, conversion, call);
+    const shutdown = new Interruption();
+    const events$ = this.assistantEvents(call, context).pipe(
+      // Shutdown cuts in here, so that a cut stream ends like any failed one.
+      shutdown.point(),
+      // → the family's events; a failure (upstream, or a throw in the renderer) → its error event.
+      render(renderer, {
+        onFailure: (error) => this.failed(error, context, 'stream'),
+        beforeFinal: family.settle && (() => family.settle!(conversion, renderer.result())),
+      }),
+      // Silence (Kiro thinking, a tool call held back until whole) must not let proxies or clients cut the stream.
+      keepAlive(this.config.streams.keepAliveMs, () => (renderer.keepAlive ? renderer.keepAlive() : KEEP_ALIVE_COMMENT)),
+    );
+    return { events$, flow: call.upstream.flow, kiroModel: call.model.kiroModelId, cut: (error) => shutdown.interrupt(error) };
+  }
+
+  /** A whole reply (`stream: false`): the renderer's `result()` over the same events, within NON_STREAM_TIMEOUT. */
+  async complete<Req extends GenerationRequest, C extends FamilyConversion, Out, Result>(
+    family: ApiFamily<Req, C, Out, Result>,
+    request: Req,
+    context: RequestContext,
+    signal: AbortSignal,
+  ): Promise<GenerationReply<Result>> {
+    const conversion = await family.toConversation(request, context);
+    // One controller and one timer per call (AbortSignal.any/timeout cost more on this path);
+    // the deadline covers the upstream retries too.
+    const deadline = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      deadline.abort();
+    }, this.config.timeouts.nonStreamMs);
+    const onClientGone = () => deadline.abort();
+    signal.addEventListener('abort', onClientGone, { once: true });
+    let answering = false;
+    try {
+      const call = await this.callKiro(conversion, request.model, context, deadline.signal, false);
+      answering = true;
+      const renderer = this.rendererFor(family, conversion, call);
+      await lastValueFrom(this.assistantEvents(call, context).pipe(renderReply(renderer)), { defaultValue: undefined });
+      const body = renderer.result();
+      await family.settle?.(conversion, body);
+      return { body, kiroModel: call.model.kiroModelId };
+    } catch (err) {
+      if (signal.aborted) throw new ClientAbortedError();
+      const error = timedOut ? new UpstreamTimeoutError(`Kiro did not finish within NON_STREAM_TIMEOUT (${this.config.timeouts.nonStreamMs / 1000} s)`) : err;
+      if (answering) this.failed(error, context, 'reply');
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onClientGone);
+    }
+  }
+
+  /**
+   * An account of the pool (or the tenant's own login), the model that serves the name asked
+   * for, the Kiro body, and the call: resolved once Kiro has answered 200 and sent its first
+   * bytes. A failure before that fails over to another account (AccountsService.serve).
+   */
+  private callKiro(conversion: FamilyConversion, modelName: string, context: RequestContext, signal: AbortSignal, stream: boolean): Promise<KiroCallInFlight> {
+    return this.accounts.serve(context.caller, { model: modelName, signal, affinityKey: context.affinityKey }, (lease) =>
+      this.callKiroOn(lease, conversion, modelName, context, signal, stream),
+    );
+  }
+
+  private async callKiroOn(lease: RequestLease, conversion: FamilyConversion, modelName: string, context: RequestContext, signal: AbortSignal, stream: boolean): Promise<KiroCallInFlight> {
+    const session = lease.session;
+    // Before the body: a refresh may bring the profile ARN it needs. The call sends this same token.
+    const accessToken = await session.getAccessToken(context);
+    // A macrotask between converting the request and building Kiro's body: for a large
+    // conversation each is tens of milliseconds, and other requests get the loop in between.
+    await new Promise((resolve) => setImmediate(resolve));
+    const model = await this.models.resolve(modelName, session);
+    const kiro = this.converter.toKiroRequest(conversion.conversation, model, session.profileArn, this.models.maxInputTokens(model.kiroModelId));
+    const upstream = await this.kiro.open({ payload: kiro.payload, session, accessToken, signal, slowModel: model.slow, stream, trace: context });
+    return { lease, model, kiro, upstream };
+  }
+
+  /** Kiro's bytes → assistant events: the part of the chain every family shares. */
+  private assistantEvents(call: KiroCallInFlight, context: RequestContext): Observable<AssistantEvent> {
+    return call.upstream.bytes$.pipe(
+      // Kiro's binary event stream → typed Kiro events (both CRCs checked).
+      decodeEventStream(),
+      // → text, reasoning, whole tool calls, and a final `end` with the usage.
+      toAssistantEvents(call.kiro.assistant),
+      tap((event) => this.noteCutToolCalls(event, call.model, context)),
+      // Metering and the account's verdict on a mid-stream failure; the slot is freed at the end.
+      call.lease.track(call.model.kiroModelId),
+    );
+  }
+
+  private rendererFor<C extends FamilyConversion, Out, Result>(family: ApiFamily<never, C, Out, Result>, conversion: C, call: KiroCallInFlight): Renderer<Out, Result> {
+    try {
+      return family.renderer(conversion, { promptTokens: call.kiro.promptTokens });
+    } catch (err) {
+      // Nobody will read the answer: stop it.
+      call.upstream.cancel();
+      throw err;
+    }
+  }
+
+  /** The one failure path of a reply whose Kiro call had started answering; the family renders the error. */
+  private failed(error: unknown, context: RequestContext, mode: 'stream' | 'reply'): void {
+    const { code, message, expected } = classifyError(error);
+    this.metrics.upstreamErrors.inc({ kind: `mid_stream:${code ?? 'error'}` });
+    context.markFailed();
+    const what = mode === 'stream' ? 'Stream ended with an error' : 'Reply failed after Kiro started answering';
+    if (expected) this.logger.warn(logLine(`${what}: ${message}`, context));
+    else this.logger.error(logLine(`${what}, unexpectedly: ${(error as Error)?.message ?? String(error)}`, context), (error as Error)?.stack);
+  }
+
+  /** Kiro cut a tool call off mid-arguments: the turn ended cleanly without it; say so and count it. */
+  private noteCutToolCalls(event: AssistantEvent, model: ResolvedModel, context: RequestContext): void {
+    if (event.type !== 'end' || !event.cutToolCalls?.length) return;
+    this.metrics.toolCallsCut.inc(event.cutToolCalls.length);
+    this.logger.warn(
+      logLine(
+        `Kiro cut off the arguments of ${event.cutToolCalls.map((name) => `"${name}"`).join(', ')} (${model.kiroModelId}): ` +
+          'the call was left out and the turn ended as output cut short',
+        context,
+      ),
+    );
+  }
+}
