@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { INVALID_MODEL, type SimAccountOptions, type SimulatorOptions, textEvents, textReply } from './simulator';
+import { kiroCalls } from './agents/agent-support';
 import { type Harness, parseSse, PROXY_KEY, startHarness } from './support/gateway-harness';
 
 /**
@@ -151,15 +152,21 @@ describe('session affinity and failover (e2e)', () => {
     await request(h.url).post(`/admin/api/accounts/${first}/enable`).set(admin).expect(200);
   });
 
-  it('never replays a request that already streamed bytes on another account', async () => {
-    h.sim.enqueue({ kind: 'stream', events: textEvents('partial answer that is cut', 4), cutAfterFrames: 3 });
+  it('never replays a request that already streamed bytes: it is resumed from what was sent (issue 20)', async () => {
+    h.sim.enqueue({ kind: 'stream', events: textEvents('partial answer that is cut', 4), cutAfterFrames: 3 }, { kind: 'stream', events: textEvents('partial answer that is cut', 4) });
 
     const res = await request(h.url).post('/v1/chat/completions').set(auth).send(chat('cut me', { stream: true }));
 
     const chunks = parseSse(res.text);
     expect(res.status).toBe(200);
-    expect(chunks.at(-1)).toMatchObject({ error: expect.any(Object) });
-    expect(h.sim.stats.chatRequests).toBe(1);
+    expect(chunks.at(-1)).toBe('[DONE]');
+    const text = chunks.flatMap((c) => (c !== '[DONE]' && Array.isArray(c.choices) ? c.choices : [])).map((c) => (c as { delta: { content?: string } }).delta.content ?? '').join('');
+    expect(text).toBe('partial answer that is cut');
+    // The second call is a continuation of the partial turn, not the same request again.
+    const calls = kiroCalls(h);
+    expect(calls).toHaveLength(2);
+    expect(calls[1].history.at(-1)).toStrictEqual({ assistantResponseMessage: { content: 'partial answ' } });
+    expect(calls[1].content).toMatch(/^Your previous answer was cut off/);
   });
 
   it('fails over a request refused before its first byte (suspension) to another account', async () => {

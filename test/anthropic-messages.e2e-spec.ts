@@ -1,6 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import request from 'supertest';
-import { contextTooLong, serverError, suspended, textReply, throttled, toolCallEvents } from './simulator';
+import { contextTooLong, serverError, suspended, textReply, throttled, toolCallEvents, type Scenario } from './simulator';
 import { Harness, PROXY_KEY, startHarness } from './support/gateway-harness';
 
 /** A 1×1 PNG. */
@@ -396,21 +396,25 @@ describe('POST /v1/messages (e2e, @anthropic-ai/sdk)', () => {
       await expect(attempt).rejects.toMatchObject({ status: 400, error: { error: { type: 'invalid_request_error', message: expect.stringContaining('prompt is too long') } } });
     });
 
-    it('ends a failing stream with an error event and no message_stop, which the SDK raises', async () => {
-      h.sim.enqueue({
+    it('ends a stream that still fails after its resumes with overloaded_error and no message_stop, which the SDK raises', async () => {
+      // The first call and both resumes (STREAM_MAX_RESUMES) fail the same way.
+      const failing: Scenario = {
         kind: 'stream',
         events: [{ type: 'text', content: 'Partial ' }, { type: 'exception', exceptionType: 'InternalServerException', message: 'boom' }],
-      });
+      };
+      h.sim.enqueue(failing, failing, failing);
 
       const res = await request(h.url).post('/v1/messages').set('x-api-key', PROXY_KEY).send({ model: 'auto', max_tokens: 10, stream: true, messages: [{ role: 'user', content: 'x' }] });
-      h.sim.enqueue({
-        kind: 'stream',
-        events: [{ type: 'text', content: 'Partial ' }, { type: 'exception', exceptionType: 'InternalServerException', message: 'boom' }],
-      });
+      h.sim.enqueue(failing, failing, failing);
       const stream = client.messages.stream({ model: 'auto', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] });
 
       const events = parseAnthropicSse(res.text);
-      expect(events[events.length - 1]).toEqual({ event: 'error', data: { type: 'error', error: { type: 'api_error', message: 'Kiro failed mid-stream: InternalServerException: boom' } } });
+      expect(events[events.length - 1]).toEqual({
+        event: 'error',
+        data: { type: 'error', error: { type: 'overloaded_error', message: 'Kiro failed mid-stream: InternalServerException: boom' } },
+      });
+      // The text went out once: the resumes' restated "Partial " was dropped.
+      expect(events.filter((e) => e.event === 'content_block_delta').map((e) => (e.data as { delta: { text: string } }).delta.text)).toEqual(['Partial ']);
       expect(events.map((e) => e.event)).not.toContain('message_stop');
       await expect(stream.finalMessage()).rejects.toThrow(/boom/);
     });

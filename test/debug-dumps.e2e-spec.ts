@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { textReply } from './simulator';
+import { type Scenario, textReply } from './simulator';
 import { decodeFrames } from './simulator/test-frames';
 import { Harness, PROXY_KEY, startHarness } from './support/gateway-harness';
 
@@ -62,7 +62,9 @@ describe('DEBUG_MODE dumps (e2e)', () => {
   it('errors: writes only failed requests, including streams that failed after their 200', async () => {
     dir = mkdtempSync(join(tmpdir(), 'kiro-debug-'));
     h = await startHarness({ env: { DEBUG_MODE: 'errors', DEBUG_DIR: dir, FAKE_REASONING: 'false' } });
-    h.sim.enqueue(textReply('fine'), { kind: 'stream', events: [{ type: 'text', content: 'Partial' }, { type: 'exception', exceptionType: 'InternalServerException', message: 'boom' }] });
+    const failing: Scenario = { kind: 'stream', events: [{ type: 'text', content: 'Partial' }, { type: 'exception', exceptionType: 'InternalServerException', message: 'boom' }] };
+    // The first call and both resumes fail.
+    h.sim.enqueue(textReply('fine'), failing, failing, failing);
 
     await request(h.url).post('/v1/chat/completions').set('Authorization', `Bearer ${PROXY_KEY}`).send({ model: 'auto', messages: [{ role: 'user', content: 'ok' }] });
     await request(h.url).post('/v1/chat/completions').set('Authorization', `Bearer ${PROXY_KEY}`).send({ model: 'auto', stream: true, messages: [{ role: 'user', content: 'fail' }] });

@@ -124,6 +124,8 @@ describe('timeouts (e2e)', () => {
         NON_STREAM_TIMEOUT: '1.5',
         SLOW_MODEL_TIMEOUT_MULTIPLIER: '5',
         FAKE_REASONING: 'false',
+        // A silence mid-answer as the client sees it when it cannot be resumed.
+        STREAM_MAX_RESUMES: '0',
       },
     });
   });
@@ -187,7 +189,8 @@ describe('failures in the middle of a stream (e2e)', () => {
   let h: Harness;
 
   beforeAll(async () => {
-    h = await startHarness({ env: { FAKE_REASONING: 'false' } });
+    // Each failure as the client sees it once Kiro cannot be asked again (stream-recovery.e2e-spec covers the asking).
+    h = await startHarness({ env: { FAKE_REASONING: 'false', MAX_RETRIES: '0', STREAM_MAX_RESUMES: '0' } });
   });
   afterAll(() => h.close());
   beforeEach(() => h.sim.reset());

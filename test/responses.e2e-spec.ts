@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import request from 'supertest';
-import { contextTooLong, textReply, throttled, toolCallEvents } from './simulator';
+import { contextTooLong, textReply, throttled, toolCallEvents, type Scenario } from './simulator';
 import { Harness, PROXY_KEY, startHarness } from './support/gateway-harness';
 
 const MIXED_TEXT = 'Hello, 世界! Emoji 🎉👩‍💻 and CJK 我将为您创建一个高级天气展示卡片 — done.';
@@ -306,7 +306,9 @@ describe('POST /v1/responses (e2e, openai responses client)', () => {
     });
 
     it('ends a failing stream with response.failed, never response.completed', async () => {
-      h.sim.enqueue({ kind: 'stream', events: [{ type: 'text', content: 'Partial' }, { type: 'exception', exceptionType: 'InternalServerException', message: 'boom' }] });
+      // The first call and both resumes (STREAM_MAX_RESUMES) fail the same way.
+      const failing: Scenario = { kind: 'stream', events: [{ type: 'text', content: 'Partial' }, { type: 'exception', exceptionType: 'InternalServerException', message: 'boom' }] };
+      h.sim.enqueue(failing, failing, failing);
 
       const res = await request(h.url).post('/v1/responses').set('Authorization', `Bearer ${PROXY_KEY}`).send({ model: 'auto', input: 'x', stream: true, reasoning: { effort: 'minimal' } });
 
@@ -319,7 +321,9 @@ describe('POST /v1/responses (e2e, openai responses client)', () => {
     });
 
     it('hands the SDK stream the failed response', async () => {
-      h.sim.enqueue({ kind: 'stream', events: [{ type: 'text', content: 'Partial' }, { type: 'exception', exceptionType: 'InternalServerException', message: 'boom' }] });
+      // The first call and both resumes (STREAM_MAX_RESUMES) fail the same way.
+      const failing: Scenario = { kind: 'stream', events: [{ type: 'text', content: 'Partial' }, { type: 'exception', exceptionType: 'InternalServerException', message: 'boom' }] };
+      h.sim.enqueue(failing, failing, failing);
 
       const stream = client.responses.stream({ model: 'auto', input: 'x', reasoning: { effort: 'minimal' } });
       const final = await stream.finalResponse();

@@ -66,7 +66,7 @@ describe('structured output (e2e, OpenAI and Anthropic SDKs)', () => {
     const anthropic = new Anthropic({ apiKey: PROXY_KEY, baseURL: h.url, maxRetries: 0 });
 
     const message = await anthropic.messages.parse({
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-4-6',
       max_tokens: 1024,
       messages: [{ role: 'user', content: 'The largest city in Japan?' }],
       output_config: { format: { type: 'json_schema', schema: CITY } },

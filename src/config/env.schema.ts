@@ -77,6 +77,11 @@ export interface GatewayConfig {
   streams: {
     /** A stream silent this long gets a keep-alive (ping, keepalive event or SSE comment); 0 turns it off. */
     keepAliveMs: number;
+    /**
+     * STREAM_MAX_RESUMES: how often one response is resumed after Kiro failed mid-answer (re-asked
+     * with the text already sent; generation/resume/); 0 turns resuming off.
+     */
+    maxResumes: number;
   };
   models: {
     cacheTtlMs: number;
@@ -401,6 +406,7 @@ export function parseGatewayEnv(env: RawEnv, options: ParseOptions = {}): Gatewa
     },
     streams: {
       keepAliveMs: read.durationMs('STREAM_KEEPALIVE_INTERVAL', 15, { allowZero: true }),
+      maxResumes: read.integer('STREAM_MAX_RESUMES', 2, 0, 10),
     },
     models: {
       cacheTtlMs: read.durationMs('MODEL_CACHE_TTL', 3600),

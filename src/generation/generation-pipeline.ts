@@ -1,20 +1,30 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { lastValueFrom, type Observable, tap } from 'rxjs';
 import { AccountsService, type RequestLease } from '../accounts';
-import { ClientAbortedError, classifyError, type GatewayError, UpstreamTimeoutError } from '../common/errors';
-import type { FlowGate } from '../common/flow-gate';
+import { ClientAbortedError, classifyError, type GatewayError, isTransientFailure, UpstreamTimeoutError } from '../common/errors';
+import { FlowGate } from '../common/flow-gate';
 import { logLine, type RequestContext } from '../common/request-context';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
-import { type AssistantEvent, ConverterService, type PreparedKiroRequest, render, type Renderer, renderReply, type ResolvedModel, toAssistantEvents } from '../converter';
+import { type AssistantEvent, type Conversation, ConverterService, type PreparedKiroRequest, render, type Renderer, renderReply, type ResolvedModel, toAssistantEvents } from '../converter';
 import { decodeEventStream, KiroClient, type KiroResponseStream } from '../kiro';
 import { MetricsService } from '../metrics/metrics.service';
 import { ModelsService } from '../models';
 import type { ApiFamily, FamilyConversion, GenerationRequest } from './api-family';
 import { Interruption } from './interruption';
 import { keepAlive } from './keep-alive';
+import { commitOnFirstEvent } from './resume/commit-on-first-event';
+import { continuationOf } from './resume/continuation';
+import { type Recovery, resumable } from './resume/resumable-events';
 import { KEEP_ALIVE_COMMENT, type SseComment } from './sse-writer';
 
-/** A stream that has started: Kiro answered 200 and sent its first bytes. */
+/**
+ * The answer text one response keeps for a resume (PartialTurn): it is what was already sent,
+ * so it grows only with the stream; past this a failure is not resumed (the re-ask would be that
+ * long a prompt on top of the conversation).
+ */
+const MAX_RESUMABLE_CHARS = 200_000;
+
+/** A stream that has started: Kiro sent its first content (text, reasoning or a whole tool call). */
 export interface GenerationStream<Out> {
   /** The family's events, ending with its final or its error event; unsubscribing aborts Kiro's call. */
   events$: Observable<Out | SseComment>;
@@ -30,6 +40,15 @@ export interface GenerationStream<Out> {
 export interface GenerationReply<Result> {
   body: Result;
   kiroModel: string;
+}
+
+/** What every Kiro call of one response shares: its first call and each retry or resume. */
+interface CallSettings {
+  modelName: string;
+  context: RequestContext;
+  signal: AbortSignal;
+  stream: boolean;
+  flow: FlowGate;
 }
 
 /** A Kiro call under way, its events not read yet. */
@@ -49,6 +68,10 @@ interface KiroCallInFlight {
  *
  * and every failure after Kiro started answering takes one path: counted, marked for the debug
  * dump, logged, and rendered as the family's own error event.
+ *
+ * Kiro's transient failures are absorbed on the way (generation/resume/): the client is committed
+ * to only at Kiro's first content event, so a failure before it is asked again unseen; a failure
+ * after it is resumed from the partial turn, within STREAM_MAX_RESUMES.
  */
 @Injectable()
 export class GenerationPipeline {
@@ -63,7 +86,10 @@ export class GenerationPipeline {
     private readonly metrics: MetricsService,
   ) {}
 
-  /** A streamed reply; resolves once Kiro has started answering, so earlier failures get real HTTP statuses. */
+  /**
+   * A streamed reply; resolves once Kiro has sent its first content (late commit), so that every
+   * failure before it is retried unseen or, once the retries are spent, gets a real HTTP status.
+   */
   async stream<Req extends GenerationRequest, C extends FamilyConversion, Out, Result>(
     family: ApiFamily<Req, C, Out, Result>,
     request: Req,
@@ -71,10 +97,12 @@ export class GenerationPipeline {
     signal: AbortSignal,
   ): Promise<GenerationStream<Out>> {
     const conversion = await family.toConversation(request, context);
-    const call = await this.callKiro(conversion, request.model, context, signal, true);
+    const settings: CallSettings = { modelName: request.model, context, signal, stream: true, flow: new FlowGate() };
+    const call = await this.callKiro(conversion.conversation, settings);
     const renderer = this.rendererFor(family, conversion, call);
+    const assistant$ = await commitOnFirstEvent(this.resilientEvents(call, conversion.conversation, settings));
     const shutdown = new Interruption();
-    const events$ = this.assistantEvents(call, context).pipe(
+    const events$ = assistant$.pipe(
       // Shutdown cuts in here, so that a cut stream ends like any failed one.
       shutdown.point(),
       // → the family's events; a failure (upstream, or a throw in the renderer) → its error event.
@@ -85,7 +113,7 @@ export class GenerationPipeline {
       // Silence (Kiro thinking, a tool call held back until whole) must not let proxies or clients cut the stream.
       keepAlive(this.config.streams.keepAliveMs, () => (renderer.keepAlive ? renderer.keepAlive() : KEEP_ALIVE_COMMENT)),
     );
-    return { events$, flow: call.upstream.flow, kiroModel: call.model.kiroModelId, cut: (error) => shutdown.interrupt(error) };
+    return { events$, flow: settings.flow, kiroModel: call.model.kiroModelId, cut: (error) => shutdown.interrupt(error) };
   }
 
   /** A whole reply (`stream: false`): the renderer's `result()` over the same events, within NON_STREAM_TIMEOUT. */
@@ -108,10 +136,11 @@ export class GenerationPipeline {
     signal.addEventListener('abort', onClientGone, { once: true });
     let answering = false;
     try {
-      const call = await this.callKiro(conversion, request.model, context, deadline.signal, false);
+      const settings: CallSettings = { modelName: request.model, context, signal: deadline.signal, stream: false, flow: new FlowGate() };
+      const call = await this.callKiro(conversion.conversation, settings);
       answering = true;
       const renderer = this.rendererFor(family, conversion, call);
-      await lastValueFrom(this.assistantEvents(call, context).pipe(renderReply(renderer)), { defaultValue: undefined });
+      await lastValueFrom(this.resilientEvents(call, conversion.conversation, settings).pipe(renderReply(renderer)), { defaultValue: undefined });
       const body = renderer.result();
       await family.settle?.(conversion, body);
       return { body, kiroModel: call.model.kiroModelId };
@@ -131,13 +160,12 @@ export class GenerationPipeline {
    * for, the Kiro body, and the call: resolved once Kiro has answered 200 and sent its first
    * bytes. A failure before that fails over to another account (AccountsService.serve).
    */
-  private callKiro(conversion: FamilyConversion, modelName: string, context: RequestContext, signal: AbortSignal, stream: boolean): Promise<KiroCallInFlight> {
-    return this.accounts.serve(context.caller, { model: modelName, signal, affinityKey: context.affinityKey }, (lease) =>
-      this.callKiroOn(lease, conversion, modelName, context, signal, stream),
-    );
+  private callKiro(conversation: Conversation, settings: CallSettings): Promise<KiroCallInFlight> {
+    const { modelName, context, signal } = settings;
+    return this.accounts.serve(context.caller, { model: modelName, signal, affinityKey: context.affinityKey }, (lease) => this.callKiroOn(lease, conversation, settings));
   }
 
-  private async callKiroOn(lease: RequestLease, conversion: FamilyConversion, modelName: string, context: RequestContext, signal: AbortSignal, stream: boolean): Promise<KiroCallInFlight> {
+  private async callKiroOn(lease: RequestLease, conversation: Conversation, { modelName, context, signal, stream, flow }: CallSettings): Promise<KiroCallInFlight> {
     const session = lease.session;
     // Before the body: a refresh may bring the profile ARN it needs. The call sends this same token.
     const accessToken = await session.getAccessToken(context);
@@ -145,9 +173,42 @@ export class GenerationPipeline {
     // conversation each is tens of milliseconds, and other requests get the loop in between.
     await new Promise((resolve) => setImmediate(resolve));
     const model = await this.models.resolve(modelName, session);
-    const kiro = this.converter.toKiroRequest(conversion.conversation, model, session.profileArn, this.models.maxInputTokens(model.kiroModelId));
-    const upstream = await this.kiro.open({ payload: kiro.payload, session, accessToken, signal, slowModel: model.slow, stream, trace: context });
+    const kiro = this.converter.toKiroRequest(conversation, model, session.profileArn, this.models.maxInputTokens(model.kiroModelId));
+    const upstream = await this.kiro.open({ payload: kiro.payload, session, accessToken, signal, slowModel: model.slow, stream, trace: context, flow });
     return { lease, model, kiro, upstream };
+  }
+
+  /**
+   * The assistant events of the whole response: the first call's, then, after a transient
+   * failure, those of the call asked again (the same conversation before anything was sent, its
+   * continuation after).
+   */
+  private resilientEvents(first: KiroCallInFlight, conversation: Conversation, settings: CallSettings): Observable<AssistantEvent> {
+    return resumable(this.assistantEvents(first, settings.context), {
+      maxRetries: this.config.retry.maxRetries,
+      maxResumes: this.config.streams.maxResumes,
+      maxPartialChars: MAX_RESUMABLE_CHARS,
+      isTransient: isTransientFailure,
+      onRecovery: (recovery) => this.recovering(recovery, settings.context),
+      reask: async (partial) => {
+        const call = await this.callKiro(continuationOf(conversation, partial), settings);
+        const events$ = this.assistantEvents(call, settings.context);
+        // Unread: subscribing and leaving at once aborts the call and frees the account's slot (lease.track).
+        return { events$, cancel: () => events$.subscribe({ error: () => undefined }).unsubscribe() };
+      },
+    });
+  }
+
+  /** One Kiro failure absorbed inside a response: counted and logged, never shown to the client. */
+  private recovering({ kind, attempt, error, partial }: Recovery, context: RequestContext): void {
+    const { code, message } = classifyError(error);
+    this.metrics.upstreamErrors.inc({ kind: `mid_stream:${code ?? 'error'}` });
+    this.metrics.streamRecoveries.inc({ kind });
+    const what =
+      kind === 'retry'
+        ? `asking again (${attempt}/${this.config.retry.maxRetries})`
+        : `resuming after ${partial.text.length} characters and ${partial.toolCalls.length} tool call(s) sent (${attempt}/${this.config.streams.maxResumes})`;
+    this.logger.warn(logLine(`Kiro failed ${kind === 'retry' ? 'before the first content' : 'mid-answer'}: ${message}; ${what}`, context));
   }
 
   /** Kiro's bytes → assistant events: the part of the chain every family shares. */
@@ -175,8 +236,9 @@ export class GenerationPipeline {
 
   /** The one failure path of a reply whose Kiro call had started answering; the family renders the error. */
   private failed(error: unknown, context: RequestContext, mode: 'stream' | 'reply'): void {
-    const { code, message, expected } = classifyError(error);
+    const { kind, code, message, expected } = classifyError(error);
     this.metrics.upstreamErrors.inc({ kind: `mid_stream:${code ?? 'error'}` });
+    this.metrics.streamErrors.inc({ kind });
     context.markFailed();
     const what = mode === 'stream' ? 'Stream ended with an error' : 'Reply failed after Kiro started answering';
     if (expected) this.logger.warn(logLine(`${what}: ${message}`, context));

@@ -38,6 +38,8 @@ export interface KiroCall {
   stream: boolean;
   /** The request served: its id in log lines, its debug recorder. */
   trace?: RequestTrace;
+  /** The response's gate, when several calls feed one response (a resumed stream); else one per call. */
+  flow?: FlowGate;
 }
 
 /**
@@ -126,7 +128,7 @@ export class KiroClient {
         if (first.done) throw new UpstreamError('Kiro answered 200 with an empty stream', { retryable: true });
         // The caller's signal stays linked for the stream's life: a deadline or a client gone
         // after the first byte must still abort the upstream body.
-        return this.responseStream(first, iterator, attemptAbort, unlink, trace?.recorder);
+        return this.responseStream(first, iterator, attemptAbort, unlink, trace?.recorder, call.flow ?? new FlowGate());
       } catch (err) {
         unlink();
         attemptAbort.abort();
@@ -242,9 +244,9 @@ export class KiroClient {
     abort: AbortController,
     unlink: () => void,
     recorder: RequestRecorder | undefined,
+    flow: FlowGate,
   ): KiroResponseStream {
     const streamReadMs = this.config.timeouts.streamReadMs;
-    const flow = new FlowGate();
     const bytes$ = new Observable<Uint8Array>((subscriber) => {
       let finished = false;
       void (async () => {

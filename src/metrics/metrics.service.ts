@@ -57,6 +57,20 @@ export class MetricsService implements OnModuleInit {
     registers: [this.registry],
   });
 
+  readonly streamErrors = new Counter({
+    name: 'kiro_gateway_stream_errors_total',
+    help: 'Responses that failed after Kiro started answering (their error event or status reached the client), by kind.',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
+  readonly streamRecoveries = new Counter({
+    name: 'kiro_gateway_stream_recoveries_total',
+    help: 'Kiro failures absorbed inside one response: "retry" before anything was sent, "resume" after.',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
   readonly upstreamRetries = new Counter({
     name: 'kiro_gateway_upstream_retries_total',
     help: 'Retried Kiro calls by reason.',

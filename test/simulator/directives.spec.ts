@@ -92,3 +92,42 @@ describe(scenarioForRequest.name, () => {
     expect(text(events('Tool results provided.', [BASH], results))).toBe('Hello from the Kiro simulator! I received 1 tool result(s): "sim-42"');
   });
 });
+
+describe('[sim:steps N] and continuations', () => {
+  const withHistory = (content: string, history: unknown[], toolResults?: unknown[]) => {
+    const b = body(content, [BASH], toolResults) as { conversationState: { history?: unknown[] } };
+    b.conversationState.history = history;
+    return scenarioForRequest(b) as StreamScenario;
+  };
+  const result = (out: string) => ({ toolUseId: 't', status: 'success', content: [{ text: out }] });
+  const user = (content: string, toolResults?: unknown[]) => ({ userInputMessage: { content, modelId: 'claude-sonnet-4.5', origin: 'AI_EDITOR', ...(toolResults ? { userInputMessageContext: { toolResults } } : {}) } });
+  const assistant = (content: string) => ({ assistantResponseMessage: { content } });
+
+  it('runs step 1 with the shell tool', () => {
+    const list = events('Do it [sim:steps 3]', [BASH]);
+
+    expect(text(list)).toBe('Step 1 of 3: running it. ');
+    expect(JSON.parse(toolInput(list))).toMatchObject({ command: 'echo step-1' });
+  });
+
+  it('runs the next step from the tool results so far, the directive being in the first turn', () => {
+    const scenario = withHistory('', [user('Do it [sim:steps 3]'), assistant('Step 1'), user('', [result('step-1')]), assistant('Step 2')], [result('step-2')]);
+
+    expect(JSON.parse(toolInput(scenario.events))).toMatchObject({ command: 'echo step-3' });
+  });
+
+  it('answers once every step has run', () => {
+    const scenario = withHistory('', [user('Do it [sim:steps 1]'), assistant('Step 1')], [result('step-1')]);
+
+    expect(text(scenario.events)).toBe('Completed 1 steps; the last output was "step-1".');
+  });
+
+  it('answers a continuation with the interrupted turn again, from its start', () => {
+    const scenario = withHistory('Your previous answer was cut off by a network error. Continue exactly where it stopped: do not repeat anything.', [
+      user('[sim:say The whole answer]'),
+      assistant('The who'),
+    ]);
+
+    expect(text(scenario.events)).toBe('The whole answer');
+  });
+});

@@ -23,7 +23,7 @@ import {
 
 export const SIM_DIRECTIVES = [
   'tool', 'slow', 'throttle', 'error500', 'cut', 'exception', 'overflow', 'long', 'thinking',
-  'say', 'shell', 'call', 'cuttool',
+  'say', 'shell', 'call', 'cuttool', 'steps',
 ] as const;
 export type SimDirective = (typeof SIM_DIRECTIVES)[number];
 
@@ -48,9 +48,16 @@ interface ToolSpecification {
 interface ToolResultEntry {
   content: Array<{ text?: string; json?: unknown }>;
 }
-interface ValidatedBody {
-  conversationState: { currentMessage: { userInputMessage: CurrentMessage } };
+interface HistoryEntry {
+  userInputMessage?: CurrentMessage;
+  assistantResponseMessage?: { content: string };
 }
+interface ValidatedBody {
+  conversationState: { currentMessage: { userInputMessage: CurrentMessage }; history?: HistoryEntry[] };
+}
+
+/** How the gateway asks to go on from a partial turn (src/generation/resume/continuation.ts). */
+const CONTINUE_REQUEST = /^Your previous answer was cut off by a network error\. Continue exactly where it stopped/;
 
 const SLOW_FIRST_BYTE_MS = 2_000;
 const LONG_REPLY_BYTES = 1_048_576;
@@ -80,11 +87,16 @@ export function findDirective(content: string): SimDirective | undefined {
 }
 
 export function scenarioForRequest(body: unknown): Scenario {
-  const current = (body as ValidatedBody).conversationState.currentMessage.userInputMessage;
+  const state = (body as ValidatedBody).conversationState;
+  const current = state.currentMessage.userInputMessage;
+  if (CONTINUE_REQUEST.test(current.content)) return continuedScenario(state);
   // Unscripted answers report what the request really fills of the context (§3.2).
   const usage: TextReplyOptions = { contextUsagePercentage: contextUsagePercentage(body as PromptBody) };
-  const directive = parseDirective(current.content);
+  // A scripted multi-step task is named once, in the first turn; every later turn carries tool results.
+  const directive = parseDirective(current.content) ?? stepsDirective(state.history ?? []);
   switch (directive?.name) {
+    case 'steps':
+      return stepsScenario(state, Number(directive.argument) || 1, usage);
     case 'say':
       return textReply(directive.argument, usage);
     case 'shell':
@@ -127,6 +139,51 @@ export function scenarioForRequest(body: unknown): Scenario {
     case undefined:
       return friendlyReply(current, usage);
   }
+}
+
+/**
+ * Asked to go on from a partial turn, the simulator answers the turn it was cut off in again,
+ * from its start: a model that restates what it already wrote, which the gateway must drop.
+ * Thinking only if the continuation itself asks for it.
+ */
+function continuedScenario(state: ValidatedBody['conversationState']): Scenario {
+  const history = state.history ?? [];
+  const asked = history.at(-2)?.userInputMessage;
+  const current = state.currentMessage.userInputMessage;
+  if (!asked) return textReply('Nothing to continue.');
+  const content = THINKING_CONTROL.test(current.content) ? asked.content : asked.content.replace(THINKING_CONTROL, '');
+  const original: ValidatedBody = {
+    conversationState: {
+      history: history.slice(0, -2),
+      currentMessage: {
+        userInputMessage: { ...asked, content, userInputMessageContext: { ...asked.userInputMessageContext, tools: current.userInputMessageContext?.tools } },
+      },
+    },
+  };
+  return scenarioForRequest(original);
+}
+
+/** `[sim:steps N]` in an earlier user turn of the conversation. */
+function stepsDirective(history: readonly HistoryEntry[]): ParsedDirective | undefined {
+  for (const entry of history) {
+    const directive = entry.userInputMessage && parseDirective(entry.userInputMessage.content);
+    if (directive?.name === 'steps') return directive;
+  }
+  return undefined;
+}
+
+/**
+ * `[sim:steps N]`: a scripted task of N shell round trips, one per turn (`echo step-K`), then
+ * a final answer quoting the last output: an agent session of N + 1 requests.
+ */
+function stepsScenario(state: ValidatedBody['conversationState'], steps: number, usage: TextReplyOptions): Scenario {
+  const current = state.currentMessage.userInputMessage;
+  const results = [...(state.history ?? []).map((entry) => entry.userInputMessage), current].flatMap((message) => message?.userInputMessageContext?.toolResults ?? []);
+  if (results.length >= steps) {
+    const last = results.at(-1)?.content.map((block) => block.text ?? '').join('').trim() ?? '';
+    return textReply(`Completed ${steps} steps; the last output was "${splitCodePoints(last, TOOL_OUTPUT_ECHO_CHARS)[0] ?? ''}".`, usage);
+  }
+  return shellDirective(current, `echo step-${results.length + 1}`, usage, `Step ${results.length + 1} of ${steps}: running it. `);
 }
 
 function friendlyReply(current: CurrentMessage, usage: TextReplyOptions): StreamScenario {
@@ -174,7 +231,7 @@ function sampleArguments(tool: ToolSpecification): Record<string, unknown> {
 }
 
 /** `[sim:shell CMD]`: the model runs CMD with the agent's own shell tool, as a real model would. */
-function shellDirective(current: CurrentMessage, command: string, usage: TextReplyOptions): Scenario {
+function shellDirective(current: CurrentMessage, command: string, usage: TextReplyOptions, leadingText = 'Running the command. '): Scenario {
   const tool = declaredTools(current).find((spec) => SHELL_TOOL.test(spec.name));
   if (!tool) return textReply('[sim:shell] needs a shell tool (Bash, exec_command, bash, shell) among the declared tools.', usage);
   const properties = tool.inputSchema.json.properties ?? {};
@@ -184,7 +241,7 @@ function shellDirective(current: CurrentMessage, command: string, usage: TextRep
   args[property] = properties[property]?.type === 'array' ? ['bash', '-lc', command] : command;
   if ('description' in properties) args.description = 'Run the command the simulator was asked to run';
   const thinking = THINKING_CONTROL.test(current.content) ? '<thinking>The user wants a command run; I will use the shell tool.</thinking>\n\n' : '';
-  return toolCallReply(newToolUseId(), tool.name, JSON.stringify(args), { ...usage, fragments: 3, leadingText: `${thinking}Running the command. ` });
+  return toolCallReply(newToolUseId(), tool.name, JSON.stringify(args), { ...usage, fragments: 3, leadingText: `${thinking}${leadingText}` });
 }
 
 /** `[sim:call NAME {json}]`: the model calls the tool Kiro knows as NAME with these arguments. */

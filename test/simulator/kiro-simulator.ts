@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { Chaos, type ChaosCounts, type ChaosOptions } from './chaos';
 import { scenarioForRequest } from './directives';
 import { BodyTooLargeError, mediaType, parseJson, readBody, sendJson, type JsonParse } from './http-utils';
 import { DEFAULT_MAX_PAYLOAD_BYTES, IMPROPERLY_FORMED, validateKiroRequest, type KiroErrorBody } from './kiro-request-validator';
@@ -56,6 +57,8 @@ export interface SimulatorOptions {
    * real Kiro does; the token endpoints stay on a second, plain HTTP listener (`authUrl`).
    */
   tls?: { key: string; cert: string };
+  /** Chaos mode from the start (see setChaos). */
+  chaos?: ChaosOptions;
 }
 
 export interface RecordedRequest {
@@ -139,6 +142,7 @@ export class KiroSimulator {
   private readonly connectionIds = new WeakMap<object, number>();
   private connectionsSeen = 0;
   private closing = false;
+  private chaos: Chaos | undefined;
 
   private constructor(
     private readonly servers: Server[],
@@ -167,6 +171,7 @@ export class KiroSimulator {
     const url = `${opts.tls ? 'https' : 'http'}://${host}:${apiPort}`;
     const sim = new KiroSimulator(auth ? [api, auth] : [api], opts, accounts, url, auth ? `http://${host}:${authPort}` : url);
     api.on(opts.tls ? 'secureConnection' : 'connection', () => sim.counters.connections++);
+    if (opts.chaos) sim.setChaos(opts.chaos);
     for (const server of sim.servers) {
       server.on('request', (req: IncomingMessage, res: ServerResponse) => {
         sim.handle(req, res).catch((err: unknown) => {
@@ -192,6 +197,19 @@ export class KiroSimulator {
   enqueue(...scenarios: Scenario[]): this {
     this.queue.push(...scenarios);
     return this;
+  }
+
+  /**
+   * Chaos mode (test/simulator/chaos.ts): every valid chat call after this fails at random,
+   * scripted ones included; undefined turns it off. The counts start from zero.
+   */
+  setChaos(options: ChaosOptions | undefined): void {
+    this.chaos = options && new Chaos(options);
+  }
+
+  /** What chaos mode injected since it was set (undefined when it is off). */
+  get chaosCounts(): Readonly<ChaosCounts> | undefined {
+    return this.chaos?.counts;
   }
 
   get pendingScenarios(): number {
@@ -356,7 +374,8 @@ export class KiroSimulator {
     });
     if (violation) return this.refuse(x, violation.body, violation.detail);
 
-    const scenario = this.queue.shift() ?? this.opts.defaultScenario ?? scenarioForRequest(x.json.value);
+    const planned = this.queue.shift() ?? this.opts.defaultScenario ?? scenarioForRequest(x.json.value);
+    const scenario = this.chaos ? this.chaos.apply(planned) : planned;
     x.record.status = scenario.kind === 'http-error' ? scenario.status : scenario.kind === 'stream' ? 200 : undefined;
     if (scenario.kind === 'stream') {
       account.stats.served++;

@@ -1,5 +1,5 @@
 import { classifyError } from './classify';
-import type { ErrorKind } from './gateway-error';
+import { type ErrorKind, isTransientFailure } from './gateway-error';
 import { retryAfterHeaders } from './openai-error';
 
 /** Anthropic's error body: `{"type": "error", "error": {"type", "message"}}`. */
@@ -45,4 +45,16 @@ export function toAnthropicError(err: unknown): RenderedAnthropicError {
     headers: retryAfterHeaders(error.retryAfterSeconds),
     expected: error.expected,
   };
+}
+
+/**
+ * The `error` event that ends a stream Kiro failed after it started, once the gateway's own
+ * resumes are spent. A transient failure (a cut, an exception frame, throttling, a timeout) is
+ * `overloaded_error`: the one error type Claude Code and the Anthropic SDKs retry when it comes
+ * inside a stream (the status is already 200). Anything else keeps its own type.
+ */
+export function toAnthropicStreamError(err: unknown): AnthropicErrorBody {
+  const { body } = toAnthropicError(err);
+  if (!isTransientFailure(err)) return body;
+  return { type: 'error', error: { type: 'overloaded_error', message: body.error.message } };
 }

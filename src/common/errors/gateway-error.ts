@@ -61,6 +61,17 @@ export const OPENAI_ERROR_TYPE: Readonly<Record<ErrorKind, string>> = {
   internal: 'server_error',
 };
 
+/**
+ * Kinds of failure that asking Kiro again can fix: a cut connection, an exception frame, a
+ * timeout, throttling. What every client's retry logic should see as "try again" once the
+ * gateway's own retries and resumes are spent.
+ */
+const TRANSIENT_KINDS: ReadonlySet<ErrorKind> = new Set<ErrorKind>(['upstream', 'timeout', 'rate_limited']);
+
+export function isTransientFailure(error: unknown): boolean {
+  return error instanceof GatewayError && TRANSIENT_KINDS.has(error.kind);
+}
+
 export interface GatewayErrorOptions {
   kind: ErrorKind;
   code?: string | null;

@@ -1,5 +1,6 @@
 import { concat, from, lastValueFrom, tap, throwError, toArray } from 'rxjs';
 import type { AssistantEvent } from '../assistant/assistant-events';
+import { ContextTooLongError, UpstreamError, UpstreamThrottledError } from '../../common/errors';
 import { render } from '../assistant/render';
 import { AnthropicMessageRenderer, type AnthropicStreamItem } from './anthropic-message-renderer';
 import type { AnthropicMessage, AnthropicMessageMeta, AnthropicStreamEvent } from './anthropic-messages.types';
@@ -405,5 +406,20 @@ describe(`${AnthropicMessageRenderer.name} (non-stream result)`, () => {
     const message = aggregateAnthropicMessage(META, [{ type: 'end', finishReason: 'stop', usage: { inputTokens: 10, outputTokens: 0 } }]);
 
     expect(message.content).toStrictEqual([]);
+  });
+
+  it.each([
+    ['a cut connection', new UpstreamError('The connection to Kiro was cut mid-stream', { retryable: false })],
+    ['throttling', new UpstreamThrottledError('Kiro is throttling requests: ThrottlingException')],
+  ])('ends a stream that %s broke with overloaded_error, which Claude Code retries', (_what, failure) => {
+    const [event] = new AnthropicMessageRenderer(META).fail(failure);
+
+    expect(event).toStrictEqual({ type: 'error', error: { type: 'overloaded_error', message: failure.message } });
+  });
+
+  it('keeps the type of a failure a retry cannot fix', () => {
+    const [event] = new AnthropicMessageRenderer(META).fail(new ContextTooLongError('Input is too long.'));
+
+    expect(event).toStrictEqual({ type: 'error', error: { type: 'invalid_request_error', message: 'prompt is too long: Input is too long.' } });
   });
 });

@@ -1,4 +1,4 @@
-import { type AnthropicErrorBody, toAnthropicError } from '../../common/errors';
+import { type AnthropicErrorBody, toAnthropicStreamError } from '../../common/errors';
 import type { AssistantEvent, FinishReason } from '../assistant/assistant-events';
 import type { Renderer } from '../assistant/renderer';
 import type { AnthropicContentBlock, AnthropicMessage, AnthropicMessageMeta, AnthropicStopReason, AnthropicStreamEvent } from './anthropic-messages.types';
@@ -92,7 +92,7 @@ export class AnthropicMessageRenderer implements Renderer<AnthropicStreamItem, A
   }
 
   fail(error: unknown): AnthropicStreamItem[] {
-    return [toAnthropicError(error).body];
+    return [toAnthropicStreamError(error)];
   }
 
   result(): AnthropicMessage {
