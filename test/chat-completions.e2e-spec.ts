@@ -46,7 +46,7 @@ describe('POST /v1/chat/completions (e2e)', () => {
     expect(call?.headers['x-amzn-codewhisperer-optout']).toBe('true');
   });
 
-  it('sends Connection: close upstream for streams only (KIRO_STREAM_CONNECTION_CLOSE defaults to true)', async () => {
+  it('keeps the upstream connection alive for streams too (KIRO_STREAM_CONNECTION_CLOSE defaults to false; true is in kiro-connections)', async () => {
     h.sim.enqueue(textReply('a'), textReply('b'));
 
     await h.openai().chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'x' }] });
@@ -54,7 +54,7 @@ describe('POST /v1/chat/completions (e2e)', () => {
     for await (const _chunk of stream) void _chunk;
 
     const calls = h.sim.requests.filter((r) => r.path === '/generateAssistantResponse');
-    expect(calls.map((c) => c.headers.connection)).toEqual(['keep-alive', 'close']);
+    expect(calls.map((c) => c.headers.connection)).toEqual(['keep-alive', 'keep-alive']);
   });
 
   it.each([

@@ -47,8 +47,13 @@ export interface GatewayConfig {
     profileArn: string | undefined;
     /** Kiro answers a bare 400 to bodies over roughly 615 KB (kiro-protocol.md §2.5 #9). */
     maxPayloadBytes: number;
-    /** `Connection: close` on streaming calls (the Python service's CLOSE_WAIT fix, §5 #3). */
+    /**
+     * `Connection: close` on streaming calls (the Python service's CLOSE_WAIT fix, §5 #3); off by
+     * default: connections are kept alive and reused, a stale one retried once (undici-kiro-transport.ts).
+     */
     closeStreamConnections: boolean;
+    /** Tests only: PEM certificates trusted for Kiro's hosts on top of the system's (KIRO_TEST_CA_FILE). */
+    testCa: string | undefined;
   };
   credentials: {
     refreshToken: string | undefined;
@@ -387,7 +392,8 @@ export function parseGatewayEnv(env: RawEnv, options: ParseOptions = {}): Gatewa
       oidcUrlTemplate: read.string('KIRO_OIDC_URL', 'https://oidc.{region}.amazonaws.com/token').replace(/\/+$/, ''),
       profileArn: read.optional('PROFILE_ARN'),
       maxPayloadBytes: read.integer('KIRO_MAX_PAYLOAD_BYTES', 600_000, 1_000),
-      closeStreamConnections: read.boolean('KIRO_STREAM_CONNECTION_CLOSE', true),
+      closeStreamConnections: read.boolean('KIRO_STREAM_CONNECTION_CLOSE', false),
+      testCa: readPemFile(read, 'KIRO_TEST_CA_FILE'),
     },
     credentials: {
       refreshToken: read.optional('REFRESH_TOKEN'),
@@ -640,4 +646,18 @@ function positive(read: EnvReader, name: string, fallback: number): number {
     return fallback;
   }
   return value;
+}
+
+/** A PEM file's text, read once at start-up; a missing or non-PEM file is a configuration problem. */
+function readPemFile(read: EnvReader, name: string): string | undefined {
+  const path = read.optional(name);
+  if (!path) return undefined;
+  try {
+    const pem = readFileSync(path, 'utf8');
+    if (pem.includes('-----BEGIN CERTIFICATE-----')) return pem;
+    read.problem(name, `'${path}' holds no PEM certificate`);
+  } catch (err) {
+    read.problem(name, `cannot be read: ${(err as Error).message}`);
+  }
+  return undefined;
 }

@@ -104,6 +104,7 @@ export class KiroClient {
           }),
           body: payload.json,
           proxy: upstream?.proxy,
+          trace,
           signal: attemptAbort.signal,
           headersTimeoutMs: firstTokenMs,
           bodyTimeoutMs: timeouts.streamReadMs * scale,

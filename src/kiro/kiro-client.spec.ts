@@ -84,11 +84,11 @@ const config = parseGatewayEnv({ PROXY_API_KEY: 'a-long-test-key', MAX_RETRIES: 
 const metrics = new MetricsService();
 const PAYLOAD = { json: '{"conversationState":{}}', bytes: 24, modelId: 'claude-sonnet-4.5' };
 
-function setup(script: Answer[]) {
+function setup(script: Answer[], gatewayConfig = config) {
   const transport = new FakeKiroTransport(script);
   const clock = new FakeClock();
   const session = new FakeSession();
-  const client = new KiroClient(config, transport, clock, metrics);
+  const client = new KiroClient(gatewayConfig, transport, clock, metrics);
   const call = (overrides: Partial<KiroCall> = {}): KiroCall => ({ payload: PAYLOAD, session, accessToken: 'token-1', signal: new AbortController().signal, slowModel: false, stream: true, ...overrides });
   return { transport, clock, session, client, call };
 }
@@ -103,8 +103,20 @@ describe(KiroClient.name, () => {
 
     expect(await bodyOf(stream)).toBe('abcd');
     expect(transport.requests).toHaveLength(1);
-    expect(transport.requests[0]).toMatchObject({ method: 'POST', body: PAYLOAD.json, headers: { authorization: 'Bearer token-1', connection: 'close' } });
+    expect(transport.requests[0]).toMatchObject({ method: 'POST', body: PAYLOAD.json, headers: { authorization: 'Bearer token-1' } });
+    // Connections to Kiro are kept alive by default (the transport retries a stale one once).
+    expect(transport.requests[0].headers).not.toHaveProperty('connection');
     expect(session.tokenFetches).toBe(0);
+  });
+
+  it('asks Kiro to close a stream\'s connection with KIRO_STREAM_CONNECTION_CLOSE=true, and only for streams', async () => {
+    const closing = parseGatewayEnv({ PROXY_API_KEY: 'a-long-test-key', KIRO_STREAM_CONNECTION_CLOSE: 'true' });
+    const { transport, client, call } = setup([{ status: 200, body: ['ab'] }, { status: 200, body: ['cd'] }], closing);
+
+    expect(await bodyOf(await client.open(call()))).toBe('ab');
+    expect(await bodyOf(await client.open(call({ stream: false })))).toBe('cd');
+
+    expect(transport.requests.map((request) => request.headers.connection)).toEqual(['close', undefined]);
   });
 
   it('retries a 5xx with exponential backoff and jitter, then streams the answer', async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Chaos, type ChaosCounts, type ChaosOptions } from './chaos';
 import { scenarioForRequest } from './directives';
@@ -51,6 +52,11 @@ export interface SimulatorOptions {
   recordRequests?: boolean;
   /** One line per request, for the standalone runner. */
   log?: (line: string) => void;
+  /**
+   * Serve Kiro's API over HTTPS with this key and certificate (e.g. selfSignedCertificate()), as
+   * real Kiro does; the token endpoints stay on a second, plain HTTP listener (`authUrl`).
+   */
+  tls?: { key: string; cert: string };
   /** Chaos mode from the start (see setChaos). */
   chaos?: ChaosOptions;
 }
@@ -66,6 +72,8 @@ export interface RecordedRequest {
   status?: number;
   /** The validator's detail when a chat body was refused. */
   violation?: string;
+  /** Which connection it came on: 1 for the first the simulator accepted, 2 for the next, … */
+  connection: number;
   /** The account the bearer token belongs to, when it belongs to one. */
   account?: string;
 }
@@ -86,6 +94,8 @@ export interface SimulatorStats {
   usageRequests: number;
   /** Chat calls refused with 400 for their shape, JSON or model. */
   rejected: number;
+  /** Connections opened to the API listener (TLS handshakes when it serves HTTPS). */
+  connections: number;
 }
 
 export const DEFAULT_SIM_REFRESH_TOKEN = 'sim-refresh-token';
@@ -111,6 +121,7 @@ const emptyStats = (): SimulatorStats => ({
   modelListRequests: 0,
   usageRequests: 0,
   rejected: 0,
+  connections: 0,
 });
 
 /** Per-request state handed to each route. */
@@ -128,6 +139,8 @@ export class KiroSimulator {
   private readonly queue: Scenario[] = [];
   private readonly recorded: RecordedRequest[] = [];
   private counters = emptyStats();
+  private readonly connectionIds = new WeakMap<object, number>();
+  private connectionsSeen = 0;
   private closing = false;
   /** ListAvailableModels calls held unanswered (a slow catalog), answered when the hold ends. */
   private heldModelLists: Exchange[] | undefined;
@@ -136,10 +149,12 @@ export class KiroSimulator {
   private chaos: Chaos | undefined;
 
   private constructor(
-    private readonly server: Server,
+    private readonly servers: Server[],
     private readonly opts: SimulatorOptions,
     private readonly accountList: SimAccount[],
     readonly url: string,
+    /** Where the token endpoints are: `url`, or a plain HTTP listener when `url` is HTTPS. */
+    readonly authUrl: string,
   ) {}
 
   static async start(opts: SimulatorOptions = {}): Promise<KiroSimulator> {
@@ -152,33 +167,32 @@ export class KiroSimulator {
       ...(opts.accounts ?? []).map((account) => new SimAccount(account, tokenDefaults)),
     ];
     if (new Set(accounts.map((a) => a.name)).size !== accounts.length) throw new Error('simulator account names must be unique (and not "default")');
-    const server = createServer();
     const host = opts.host ?? '127.0.0.1';
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(opts.port ?? 0, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    const { port } = server.address() as AddressInfo;
-    const sim = new KiroSimulator(server, opts, accounts, `http://${host}:${port}`);
+    const api = opts.tls ? createHttpsServer({ key: opts.tls.key, cert: opts.tls.cert }) : createServer();
+    const apiPort = await listen(api, host, opts.port ?? 0);
+    const auth = opts.tls ? createServer() : undefined;
+    const authPort = auth ? await listen(auth, host, 0) : apiPort;
+    const url = `${opts.tls ? 'https' : 'http'}://${host}:${apiPort}`;
+    const sim = new KiroSimulator(auth ? [api, auth] : [api], opts, accounts, url, auth ? `http://${host}:${authPort}` : url);
+    api.on(opts.tls ? 'secureConnection' : 'connection', () => sim.counters.connections++);
     if (opts.chaos) sim.setChaos(opts.chaos);
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      sim.handle(req, res).catch((err: unknown) => {
-        if (!res.headersSent) sendJson(res, 500, { message: `simulator bug: ${String(err)}`, reason: null });
-        else res.destroy();
+    for (const server of sim.servers) {
+      server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+        sim.handle(req, res).catch((err: unknown) => {
+          if (!res.headersSent) sendJson(res, 500, { message: `simulator bug: ${String(err)}`, reason: null });
+          else res.destroy();
+        });
       });
-    });
+    }
     return sim;
   }
 
   /** Stops listening and destroys every open connection, including hung streams. */
   async close(): Promise<void> {
     this.closing = true;
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await closed;
+    const closed = this.servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
+    for (const server of this.servers) server.closeAllConnections();
+    await Promise.all(closed);
     // Responses see their socket's 'close' a tick later; settle the counters before resolving.
     await this.waitFor((sim) => sim.counters.activeStreams === 0, 1000).catch(() => undefined);
   }
@@ -271,8 +285,8 @@ export class KiroSimulator {
     return {
       KIRO_API_HOST: this.url,
       KIRO_Q_HOST: this.url,
-      KIRO_REFRESH_URL: `${this.url}/refreshToken`,
-      KIRO_OIDC_URL: `${this.url}/token`,
+      KIRO_REFRESH_URL: `${this.authUrl}/refreshToken`,
+      KIRO_OIDC_URL: `${this.authUrl}/token`,
       REFRESH_TOKEN: DEFAULT_SIM_REFRESH_TOKEN,
     };
   }
@@ -309,6 +323,7 @@ export class KiroSimulator {
       query: Object.fromEntries(url.searchParams),
       headers: req.headers,
       body: undefined,
+      connection: this.connectionId(req.socket),
     };
     if (this.opts.recordRequests ?? true) this.recorded.push(record);
     const log = this.opts.log;
@@ -342,6 +357,12 @@ export class KiroSimulator {
       default:
         return this.answer(res, record, 404, { message: `No route for ${route}`, reason: null });
     }
+  }
+
+  private connectionId(socket: object): number {
+    let id = this.connectionIds.get(socket);
+    if (id === undefined) this.connectionIds.set(socket, (id = ++this.connectionsSeen));
+    return id;
   }
 
   private answer(res: ServerResponse, record: RecordedRequest, status: number, body: unknown, requestId?: string): void {
@@ -546,4 +567,14 @@ function headerSafe(text: string): string {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
 }
