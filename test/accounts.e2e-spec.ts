@@ -355,6 +355,28 @@ describe('admin API (e2e)', () => {
   });
 });
 
+describe('the admin API at the pool\'s bound (e2e)', () => {
+  let h: Harness & { file: string };
+  const key = (i: number) => `ksk_sim_${i}_0123456789abcdef`;
+
+  beforeAll(async () => {
+    const entries = Array.from({ length: 1000 }, (_, i) => ({ name: `k${i}`, apiKey: key(i) }));
+    h = await poolHarness([{ name: 'k0', apiKeys: [key(0)] }], entries);
+  });
+  afterAll(() => h.close());
+
+  it('refuses a 1,001st account with a 400 naming the bound, and leaves the accounts file as it was', async () => {
+    const res = await request(h.url).post('/admin/api/accounts').set(admin).send({ name: 'one-more', apiKey: key(1000) });
+
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'too_many_accounts', message: expect.stringContaining('maximum of 1000 accounts') });
+    expect(JSON.parse(readFileSync(h.file, 'utf8')).accounts).toHaveLength(1000);
+    const listed = Object.keys(await states(h));
+    expect(listed).toHaveLength(1000);
+    expect(listed).not.toContain('one-more');
+  });
+});
+
 describe('the admin API without ADMIN_API_KEY (e2e)', () => {
   let h: Harness;
 
