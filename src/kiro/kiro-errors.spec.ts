@@ -110,7 +110,8 @@ describe(mapNetworkError.name, () => {
     ['ECONNREFUSED', 'Could not reach Kiro: the connection was refused.'],
     ['ENOTFOUND', 'Could not reach Kiro: its address could not be resolved.'],
     ['UND_ERR_SOCKET', 'Could not reach Kiro: the connection was closed before Kiro answered.'],
-    ['CERT_HAS_EXPIRED', 'Could not reach Kiro: the TLS connection could not be set up.'],
+    ['CERT_HAS_EXPIRED', "Could not reach Kiro: its TLS certificate could not be verified (behind a TLS-intercepting proxy, give the gateway the proxy's CA with NODE_EXTRA_CA_CERTS)."],
+    ['ERR_TLS_CERT_ALTNAME_INVALID', 'Could not reach Kiro: the TLS connection could not be set up.'],
     ['EWHATEVER', 'Could not reach Kiro: a network error.'],
   ])('says in words what kind of failure %s is, keeping the codes for the log', (code, message) => {
     const cause = Object.assign(new Error(`connect ${code} 10.0.0.1:443`), { code });

@@ -180,7 +180,11 @@ function unreachableReason(code: string | undefined): string {
     case 'UND_ERR_CLOSED':
       return 'the connection was closed before Kiro answered';
     default:
-      return code !== undefined && /^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED)/.test(code) ? 'the TLS connection could not be set up' : 'a network error';
+      // An untrusted certificate is usually a TLS-intercepting proxy: say which fix applies.
+      if (code !== undefined && /^(CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED)/.test(code)) {
+        return "its TLS certificate could not be verified (behind a TLS-intercepting proxy, give the gateway the proxy's CA with NODE_EXTRA_CA_CERTS)";
+      }
+      return code !== undefined && /^(ERR_TLS|ERR_SSL)/.test(code) ? 'the TLS connection could not be set up' : 'a network error';
   }
 }
 
