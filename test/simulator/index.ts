@@ -54,4 +54,4 @@ export { SIM_DEFAULT_MODEL_ID, SIM_MODEL_CATALOG, SIM_MODEL_IDS, type ModelListP
 export { findDirective, parseDirective, SIM_DIRECTIVE_HELP, SIM_DIRECTIVES, type ParsedDirective, type SimDirective } from './directives';
 export { EVENT_STREAM_CONTENT_TYPE } from './scenario-player';
 export { selfSignedCertificate } from './self-signed';
-export { Chaos, CHAOS_FAULTS, type ChaosCounts, type ChaosFault, type ChaosOptions } from './chaos';
+export { Chaos, CHAOS_FAULTS, type ChaosCounts, type ChaosFault, type ChaosOptions, mulberry32 } from './chaos';
