@@ -211,6 +211,30 @@ function resetPeakRss(pid: number): boolean {
   }
 }
 
+/** The gateway's RSS sampled every 50 ms from `startMb` on; `paused` skips samples meanwhile. */
+class RssSampler {
+  peakMb: number;
+  paused = false;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(pid: number, startMb: number) {
+    this.peakMb = startMb;
+    this.timer = setInterval(() => {
+      if (this.paused) return;
+      try {
+        this.peakMb = Math.max(this.peakMb, readProcStatus(pid).rssMb);
+      } catch {
+        // the process is gone; its phase fails
+      }
+    }, 50);
+  }
+
+  stop(): number {
+    clearInterval(this.timer);
+    return this.peakMb;
+  }
+}
+
 async function autocannonRun(opts: autocannon.Options): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
     autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
@@ -289,16 +313,7 @@ async function main(): Promise<void> {
   results.gatewayIdleRssMb = round(idle.rssMb, 1);
   setValue('idle_rss_mb', idle.rssMb);
   // The run's peak: every phase but the 1,000-stream one, which has its own bound.
-  let runPeakMb = idle.rssMb;
-  let runSamplerPaused = false;
-  const runSampler = setInterval(() => {
-    if (runSamplerPaused) return;
-    try {
-      runPeakMb = Math.max(runPeakMb, readProcStatus(gateway.pid).rssMb);
-    } catch {
-      // the process is gone; its phase fails
-    }
-  }, 50);
+  const runSampler = new RssSampler(gateway.pid, idle.rssMb);
 
   // 4. Peak RSS with many concurrent slow streams: first, so that memory kept from the CPU-heavy
   //    phases (V8 rarely gives heap back) does not count; `before` is the warmed-up idle gateway.
@@ -309,20 +324,14 @@ async function main(): Promise<void> {
     const pid = gateway.pid;
     const before = readProcStatus(pid);
     const hwmReset = resetPeakRss(pid);
-    let sampledPeak = before.rssMb;
-    const sampler = setInterval(() => {
-      try {
-        sampledPeak = Math.max(sampledPeak, readProcStatus(pid).rssMb);
-      } catch {
-        // the process is gone; the phase fails below
-      }
-    }, 50);
+    const sampler = new RssSampler(pid, before.rssMb);
     let run;
     try {
       run = await streams('rss/gateway', count, count, () => viaGateway.stream(), slowText(frames));
     } finally {
-      clearInterval(sampler);
+      sampler.stop();
     }
+    const sampledPeak = sampler.peakMb;
     const after = readProcStatus(pid);
     const peak = Math.max(sampledPeak, hwmReset ? after.hwmMb : 0);
     results.rss = {
@@ -352,23 +361,17 @@ async function main(): Promise<void> {
     const pid = gateway.pid;
     const before = readProcStatus(pid);
     const hwmReset = resetPeakRss(pid);
-    let sampledPeak = before.rssMb;
-    const sampler = setInterval(() => {
-      try {
-        sampledPeak = Math.max(sampledPeak, readProcStatus(pid).rssMb);
-      } catch {
-        // the process is gone; the phase fails below
-      }
-    }, 50);
+    const sampler = new RssSampler(pid, before.rssMb);
     let run;
-    runSamplerPaused = true;
+    runSampler.paused = true;
     try {
       run = await streams('streams1000/gateway', count, count, () => manyClient.stream(), slowText(frames));
     } finally {
-      clearInterval(sampler);
-      runSamplerPaused = false;
+      sampler.stop();
+      runSampler.paused = false;
       await manyAgent.close();
     }
+    const sampledPeak = sampler.peakMb;
     const after = readProcStatus(pid);
     const peak = Math.max(sampledPeak, hwmReset ? after.hwmMb : 0);
     results.streams1000 = {
@@ -489,7 +492,7 @@ async function main(): Promise<void> {
     await sim.setScenario('short');
     results.agent = await agentTurnPhase(direct, gateway.url, gatewayAgent);
   }
-  clearInterval(runSampler);
+  const runPeakMb = runSampler.stop();
   results.runPeakRssMb = round(runPeakMb, 1);
   setValue('run_peak_rss_mb', runPeakMb);
 

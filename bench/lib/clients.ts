@@ -127,31 +127,37 @@ export function smallMessagesBody(): string {
   return JSON.stringify({ model: MODEL, max_tokens: 1024, stream: true, messages: [{ role: 'user', content: PROMPT }] });
 }
 
+/** The SSE blocks of a response body, each as soon as its blank line arrives. */
+async function* sseBlocks(body: AsyncIterable<unknown>): AsyncGenerator<string> {
+  const utf8 = new TextDecoder();
+  let buffer = '';
+  for await (const chunk of body) {
+    buffer += utf8.decode(chunk as Uint8Array, { stream: true });
+    let start = 0;
+    for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n', start)) {
+      yield buffer.slice(start, end);
+      start = end + 2;
+    }
+    if (start > 0) buffer = buffer.slice(start);
+  }
+}
+
 /** Streams POST /v1/messages (Anthropic SSE): time to the first text delta, and the text. */
 export async function anthropicStream(agent: Agent, gatewayUrl: string, body: string): Promise<StreamResult> {
   const started = performance.now();
   const res = await request(`${gatewayUrl}/v1/messages`, { dispatcher: agent, method: 'POST', headers: anthropicHeaders(), body, headersTimeout: REQUEST_TIMEOUT_MS, bodyTimeout: REQUEST_TIMEOUT_MS });
   if (res.statusCode !== 200) throw new Error(`gateway /v1/messages: HTTP ${res.statusCode}: ${(await res.body.text()).slice(0, 300)}`);
-  const utf8 = new TextDecoder();
   const parts: string[] = [];
   let ttftMs = -1;
-  let buffer = '';
-  for await (const chunk of res.body) {
-    buffer += utf8.decode(chunk as Uint8Array, { stream: true });
-    let start = 0;
-    for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n', start)) {
-      const block = buffer.slice(start, end);
-      start = end + 2;
-      const data = block.split('\n').find((line) => line.startsWith('data: '));
-      if (!data) continue;
-      const event = JSON.parse(data.slice(6)) as { type: string; delta?: { type?: string; text?: string }; error?: { message?: string } };
-      if (event.type === 'error') throw new Error(`gateway /v1/messages: stream error: ${event.error?.message}`);
-      if (event.type === 'content_block_delta' && event.delta?.type === 'text_delta' && event.delta.text) {
-        if (ttftMs < 0) ttftMs = performance.now() - started;
-        parts.push(event.delta.text);
-      }
+  for await (const block of sseBlocks(res.body)) {
+    const data = block.split('\n').find((line) => line.startsWith('data: '));
+    if (!data) continue;
+    const event = JSON.parse(data.slice(6)) as { type: string; delta?: { type?: string; text?: string }; error?: { message?: string } };
+    if (event.type === 'error') throw new Error(`gateway /v1/messages: stream error: ${event.error?.message}`);
+    if (event.type === 'content_block_delta' && event.delta?.type === 'text_delta' && event.delta.text) {
+      if (ttftMs < 0) ttftMs = performance.now() - started;
+      parts.push(event.delta.text);
     }
-    if (start > 0) buffer = buffer.slice(start);
   }
   return { ttftMs, totalMs: performance.now() - started, text: parts.join('') };
 }
@@ -173,32 +179,23 @@ export class GatewayClient {
       bodyTimeout: REQUEST_TIMEOUT_MS,
     });
     if (res.statusCode !== 200) throw new Error(`gateway: HTTP ${res.statusCode}: ${(await res.body.text()).slice(0, 300)}`);
-    const utf8 = new TextDecoder();
     const parts: string[] = [];
     let ttftMs = -1;
     let done = false;
-    let buffer = '';
-    for await (const chunk of res.body) {
-      buffer += utf8.decode(chunk as Uint8Array, { stream: true });
-      let start = 0;
-      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n', start)) {
-        const block = buffer.slice(start, end);
-        start = end + 2;
-        if (!block.startsWith('data: ')) continue;
-        const data = block.slice(6);
-        if (data === '[DONE]') {
-          done = true;
-          continue;
-        }
-        const parsed = JSON.parse(data) as { choices?: Array<{ delta?: { content?: string } }>; error?: { message?: string } };
-        if (parsed.error) throw new Error(`gateway: stream error: ${parsed.error.message}`);
-        const content = parsed.choices?.[0]?.delta?.content;
-        if (content) {
-          if (ttftMs < 0) ttftMs = performance.now() - started;
-          parts.push(content);
-        }
+    for await (const block of sseBlocks(res.body)) {
+      if (!block.startsWith('data: ')) continue;
+      const data = block.slice(6);
+      if (data === '[DONE]') {
+        done = true;
+        continue;
       }
-      if (start > 0) buffer = buffer.slice(start);
+      const parsed = JSON.parse(data) as { choices?: Array<{ delta?: { content?: string } }>; error?: { message?: string } };
+      if (parsed.error) throw new Error(`gateway: stream error: ${parsed.error.message}`);
+      const content = parsed.choices?.[0]?.delta?.content;
+      if (content) {
+        if (ttftMs < 0) ttftMs = performance.now() - started;
+        parts.push(content);
+      }
     }
     if (!done) throw new Error('gateway: stream ended without data: [DONE]');
     return { ttftMs, totalMs: performance.now() - started, text: parts.join('') };
