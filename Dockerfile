@@ -6,6 +6,8 @@
 FROM node:26-trixie-slim AS deps
 # better-sqlite3 (kiro-cli logins) builds from source when no prebuilt binary can be fetched.
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+# swagger-ui-dist's @scarf/scarf reports installs unless told not to (package.json says so too).
+ENV SCARF_ANALYTICS=false
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -16,14 +18,17 @@ COPY src ./src
 RUN npm run build
 
 # `docker build --target test .` runs the whole suite as CI does: Chromium (the Swagger UI and
-# ReDoc browser test) and redis-server (the replica tests) are installed, and CI=true makes a
-# missing one fail instead of skipping its suite.
+# ReDoc browser test), redis-server (the replica tests) and, with test/agents/install.sh (the
+# same step as .ci/run), Claude Code, Codex, OpenCode and the Python SDKs for the agent specs;
+# python3-venv is what install.sh needs for the SDKs' virtualenv. CI=true makes anything missing
+# fail instead of skipping its suite.
 FROM build AS test
-RUN apt-get update && apt-get install -y --no-install-recommends chromium redis-server && rm -rf /var/lib/apt/lists/*
-COPY jest.config.js .nvmrc Dockerfile LICENSE ./
+RUN apt-get update && apt-get install -y --no-install-recommends chromium redis-server python3-venv && rm -rf /var/lib/apt/lists/*
+COPY jest.config.js .nvmrc Dockerfile LICENSE README.md ./
 COPY .ci ./.ci
 COPY test ./test
 COPY tools ./tools
+RUN bash test/agents/install.sh
 ENV CI=true
 RUN npm run typecheck && npm test
 

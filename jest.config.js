@@ -4,6 +4,8 @@ const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
 /** @type {import('jest').Config} */
 module.exports = {
   testTimeout: 30000,
+  // The default output, and one line when the agent specs were skipped (not installed).
+  reporters: ['default', '<rootDir>/test/support/skipped-agents-reporter.js'],
   projects: [
     {
       displayName: 'unit',

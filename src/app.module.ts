@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from './auth';
 import { ChatModule } from './chat/chat.module';
@@ -6,12 +6,14 @@ import { ApiExceptionFilter } from './common/http/api-exception.filter';
 import { ClockModule } from './common/clock.module';
 import { JsonBodyModule } from './common/http/json-body.interceptor';
 import { GatewayConfigModule } from './config/config.module';
+import type { GatewayConfig } from './config/gateway.config';
 import { ConverterModule } from './converter';
 import { DebugModule } from './debug/debug.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics';
 import { RateLimitModule } from './rate-limit';
 import { RedisModule } from './redis/redis.module';
+import { DeploymentSecretModule } from './secrets';
 import { MessagesModule } from './messages/messages.module';
 import { ResponsesModule } from './responses/responses.module';
 import { KiroClientModule } from './kiro';
@@ -20,7 +22,12 @@ import { AccountsModule } from './accounts';
 import { OutboundModule } from './outbound/outbound.module';
 
 @Module({
-  imports: [GatewayConfigModule, ClockModule, JsonBodyModule, RedisModule, OutboundModule, MetricsModule, DebugModule, RateLimitModule, AuthModule, KiroClientModule, AccountsModule, ConverterModule, ChatModule, MessagesModule, ResponsesModule, ModelsModule, HealthModule],
+  imports: [ClockModule, JsonBodyModule, RedisModule, DeploymentSecretModule, OutboundModule, MetricsModule, DebugModule, RateLimitModule, AuthModule, KiroClientModule, AccountsModule, ConverterModule, ChatModule, MessagesModule, ResponsesModule, ModelsModule, HealthModule],
   providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
 })
-export class AppModule {}
+export class AppModule {
+  /** The app on a configuration parsed once, before Nest starts (bootstrap.ts, the tests' harness). */
+  static forRoot(config: GatewayConfig): DynamicModule {
+    return { module: AppModule, imports: [GatewayConfigModule.forRoot(config)] };
+  }
+}

@@ -54,8 +54,8 @@ export function configureApp(app: INestApplication, config: GatewayConfig): void
       exceptionFactory: (errors: ValidationError[]) => validationError(errors),
     }),
   );
-  // process.exit() rather than re-raising the signal: the exit handlers flush the last log
-  // lines ("stopped") that an asynchronous stdout writer still holds.
+  // process.exit() rather than re-raising the signal: on 'exit', pino waits for its writer thread
+  // to write out the last lines ("stopped"); a re-raised signal ends the process without that.
   app.enableShutdownHooks(undefined, { useProcessExit: true });
   setupDocs(app);
 }

@@ -7,33 +7,45 @@ import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { PinoLoggerService } from './common/logging/pino-logger.service';
 import { APP_VERSION } from './common/version';
-import { describeProxyKeySource } from './config/env.schema';
-import { gatewayConfig, loadGatewayConfig, type GatewayConfig } from './config/gateway.config';
-import { describeStartupFailure, type ListenTarget } from './startup/startup-failure';
+import { describeProxyKeySource, parseGatewayEnv, type RawEnv } from './config/env.schema';
+import { loadGatewayConfig } from './config/gateway.config';
+import { describeStartupFailure, ListenError, type ListenTarget } from './startup/startup-failure';
+
+export interface GatewayStartOptions {
+  /**
+   * `npm run demo`: exactly these settings (never `.env`), with demo mode on. Only code can start
+   * the demo: no variable can, so a line in `.env` cannot re-enable the demo key.
+   */
+  demo?: { env: RawEnv };
+}
 
 /** Starts the gateway; a failure ends the process with its lines printed (see `fail`). */
-export function startGateway(): Promise<void> {
+export function startGateway(options: GatewayStartOptions = {}): Promise<void> {
   let target: ListenTarget | undefined;
+  let logger: PinoLoggerService | undefined;
   const bootstrap = async (): Promise<void> => {
-    // Importing AppModule has merged .env into process.env: check it before Nest starts, so that
-    // bad values are plain lines naming their variables rather than a framework stack trace.
-    target = loadGatewayConfig().server;
-    const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false, bufferLogs: true, abortOnError: false });
-    const config = app.get<GatewayConfig>(gatewayConfig.KEY);
-    app.useLogger(new PinoLoggerService(config.logging));
+    // Parsed once, before Nest starts, and handed to the app as it is: bad values are plain
+    // lines naming their variables rather than a framework stack trace.
+    const config = options.demo ? parseGatewayEnv(options.demo.env, { demo: true }) : loadGatewayConfig();
+    target = config.server;
+    logger = new PinoLoggerService(config.logging);
+    const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false, bufferLogs: true, abortOnError: false });
+    app.useLogger(logger);
     // From here on lines are written as they come, so a failure below never swallows them.
     app.flushLogs();
-    const logger = new Logger('Gateway');
-    logger.log(`Proxy key: ${describeProxyKeySource(config.server.proxyApiKeySource)}`);
+    const log = new Logger('Gateway');
+    log.log(`Proxy key: ${describeProxyKeySource(config.server.proxyApiKeySource)}`);
     configureApp(app, config);
     // Modules start here (credentials are loaded), before the port is taken.
     await app.init();
     const { host, port } = config.server;
+    // The start-up lines are being written before clients can arrive.
+    await logger.ready;
     await listen(app.getHttpServer() as Server, port, host);
     const local = host === '0.0.0.0' || host === '::' ? ` (http://localhost:${port})` : '';
-    logger.log(`kiro-gateway ${APP_VERSION} listening on ${host}:${port}${local}; docs at /docs and /redoc; Ctrl+C or SIGTERM stops it`);
+    log.log(`kiro-gateway ${APP_VERSION} listening on ${host}:${port}${local}; docs at /docs and /redoc; Ctrl+C or SIGTERM stops it`);
   };
-  return bootstrap().catch((err: unknown) => fail(err, target));
+  return bootstrap().catch((err: unknown) => fail(err, target, logger));
 }
 
 /**
@@ -42,16 +54,19 @@ export function startGateway(): Promise<void> {
  */
 function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    const failed = (err: NodeJS.ErrnoException) => reject(new ListenError(err));
+    server.once('error', failed);
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.off('error', failed);
       resolve();
     });
   });
 }
 
-function fail(err: unknown, target: ListenTarget | undefined): never {
+function fail(err: unknown, target: ListenTarget | undefined, logger: PinoLoggerService | undefined): never {
   Logger.flush();
+  // The log lines before the failure (which credentials were picked) come out before it.
+  logger?.flush();
   const lines = describeStartupFailure(err, target);
   if (lines) {
     // The user's to fix: one line per problem, no stack trace.

@@ -6,7 +6,7 @@ import { helpText, parseCommandLine } from './startup/command-line';
  * answer without loading Nest or the app; anything else is settings, read from the environment.
  */
 function main(): void {
-  // Only as the program itself: `npm run demo` loads this file into its own process.
+  // Only as the program itself: loaded by another program, the arguments are not ours.
   const command = require.main === module ? parseCommandLine(process.argv.slice(2)) : { kind: 'serve' as const };
   switch (command.kind) {
     case 'help':

@@ -208,6 +208,15 @@ describe('accounts with their own plans, keys and limits (e2e)', () => {
   afterAll(() => h.close());
   beforeEach(() => h.sim.reset());
 
+  it("lists the catalog of the pool's first healthy account as /v1/models, with the names clients know those models by", async () => {
+    const res = await request(h.url).get('/v1/models').set(auth);
+
+    expect(res.status).toBe(200);
+    const ids = (res.body.data as Array<{ id: string }>).map((model) => model.id);
+    expect(ids).toEqual(expect.arrayContaining(['auto', 'claude-haiku-4.5', 'claude-haiku-4-5']));
+    expect(ids.filter((id) => id.includes('opus') || id.includes('sonnet'))).toEqual([]);
+  });
+
   it("serves a model one account's catalog lacks on another, and keeps the first for the models it has", async () => {
     // Each its own conversation: one conversation would stay on the account that served it.
     const opus = await request(h.url).post('/v1/chat/completions').set(auth).send({ ...chat('opus please'), model: 'claude-opus-4.5' });
@@ -343,6 +352,28 @@ describe('admin API (e2e)', () => {
     expect(doc.components.securitySchemes['admin-key']).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(doc.paths['/admin/api/accounts'].get.tags).toEqual(['admin']);
     expect(doc.paths['/admin/api/accounts'].get.security).toEqual([{ 'admin-key': [] }]);
+  });
+});
+
+describe('the admin API at the pool\'s bound (e2e)', () => {
+  let h: Harness & { file: string };
+  const key = (i: number) => `ksk_sim_${i}_0123456789abcdef`;
+
+  beforeAll(async () => {
+    const entries = Array.from({ length: 1000 }, (_, i) => ({ name: `k${i}`, apiKey: key(i) }));
+    h = await poolHarness([{ name: 'k0', apiKeys: [key(0)] }], entries);
+  });
+  afterAll(() => h.close());
+
+  it('refuses a 1,001st account with a 400 naming the bound, and leaves the accounts file as it was', async () => {
+    const res = await request(h.url).post('/admin/api/accounts').set(admin).send({ name: 'one-more', apiKey: key(1000) });
+
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'too_many_accounts', message: expect.stringContaining('maximum of 1000 accounts') });
+    expect(JSON.parse(readFileSync(h.file, 'utf8')).accounts).toHaveLength(1000);
+    const listed = Object.keys(await states(h));
+    expect(listed).toHaveLength(1000);
+    expect(listed).not.toContain('one-more');
   });
 });
 
@@ -500,16 +531,18 @@ describe('outbound proxies (e2e)', () => {
   });
 
   it('honours HTTPS_PROXY / HTTP_PROXY for the single login, and NO_PROXY over it', async () => {
-    const via = await startHarness({ env: { HTTP_PROXY: proxy.url } });
+    // Counted from before start-up: the login's refresh and the model list are fetched then, and
+    // the chat may reuse their tunnel.
     const before = proxy.seen.length;
+    const via = await startHarness({ env: { HTTP_PROXY: proxy.url } });
     try {
       expect((await request(via.url).post('/v1/chat/completions').set(auth).send(chat())).status).toBe(200);
       expect(proxy.seen.length).toBeGreaterThanOrEqual(before + 2);
     } finally {
       await via.close();
     }
-    const bypass = await startHarness({ env: { HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1' } });
     const after = proxy.seen.length;
+    const bypass = await startHarness({ env: { HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1' } });
     try {
       expect((await request(bypass.url).post('/v1/chat/completions').set(auth).send(chat())).status).toBe(200);
       expect(proxy.seen.length).toBe(after);

@@ -85,7 +85,8 @@ describe('POST /v1/messages (e2e, @anthropic-ai/sdk)', () => {
         content: [{ type: 'text', text: 'Hi there!' }],
         stop_reason: 'end_turn',
         stop_sequence: null,
-        usage: { input_tokens: 2000, output_tokens: 3 },
+        // The local count of "Hello": Kiro's context percentage (1 %) is not usage.
+        usage: { input_tokens: 1, output_tokens: 3 },
       });
       expect(accepted()[0].conversationState.currentMessage.userInputMessage.modelId).toBe('claude-sonnet-4.5');
     });
@@ -338,6 +339,17 @@ describe('POST /v1/messages (e2e, @anthropic-ai/sdk)', () => {
 
       await expect(attempt).rejects.toBeInstanceOf(Anthropic.AuthenticationError);
       await expect(attempt).rejects.toMatchObject({ error: { type: 'error', error: { type: 'authentication_error' } } });
+    });
+
+    it('400 invalid_request_error for messages that are all system entries, without calling Kiro', async () => {
+      const res = await request(h.url)
+        .post('/v1/messages')
+        .set('x-api-key', PROXY_KEY)
+        .send({ model: 'auto', max_tokens: 10, messages: [{ role: 'system', content: 'Be brief.' }] });
+
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringContaining('at least one user or assistant message') } });
+      expect(h.sim.stats.chatRequests).toBe(0);
     });
 
     it('400 invalid_request_error naming a malformed block, and for malformed JSON', async () => {

@@ -29,7 +29,8 @@ describe('POST /v1/chat/completions (e2e)', () => {
     expect(completion.choices).toEqual([
       { index: 0, message: { role: 'assistant', content: 'Hi there!', refusal: null }, logprobs: null, finish_reason: 'stop' },
     ]);
-    expect(completion.usage).toEqual({ prompt_tokens: 2000, completion_tokens: 3, total_tokens: 2003, credits_used: 0.02 });
+    // The local count of "Hello": Kiro's context percentage (1 %) is not usage.
+    expect(completion.usage).toEqual({ prompt_tokens: 1, completion_tokens: 3, total_tokens: 4, credits_used: 0.02 });
   });
 
   it('sends Kiro the resolved model id and the IDE headers', async () => {
@@ -45,7 +46,7 @@ describe('POST /v1/chat/completions (e2e)', () => {
     expect(call?.headers['x-amzn-codewhisperer-optout']).toBe('true');
   });
 
-  it('sends Connection: close upstream for streams only (KIRO_STREAM_CONNECTION_CLOSE defaults to true)', async () => {
+  it('keeps the upstream connection alive for streams too (KIRO_STREAM_CONNECTION_CLOSE defaults to false; true is in kiro-connections)', async () => {
     h.sim.enqueue(textReply('a'), textReply('b'));
 
     await h.openai().chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'x' }] });
@@ -53,7 +54,7 @@ describe('POST /v1/chat/completions (e2e)', () => {
     for await (const _chunk of stream) void _chunk;
 
     const calls = h.sim.requests.filter((r) => r.path === '/generateAssistantResponse');
-    expect(calls.map((c) => c.headers.connection)).toEqual(['keep-alive', 'close']);
+    expect(calls.map((c) => c.headers.connection)).toEqual(['keep-alive', 'keep-alive']);
   });
 
   it.each([
@@ -102,7 +103,7 @@ describe('POST /v1/chat/completions (e2e)', () => {
       null,
     ]);
     expect(chunks.slice(0, -1).every((c) => c.usage === null)).toBe(true);
-    expect(chunks[chunks.length - 1].usage).toEqual({ prompt_tokens: 1000, completion_tokens: 2, total_tokens: 1002, credits_used: 0.01 });
+    expect(chunks[chunks.length - 1].usage).toEqual({ prompt_tokens: 1, completion_tokens: 2, total_tokens: 3, credits_used: 0.01 });
     expect(events[events.length - 1]).toBe('[DONE]');
   });
 

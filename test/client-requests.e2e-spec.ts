@@ -54,6 +54,30 @@ describe('request bodies real agents send (e2e)', () => {
     expect(h.sim.stats.rejected).toBe(0);
   });
 
+  it("serves Claude Code's auto-mode turn: the safeguards field and the server-check betas are ignored, never forwarded", async () => {
+    const res = await request(h.url)
+      .post('/v1/messages?beta=true')
+      .set('Authorization', `Bearer ${PROXY_KEY}`)
+      .set('anthropic-version', '2023-06-01')
+      .set('anthropic-beta', 'claude-code-20250219,context-management-2025-06-27,dangerous-tool-use-2026-09-03,afk-mode-2026-01-31')
+      .send(fixture('claude-code-2.1.332-auto-mode-turn.json'));
+
+    expect(res.status).toBe(200);
+    expect(parseSse(res.text).at(-1)).toStrictEqual({ type: 'message_stop' });
+    expect(JSON.stringify(kiroBody())).not.toContain('dangerous_tool_use');
+    expect(h.sim.stats.rejected).toBe(0);
+  });
+
+  it("serves Claude Code's local auto-mode classifier (CLAUDE_CODE_AUTO_MODE_SERVER=0): non-stream, 64 tokens, thinking off", async () => {
+    const res = await anthropic(fixture('claude-code-2.1.332-auto-mode-classifier.json'));
+
+    expect(res.status).toBe(200);
+    // The simulator answers as a model that finds the action routine.
+    expect(res.body).toMatchObject({ type: 'message', content: [{ type: 'text', text: '<severity>5</severity>' }], stop_reason: 'end_turn' });
+    expect(kiroBody().conversationState.currentMessage.userInputMessage.content).toContain('You are a security monitor for autonomous AI coding agents.');
+    expect(h.sim.stats.rejected).toBe(0);
+  });
+
   it("serves Codex's first turn: namespace and web_search tools, store: false, encrypted reasoning asked for", async () => {
     const res = await responses(fixture('codex-0.171.0-first-turn.json'));
 

@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -68,18 +69,19 @@ describe('KIRO_CREDS_FILE (social login, e2e)', () => {
     dir = await makeTempDir();
     credsFile = join(dir, 'kiro-creds.json');
     await writeJson(credsFile, socialLogin(FILE_REFRESH_TOKEN));
+    // Start-up asks for the model list, which starts the refresh; a refresh slower than start-up's
+    // wait for that list is still running when the twelve requests come.
     h = await startHarness({
       env: { KIRO_CREDS_FILE: credsFile },
-      simulator: { refreshTokens: [FILE_REFRESH_TOKEN], refreshDelayMs: 200 },
+      simulator: { refreshTokens: [FILE_REFRESH_TOKEN], refreshDelayMs: 4_000 },
     });
   });
   afterAll(async () => {
     await h.close();
     await rm(dir, { recursive: true, force: true });
   });
-  beforeEach(() => h.sim.reset());
 
-  it('refreshes the expired access token from the file exactly once for twelve concurrent requests', async () => {
+  it('refreshes the expired access token from the file exactly once, at start-up, for twelve concurrent requests', async () => {
     h.sim.enqueue(...Array.from({ length: 12 }, () => textReply('ok')));
 
     const responses = await Promise.all(Array.from({ length: 12 }, () => chat(h)));
@@ -98,12 +100,14 @@ describe('KIRO_CREDS_FILE with rotating refresh tokens (e2e)', () => {
   const ORIGINAL_REFRESH_TOKEN = 'rotating-original-refresh-token';
   let dir: string;
   let credsFile: string;
+  let before: Stats;
   let h: Harness;
 
   beforeAll(async () => {
     dir = await makeTempDir();
     credsFile = join(dir, 'kiro-creds.json');
     await writeJson(credsFile, socialLogin(ORIGINAL_REFRESH_TOKEN, { customSetting: { keep: true }, startUrl: 'https://view.awsapps.com/start' }));
+    before = await stat(credsFile);
     h = await startHarness({
       env: { KIRO_CREDS_FILE: credsFile },
       simulator: { refreshTokens: [ORIGINAL_REFRESH_TOKEN], rotateRefreshTokens: true },
@@ -116,8 +120,7 @@ describe('KIRO_CREDS_FILE with rotating refresh tokens (e2e)', () => {
   beforeEach(() => h.sim.reset());
 
   it('writes the rotated refresh token back by replacing the file, mode 0600, keeping unknown fields', async () => {
-    const before = await stat(credsFile);
-
+    // The refresh ran at start-up (for the model list): the file was replaced before any request.
     const res = await chat(h);
 
     expect(res.status).toBe(200);
@@ -187,9 +190,8 @@ describe.each([
     await h.close();
     await rm(dir, { recursive: true, force: true });
   });
-  beforeEach(() => h.sim.reset());
 
-  it('refreshes through POST /token with a JSON camelCase body', async () => {
+  it('refreshes through POST /token with a JSON camelCase body, once (at start-up, for the model list)', async () => {
     const res = await chat(h);
 
     expect(res.status).toBe(200);
@@ -323,15 +325,20 @@ describe('twelve concurrent requests whose access token Kiro rejects (e2e)', () 
   let h: Harness;
 
   beforeAll(async () => {
-    h = await startHarness({ simulator: { refreshDelayMs: 100 } });
+    h = await startHarness();
   });
   afterAll(() => h.close());
   beforeEach(() => primeAccessToken(h));
 
   it('share one refresh and all get 200', async () => {
     h.sim.expireAccessTokens();
+    // The refresh the first rejection starts ends only once all twelve were rejected, whatever the machine's speed.
+    h.sim.holdRefreshes(true);
 
-    const responses = await Promise.all(Array.from({ length: 12 }, () => chat(h)));
+    const replies = Promise.all(Array.from({ length: 12 }, () => chat(h)));
+    await h.sim.waitFor((sim) => sim.stats.chatRequests === 12, 20_000);
+    h.sim.holdRefreshes(false);
+    const responses = await replies;
 
     expect(responses.map((r) => r.status)).toEqual(Array(12).fill(200));
     expect(h.sim.stats.refreshes).toBe(1);
@@ -483,6 +490,18 @@ describe('multi-tenant-only mode (e2e)', () => {
 
     expect(res.status).toBe(200);
     expect(res.body.auth).toMatchObject({ mode: 'multi-tenant-only', tokenValid: false, tenantsCached: 0 });
+  });
+
+  it('counts in GET /health only the tenants with a usable session, not one whose only refresh failed', async () => {
+    h.sim.addRefreshToken('health-counted-tenant');
+    const refused = await request(h.url).post('/v1/chat/completions').set('Authorization', `Bearer ${PROXY_KEY}:tenant-token-kiro-refuses`).send({ model: 'auto', messages: [{ role: 'user', content: 'Hi' }] });
+    const served = await request(h.url).post('/v1/chat/completions').set('Authorization', `Bearer ${PROXY_KEY}:health-counted-tenant`).send({ model: 'auto', messages: [{ role: 'user', content: 'Hi' }] });
+
+    const res = await request(h.url).get('/health').set('Authorization', `Bearer ${PROXY_KEY}`);
+
+    expect(refused.status).toBe(401);
+    expect(served.status).toBe(200);
+    expect(res.body.auth).toMatchObject({ mode: 'multi-tenant-only', tenantsCached: 1 });
   });
 
   it('answers a plain-key chat request with 401 telling the client to send KEY:REFRESH_TOKEN', async () => {

@@ -1,5 +1,8 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SIM_DIRECTIVE_HELP, SIM_DIRECTIVES } from './simulator';
 import { freePort } from './support/processes';
 
 /**
@@ -8,16 +11,23 @@ import { freePort } from './support/processes';
  */
 
 const ROOT = join(__dirname, '..');
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('npm run demo (e2e)', () => {
   let demo: ChildProcessWithoutNullStreams;
   let output = '';
   let port: number;
+  // A developer's .env where the demo runs: none of it may reach the demo.
+  const cwd = mkdtempSync(join(tmpdir(), 'kiro-demo-cwd-'));
+  writeFileSync(
+    join(cwd, '.env'),
+    'PROXY_API_KEY=the-key-in-dotenv\nKIRO_GATEWAY_DEMO=true\nFAKE_REASONING=false\nREFRESH_TOKEN=a-real-refresh-token\nLOG_LEVEL=ERROR\nPORT=1\n',
+  );
 
   beforeAll(async () => {
     port = await freePort();
     demo = spawn(process.execPath, [join(ROOT, 'node_modules', 'ts-node', 'dist', 'bin.js'), '--transpile-only', join(ROOT, 'tools', 'demo.ts')], {
-      cwd: ROOT,
+      cwd,
       // A shell's environment: no PROXY_API_KEY, a home with no Kiro login.
       env: { PATH: process.env.PATH, HOME: '/nonexistent-kiro-home', PORT: String(port) },
     });
@@ -31,6 +41,20 @@ describe('npm run demo (e2e)', () => {
   }, 90_000);
   afterAll(() => {
     if (demo.exitCode === null) demo.kill('SIGKILL');
+    rmSync(cwd, { recursive: true, force: true });
+  });
+
+  it("says it uses the demo key and the simulator's login, not .env's or the environment's", () => {
+    expect(output).toContain('Proxy key: the demo key, demo-key');
+    expect(output).toContain("Kiro credentials loaded from the simulator's demo login (npm run demo)");
+    expect(output).not.toContain('PROXY_API_KEY from');
+    expect(output).not.toContain('REFRESH_TOKEN environment variable');
+  });
+
+  it('lists every simulator directive in its banner, one line each', () => {
+    for (const name of SIM_DIRECTIVES) {
+      expect(output).toMatch(new RegExp(`^ {3}${escape(SIM_DIRECTIVE_HELP[name].usage)} +${escape(SIM_DIRECTIVE_HELP[name].summary)}$`, 'm'));
+    }
   });
 
   it('answers the curl it prints with the demo key', async () => {
@@ -42,10 +66,12 @@ describe('npm run demo (e2e)', () => {
       headers: { Authorization: 'Bearer demo-key', 'Content-Type': 'application/json' },
       body: JSON.stringify({ model: 'claude-sonnet-4.5', messages: [{ role: 'user', content: 'Hello!' }] }),
     });
-    const body = (await res.json()) as { choices: Array<{ message: { content: string } }>; usage: { prompt_tokens: number } };
+    const body = (await res.json()) as { choices: Array<{ message: { content: string; reasoning_content?: string } }>; usage: { prompt_tokens: number } };
 
     expect(res.status).toBe(200);
     expect(body.choices[0].message.content).toBe('Hello from the Kiro simulator! You said: "Hello!"');
+    // FAKE_REASONING=false in .env did not reach it: the demo thinks first, as documented.
+    expect(body.choices[0].message.reasoning_content).toBeTruthy();
     expect(body.usage.prompt_tokens).toBe(2);
   });
 

@@ -46,6 +46,32 @@ describe('the Docker image (definition)', () => {
     expect(testStage).toContain('ENV CI=true');
     expect(testStage).toContain('npm test');
   });
+
+  it('installs in its test stage what .ci/run installs for the tests, before CI=true makes a missing one fail', () => {
+    const testStage = dockerfile.slice(dockerfile.indexOf('AS test'), dockerfile.indexOf('AS prod-deps'));
+    const ci = read('.ci/run');
+    const install = 'bash test/agents/install.sh';
+
+    // The agent specs (test/agents) need their agents and SDKs: under CI=true they fail without them.
+    expect(ci.indexOf(install)).toBeGreaterThan(-1);
+    expect(ci.indexOf(install)).toBeLessThan(ci.search(/^npm test$/m));
+    expect(testStage.indexOf(`RUN ${install}`)).toBeGreaterThan(-1);
+    expect(testStage.indexOf(`RUN ${install}`)).toBeLessThan(testStage.indexOf('ENV CI=true'));
+    // install.sh makes a virtualenv (python3 -m venv): Debian's python3 needs python3-venv for it.
+    expect(read('test/agents/install.sh')).toContain('python3 -m venv');
+    expect(testStage).toMatch(/apt-get install [^\n]*\bpython3-venv\b/);
+    // The agent specs run the README's own configuration blocks.
+    expect(testStage).toMatch(/^COPY [^\n]*\bREADME\.md\b/m);
+  });
+
+  it('tells @scarf/scarf not to report the install, in the image, in CI and in package.json', () => {
+    const depsStage = dockerfile.slice(dockerfile.indexOf('AS deps'), dockerfile.indexOf('AS build'));
+
+    expect(depsStage.indexOf('ENV SCARF_ANALYTICS=false')).toBeGreaterThan(-1);
+    expect(depsStage.indexOf('ENV SCARF_ANALYTICS=false')).toBeLessThan(depsStage.indexOf('npm ci'));
+    expect(read('.ci/run')).toMatch(/^export SCARF_ANALYTICS=false$/m);
+    expect((packageJson as { scarfSettings?: { enabled?: boolean } }).scarfSettings).toEqual({ enabled: false });
+  });
 });
 
 describe('the licence', () => {

@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { request } from 'undici';
-import { KiroSimulator, textReply } from './simulator';
+import { KiroSimulator, mulberry32, textReply } from './simulator';
 import { parseSse } from './support/gateway-harness';
 import { startGatewayProcess, type RunningProcess } from './support/processes';
 
@@ -24,18 +24,6 @@ interface FuzzCase {
   path: string;
   headers: Record<string, string>;
   body?: Buffer;
-}
-
-/** A small seeded PRNG (mulberry32): the same cases on every run. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const deep = (depth: number): unknown => (depth === 0 ? 'bottom' : [deep(depth - 1)]);
@@ -135,7 +123,8 @@ function replaced(value: unknown, path: Array<string | number>, replacement: unk
 }
 
 function buildCases(): FuzzCase[] {
-  const random = prng(SEED);
+  // The same cases on every run.
+  const random = mulberry32(SEED);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
   const auth = { Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/json' };
   const cases: FuzzCase[] = [];

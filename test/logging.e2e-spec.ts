@@ -29,7 +29,8 @@ describe('structured logs of a gateway process (e2e)', () => {
   beforeAll(async () => {
     sim = await KiroSimulator.start({ defaultScenario: textReply('logged') });
     sim.addRefreshToken(TENANT);
-    gateway = await startGatewayProcess({ ...sim.gatewayEnv(), PROXY_API_KEY: KEY, LOG_LEVEL: 'INFO', LOG_FORMAT: 'json', FAKE_REASONING: 'false', BASE_RETRY_DELAY: '0.01' });
+    // Resumes off: a cut answer reaches the client as the failure whose log line is checked.
+    gateway = await startGatewayProcess({ ...sim.gatewayEnv(), PROXY_API_KEY: KEY, LOG_LEVEL: 'INFO', LOG_FORMAT: 'json', FAKE_REASONING: 'false', BASE_RETRY_DELAY: '0.01', STREAM_MAX_RESUMES: '0' });
   }, 90_000);
   afterAll(async () => {
     await gateway?.stop();
@@ -75,6 +76,21 @@ describe('structured logs of a gateway process (e2e)', () => {
     expect(retries).toEqual([expect.objectContaining({ requestId: 'log-retry-1', msg: expect.stringMatching(/; retry 1\/3 in \d+ ms$/) })]);
   });
 
+  it("logs the HTTP client's own words for a connection Kiro cut, which the client is not shown", async () => {
+    sim.enqueue({ ...textReply('This reply is cut off after three frames'), cutAfterFrames: 2 });
+
+    const res = await request(gateway.url)
+      .post('/v1/chat/completions')
+      .set('Authorization', `Bearer ${KEY}`)
+      .set('X-Request-ID', 'log-cut-1')
+      .send({ model: 'auto', messages: [{ role: 'user', content: 'hi' }] });
+    expect(res.status).toBe(502);
+
+    const cuts = await logLines(gateway, (line) => line.requestId === 'log-cut-1' && line.context === 'KiroClient');
+    expect(cuts).toEqual([expect.objectContaining({ level: 40, msg: expect.stringMatching(/^Kiro's answer broke off: \S+/) })]);
+    expect(String(cuts[0].msg)).not.toBe("Kiro's answer broke off: unknown network error");
+  });
+
   it('logs why a tenant token refresh failed, with the request id, and not the token', async () => {
     const unknownTenant = 'tenant-token-the-simulator-refuses';
 
@@ -91,4 +107,39 @@ describe('structured logs of a gateway process (e2e)', () => {
     ]);
     expect(gateway.output()).not.toContain(unknownTenant);
   });
+});
+
+describe('a gateway whose stdout is not being read (e2e)', () => {
+  it('keeps serving while the log pipe is full, and writes every line, in order, once it drains and the gateway stops', async () => {
+    const sim = await KiroSimulator.start();
+    const gateway = await startGatewayProcess({ ...sim.gatewayEnv(), PROXY_API_KEY: KEY, LOG_LEVEL: 'INFO', LOG_FORMAT: 'json' }, { holdStdout: true, keepOutputChars: 1_000_000 });
+    try {
+      // Each refused request logs a line with its 6 KB path: 40 of them are far more than a pipe holds (64 KB).
+      const path = `/v1/models/${'x'.repeat(6_000)}`;
+      for (let i = 0; i < 40; i++) {
+        const res = await fetch(`${gateway.url}${path}`, { headers: { 'X-Request-ID': `stalled-${i}` }, signal: AbortSignal.timeout(10_000) });
+        expect(res.status).toBe(401);
+      }
+
+      const live = await fetch(`${gateway.url}/health/live`, { signal: AbortSignal.timeout(10_000) });
+      expect(live.status).toBe(200);
+
+      const exited = new Promise<void>((resolve) => gateway.process.once('exit', () => resolve()));
+      gateway.process.kill('SIGTERM');
+      gateway.readStdout();
+      await exited;
+      await new Promise((resolve) => setImmediate(resolve));
+      const messages = gateway
+        .output()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as LogLine);
+      const requestIds = messages.map((line) => line.requestId).filter((id) => typeof id === 'string' && id.startsWith('stalled-'));
+      expect(requestIds).toEqual(Array.from({ length: 40 }, (_, i) => `stalled-${i}`));
+      expect(messages[messages.length - 1]).toMatchObject({ context: 'Shutdown', msg: 'kiro-gateway stopped (SIGTERM)' });
+    } finally {
+      await gateway.stop();
+      await sim.close();
+    }
+  }, 90_000);
 });

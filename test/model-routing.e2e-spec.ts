@@ -111,3 +111,40 @@ describe("a tenant's own catalog (e2e)", () => {
     expect(h.sim.stats.modelListRequests).toBe(1);
   });
 });
+
+describe('model names of any length (e2e)', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await startHarness({ env: { FAKE_REASONING: 'false' } });
+  });
+  afterAll(() => h.close());
+
+  const hi = [{ role: 'user', content: 'Hi' }];
+
+  it.each([
+    ['chat completions', '/v1/chat/completions', { messages: hi }, { type: 'invalid_request_error', param: 'model' }],
+    ['messages', '/v1/messages', { max_tokens: 10, messages: hi }, { type: 'invalid_request_error' }],
+    ['count_tokens', '/v1/messages/count_tokens', { messages: hi }, { type: 'invalid_request_error' }],
+    ['responses', '/v1/responses', { input: 'Hi' }, { type: 'invalid_request_error', param: 'model' }],
+  ])('refuses a 1 MB model name on %s with a 400 naming the bound, and keeps serving', async (_family, path, body, error) => {
+    for (let i = 0; i < 5; i++) {
+      const res = await request(h.url).post(path).set(auth).send({ model: `claude-opus-${i}-${'x'.repeat(1024 * 1024)}`, ...body });
+
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({ ...error, message: expect.stringContaining('model must be at most 256 characters long') });
+      expect(JSON.stringify(res.body).length).toBeLessThan(1_000);
+    }
+    expect((await request(h.url).get('/health/live')).status).toBe(200);
+  });
+
+  it('serves a model name of 256 characters (the bound), routed by its family', async () => {
+    h.sim.enqueue(textReply('at the bound'));
+    const model = `claude-opus-5-${'9'.repeat(256 - 'claude-opus-5-'.length)}`;
+
+    const res = await request(h.url).post('/v1/chat/completions').set(auth).send({ model, messages: hi });
+
+    expect(res.status).toBe(200);
+    expect(res.headers['x-kiro-model']).toBe('claude-opus-4.7');
+  });
+});

@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import request from 'supertest';
 import { DEFAULT_SIM_REFRESH_TOKEN, KiroSimulator, textReply } from './simulator';
-import { redisAvailable, REDIS_SERVER, startGatewayProcess, startRedis, type RunningProcess } from './support/processes';
+import { freePort, redisAvailable, REDIS_SERVER, startGatewayProcess, startRedis, type RunningProcess } from './support/processes';
 
 /**
  * Two gateway processes sharing one Redis and one Kiro login: one refresh between them, a rotated
@@ -25,7 +25,7 @@ const RATE_LIMIT = 25;
   beforeAll(async () => {
     sim = await KiroSimulator.start({ rotateRefreshTokens: true, refreshDelayMs: 300, defaultScenario: textReply('ok') });
     redis = await startRedis();
-    const env = { ...sim.gatewayEnv(), PROXY_API_KEY: KEY, REDIS_URL: redis.url, RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT), FAKE_REASONING: 'false' };
+    const env = { ...sim.gatewayEnv(), PROXY_API_KEY: KEY, REDIS_URL: redis.url, RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT), FAKE_REASONING: 'true' };
     [a, b] = await Promise.all([startGatewayProcess(env), startGatewayProcess(env)]);
   }, 120_000);
   afterAll(async () => {
@@ -65,6 +65,22 @@ const RATE_LIMIT = 25;
     expect(first.status).toBe(200);
     expect(second.status).toBe(200);
     expect(second.body.previous_response_id).toBe(first.body.id);
+  });
+
+  it("reads back on one replica the reasoning another sealed: they share the deployment's secret through Redis", async () => {
+    sim.enqueue(textReply('<thinking>First list the files.</thinking>\n\nDone.'), textReply('again'));
+    const ask = { model: 'auto', reasoning: { effort: 'medium' }, store: false, include: ['reasoning.encrypted_content'] };
+
+    const first = await request(a.url).post('/v1/responses').set(auth).send({ ...ask, input: 'List the files.' });
+    const reasoning = (first.body.output as Array<{ type: string; encrypted_content?: string }>).find((item) => item.type === 'reasoning');
+    const message = (first.body.output as Array<{ type: string }>).filter((item) => item.type === 'message');
+    const before = sim.requests.length;
+    const second = await request(b.url).post('/v1/responses').set(auth).send({ ...ask, input: [{ role: 'user', content: 'List the files.' }, reasoning, ...message, { role: 'user', content: 'Again.' }] });
+
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(reasoning?.encrypted_content).toMatch(/^kgr1\./);
+    const sent = sim.requests.slice(before).find((r) => r.path === '/generateAssistantResponse')?.body as { conversationState: { history: Array<{ assistantResponseMessage?: { content: string } }> } };
+    expect(sent.conversationState.history[1].assistantResponseMessage?.content).toBe('<thinking>First list the files.</thinking>\n\nDone.');
   });
 
   it('shares one rate-limit count between the replicas', async () => {
@@ -167,3 +183,45 @@ const TENANT_TOKEN = 'aorTenantRefreshTokenOnTwoReplicas';
     }
   }, 60_000);
 });
+
+(redisAvailable ? describe : describe.skip)('two replicas started before Redis answers (e2e)', () => {
+  it('leaves the login to the first requests, refreshed once under the shared lock, not twice at start-up with a rotating token', async () => {
+    const sim = await KiroSimulator.start({ rotateRefreshTokens: true, refreshDelayMs: 300, defaultScenario: textReply('ok') });
+    const port = await freePort();
+    const env = { ...sim.gatewayEnv(), PROXY_API_KEY: KEY, REDIS_URL: `redis://127.0.0.1:${port}`, FAKE_REASONING: 'false' };
+    const replicas = await Promise.all([startGatewayProcess(env), startGatewayProcess(env)]);
+    const redis = await startRedis(port);
+    try {
+      // Both replicas reconnect (they retry every 200 ms to 2 s) before the first requests.
+      await waitForClients(port, 2);
+
+      const results = await Promise.all([...replicas, ...replicas].map((replica) => request(replica.url).post('/v1/chat/completions').set('Authorization', `Bearer ${KEY}`).send({ model: 'auto', messages: [{ role: 'user', content: 'hi' }] })));
+
+      expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+      expect(sim.stats.refreshes).toBe(1);
+    } finally {
+      await Promise.all(replicas.map((replica) => replica.stop()));
+      await redis.stop();
+      await sim.close();
+    }
+  }, 120_000);
+});
+
+/**
+ * Polls redis-server until `count` clients besides the probe are connected, within a deadline
+ * (not the replicas' readiness: a readiness check refreshes the login, which is what is tested).
+ */
+async function waitForClients(port: number, count: number): Promise<void> {
+  const probe = new Redis(port, '127.0.0.1');
+  try {
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      const clients = String(await probe.client('LIST')).trim().split('\n').length - 1;
+      if (clients >= count) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`fewer than ${count} clients connected to redis-server`);
+  } finally {
+    probe.disconnect();
+  }
+}

@@ -258,6 +258,21 @@ describe('failures in the middle of a stream (e2e)', () => {
     expect(events).not.toContain('[DONE]');
   });
 
+  it("gives a cut connection one clear message streaming or not, without the HTTP client's internals", async () => {
+    const cut = () => ({ ...textReply('This reply is cut off after three frames', { chunkChars: 3 }), cutAfterFrames: 3 });
+    h.sim.enqueue(cut(), cut());
+
+    const streamed = await request(h.url).post('/v1/chat/completions').set(auth).send({ ...ask(), stream: true });
+    const whole = await request(h.url).post('/v1/chat/completions').set(auth).send(ask());
+
+    const events = parseSse(streamed.text);
+    const streamedError = (events[events.length - 1] as { error: { message: string } }).error;
+    expect(whole.status).toBe(502);
+    expect(streamedError.message).toBe('The connection to Kiro was cut mid-stream, before the answer was complete.');
+    expect(whole.body.error.message).toBe(streamedError.message);
+    expect(JSON.stringify([streamedError, whole.body])).not.toMatch(/UND_ERR|HPE_|HTTP\/1\.1|socket|EOF/i);
+  });
+
   it('reports output cut by Kiro (ContentLengthExceededException) as finish_reason length', async () => {
     h.sim.enqueue(failingMidStream('ContentLengthExceededException', 'Response exceeded the output limit.'));
 

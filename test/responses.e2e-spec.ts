@@ -54,7 +54,8 @@ describe('POST /v1/responses (e2e, openai responses client)', () => {
       { id: expect.stringMatching(/^msg_/), type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: 'Hi there!', annotations: [], logprobs: [] }] },
     ]);
     expect(response.output_text).toBe('Hi there!');
-    expect(response.usage).toMatchObject({ input_tokens: 2000, output_tokens: 3, total_tokens: 2003 });
+    // The local count of "Hello": Kiro's context percentage (1 %) is not usage.
+    expect(response.usage).toMatchObject({ input_tokens: 1, output_tokens: 3, total_tokens: 4 });
   });
 
   it('streams the same text as non-stream, CJK and emoji split across frames and writes', async () => {
@@ -260,6 +261,26 @@ describe('POST /v1/responses (e2e, openai responses client)', () => {
     expect(theirs).toBe('Done.');
   });
 
+  it('serves a namespace with a 2 MB description and 400 tools, telling the description once, capped', async () => {
+    h.sim.enqueue(textReply('ok'));
+    const description = 'Tools for the agent framework. '.repeat(70_000);
+    const inner = Array.from({ length: 400 }, (_, i) => ({ type: 'function', name: `f${i}`, description: `Function ${i}.`, parameters: { type: 'object', properties: {} } }));
+
+    const res = await request(h.url)
+      .post('/v1/responses')
+      .set('Authorization', `Bearer ${PROXY_KEY}`)
+      .send({ model: 'auto', input: 'Hi', reasoning: { effort: 'minimal' }, tools: [{ type: 'namespace', name: 'agents', description, tools: inner }] });
+
+    expect(res.status).toBe(200);
+    const sent = accepted()[0];
+    const tools = sent.conversationState.currentMessage.userInputMessage.userInputMessageContext?.tools ?? [];
+    expect(tools).toHaveLength(400);
+    expect(tools[7].toolSpecification).toMatchObject({ name: 'agents__f7', description: 'Function 7.' });
+    const content = sent.conversationState.currentMessage.userInputMessage.content;
+    expect(content.split('## Tool namespace agents')).toHaveLength(2);
+    expect(JSON.stringify(sent).length).toBeLessThan(200_000);
+  });
+
   it('sends an input_image as a Kiro image', async () => {
     h.sim.enqueue(textReply('a pixel'));
 
@@ -356,5 +377,44 @@ describe('POST /v1/responses (e2e, openai responses client)', () => {
       expect(response).toMatchObject({ status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } });
       expect(response.output_text).toBe('Partial');
     });
+  });
+});
+
+describe("sealed reasoning is keyed by the deployment's secret, not the proxy key (e2e)", () => {
+  const ask = { model: 'claude-sonnet-4-5', reasoning: { effort: 'medium' as const }, store: false, include: ['reasoning.encrypted_content' as const] };
+
+  /** The reasoning item one gateway seals, and what another gateway's Kiro request makes of it. */
+  async function handOver(sealerEnv: Record<string, string>, openerEnv: Record<string, string>): Promise<string | undefined> {
+    const sealer = await startHarness({ env: { FAKE_REASONING: 'true', ...sealerEnv } });
+    let reasoning: OpenAI.Responses.ResponseReasoningItem;
+    let first: OpenAI.Responses.Response;
+    try {
+      sealer.sim.enqueue(textReply('<thinking>First list the files.</thinking>\n\nDone.'));
+      first = await sealer.openai().responses.create({ ...ask, input: 'List the files.' });
+      reasoning = first.output.find((item) => item.type === 'reasoning') as OpenAI.Responses.ResponseReasoningItem;
+    } finally {
+      await sealer.close();
+    }
+    const opener = await startHarness({ env: { FAKE_REASONING: 'true', ...openerEnv } });
+    try {
+      opener.sim.enqueue(textReply('again'));
+      const history = [{ role: 'user', content: 'List the files.' }, reasoning, ...first.output.filter((item) => item.type === 'message'), { role: 'user', content: 'Again.' }];
+      await opener.openai().responses.create({ ...ask, input: history as never });
+      const sent = opener.sim.requests.find((r) => r.path === '/generateAssistantResponse' && r.status === 200)?.body as KiroBody;
+      return sent.conversationState.history?.[1]?.assistantResponseMessage?.content;
+    } finally {
+      await opener.close();
+    }
+  }
+
+  it('cannot be opened by another gateway that only shares the proxy key', async () => {
+    // Both use PROXY_KEY and no GATEWAY_SECRET: each has a random secret of its own.
+    expect(await handOver({}, {})).toBe('Done.');
+  });
+
+  it('is opened by another gateway with the same GATEWAY_SECRET (a replica, a restart)', async () => {
+    const secret = { GATEWAY_SECRET: 'a-deployment-secret-of-at-least-32-characters' };
+
+    expect(await handOver(secret, secret)).toBe('<thinking>First list the files.</thinking>\n\nDone.');
   });
 });

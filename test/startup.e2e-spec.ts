@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KiroSimulator } from './simulator';
-import { runGatewayToExit, startGatewayProcess } from './support/processes';
+import { runGatewayToExit, startGatewayProcess, waitForOutput } from './support/processes';
 
 /**
  * What an operator sees when the gateway starts, fails to start, or stops: the real entry point
@@ -60,6 +60,20 @@ describe('start-up failures (e2e)', () => {
       "kiro-gateway cannot start: Invalid configuration: LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL (got 'loud')",
       '',
     ]);
+  });
+
+  it('cannot be put in demo mode by a .env line: the demo key is still refused', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kiro-startup-demo-env-'));
+    try {
+      await writeFile(join(dir, '.env'), 'KIRO_GATEWAY_DEMO=true\nPROXY_API_KEY=demo-key\n');
+
+      const run = await runGatewayToExit({ NODE_ENV: 'development' }, [], 60_000, dir);
+
+      expect(run.exitCode).toBe(1);
+      expect(run.stderr).toContain("kiro-gateway cannot start: Invalid configuration: PROXY_API_KEY is 'demo-key', the demo's well-known key");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('says a port in use is in use and how to pick another, after the lines that were already logged', async () => {
@@ -120,6 +134,8 @@ describe('a normal start and stop (e2e)', () => {
     expect(messages.map((line) => `[${line.context}] ${line.msg}`)).toEqual([
       '[Gateway] Proxy key: PROXY_API_KEY from the environment',
       '[AuthService] Kiro credentials loaded from REFRESH_TOKEN environment variable (social refresh)',
+      // The model list is fetched at start-up, so the login is checked before anyone asks.
+      '[TokenManager] Kiro access token refreshed (social)',
       expect.stringMatching(/^\[Gateway\] kiro-gateway \d+\.\d+\.\d+\S* listening on 127\.0\.0\.1:\d+; docs at \/docs and \/redoc; Ctrl\+C or SIGTERM stops it$/),
       '[Shutdown] SIGTERM received: no new connections; nothing running, stopping now',
       '[Shutdown] kiro-gateway stopped (SIGTERM)',
@@ -136,7 +152,7 @@ describe('a normal start and stop (e2e)', () => {
 
       expect((await call('the-key-exported-in-the-shell')).status).toBe(200);
       expect((await call('the-key-written-in-dotenv')).status).toBe(401);
-      expect(gateway.output()).toContain('Proxy key: PROXY_API_KEY from the environment, which overrides the different one in .env');
+      expect(await waitForOutput(gateway, 'Proxy key:')).toContain('Proxy key: PROXY_API_KEY from the environment, which overrides the different one in .env');
       expect(gateway.output()).not.toContain('the-key-');
     } finally {
       await gateway.stop();

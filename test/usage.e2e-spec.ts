@@ -6,8 +6,9 @@ import { type Harness, parseSse, PROXY_KEY, startHarness } from './support/gatew
 /**
  * One input-token figure per request, whichever API asks: OpenAI chat (stream and not), the
  * Anthropic Messages API (message_start, message_delta, non-stream), the Responses API and
- * count_tokens. Against the simulator's unscripted answers — what the demo shows — Kiro's
- * context percentage is realistic, so its figure and the local count agree.
+ * count_tokens: Kiro's exact token usage when it sends one, else the local count. The simulator's
+ * context percentage includes a Kiro-like system prompt, as the real one does, so a figure derived
+ * from it would not agree with count_tokens.
  */
 
 const SYSTEM = 'You are a terse assistant. Answer in one short sentence.';
@@ -107,23 +108,46 @@ describe('usage figures (e2e)', () => {
     expect(result).toEqual(same(figure));
   });
 
-  it("uses Kiro's own figure in the final usage when Kiro reports its context use (a scripted percentage)", async () => {
-    h.sim.enqueue(textReply('Hi there!', { contextUsagePercentage: 1 }));
-
+  /** The usage in an Anthropic stream's message_start and final message_delta. */
+  async function streamUsages(): Promise<unknown[]> {
     const stream = await request(h.url)
       .post('/v1/messages')
       .set('x-api-key', PROXY_KEY)
       .send({ model: 'claude-sonnet-4.5', max_tokens: 100, stream: true, messages: [{ role: 'user', content: 'Hello!' }] });
-
-    const usages = stream.text
+    return stream.text
       .split('\n')
       .filter((line) => line.startsWith('data: '))
       .map((line) => JSON.parse(line.slice(6)) as { type: string; message?: { usage: unknown }; usage?: unknown })
       .flatMap((e) => (e.type === 'message_start' ? [e.message?.usage] : e.type === 'message_delta' ? [e.usage] : []));
-    // message_start is sent before Kiro's figure exists: it carries the local count.
+  }
+
+  it("keeps one figure when Kiro reports only its context percentage, which counts Kiro's own system prompt", async () => {
+    // An unscripted answer: the simulator's percentage includes Kiro's system prompt, as Kiro's does.
+    const usages = await streamUsages();
+
     expect(usages).toEqual([
       { input_tokens: 2, output_tokens: 0 },
-      { input_tokens: 2000, output_tokens: 3 },
+      { input_tokens: 2, output_tokens: expect.any(Number) },
+    ]);
+  });
+
+  it("uses Kiro's exact token usage in the final figures when Kiro sends it (metadataEvent)", async () => {
+    h.sim.enqueue({
+      kind: 'stream',
+      events: [
+        { type: 'text', content: 'Hi there!' },
+        { type: 'contextUsage', percentage: 1.6 },
+        { type: 'unknown', eventType: 'metadataEvent', payload: { tokenUsage: { uncachedInputTokens: 3012, cacheReadInputTokens: 0, cacheWriteInputTokens: 0, outputTokens: 4, totalTokens: 3016 } } },
+      ],
+    });
+
+    const usages = await streamUsages();
+
+    // message_start comes before Kiro's figure exists: it carries the local count. Kiro's count
+    // names its cache figures (zero here), so the final usage reports them as Anthropic's API does.
+    expect(usages).toEqual([
+      { input_tokens: 2, output_tokens: 0 },
+      { input_tokens: 3012, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 4 },
     ]);
   });
 });

@@ -3,8 +3,9 @@
  * with no Kiro account. The simulator is a test double: real use is `npm start`, which never
  * falls back to it.
  */
+import { startGateway } from '../src/bootstrap';
 import { DEMO_PROXY_API_KEY } from '../src/config/env.schema';
-import { KiroSimulator } from '../test/simulator';
+import { KiroSimulator, SIM_DIRECTIVE_HELP, SIM_DIRECTIVES } from '../test/simulator';
 
 /** A second Kiro login the simulator accepts, to try multi-tenant calls (`Bearer KEY:TOKEN`). */
 const DEMO_TENANT_REFRESH_TOKEN = 'demo-tenant-refresh-token';
@@ -17,27 +18,28 @@ async function main(): Promise<void> {
     process.exit(1);
   });
   sim.addRefreshToken(DEMO_TENANT_REFRESH_TOKEN);
-  const port = process.env.PORT ?? '8000';
-  const key = process.env.PROXY_API_KEY ?? DEMO_PROXY_API_KEY;
-  // Set before the gateway reads its configuration; a developer's .env cannot redirect the demo
-  // to real credentials because every variable that picks them is set here (empty = unset).
-  Object.assign(process.env, {
-    PROXY_API_KEY: key,
-    // The only mode that accepts the well-known demo key.
-    KIRO_GATEWAY_DEMO: 'true',
+  const port = process.env.PORT || '8000';
+  const key = process.env.PROXY_API_KEY || DEMO_PROXY_API_KEY;
+  // The demo's settings are the shell's and these, never a .env file: a developer's .env (real
+  // credentials, FAKE_REASONING=false, a stray KIRO_GATEWAY_DEMO) cannot change the demo, and
+  // everything that picks credentials, Kiro endpoints or shared state is set here (empty = unset).
+  const env = {
+    ...process.env,
     PORT: port,
-    HOST: process.env.HOST ?? '127.0.0.1',
+    HOST: process.env.HOST || '127.0.0.1',
     ...sim.gatewayEnv(),
     KIRO_CREDS_FILE: '',
     KIRO_CLIENT_ID: '',
     KIRO_CLIENT_SECRET: '',
     PROFILE_ARN: '',
-  });
-
-  require('../src/main');
-  await waitForHealth(`http://127.0.0.1:${port}/health`);
+    REDIS_URL: '',
+  };
+  await startGateway({ demo: { env } });
+  await waitForHealth(`http://127.0.0.1:${port}/health/live`);
 
   const line = '─'.repeat(72);
+  const usageWidth = Math.max(...SIM_DIRECTIVES.map((name) => SIM_DIRECTIVE_HELP[name].usage.length));
+  const directives = SIM_DIRECTIVES.map((name) => `   ${SIM_DIRECTIVE_HELP[name].usage.padEnd(usageWidth)}  ${SIM_DIRECTIVE_HELP[name].summary}`).join('\n');
   console.log(`
 ${line}
  kiro-gateway demo: the gateway on http://localhost:${port}, answered by the
@@ -49,9 +51,8 @@ ${line}
      -d '{"model": "claude-sonnet-4.5", "messages": [{"role": "user", "content": "Hello!"}]}'
 
  Multi-tenant (a client's own Kiro login): -H "Authorization: Bearer ${key}:${DEMO_TENANT_REFRESH_TOKEN}"
- Add "stream": true for SSE. Put [sim:tool] (with tools), [sim:thinking], [sim:slow],
- [sim:throttle], [sim:error500], [sim:exception], [sim:cut], [sim:overflow] or [sim:long]
- in a message to see those paths.
+ Add "stream": true for SSE. Put one of these in a message to see that path:
+${directives}
  Docs: http://localhost:${port}/docs  and  http://localhost:${port}/redoc
  Stop with Ctrl+C.
 ${line}

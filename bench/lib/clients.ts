@@ -24,11 +24,16 @@ export interface StreamResult {
   text: string;
 }
 
-/** Unlimited connections per origin, so concurrency is what the caller asks for. */
-export function newAgent(): Agent {
-  return new Agent({ keepAliveTimeout: 30_000, connections: null, pipelining: 1 });
+/**
+ * Unlimited connections per origin, so concurrency is what the caller asks for. Idle sockets are
+ * dropped 3 s before the servers' 5 s keep-alive timeout: on this loaded machine timers fire late,
+ * and a socket the server closes just as it is reused fails the request (it is a POST).
+ */
+export function newAgent(ca?: string): Agent {
+  return new Agent({ keepAliveTimeout: 2_000, keepAliveTimeoutThreshold: 3_000, connections: null, pipelining: 1, ...(ca ? { connect: { ca } } : {}) });
 }
 
+/** `simUrl`: where the simulator's token endpoint is (its `authUrl`). */
 export async function fetchAccessToken(simUrl: string): Promise<string> {
   const res = await request(`${simUrl}/refreshToken`, {
     method: 'POST',
@@ -74,13 +79,14 @@ export class DirectClient {
     private readonly agent: Agent,
   ) {}
 
-  async stream(): Promise<StreamResult> {
+  /** `body`: a prepared generateAssistantResponse body (default: a minimal one). */
+  async stream(body: string = kiroBody()): Promise<StreamResult> {
     const started = performance.now();
     const res = await request(`${this.simUrl}/generateAssistantResponse`, {
       dispatcher: this.agent,
       method: 'POST',
       headers: kiroHeaders(this.accessToken),
-      body: kiroBody(),
+      body,
       headersTimeout: REQUEST_TIMEOUT_MS,
       bodyTimeout: REQUEST_TIMEOUT_MS,
     });
@@ -104,6 +110,58 @@ export class DirectClient {
   }
 }
 
+/** POSTs a prepared body and reads the whole answer; for the Anthropic and count_tokens paths. */
+export async function postTimed(agent: Agent, url: string, headers: Record<string, string>, body: string): Promise<{ ms: number; status: number; text: string }> {
+  const started = performance.now();
+  const res = await request(url, { dispatcher: agent, method: 'POST', headers, body, headersTimeout: REQUEST_TIMEOUT_MS, bodyTimeout: REQUEST_TIMEOUT_MS });
+  const text = await res.body.text();
+  return { ms: performance.now() - started, status: res.statusCode, text };
+}
+
+export function anthropicHeaders(): Record<string, string> {
+  return { 'x-api-key': PROXY_KEY, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' };
+}
+
+/** A minimal streaming Messages body, the baseline the agent turn is compared with. */
+export function smallMessagesBody(): string {
+  return JSON.stringify({ model: MODEL, max_tokens: 1024, stream: true, messages: [{ role: 'user', content: PROMPT }] });
+}
+
+/** The SSE blocks of a response body, each as soon as its blank line arrives. */
+async function* sseBlocks(body: AsyncIterable<unknown>): AsyncGenerator<string> {
+  const utf8 = new TextDecoder();
+  let buffer = '';
+  for await (const chunk of body) {
+    buffer += utf8.decode(chunk as Uint8Array, { stream: true });
+    let start = 0;
+    for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n', start)) {
+      yield buffer.slice(start, end);
+      start = end + 2;
+    }
+    if (start > 0) buffer = buffer.slice(start);
+  }
+}
+
+/** Streams POST /v1/messages (Anthropic SSE): time to the first text delta, and the text. */
+export async function anthropicStream(agent: Agent, gatewayUrl: string, body: string): Promise<StreamResult> {
+  const started = performance.now();
+  const res = await request(`${gatewayUrl}/v1/messages`, { dispatcher: agent, method: 'POST', headers: anthropicHeaders(), body, headersTimeout: REQUEST_TIMEOUT_MS, bodyTimeout: REQUEST_TIMEOUT_MS });
+  if (res.statusCode !== 200) throw new Error(`gateway /v1/messages: HTTP ${res.statusCode}: ${(await res.body.text()).slice(0, 300)}`);
+  const parts: string[] = [];
+  let ttftMs = -1;
+  for await (const block of sseBlocks(res.body)) {
+    const data = block.split('\n').find((line) => line.startsWith('data: '));
+    if (!data) continue;
+    const event = JSON.parse(data.slice(6)) as { type: string; delta?: { type?: string; text?: string }; error?: { message?: string } };
+    if (event.type === 'error') throw new Error(`gateway /v1/messages: stream error: ${event.error?.message}`);
+    if (event.type === 'content_block_delta' && event.delta?.type === 'text_delta' && event.delta.text) {
+      if (ttftMs < 0) ttftMs = performance.now() - started;
+      parts.push(event.delta.text);
+    }
+  }
+  return { ttftMs, totalMs: performance.now() - started, text: parts.join('') };
+}
+
 export class GatewayClient {
   constructor(
     private readonly gatewayUrl: string,
@@ -121,32 +179,23 @@ export class GatewayClient {
       bodyTimeout: REQUEST_TIMEOUT_MS,
     });
     if (res.statusCode !== 200) throw new Error(`gateway: HTTP ${res.statusCode}: ${(await res.body.text()).slice(0, 300)}`);
-    const utf8 = new TextDecoder();
     const parts: string[] = [];
     let ttftMs = -1;
     let done = false;
-    let buffer = '';
-    for await (const chunk of res.body) {
-      buffer += utf8.decode(chunk as Uint8Array, { stream: true });
-      let start = 0;
-      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n', start)) {
-        const block = buffer.slice(start, end);
-        start = end + 2;
-        if (!block.startsWith('data: ')) continue;
-        const data = block.slice(6);
-        if (data === '[DONE]') {
-          done = true;
-          continue;
-        }
-        const parsed = JSON.parse(data) as { choices?: Array<{ delta?: { content?: string } }>; error?: { message?: string } };
-        if (parsed.error) throw new Error(`gateway: stream error: ${parsed.error.message}`);
-        const content = parsed.choices?.[0]?.delta?.content;
-        if (content) {
-          if (ttftMs < 0) ttftMs = performance.now() - started;
-          parts.push(content);
-        }
+    for await (const block of sseBlocks(res.body)) {
+      if (!block.startsWith('data: ')) continue;
+      const data = block.slice(6);
+      if (data === '[DONE]') {
+        done = true;
+        continue;
       }
-      if (start > 0) buffer = buffer.slice(start);
+      const parsed = JSON.parse(data) as { choices?: Array<{ delta?: { content?: string } }>; error?: { message?: string } };
+      if (parsed.error) throw new Error(`gateway: stream error: ${parsed.error.message}`);
+      const content = parsed.choices?.[0]?.delta?.content;
+      if (content) {
+        if (ttftMs < 0) ttftMs = performance.now() - started;
+        parts.push(content);
+      }
     }
     if (!done) throw new Error('gateway: stream ended without data: [DONE]');
     return { ttftMs, totalMs: performance.now() - started, text: parts.join('') };

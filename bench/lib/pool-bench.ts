@@ -76,7 +76,7 @@ type Ttft = { p50: number; p99: number };
 
 async function isolation(total: number, log: (line: string) => void): Promise<{ ttftQueued64: Ttft; ttftHealthy: Ttft; ttftOneThrottled: Ttft; throttledAccountCalls: number }> {
   // The simulator in its own process, as in the other phases: its writes never skew the client's clock.
-  const sim = await startSimulator({ largeChars: 1, slowFrames: 1, slowFrameDelayMs: 1, accounts: ACCOUNTS });
+  const sim = await startSimulator({ largeChars: 1, slowFrames: 1, slowFrameDelayMs: 1, manyFrames: 1, manyFrameDelayMs: 1, accounts: ACCOUNTS });
   const file = join(mkdtempSync(join(tmpdir(), 'bench-accounts-')), 'accounts.json');
   writeFileSync(file, JSON.stringify({ accounts: ACCOUNTS.map((name) => ({ name, refreshToken: `${name}-refresh-token`, maxConcurrency: 8 })) }), { mode: 0o600 });
   const gateway = await startGateway({

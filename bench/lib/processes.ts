@@ -104,6 +104,8 @@ async function stopChild(child: ChildProcess, signal: NodeJS.Signals, graceMs: n
 
 export interface SimulatorProcess {
   url: string;
+  /** The token endpoints: `url`, or a plain HTTP listener when the simulator serves HTTPS. */
+  authUrl: string;
   env: Record<string, string>;
   pid: number;
   setScenario(name: ScenarioName): Promise<void>;
@@ -116,9 +118,9 @@ export interface SimulatorProcess {
   stop(): Promise<void>;
 }
 
-/** Forks bench/lib/sim-child.ts under ts-node (transpile only) and waits for its URL. */
-export async function startSimulator(config: BenchScenarioConfig): Promise<SimulatorProcess> {
-  const child = fork(join(__dirname, 'sim-child.ts'), [JSON.stringify(config)], {
+/** Forks bench/lib/sim-child.ts under ts-node (transpile only) and waits for its URL; HTTPS with `tls`. */
+export async function startSimulator(config: BenchScenarioConfig, tls?: { key: string; cert: string }): Promise<SimulatorProcess> {
+  const child = fork(join(__dirname, 'sim-child.ts'), [JSON.stringify(config), ...(tls ? [JSON.stringify(tls)] : [])], {
     cwd: ROOT,
     execArgv: ['-r', 'ts-node/register/transpile-only'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -126,23 +128,23 @@ export async function startSimulator(config: BenchScenarioConfig): Promise<Simul
   children.add(child);
   let nextId = 1;
   const waiting = new Map<number, (stats?: Record<string, number>) => void>();
-  const ready = new Promise<{ url: string; env: Record<string, string> }>((resolve, reject) => {
+  const ready = new Promise<{ url: string; authUrl: string; env: Record<string, string> }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the simulator did not start within 20 s')), 20_000);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`the simulator exited early (code ${code})`));
     });
-    child.on('message', (message: { type: string; id?: number; url?: string; env?: Record<string, string>; stats?: Record<string, number> }) => {
+    child.on('message', (message: { type: string; id?: number; url?: string; authUrl?: string; env?: Record<string, string>; stats?: Record<string, number> }) => {
       if (message.type === 'ready') {
         clearTimeout(timer);
-        resolve({ url: message.url!, env: message.env! });
+        resolve({ url: message.url!, authUrl: message.authUrl!, env: message.env! });
       } else if (message.type === 'ack' && message.id !== undefined) {
         waiting.get(message.id)?.(message.stats);
         waiting.delete(message.id);
       }
     });
   });
-  const { url, env } = await ready;
+  const { url, authUrl, env } = await ready;
   const ask = (message: Record<string, unknown>): Promise<Record<string, number> | undefined> =>
     new Promise((resolve, reject) => {
       const id = nextId++;
@@ -155,6 +157,7 @@ export async function startSimulator(config: BenchScenarioConfig): Promise<Simul
     });
   const sim: SimulatorProcess = {
     url,
+    authUrl,
     env,
     pid: child.pid!,
     async setScenario(name) {
@@ -191,6 +194,8 @@ export interface GatewayProcess {
 
 export interface GatewayOptions {
   simEnv: Record<string, string>;
+  /** More settings, e.g. KIRO_TEST_CA_FILE or KIRO_STREAM_CONNECTION_CLOSE. */
+  env?: Record<string, string>;
   cpuProfDir?: string;
   /** Called once when the gateway process has exited, however it ended. */
   onExit?: () => void;
@@ -220,6 +225,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayProc
     KIRO_CLIENT_SECRET: '',
     PROFILE_ARN: '',
     ...options.simEnv,
+    ...options.env,
   };
   const args = options.cpuProfDir
     ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir, '-r', join(__dirname, 'gateway-exit-on-signal.js'), DIST_MAIN]

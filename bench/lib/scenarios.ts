@@ -5,7 +5,7 @@ import { textReply, type StreamScenario } from '../../test/simulator';
  * client → gateway → simulator) get byte-identical Kiro streams, built here and nowhere else.
  */
 
-export type ScenarioName = 'short' | 'large' | 'slow';
+export type ScenarioName = 'short' | 'large' | 'slow' | 'many';
 
 export interface BenchScenarioConfig {
   /** Characters of text in the large streamed reply (1 MiB in the full run). */
@@ -13,6 +13,9 @@ export interface BenchScenarioConfig {
   /** Text frames in one slow stream, one every slowFrameDelayMs. */
   slowFrames: number;
   slowFrameDelayMs: number;
+  /** Text frames of each of the 1,000 concurrent streams, one every manyFrameDelayMs. */
+  manyFrames: number;
+  manyFrameDelayMs: number;
   /** Simulator accounts besides 'default' (refresh tokens `<name>-refresh-token`), for the pool phase. */
   accounts?: string[];
 }
@@ -49,5 +52,6 @@ export function buildScenarios(config: BenchScenarioConfig): Record<ScenarioName
     // simulator's own cost stays small next to what is being measured.
     large: { ...textReply(benchText(config.largeChars), { chunkChars: 16 }), split: { everyBytes: 16 * 1024 } },
     slow: { ...textReply(slowText(config.slowFrames), { chunkChars: 8 }), frameDelayMs: config.slowFrameDelayMs },
+    many: { ...textReply(slowText(config.manyFrames), { chunkChars: 8 }), frameDelayMs: config.manyFrameDelayMs },
   };
 }

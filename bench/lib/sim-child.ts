@@ -22,6 +22,7 @@ type Message =
 
 async function main(): Promise<void> {
   const config = JSON.parse(process.argv[2] ?? '{}') as BenchScenarioConfig;
+  const tls = process.argv[3] ? (JSON.parse(process.argv[3]) as { key: string; cert: string }) : undefined;
   const scenarios = buildScenarios(config);
   // KiroSimulator keeps a reference to its options and reads `defaultScenario` on every chat
   // call, so switching the benchmark phase is a field assignment. The clients check every
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
     recordRequests: false,
     accessTokenTtlSeconds: 24 * 3600,
     defaultScenario: scenarios.short,
+    tls,
     accounts: (config.accounts ?? []).map((name) => ({ name, usageLimit: 1e12 })),
   };
   const sim = await KiroSimulator.start(options);
@@ -80,7 +82,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', leave);
   process.on('SIGINT', () => undefined); // Ctrl+C: the parent decides and closes the channel.
 
-  process.send?.({ type: 'ready', url: sim.url, env: sim.gatewayEnv() });
+  process.send?.({ type: 'ready', url: sim.url, authUrl: sim.authUrl, env: sim.gatewayEnv() });
 }
 
 main().catch((err: unknown) => {

@@ -20,6 +20,7 @@ export interface AuthStatus {
   flow?: string;
   tokenValid: boolean;
   tokenExpiresAt?: string;
+  /** Tenants with a usable session (a valid access token), at most the tenant cache's size. */
   tenantsCached: number;
 }
 
@@ -80,7 +81,8 @@ export class AuthService implements OnModuleInit {
       return;
     }
     this.own = this.managerFor(credential);
-    this.ownSource = describeSource(credential.source);
+    // The demo's REFRESH_TOKEN is the simulator's: say whose login it is, not which variable.
+    this.ownSource = this.config.server.demo ? "the simulator's demo login (npm run demo)" : describeSource(credential.source);
     this.ownFlow = credential.flow;
     this.logger.log(`Kiro credentials loaded from ${this.ownSource} (${credential.flow} refresh)`);
   }
@@ -147,7 +149,7 @@ export class AuthService implements OnModuleInit {
       flow: this.ownFlow,
       tokenValid: own?.hasValidToken ?? false,
       tokenExpiresAt: own?.expiresAt !== undefined ? new Date(own.expiresAt).toISOString() : undefined,
-      tenantsCached: this.tenants.size,
+      tenantsCached: this.tenants.usable,
     };
   }
 

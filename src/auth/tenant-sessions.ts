@@ -23,6 +23,13 @@ export class TenantSessions {
     return this.entries.size;
   }
 
+  /** Tenants whose session holds a valid access token now (one whose only refresh failed does not count). */
+  get usable(): number {
+    let count = 0;
+    for (const { session } of this.entries.values()) if (session.hasValidToken) count++;
+    return count;
+  }
+
   getOrCreate(key: string, create: () => TokenManager): TokenManager {
     const now = this.now();
     const found = this.entries.get(key);

@@ -1,17 +1,11 @@
-import { Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
-import { ENV_FILE_PATH, ignoreEnvFile } from './env-file';
-import { gatewayConfig } from './gateway.config';
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { gatewayConfig, type GatewayConfig } from './gateway.config';
 
-@Module({
-  imports: [
-    ConfigModule.forRoot({
-      isGlobal: true,
-      // Tests describe their whole environment; a developer's own .env must not leak into them.
-      ignoreEnvFile: ignoreEnvFile(),
-      envFilePath: ENV_FILE_PATH,
-      load: [gatewayConfig],
-    }),
-  ],
-})
-export class GatewayConfigModule {}
+/** Provides the configuration parsed before start-up (see {@link gatewayConfig}) to every module. */
+@Global()
+@Module({})
+export class GatewayConfigModule {
+  static forRoot(config: GatewayConfig): DynamicModule {
+    return { module: GatewayConfigModule, providers: [{ provide: gatewayConfig.KEY, useValue: config }], exports: [gatewayConfig.KEY] };
+  }
+}

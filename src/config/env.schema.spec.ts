@@ -136,8 +136,25 @@ describe(parseGatewayEnv.name, () => {
   });
 
   it('serves metrics on the API port unless METRICS_PORT is set', () => {
-    expect(parseGatewayEnv(minimal).metrics).toEqual({ port: undefined, labelSecret: undefined });
-    expect(parseGatewayEnv({ ...minimal, METRICS_PORT: '9464', METRICS_LABEL_SECRET: 's' }).metrics).toEqual({ port: 9464, labelSecret: 's' });
+    expect(parseGatewayEnv(minimal).metrics).toEqual({ port: undefined });
+    expect(parseGatewayEnv({ ...minimal, METRICS_PORT: '9464' }).metrics).toEqual({ port: 9464 });
+  });
+
+  it('reads the deployment secret from GATEWAY_SECRET, or its first name METRICS_LABEL_SECRET', () => {
+    const secret = 'a-deployment-secret-of-at-least-32-characters';
+
+    expect(parseGatewayEnv(minimal).security.deploymentSecret).toBeUndefined();
+    expect(parseGatewayEnv({ ...minimal, GATEWAY_SECRET: secret }).security.deploymentSecret).toBe(secret);
+    expect(parseGatewayEnv({ ...minimal, METRICS_LABEL_SECRET: secret }).security.deploymentSecret).toBe(secret);
+    expect(parseGatewayEnv({ ...minimal, GATEWAY_SECRET: secret, METRICS_LABEL_SECRET: `other-${secret}` }).security.deploymentSecret).toBe(secret);
+  });
+
+  it('refuses a deployment secret that could be guessed: short, or the proxy key itself', () => {
+    const key = 'a-proxy-key-that-is-long-enough-to-be-a-secret';
+
+    expect(() => parseGatewayEnv({ ...minimal, GATEWAY_SECRET: 'short' })).toThrow('GATEWAY_SECRET must be at least 32 characters');
+    expect(() => parseGatewayEnv({ ...minimal, METRICS_LABEL_SECRET: 's' })).toThrow('METRICS_LABEL_SECRET must be at least 32 characters');
+    expect(() => parseGatewayEnv({ PROXY_API_KEY: key, GATEWAY_SECRET: key })).toThrow('GATEWAY_SECRET must not be PROXY_API_KEY');
   });
 
   it.each([
@@ -190,7 +207,18 @@ describe(parseGatewayEnv.name, () => {
       "Invalid configuration: PROXY_API_KEY is 'demo-key', the demo's well-known key, which only npm run demo accepts: set your own long random key " +
         "(after the README's 'export PROXY_API_KEY=demo-key', run 'unset PROXY_API_KEY' so the one in .env is used)",
     );
-    expect(parseGatewayEnv({ PROXY_API_KEY: 'demo-key', KIRO_GATEWAY_DEMO: 'true' }).server).toMatchObject({ proxyApiKey: 'demo-key', demo: true });
+    expect(parseGatewayEnv({ PROXY_API_KEY: 'demo-key' }, { demo: true }).server).toMatchObject({ proxyApiKey: 'demo-key', demo: true });
+  });
+
+  it('takes demo mode from the demo\'s code only, never from a variable (a .env line cannot re-enable the demo key)', () => {
+    expect(() => parseGatewayEnv({ PROXY_API_KEY: 'demo-key', KIRO_GATEWAY_DEMO: 'true' })).toThrow("PROXY_API_KEY is 'demo-key'");
+    expect(parseGatewayEnv({ PROXY_API_KEY: 'secret-key', KIRO_GATEWAY_DEMO: 'true' }).server.demo).toBe(false);
+  });
+
+  it('gives the demo the demo key when the shell sets none, and says where the key came from', () => {
+    expect(parseGatewayEnv({}, { demo: true }).server).toMatchObject({ proxyApiKey: 'demo-key', proxyApiKeySource: 'demo' });
+    expect(parseGatewayEnv({ PROXY_API_KEY: 'my-own' }, { demo: true }).server).toMatchObject({ proxyApiKey: 'my-own', proxyApiKeySource: 'environment' });
+    expect(describeProxyKeySource('demo')).toBe('the demo key, demo-key');
   });
 
   it.each([

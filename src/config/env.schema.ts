@@ -19,7 +19,10 @@ export interface GatewayConfig {
     proxyApiKey: string;
     /** Which source PROXY_API_KEY came from (logged at start-up; the key itself never is). */
     proxyApiKeySource: ProxyKeySource;
-    /** Started by `npm run demo` (KIRO_GATEWAY_DEMO): the only mode that accepts the demo key. */
+    /**
+     * Started by `npm run demo`, which says so in code (ParseOptions.demo): no variable, in the
+     * environment or `.env`, can turn it on. The only mode that accepts the demo key.
+     */
     demo: boolean;
     /** Express body-parser limit, kept in its textual form (`20mb`). */
     bodyLimit: string;
@@ -44,8 +47,13 @@ export interface GatewayConfig {
     profileArn: string | undefined;
     /** Kiro answers a bare 400 to bodies over roughly 615 KB (kiro-protocol.md §2.5 #9). */
     maxPayloadBytes: number;
-    /** `Connection: close` on streaming calls (the Python service's CLOSE_WAIT fix, §5 #3). */
+    /**
+     * `Connection: close` on streaming calls (the Python service's CLOSE_WAIT fix, §5 #3); off by
+     * default: connections are kept alive and reused, a stale one retried once (undici-kiro-transport.ts).
+     */
     closeStreamConnections: boolean;
+    /** Tests only: PEM certificates trusted for Kiro's hosts on top of the system's (KIRO_TEST_CA_FILE). */
+    testCa: string | undefined;
   };
   credentials: {
     refreshToken: string | undefined;
@@ -127,12 +135,16 @@ export interface GatewayConfig {
     authFailureLimit: number;
     /** Tenants not seen before that one client address may introduce per hour (0: any number). */
     newTenantsPerIpPerHour: number;
+    /**
+     * GATEWAY_SECRET (or its first name, METRICS_LABEL_SECRET): this deployment's own secret, for
+     * tenant labels in metrics and sealed reasoning; unset: one shared through Redis, else random
+     * at start (see DeploymentSecret).
+     */
+    deploymentSecret: string | undefined;
   };
   metrics: {
     /** Serve /metrics without the key on this port only; unset: on the API port, with the key. */
     port: number | undefined;
-    /** HMAC key for tenant labels; unset: shared through Redis, else random at start. */
-    labelSecret: string | undefined;
   };
 }
 
@@ -304,11 +316,13 @@ export const EXAMPLE_PROXY_API_KEY = 'change-me-to-a-long-random-string';
 /** The key `npm run demo` uses and the README exports: anyone knows it, so only the demo accepts it. */
 export const DEMO_PROXY_API_KEY = 'demo-key';
 
-/** Where PROXY_API_KEY came from, for the start-up log (never the key itself). */
-export type ProxyKeySource = 'environment' | '.env' | 'environment, overriding .env';
+/** Where PROXY_API_KEY came from, for the start-up log (never the key itself; the demo's is public). */
+export type ProxyKeySource = 'environment' | '.env' | 'environment, overriding .env' | 'demo';
 
 export function describeProxyKeySource(source: ProxyKeySource): string {
   switch (source) {
+    case 'demo':
+      return `the demo key, ${DEMO_PROXY_API_KEY}`;
     case 'environment':
       return 'PROXY_API_KEY from the environment';
     case '.env':
@@ -321,6 +335,8 @@ export function describeProxyKeySource(source: ProxyKeySource): string {
 export interface ParseOptions {
   /** The values of the `.env` file the gateway loaded, if any: tells which source won. */
   envFile?: RawEnv;
+  /** `npm run demo`: accepts the demo key, and uses it when PROXY_API_KEY is not set. */
+  demo?: boolean;
 }
 
 /**
@@ -339,8 +355,9 @@ export function parseGatewayEnv(env: RawEnv, options: ParseOptions = {}): Gatewa
     read.problem('BODY_LIMIT', `must be a size such as 20mb or 500kb (got '${bodyLimit}')`);
   }
   const host = read.string('HOST', '0.0.0.0');
-  const demo = read.boolean('KIRO_GATEWAY_DEMO', false);
-  const proxyApiKey = read.required('PROXY_API_KEY', 'the key clients must send (Authorization: Bearer KEY); put PROXY_API_KEY=<a long random string> in .env');
+  const demo = options.demo === true;
+  const demoKey = demo && read.optional('PROXY_API_KEY') === undefined;
+  const proxyApiKey = demoKey ? DEMO_PROXY_API_KEY : read.required('PROXY_API_KEY', 'the key clients must send (Authorization: Bearer KEY); put PROXY_API_KEY=<a long random string> in .env');
   if (proxyApiKey === EXAMPLE_PROXY_API_KEY) {
     read.problem('PROXY_API_KEY', 'is still the placeholder from .env.example: set it to a long random string of your own');
   } else if (proxyApiKey === DEMO_PROXY_API_KEY && !demo) {
@@ -358,7 +375,7 @@ export function parseGatewayEnv(env: RawEnv, options: ParseOptions = {}): Gatewa
       host,
       port: read.integer('PORT', 8000, 0, 65535),
       proxyApiKey,
-      proxyApiKeySource: proxyKeySource(proxyApiKey, options.envFile),
+      proxyApiKeySource: demoKey ? 'demo' : proxyKeySource(proxyApiKey, options.envFile),
       demo,
       bodyLimit,
       shutdownGraceMs: read.durationMs('SHUTDOWN_GRACE_PERIOD', 30, { allowZero: true }),
@@ -375,7 +392,8 @@ export function parseGatewayEnv(env: RawEnv, options: ParseOptions = {}): Gatewa
       oidcUrlTemplate: read.string('KIRO_OIDC_URL', 'https://oidc.{region}.amazonaws.com/token').replace(/\/+$/, ''),
       profileArn: read.optional('PROFILE_ARN'),
       maxPayloadBytes: read.integer('KIRO_MAX_PAYLOAD_BYTES', 600_000, 1_000),
-      closeStreamConnections: read.boolean('KIRO_STREAM_CONNECTION_CLOSE', true),
+      closeStreamConnections: read.boolean('KIRO_STREAM_CONNECTION_CLOSE', false),
+      testCa: readPemFile(read, 'KIRO_TEST_CA_FILE'),
     },
     credentials: {
       refreshToken: read.optional('REFRESH_TOKEN'),
@@ -452,14 +470,34 @@ export function parseGatewayEnv(env: RawEnv, options: ParseOptions = {}): Gatewa
       trustProxy: trustProxy(read, read.string('TRUST_PROXY', 'off')),
       authFailureLimit: read.integer('AUTH_FAILURE_LIMIT', 10, 0),
       newTenantsPerIpPerHour: read.integer('NEW_TENANTS_PER_IP', 20, 0),
+      deploymentSecret: deploymentSecret(read, proxyApiKey),
     },
     metrics: {
       port: read.optional('METRICS_PORT') === undefined ? undefined : read.integer('METRICS_PORT', 0, 0, 65535),
-      labelSecret: read.optional('METRICS_LABEL_SECRET'),
     },
   };
   if (read.problems.length > 0) throw new ConfigValidationError(read.problems);
   return config;
+}
+
+/** The shortest GATEWAY_SECRET accepted: 32 characters, as `openssl rand -hex 16` gives. */
+export const MIN_DEPLOYMENT_SECRET_LENGTH = 32;
+
+/**
+ * GATEWAY_SECRET, else METRICS_LABEL_SECRET (the name it had when it keyed only metrics labels).
+ * It keys what must not be guessable offline (sealed reasoning whose summary is public), so a
+ * short one, or the proxy key itself, is refused.
+ */
+function deploymentSecret(read: EnvReader, proxyApiKey: string | undefined): string | undefined {
+  const name = read.optional('GATEWAY_SECRET') !== undefined ? 'GATEWAY_SECRET' : 'METRICS_LABEL_SECRET';
+  const secret = read.optional(name);
+  if (secret === undefined) return undefined;
+  if (secret.length < MIN_DEPLOYMENT_SECRET_LENGTH) {
+    read.problem(name, `must be at least ${MIN_DEPLOYMENT_SECRET_LENGTH} characters (e.g. the output of openssl rand -hex 32), or unset for a random one`);
+  } else if (secret === proxyApiKey) {
+    read.problem(name, 'must not be PROXY_API_KEY: clients know the key; use a secret of its own (openssl rand -hex 32)');
+  }
+  return secret;
 }
 
 /** `20mb`, `500kb`, `1048576`: binary units, as body-parser reads BODY_LIMIT. */
@@ -608,4 +646,18 @@ function positive(read: EnvReader, name: string, fallback: number): number {
     return fallback;
   }
   return value;
+}
+
+/** A PEM file's text, read once at start-up; a missing or non-PEM file is a configuration problem. */
+function readPemFile(read: EnvReader, name: string): string | undefined {
+  const path = read.optional(name);
+  if (!path) return undefined;
+  try {
+    const pem = readFileSync(path, 'utf8');
+    if (pem.includes('-----BEGIN CERTIFICATE-----')) return pem;
+    read.problem(name, `'${path}' holds no PEM certificate`);
+  } catch (err) {
+    read.problem(name, `cannot be read: ${(err as Error).message}`);
+  }
+  return undefined;
 }

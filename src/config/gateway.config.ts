@@ -1,14 +1,19 @@
-import { registerAs } from '@nestjs/config';
 import { readEnvFile } from './env-file';
-import { GatewayConfig, parseGatewayEnv } from './env.schema';
-
-/** Parses the environment, which `ConfigModule` has merged `.env` into; throws listing every bad value. */
-export const loadGatewayConfig = (): GatewayConfig => parseGatewayEnv(process.env, { envFile: readEnvFile() });
+import { type GatewayConfig, parseGatewayEnv, type RawEnv } from './env.schema';
 
 /**
- * The one typed configuration namespace. main.ts runs the same parse before Nest starts, so a
- * bad value stops start-up as plain lines before anything listens.
+ * The DI token of the one typed configuration. It is parsed once, before Nest starts (bootstrap.ts,
+ * the tests' harness), and handed to {@link GatewayConfigModule} as a value: a bad value stops
+ * start-up as plain lines before anything listens, and nothing parses it a second time.
  */
-export const gatewayConfig = registerAs('gateway', loadGatewayConfig);
+export const gatewayConfig = { KEY: 'GATEWAY_CONFIG' } as const;
+
+/**
+ * `npm start`'s configuration: the environment over the `.env` file in the working directory (a
+ * variable already set wins, as dotenv has it); throws listing every bad value.
+ */
+export function loadGatewayConfig(env: RawEnv = process.env, envFile: RawEnv | undefined = readEnvFile(env)): GatewayConfig {
+  return parseGatewayEnv({ ...envFile, ...env }, { envFile });
+}
 
 export type { GatewayConfig } from './env.schema';

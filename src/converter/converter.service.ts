@@ -30,17 +30,10 @@ export class ConverterService {
   constructor(@Inject(gatewayConfig.KEY) private readonly config: GatewayConfig) {}
 
   /**
-   * `maxInputTokens`: the model's context window, to turn Kiro's context percentage into tokens.
    * `nativeReasoning`: what the model's catalog entry takes for native reasoning; without it the
    * gateway fakes reasoning with tags (FAKE_REASONING), never both.
    */
-  toKiroRequest(
-    conversation: Conversation,
-    model: ResolvedModel,
-    profileArn: string | undefined,
-    maxInputTokens: number,
-    nativeReasoning?: NativeReasoningSupport,
-  ): PreparedKiroRequest {
+  toKiroRequest(conversation: Conversation, model: ResolvedModel, profileArn: string | undefined, nativeReasoning?: NativeReasoningSupport): PreparedKiroRequest {
     const thinking = thinkingAsked(conversation.thinking, model);
     let native: KiroBuildOptions['native'];
     let thinkingBudget: number | undefined;
@@ -74,7 +67,6 @@ export class ConverterService {
       assistant: {
         toolNames,
         thinkingHandling: thinkingBudget !== undefined ? this.config.reasoning.handling : undefined,
-        maxInputTokens,
         promptTokens,
         stopSequences: conversation.stopSequences,
       },

@@ -15,12 +15,13 @@ export { ChatCompletionRenderer, type ChatStreamEvent } from './openai/chat-comp
 export type { ChatCompletion, ChatCompletionChunk, CompletionMeta } from './openai/chat-completion.types';
 export { ChunkSerializer } from './openai/chunk-serializer';
 export { anthropicToConversation, type AnthropicMessagesRequest, type AnthropicConversion } from './anthropic/anthropic-to-conversation';
+export { listSome, summariseDropped } from './anthropic/anthropic-blocks';
 export { AnthropicMessageRenderer, type AnthropicStreamItem } from './anthropic/anthropic-message-renderer';
 export type { AnthropicMessage, AnthropicMessageMeta } from './anthropic/anthropic-messages.types';
 export { countConversationTokens } from './token-counter';
 export { responsesToConversation, assistantTurnOf, type ResponsesRequest, type ResponsesConversion } from './responses/responses-to-conversation';
 export { ResponseBuilder, responseEventBlock } from './responses/response-builder';
-export { ReasoningSeal } from './responses/reasoning-seal';
+export { REASONING_SEAL_KEY_USE, ReasoningSeal } from './responses/reasoning-seal';
 export { decodeThought, encodeThought, type SealedThought } from './responses/sealed-thought';
 export type { ResponseObject, ResponseStreamEvent, ResponseEcho, ResponseOutputItem } from './responses/responses.types';
 export { chatResponseFormat, responsesTextFormat } from './response-format';

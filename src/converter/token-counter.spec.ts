@@ -1,4 +1,7 @@
-import { countTokens, countTokensBounded, countTokensSampled } from './token-counter';
+import { anthropicToConversation } from './anthropic/anthropic-to-conversation';
+import { type Conversation, userMessage } from './conversation';
+import { countConversationTokens, countTokens, countTokensBounded } from './token-counter';
+import { estimateTokens } from './token-estimate';
 
 describe(countTokens.name, () => {
   it('counts ordinary text exactly', () => {
@@ -13,30 +16,44 @@ describe(countTokens.name, () => {
 });
 
 describe(countTokensBounded.name, () => {
-  it('is exact for short text', () => {
+  it('is exact up to 4 K characters', () => {
+    const text = 'The quick brown fox jumps over the lazy dog. '.repeat(90);
+
     expect(countTokensBounded('Hello world')).toBe(2);
+    expect(countTokensBounded(text)).toBe(countTokens(text));
   });
 
-  it('extrapolates a long text from its first 64 KB', () => {
+  it('estimates a longer text within a few percent of the tokenizer, without running it', () => {
     const text = 'The quick brown fox jumps over the lazy dog. '.repeat(10_000);
 
-    expect(countTokensBounded(text)).toBe(Math.round((countTokens(text.slice(0, 65_536)) * text.length) / 65_536));
-    expect(Math.abs(countTokensBounded(text) - countTokens(text)) / countTokens(text)).toBeLessThan(0.01);
+    expect(countTokensBounded(text)).toBe(Math.round(estimateTokens(text)));
+    expect(Math.abs(countTokensBounded(text) / countTokens(text) - 1)).toBeLessThan(0.05);
+  });
+
+  it('reads an even sample of a text over 2 M characters and scales it', () => {
+    const text = `${'const x = await fetch(url);\n'.repeat(50_000)}${'The quick brown fox jumps over the lazy dog. '.repeat(50_000)}`;
+
+    expect(countTokensBounded(text)).not.toBe(Math.round(estimateTokens(text)));
+    expect(Math.abs(countTokensBounded(text) / estimateTokens(text) - 1)).toBeLessThan(0.02);
   });
 });
 
-describe(countTokensSampled.name, () => {
-  it('is exact for texts up to 32 K characters', () => {
-    const text = 'The gateway counts tokens. '.repeat(1_000);
+describe(countConversationTokens.name, () => {
+  const base = anthropicToConversation({ model: 'm', max_tokens: 1, messages: [{ role: 'user', content: 'x' }] }).conversation;
+  const conversation = (texts: string[]): Conversation => ({ ...base, messages: texts.map((text) => userMessage(text)) });
 
-    expect(countTokensSampled(text)).toBe(countTokens(text));
+  it('counts a small prompt exactly', () => {
+    expect(countConversationTokens(conversation(['Hello world', 'How are you?']))).toBe(countTokens('Hello world\nHow are you?'));
   });
 
-  it('estimates a large mixed text within a few percent, from samples spread over it', () => {
-    const text = `${'Some prose about the weather in Paris. '.repeat(20_000)}${'const x = await fetch(url);\n'.repeat(30_000)}`;
+  it('sums the estimates of the parts of a large prompt, so a resent prefix keeps its figure', () => {
+    const turns = Array.from({ length: 40 }, (_, i) => `Turn ${i}: ${'some prose about the weather in Paris, and const x = f(y); '.repeat(20)}`);
 
-    expect(countTokensSampled(text) / countTokens(text)).toBeGreaterThan(0.95);
-    expect(countTokensSampled(text) / countTokens(text)).toBeLessThan(1.05);
+    const before = countConversationTokens(conversation(turns));
+    const after = countConversationTokens(conversation([...turns, 'one more question?']));
+
+    expect(before).toBe(Math.round(turns.reduce((sum, turn) => sum + estimateTokens(turn), 0)));
+    expect(after - before).toBe(Math.round(estimateTokens('one more question?')));
   });
 });
 

@@ -1,10 +1,23 @@
-import { countTokens as countCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
 import type { Conversation } from './conversation';
 import { imageTokens } from './image-tokens';
+import { estimateTokens } from './token-estimate';
+
+type Cl100k = typeof import('gpt-tokenizer/encoding/cl100k_base');
+let cl100k: Cl100k | undefined;
+
+/**
+ * cl100k's tables cost about 35 MB of memory: loaded on the first exact count (a prompt or an
+ * answer under EXACT_CHARS), not at start-up, and never by a gateway that only sees large turns.
+ */
+function countCl100k(text: string): number {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  cl100k ??= require('gpt-tokenizer/encoding/cl100k_base') as Cl100k;
+  return cl100k.countTokens(text);
+}
 
 /**
  * Local token counts, for usage when Kiro reports none. Kiro does not expose Claude's tokenizer;
- * cl100k_base is a close, deterministic stand-in, loaded once with the module (never per call).
+ * cl100k_base is a close, deterministic stand-in.
  */
 export function countTokens(text: string): number {
   if (!text) return 0;
@@ -22,39 +35,37 @@ export function countTokens(text: string): number {
 }
 
 /**
- * Long outputs are counted exactly up to this many characters and extrapolated beyond: usage of a
- * megabyte answer does not need the last token exact, and counting it all held the event loop
- * for ~35 ms per MB at the end of the stream.
+ * Texts up to this many characters are counted exactly. Beyond, the estimate of token-estimate.ts
+ * stands in: cl100k's BPE costs 0.5–1.5 µs per character, the estimate a few nanoseconds, within
+ * a few percent of it over code, prose and CJK.
  */
-const EXACT_CHARS = 64 * 1024;
+export const EXACT_CHARS = 4096;
+/**
+ * The estimate reads at most about this many characters of one text or prompt, spread evenly over
+ * it, and scales: a 20 MB count_tokens body must not hold the event loop for the whole scan either.
+ */
+const ESTIMATE_SCAN_CHARS = 2 * 1024 * 1024;
+const SAMPLE_CHARS = 4096;
 
-/** Token count of `text`, exact up to EXACT_CHARS and estimated from that sample's ratio beyond. */
+/** Token count of a model's output: exact up to EXACT_CHARS, estimated beyond. */
 export function countTokensBounded(text: string): number {
   if (text.length <= EXACT_CHARS) return countTokens(text);
-  const sample = countTokens(text.slice(0, EXACT_CHARS));
-  return Math.round((sample * text.length) / EXACT_CHARS);
+  return Math.round(estimateShare(text, Math.min(1, ESTIMATE_SCAN_CHARS / text.length)));
 }
 
-/** Texts up to this many characters are counted exactly by {@link countTokensSampled}. */
-const SAMPLED_ABOVE = 32 * 1024;
-const SAMPLES = 8;
-
 /**
- * Token count of a text of any size in bounded time, for prompts (count_tokens, the usage estimate
- * of a Kiro request): exact up to SAMPLED_ABOVE characters; beyond, extrapolated from samples
- * spread evenly over the text, so a prompt of system text, code and prose is sampled in all of
- * them. The tokenizer costs 5–330 ms per MB depending on the text: counting a 20 MB count_tokens
- * body exactly held the event loop for seconds.
+ * The estimate of `text` reading `share` of it (1: all), in windows spread evenly over it. Not
+ * rounded, so that a prompt's parts add up before one rounding.
  */
-export function countTokensSampled(text: string): number {
-  if (text.length <= SAMPLED_ABOVE) return countTokens(text);
-  const size = SAMPLED_ABOVE / SAMPLES;
+function estimateShare(text: string, share: number): number {
+  if (share >= 1 || text.length <= SAMPLE_CHARS) return estimateTokens(text);
+  const windows = Math.max(1, Math.ceil((text.length * share) / SAMPLE_CHARS));
   let tokens = 0;
-  for (let k = 0; k < SAMPLES; k++) {
-    const start = Math.floor((k * (text.length - size)) / (SAMPLES - 1));
-    tokens += countTokens(text.slice(start, start + size));
+  for (let k = 0; k < windows; k++) {
+    const start = windows === 1 ? 0 : Math.floor((k * (text.length - SAMPLE_CHARS)) / (windows - 1));
+    tokens += estimateTokens(text, start, start + SAMPLE_CHARS);
   }
-  return Math.round((tokens * text.length) / (size * SAMPLES));
+  return (tokens * text.length) / (windows * SAMPLE_CHARS);
 }
 
 /**
@@ -76,8 +87,11 @@ function countExact(text: string): number {
 }
 
 /**
- * A conversation's input tokens, counted locally (Anthropic's count_tokens): system text,
- * every turn's text, tool calls and results, tool definitions, and images by their size.
+ * A conversation's input tokens, counted locally (Anthropic's count_tokens, and the usage of a
+ * request Kiro reports none for): system text, every turn's text, tool calls and results, tool
+ * definitions, and images by their size. Exact for a small prompt (up to EXACT_CHARS); beyond,
+ * the sum of every part's estimate, so that a turn that resends the last one's prefix (as every
+ * agent does) gets the last figure plus its new parts', never a jump from resampling.
  */
 export function countConversationTokens(conversation: Conversation): number {
   const parts: string[] = [...conversation.system];
@@ -92,5 +106,11 @@ export function countConversationTokens(conversation: Conversation): number {
     }
   }
   for (const tool of conversation.tools) parts.push(tool.name, tool.description, JSON.stringify(tool.parameters));
-  return countTokensSampled(parts.join('\n')) + images;
+  let chars = parts.length;
+  for (const part of parts) chars += part.length;
+  if (chars <= EXACT_CHARS) return countTokens(parts.join('\n')) + images;
+  const share = Math.min(1, ESTIMATE_SCAN_CHARS / chars);
+  let tokens = 0;
+  for (const part of parts) tokens += estimateShare(part, share);
+  return Math.round(tokens) + images;
 }

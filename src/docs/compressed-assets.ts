@@ -18,17 +18,23 @@ const CONTENT_TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
 };
 
+/** A file to serve compressed, and what to change in it first (once, when it is loaded). */
+export interface CompressedAsset {
+  file: string;
+  rewrite?: (content: string) => string;
+}
+
 /**
  * The docs' large bundles (ReDoc's 1.1 MB, Swagger UI's 1.5 MB) sent brotli- or gzip-compressed:
- * each file is read and compressed once, on its first request, in the thread pool (not on the
- * event loop), and the results are kept in memory. Other paths fall through.
+ * each file is read, rewritten if asked, and compressed once, on its first request, in the thread
+ * pool (not on the event loop), and the results are kept in memory. Other paths fall through.
  */
-export function compressedAssets(files: Readonly<Record<string, string>>): RequestHandler {
+export function compressedAssets(files: Readonly<Record<string, string | CompressedAsset>>): RequestHandler {
   const cache = new Map<string, Promise<Encoded>>();
-  const load = (path: string, file: string): Promise<Encoded> => {
+  const load = (path: string, asset: CompressedAsset): Promise<Encoded> => {
     let encoded = cache.get(path);
     if (!encoded) {
-      encoded = encode(file);
+      encoded = encode(asset);
       // A failed read is retried on the next request rather than cached.
       encoded.catch(() => cache.delete(path));
       cache.set(path, encoded);
@@ -36,9 +42,11 @@ export function compressedAssets(files: Readonly<Record<string, string>>): Reque
     return encoded;
   };
   return (req: Request, res: Response, next: NextFunction) => {
-    const file = files[req.path];
-    if (!file || (req.method !== 'GET' && req.method !== 'HEAD')) return next();
-    load(req.path, file).then(
+    const entry = files[req.path];
+    if (!entry || (req.method !== 'GET' && req.method !== 'HEAD')) return next();
+    const asset = typeof entry === 'string' ? { file: entry } : entry;
+    const file = asset.file;
+    load(req.path, asset).then(
       (encoded) => {
         // The client's acceptable encodings (q=0 left out); brotli first when both are fine.
         const accepted = req.acceptsEncodings();
@@ -57,8 +65,9 @@ export function compressedAssets(files: Readonly<Record<string, string>>): Reque
   };
 }
 
-async function encode(file: string): Promise<Encoded> {
-  const identity = await readFile(file);
+async function encode({ file, rewrite }: CompressedAsset): Promise<Encoded> {
+  const read = await readFile(file);
+  const identity = rewrite ? Buffer.from(rewrite(read.toString('utf8'))) : read;
   const [br, gz] = await Promise.all([
     // Quality 9: within 10% of the maximum's size at a fifteenth of its time (measured on ReDoc).
     brotli(identity, { params: { [constants.BROTLI_PARAM_QUALITY]: 9, [constants.BROTLI_PARAM_SIZE_HINT]: identity.length } }),

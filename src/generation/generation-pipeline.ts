@@ -172,14 +172,8 @@ export class GenerationPipeline {
     // A macrotask between converting the request and building Kiro's body: for a large
     // conversation each is tens of milliseconds, and other requests get the loop in between.
     await new Promise((resolve) => setImmediate(resolve));
-    const model = await this.models.resolve(modelName, session);
-    const kiro = this.converter.toKiroRequest(
-      conversation,
-      model,
-      session.profileArn,
-      this.models.maxInputTokens(model.kiroModelId),
-      this.models.nativeReasoning(model.kiroModelId, session),
-    );
+    const model = await this.models.resolve(modelName, session, signal);
+    const kiro = this.converter.toKiroRequest(conversation, model, session.profileArn, this.models.nativeReasoning(model.kiroModelId, session));
     const upstream = await this.kiro.open({ payload: kiro.payload, session, accessToken, signal, slowModel: model.slow, stream, trace: context, flow });
     return { lease, model, kiro, upstream };
   }

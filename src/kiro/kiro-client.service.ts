@@ -2,13 +2,13 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Observable } from 'rxjs';
 import { ClientAbortedError, UpstreamError, UpstreamThrottledError, UpstreamTimeoutError } from '../common/errors';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
-import { FirstTokenTimeoutError, KiroTokenRejectedError, mapKiroHttpError, mapMidStreamError, mapNetworkError } from './kiro-errors';
+import { describeNetworkError, FirstTokenTimeoutError, KiroTokenRejectedError, mapKiroHttpError, mapMidStreamError, mapNetworkError } from './kiro-errors';
 import { kiroHeaders } from './kiro-headers';
 import type { KiroSession } from './kiro-session';
 import { KiroHttpResponse, KiroTransport } from './kiro-transport';
 import { Clock } from '../common/clock';
 import { FlowGate } from '../common/flow-gate';
-import { logLine, type RequestRecorder, type RequestTrace } from '../common/request-context';
+import { logLine, type RequestTrace } from '../common/request-context';
 import { MetricsService } from '../metrics/metrics.service';
 import { KiroModelInfo, parseModelList } from './kiro-models';
 
@@ -104,6 +104,7 @@ export class KiroClient {
           }),
           body: payload.json,
           proxy: upstream?.proxy,
+          trace,
           signal: attemptAbort.signal,
           headersTimeoutMs: firstTokenMs,
           bodyTimeoutMs: timeouts.streamReadMs * scale,
@@ -127,12 +128,13 @@ export class KiroClient {
         if (first.done) throw new UpstreamError('Kiro answered 200 with an empty stream', { retryable: true });
         // The caller's signal stays linked for the stream's life: a deadline or a client gone
         // after the first byte must still abort the upstream body.
-        return this.responseStream(first, iterator, attemptAbort, unlink, trace?.recorder, call.flow ?? new FlowGate());
+        return this.responseStream(first, iterator, attemptAbort, unlink, trace, call.flow ?? new FlowGate());
       } catch (err) {
         unlink();
         attemptAbort.abort();
         if (signal.aborted) throw new ClientAbortedError();
         const error = mapNetworkError(err, iterator !== undefined, firstTokenMs);
+        if (error !== err && !(error instanceof FirstTokenTimeoutError)) this.logger.warn(logLine(`Kiro network failure: ${describeNetworkError(err)}`, trace));
 
         this.metrics.upstreamErrors.inc({ kind: error.code ?? error.kind });
         if (await token.refreshedAfter(error)) {
@@ -242,9 +244,10 @@ export class KiroClient {
     iterator: AsyncIterator<Uint8Array>,
     abort: AbortController,
     unlink: () => void,
-    recorder: RequestRecorder | undefined,
+    trace: RequestTrace | undefined,
     flow: FlowGate,
   ): KiroResponseStream {
+    const recorder = trace?.recorder;
     const streamReadMs = this.config.timeouts.streamReadMs;
     const bytes$ = new Observable<Uint8Array>((subscriber) => {
       let finished = false;
@@ -279,7 +282,10 @@ export class KiroClient {
         } catch (err) {
           finished = true;
           unlink();
-          if (!subscriber.closed) subscriber.error(mapMidStreamError(err, streamReadMs));
+          if (subscriber.closed) return;
+          const error = mapMidStreamError(err, streamReadMs);
+          if (error !== err) this.logger.warn(logLine(`Kiro's answer broke off: ${describeNetworkError(err)}`, trace));
+          subscriber.error(error);
         }
       })();
       return () => {

@@ -1,5 +1,5 @@
 import { ContextTooLongError, NotFoundError, QuotaExceededError, UpstreamAuthError, UpstreamThrottledError } from '../common/errors';
-import { AccountThrottledError, KiroTokenRejectedError, mapKiroHttpError, mapKiroStreamException, ModelNotOnAccountError, parseRetryAfter } from './kiro-errors';
+import { AccountThrottledError, describeNetworkError, KiroTokenRejectedError, mapKiroHttpError, mapKiroStreamException, mapMidStreamError, mapNetworkError, ModelNotOnAccountError, parseRetryAfter } from './kiro-errors';
 
 const ctx = (status: number, body: unknown, retryAfterHeader?: string) => ({
   status,
@@ -88,5 +88,37 @@ describe(parseRetryAfter.name, () => {
     expect(parseRetryAfter('3')).toBe(3);
     expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:10 GMT', Date.parse('Thu, 01 Jan 2026 00:00:00 GMT'))).toBe(10);
     expect(parseRetryAfter('soon')).toBeUndefined();
+  });
+});
+
+describe(mapMidStreamError.name, () => {
+  it.each([
+    ['undici on a streamed read', Object.assign(new Error('Response does not match the HTTP/1.1 protocol (Invalid EOF state)'), { code: 'HPE_INVALID_EOF_STATE' })],
+    ['undici on a whole read', Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' })],
+    ['a reset', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })],
+  ])('gives a cut connection one message, whatever the HTTP client said (%s)', (_where, cause) => {
+    const error = mapMidStreamError(cause, 300_000);
+
+    expect(error.message).toBe('The connection to Kiro was cut mid-stream, before the answer was complete.');
+    expect(error.cause).toBe(cause);
+    expect(describeNetworkError(cause)).toContain(cause.message);
+  });
+});
+
+describe(mapNetworkError.name, () => {
+  it.each([
+    ['ECONNREFUSED', 'Could not reach Kiro: the connection was refused.'],
+    ['ENOTFOUND', 'Could not reach Kiro: its address could not be resolved.'],
+    ['UND_ERR_SOCKET', 'Could not reach Kiro: the connection was closed before Kiro answered.'],
+    ['CERT_HAS_EXPIRED', "Could not reach Kiro: its TLS certificate could not be verified (behind a TLS-intercepting proxy, give the gateway the proxy's CA with NODE_EXTRA_CA_CERTS)."],
+    ['ERR_TLS_CERT_ALTNAME_INVALID', 'Could not reach Kiro: the TLS connection could not be set up.'],
+    ['EWHATEVER', 'Could not reach Kiro: a network error.'],
+  ])('says in words what kind of failure %s is, keeping the codes for the log', (code, message) => {
+    const cause = Object.assign(new Error(`connect ${code} 10.0.0.1:443`), { code });
+
+    const error = mapNetworkError(cause, false, 10_000);
+
+    expect(error.message).toBe(message);
+    expect(error.message).not.toContain('10.0.0.1');
   });
 });

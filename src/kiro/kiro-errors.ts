@@ -141,27 +141,55 @@ export class FirstTokenTimeoutError extends UpstreamTimeoutError {
 
 /**
  * Network failures before the first byte; `waitingForBody` tells a silent body from silent
- * headers, `firstTokenMs` is the window that a silence ran out.
+ * headers, `firstTokenMs` is the window that a silence ran out. The client's message says what
+ * kind of failure it was, in words; the HTTP client's own codes and messages (which differ by
+ * version and by where the cut fell) are for the log only, see {@link describeNetworkError}.
  */
 export function mapNetworkError(err: unknown, waitingForBody: boolean, firstTokenMs: number): GatewayError {
   if (err instanceof GatewayError) return err;
   const code = (err as { code?: string }).code;
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || (waitingForBody && code === 'UND_ERR_BODY_TIMEOUT')) return new FirstTokenTimeoutError(firstTokenMs);
   if (code === 'UND_ERR_CONNECT_TIMEOUT') return new UpstreamTimeoutError('Connecting to Kiro timed out');
-  return new UpstreamError(`Could not reach Kiro: ${describeNetworkError(err)}`, { retryable: true, cause: err });
+  return new UpstreamError(`Could not reach Kiro: ${unreachableReason(code)}.`, { retryable: true, cause: err });
 }
 
-/** Failures of the upstream body after the first byte. */
+/** Failures of the upstream body after the first byte: the same message streaming or not. */
 export function mapMidStreamError(err: unknown, streamReadMs: number): GatewayError {
   if (err instanceof GatewayError) return err;
   const code = (err as { code?: string }).code;
   if (code === 'UND_ERR_BODY_TIMEOUT') {
     return new UpstreamTimeoutError(`Kiro stopped sending for ${streamReadMs / 1000} s in the middle of the response`);
   }
-  return new UpstreamError(`The connection to Kiro was cut mid-stream: ${describeNetworkError(err)}`, { retryable: false, cause: err });
+  return new UpstreamError('The connection to Kiro was cut mid-stream, before the answer was complete.', { retryable: false, cause: err });
 }
 
-function describeNetworkError(err: unknown): string {
+function unreachableReason(code: string | undefined): string {
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'the connection was refused';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'its address could not be resolved';
+    case 'ETIMEDOUT':
+    case 'ENETUNREACH':
+    case 'EHOSTUNREACH':
+      return 'the network did not reach it';
+    case 'ECONNRESET':
+    case 'EPIPE':
+    case 'UND_ERR_SOCKET':
+    case 'UND_ERR_CLOSED':
+      return 'the connection was closed before Kiro answered';
+    default:
+      // An untrusted certificate is usually a TLS-intercepting proxy: say which fix applies.
+      if (code !== undefined && /^(CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED)/.test(code)) {
+        return "its TLS certificate could not be verified (behind a TLS-intercepting proxy, give the gateway the proxy's CA with NODE_EXTRA_CA_CERTS)";
+      }
+      return code !== undefined && /^(ERR_TLS|ERR_SSL)/.test(code) ? 'the TLS connection could not be set up' : 'a network error';
+  }
+}
+
+/** The HTTP client's own words for a network failure, for the log (never the client's reply). */
+export function describeNetworkError(err: unknown): string {
   const { code, message } = err as { code?: string; message?: string };
   return [code, message].filter(Boolean).join(' ') || 'unknown network error';
 }

@@ -1,3 +1,5 @@
+import type { RequestTrace } from '../common/request-context';
+
 /** One HTTP exchange with Kiro. The only seam between the client logic and the network. */
 export interface KiroHttpRequest {
   method: 'GET' | 'POST';
@@ -11,6 +13,8 @@ export interface KiroHttpRequest {
   bodyTimeoutMs: number;
   /** The account's own proxy (http://, socks5://); absent: HTTPS_PROXY / NO_PROXY or direct. */
   proxy?: string;
+  /** The request served, for the transport's log lines. */
+  trace?: RequestTrace;
 }
 
 export interface KiroHttpResponse {

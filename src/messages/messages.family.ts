@@ -10,6 +10,8 @@ import {
   anthropicToConversation,
   checkAnthropicRequestBounds,
   countConversationTokens,
+  listSome,
+  summariseDropped,
 } from '../converter';
 import type { ApiFamily, FamilyConversion, ReplyMeta } from '../generation/api-family';
 import type { SseFormat } from '../generation/sse-writer';
@@ -51,16 +53,17 @@ export class MessagesFamily implements ApiFamily<AnthropicMessagesRequest, Messa
 
   /**
    * The conversion, with what it left out logged (server tools and content at info, the rest at
-   * debug). `toKiro`: the conversation goes to Kiro (its payload limit applies), not just counted.
+   * debug): one line each, of bounded length, whatever the request holds. `toKiro`: the
+   * conversation goes to Kiro (its payload limit applies), not just counted.
    */
   private convert(request: AnthropicMessagesRequest, toKiro: boolean): MessagesConversion {
     checkAnthropicRequestBounds(request, { limits: this.config.limits, kiroPayloadBytes: toKiro ? this.config.kiro.maxPayloadBytes : undefined });
     const conversion = anthropicToConversation(request);
     if (conversion.droppedServerTools.length > 0) {
-      this.logger.log(`Left out server tools Kiro cannot run: ${conversion.droppedServerTools.join(', ')}`);
+      this.logger.log(`Left out server tools Kiro cannot run: ${listSome(conversion.droppedServerTools)}`);
     }
-    if (conversion.dropped.length > 0) this.logger.log(`Left out content Kiro cannot take: ${conversion.dropped.join('; ')}`);
-    if (conversion.ignored.length > 0) this.logger.debug(`Ignored: ${conversion.ignored.join('; ')}`);
+    if (conversion.dropped.length > 0) this.logger.log(`Left out content Kiro cannot take: ${summariseDropped(conversion.dropped)}`);
+    if (conversion.ignored.length > 0) this.logger.debug(`Ignored: ${listSome(conversion.ignored)}`);
     return { ...conversion, request };
   }
 }

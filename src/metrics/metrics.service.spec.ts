@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { fingerprint } from '../auth/fingerprint';
 import type { Principal } from '../auth/principal';
-import { parseGatewayEnv } from '../config/env.schema';
-import { MetricsService } from './metrics.service';
+import { DeploymentSecret } from '../secrets/deployment-secret';
+import { METRICS_LABEL_KEY_USE, MetricsService } from './metrics.service';
 
 describe(MetricsService.name, () => {
   it('keeps client-chosen model labels bounded and sane', () => {
@@ -25,16 +25,15 @@ describe(MetricsService.name, () => {
     expect(metrics.principalLabel({ kind: 'gateway' })).toBe('gateway');
   });
 
-  it('labels a tenant with an HMAC under the deployment secret, not a bare hash of its token', async () => {
-    const config = parseGatewayEnv({ PROXY_API_KEY: 'k', METRICS_LABEL_SECRET: 'deployment-secret' });
-    const metrics = new MetricsService(config);
-    await metrics.onModuleInit();
+  it('labels a tenant with an HMAC under the deployment secret, not a bare hash of its token', () => {
+    const secret = DeploymentSecret.of('deployment-secret-of-32-characters', 'GATEWAY_SECRET');
+    const metrics = new MetricsService(secret);
     const other = new MetricsService();
-    await other.onModuleInit();
 
     const label = metrics.principalLabel(tenant('aorTenantToken'));
 
-    expect(label).toBe(createHmac('sha256', 'deployment-secret').update(fingerprint('aorTenantToken')).digest('hex').slice(0, 12));
+    expect(label).toBe(createHmac('sha256', secret.key(METRICS_LABEL_KEY_USE)).update(fingerprint('aorTenantToken')).digest('hex').slice(0, 12));
+    expect(new MetricsService(DeploymentSecret.of('deployment-secret-of-32-characters', 'Redis')).principalLabel(tenant('aorTenantToken'))).toBe(label);
     expect(label).not.toBe(fingerprint('aorTenantToken').slice(0, 12));
     expect(other.principalLabel(tenant('aorTenantToken'))).not.toBe(label);
   });

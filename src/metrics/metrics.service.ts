@@ -1,23 +1,21 @@
-import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
-import type Redis from 'ioredis';
-import { createHmac, randomBytes } from 'node:crypto';
+import { Injectable, Optional } from '@nestjs/common';
+import { createHmac } from 'node:crypto';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Principal } from '../auth/principal';
-import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
-import { RedisConnection } from '../redis/redis.module';
-
-const LABEL_SECRET_KEY = 'kiro-gateway:metrics-label-secret';
+import { DeploymentSecret } from '../secrets/deployment-secret';
 
 /**
  * The gateway's Prometheus metrics, in a registry of its own (not prom-client's global one).
- * Labels never carry secrets: a tenant appears as an HMAC of its token hash under a secret of
- * this deployment (METRICS_LABEL_SECRET, else one shared through Redis so replicas agree, else
+ * Labels never carry secrets: a tenant appears as an HMAC of its token hash under a key of this
+ * deployment's secret (GATEWAY_SECRET, else one shared through Redis so replicas agree, else
  * random at start), never as a bare hash anyone holding the token could compute or look up.
  */
+/** The name of the deployment secret's key for tenant labels. */
+export const METRICS_LABEL_KEY_USE = 'metrics tenant labels';
+
 @Injectable()
-export class MetricsService implements OnModuleInit {
-  private readonly logger = new Logger('Metrics');
-  private labelSecret: string = randomBytes(32).toString('hex');
+export class MetricsService {
+  private readonly labelKey: Buffer;
 
   readonly registry = new Registry();
 
@@ -107,26 +105,10 @@ export class MetricsService implements OnModuleInit {
   private readonly models = new BoundedLabel(64, 'other');
   private readonly principals = new BoundedLabel(256, 'tenant-other');
 
-  constructor(
-    @Optional() @Inject(gatewayConfig.KEY) private readonly config?: GatewayConfig,
-    @Optional() @Inject(RedisConnection) private readonly redis?: Redis | null,
-  ) {
+  /** `secret`: the deployment's (DeploymentSecretModule); a random one when none is given (unit tests). */
+  constructor(@Optional() secret?: DeploymentSecret) {
+    this.labelKey = (secret ?? DeploymentSecret.random()).key(METRICS_LABEL_KEY_USE);
     collectDefaultMetrics({ register: this.registry, prefix: 'kiro_gateway_' });
-  }
-
-  async onModuleInit(): Promise<void> {
-    const configured = this.config?.metrics.labelSecret;
-    if (configured) {
-      this.labelSecret = configured;
-    } else if (this.redis) {
-      try {
-        // The first replica's random secret wins; the others adopt it.
-        await this.redis.set(LABEL_SECRET_KEY, this.labelSecret, 'NX');
-        this.labelSecret = (await this.redis.get(LABEL_SECRET_KEY)) ?? this.labelSecret;
-      } catch (err) {
-        this.logger.warn(`Could not share the tenant label secret through Redis; labels are this replica's own: ${(err as Error).message}`);
-      }
-    }
   }
 
   /** A model name as a label: clients choose it, so its values are bounded. */
@@ -137,7 +119,7 @@ export class MetricsService implements OnModuleInit {
   /** `gateway` or a tenant's label; anyone with the key can mint tenants, so they are bounded too. */
   principalLabel(principal: Principal): string {
     if (principal.kind === 'gateway') return 'gateway';
-    return this.principals.label(createHmac('sha256', this.labelSecret).update(principal.tokenHash).digest('hex').slice(0, 12));
+    return this.principals.label(createHmac('sha256', this.labelKey).update(principal.tokenHash).digest('hex').slice(0, 12));
   }
 
   async render(): Promise<string> {

@@ -1,13 +1,31 @@
 import type { KiroModelInfo } from '../kiro';
-import { CatalogCache } from './catalog-cache';
+import { CatalogCache, FIRST_CATALOG_WAIT_MS } from './catalog-cache';
 
 const TTL = 1_000;
 
 function cache(fetch: () => Promise<KiroModelInfo[]>) {
   let now = 0;
   const errors: string[] = [];
-  const catalog = new CatalogCache({ fetch, now: () => now, ttlMs: TTL, onError: (err) => errors.push(err.message) });
-  return { catalog, errors, advance: (ms: number) => (now += ms) };
+  /** The first-catalog waits started, each ended by `elapse()` (the wait's time is up) or its signal. */
+  const waits: Array<{ ms: number; elapse: () => void; signal: AbortSignal }> = [];
+  const sleep = (ms: number, signal: AbortSignal) =>
+    new Promise<void>((resolve, reject) => {
+      waits.push({ ms, elapse: resolve, signal });
+      signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    });
+  const catalog = new CatalogCache({ fetch, now: () => now, sleep, ttlMs: TTL, onError: (err) => errors.push(err.message) });
+  return { catalog, errors, waits, advance: (ms: number) => (now += ms) };
+}
+
+/** A fetch that answers only when told to. */
+function pendingFetch() {
+  let answer: ((models: KiroModelInfo[]) => void) | undefined;
+  let calls = 0;
+  const fetch = () => {
+    calls++;
+    return new Promise<KiroModelInfo[]>((resolve) => (answer = resolve));
+  };
+  return { fetch, answer: (models: KiroModelInfo[]) => answer?.(models), calls: () => calls };
 }
 
 describe(CatalogCache.name, () => {
@@ -67,6 +85,47 @@ describe(CatalogCache.name, () => {
 
     expect(beforeTheMinute).toBe(1);
     expect(calls).toBe(2);
+  });
+
+  it('waits for the first catalog no longer than its first wait, then goes on without one', async () => {
+    const kiro = pendingFetch();
+    const { catalog, waits } = cache(kiro.fetch);
+
+    const first = catalog.forRequest();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(waits.map((wait) => wait.ms)).toStrictEqual([FIRST_CATALOG_WAIT_MS]);
+    waits[0].elapse();
+
+    expect(await first).toStrictEqual([]);
+    kiro.answer([{ modelId: 'claude-sonnet-4.5' }]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await catalog.forRequest()).toStrictEqual([{ modelId: 'claude-sonnet-4.5' }]);
+    expect(kiro.calls()).toBe(1);
+  });
+
+  it('stops waiting for the first catalog when the request is gone', async () => {
+    const kiro = pendingFetch();
+    const { catalog, waits } = cache(kiro.fetch);
+    const client = new AbortController();
+
+    const first = catalog.forRequest(client.signal);
+    await new Promise((resolve) => setImmediate(resolve));
+    client.abort();
+
+    expect(await first).toStrictEqual([]);
+    expect(waits[0].signal.aborted).toBe(true);
+  });
+
+  it('ends its wait as soon as the first catalog comes', async () => {
+    const kiro = pendingFetch();
+    const { catalog, waits } = cache(kiro.fetch);
+
+    const first = catalog.forRequest();
+    await new Promise((resolve) => setImmediate(resolve));
+    kiro.answer([{ modelId: 'auto' }]);
+
+    expect(await first).toStrictEqual([{ modelId: 'auto' }]);
+    expect(waits[0].signal.aborted).toBe(true);
   });
 
   it('looks models up by id, the first entry of an id winning as a scan would, and renews the index with the catalog', async () => {

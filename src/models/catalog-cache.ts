@@ -4,11 +4,18 @@ import type { KiroModelInfo } from '../kiro';
 /** After a failed fetch, the next one waits this long: generation requests read the catalog too. */
 const RETRY_AFTER_FAILURE_MS = 60_000;
 
+/** How long a generation request waits for an account's first catalog before it is routed without one. */
+export const FIRST_CATALOG_WAIT_MS = 2_000;
+
 export interface CatalogCacheOptions {
   fetch: () => Promise<KiroModelInfo[]>;
   now: () => number;
   ttlMs: number;
   onError: (err: Error) => void;
+  /** Resolves after `ms`, or rejects when `signal` aborts (the Clock's sleep). */
+  sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** {@link FIRST_CATALOG_WAIT_MS} unless a test says otherwise. */
+  firstWaitMs?: number;
 }
 
 /**
@@ -59,11 +66,22 @@ export class CatalogCache {
 
   /**
    * For a generation request: the catalog it has, however old, renewed in the background when
-   * due; the first fetch is the only one waited for. A slow model list never holds up a chat.
+   * due. Before the account's first catalog, the request waits for it at most `firstWaitMs`, or
+   * until the client goes away, then goes on without one (Kiro judges the model name); the fetch
+   * goes on for the requests after it. A slow model list never holds up a chat for long.
    */
-  async forRequest(): Promise<readonly KiroModelInfo[]> {
-    if (this.models.length === 0) return this.current();
-    void this.current();
+  async forRequest(signal?: AbortSignal): Promise<readonly KiroModelInfo[]> {
+    const refreshing = this.current();
+    if (this.models.length > 0 || signal?.aborted) return this.models;
+    const waited = new AbortController();
+    const stop = () => waited.abort();
+    signal?.addEventListener('abort', stop, { once: true });
+    try {
+      await Promise.race([refreshing, this.options.sleep(this.options.firstWaitMs ?? FIRST_CATALOG_WAIT_MS, waited.signal).catch(() => undefined)]);
+    } finally {
+      signal?.removeEventListener('abort', stop);
+      waited.abort();
+    }
     return this.models;
   }
 

@@ -1,6 +1,7 @@
 import { Controller, Get, Headers, Param } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { RequiresProxyKey } from '../auth';
+import { CurrentPrincipal, type Principal, RequiresProxyKey } from '../auth';
+import { MAX_MODEL_NAME_LENGTH } from '../common/dto/model-name';
 import { NotFoundError } from '../common/errors';
 import { AnthropicModelDto, AnthropicModelListDto, ModelDto, ModelListDto } from './model.dto';
 import { ModelEntry, ModelsService } from './models.service';
@@ -18,13 +19,14 @@ export class ModelsController {
   @ApiOperation({
     summary: 'List models',
     description:
-      "The static model names merged with Kiro's live catalog (cached for MODEL_CACHE_TTL). " +
+      "What the caller's Kiro account can serve: its live catalog (cached for MODEL_CACHE_TTL), the hyphenated and dated names clients know " +
+      'those models by, and MODEL_ALIASES. ' +
       "With an `anthropic-version` header the list comes in Anthropic's shape.",
   })
   @ApiOkResponse({ type: ModelListDto })
   @ANTHROPIC_VERSION_HEADER
-  async list(@Headers('anthropic-version') anthropicVersion?: string): Promise<ModelListDto | AnthropicModelListDto> {
-    const models = await this.models.list();
+  async list(@CurrentPrincipal() principal: Principal, @Headers('anthropic-version') anthropicVersion?: string): Promise<ModelListDto | AnthropicModelListDto> {
+    const models = await this.models.list(principal);
     if (anthropicVersion === undefined) return { object: 'list', data: models.map(toModelDto) };
     const data = models.map(toAnthropicModelDto);
     return { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data[data.length - 1]?.id ?? null };
@@ -35,9 +37,9 @@ export class ModelsController {
   @ApiParam({ name: 'model', example: 'claude-sonnet-4.5' })
   @ApiOkResponse({ type: ModelDto })
   @ANTHROPIC_VERSION_HEADER
-  async retrieve(@Param('model') id: string, @Headers('anthropic-version') anthropicVersion?: string): Promise<ModelDto | AnthropicModelDto> {
-    const model = await this.models.find(id);
-    if (!model) throw new NotFoundError(`The model '${id}' does not exist`, 'model_not_found', 'model');
+  async retrieve(@Param('model') id: string, @CurrentPrincipal() principal: Principal, @Headers('anthropic-version') anthropicVersion?: string): Promise<ModelDto | AnthropicModelDto> {
+    const model = id.length <= MAX_MODEL_NAME_LENGTH ? await this.models.find(id, principal) : undefined;
+    if (!model) throw new NotFoundError(`The model '${id.slice(0, MAX_MODEL_NAME_LENGTH)}' does not exist`, 'model_not_found', 'model');
     return anthropicVersion === undefined ? toModelDto(model) : toAnthropicModelDto(model);
   }
 }

@@ -17,6 +17,7 @@ import {
   type ResponseObject,
   type ResponsesConversion,
   type ResponseStreamEvent,
+  REASONING_SEAL_KEY_USE,
   responsesToConversation,
   responsesTextFormat,
   type SealedThought,
@@ -25,6 +26,7 @@ import type { ApiFamily, FamilyConversion } from '../generation/api-family';
 import type { SseFormat } from '../generation/sse-writer';
 import type { ResponsesRequestDto } from './dto/responses-request.dto';
 import { ResponseStore } from './response-store';
+import { DeploymentSecret } from '../secrets/deployment-secret';
 
 interface ResponsesCall extends FamilyConversion, ResponsesConversion {
   request: ResponsesRequestDto;
@@ -41,14 +43,18 @@ function ownerOf(principal: Principal): string {
 @Injectable()
 export class ResponsesFamily implements ApiFamily<ResponsesRequestDto, ResponsesCall, ResponseStreamEvent, ResponseObject> {
   private readonly logger = new Logger('Responses');
-  /** `reasoning.encrypted_content`, readable by every replica that shares the proxy key. */
+  /**
+   * `reasoning.encrypted_content`, keyed by the deployment's secret (never the proxy key, which
+   * clients hold): readable by every replica that shares it (GATEWAY_SECRET or Redis).
+   */
   private readonly seal: ReasoningSeal;
 
   constructor(
     @Inject(gatewayConfig.KEY) private readonly config: GatewayConfig,
     @Inject(ResponseStore) private readonly store: ResponseStore,
+    secret: DeploymentSecret,
   ) {
-    this.seal = new ReasoningSeal(config.server.proxyApiKey);
+    this.seal = new ReasoningSeal(secret.key(REASONING_SEAL_KEY_USE));
   }
 
   /** After the turns of `previous_response_id` when it names one (a 404 when it is gone). */

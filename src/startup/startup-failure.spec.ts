@@ -1,8 +1,9 @@
 import { CredentialSourceError } from '../auth/credential-source.error';
 import { ConfigValidationError } from '../config/env.schema';
-import { describeStartupFailure } from './startup-failure';
+import { describeStartupFailure, ListenError } from './startup-failure';
 
-const listenError = (code: string, syscall = 'listen'): NodeJS.ErrnoException => Object.assign(new Error(`${syscall} ${code}`), { code, syscall });
+const errnoError = (code: string, syscall: string): NodeJS.ErrnoException => Object.assign(new Error(`${syscall} ${code}`), { code, syscall });
+const listenError = (code: string, syscall = 'listen'): ListenError => new ListenError(errnoError(code, syscall));
 const TARGET = { host: '127.0.0.1', port: 8000 };
 
 describe(describeStartupFailure.name, () => {
@@ -41,5 +42,12 @@ describe(describeStartupFailure.name, () => {
   it('leaves anything else to be reported as the bug it is', () => {
     expect(describeStartupFailure(new TypeError('x is undefined'), TARGET)).toBeUndefined();
     expect(describeStartupFailure(listenError('EADDRINUSE', 'connect'), TARGET)).toBeUndefined();
+  });
+
+  it('reads only the listen() failure as a HOST problem, not a name lookup deeper in another failure', () => {
+    const credentialsUrlDown = new Error('loading the credentials URL failed', { cause: errnoError('ENOTFOUND', 'getaddrinfo') });
+
+    expect(describeStartupFailure(credentialsUrlDown, TARGET)).toBeUndefined();
+    expect(describeStartupFailure(errnoError('EADDRINUSE', 'listen'), TARGET)).toBeUndefined();
   });
 });

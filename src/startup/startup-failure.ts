@@ -7,6 +7,17 @@ export interface ListenTarget {
 }
 
 /**
+ * The HTTP server's own listen() failed: the only error that is read as a HOST or PORT problem
+ * (a `getaddrinfo ENOTFOUND` deeper in some other failure, say a credentials URL, is not one).
+ */
+export class ListenError extends Error {
+  constructor(override readonly cause: NodeJS.ErrnoException) {
+    super(`listen failed: ${cause.message}`, { cause });
+    this.name = 'ListenError';
+  }
+}
+
+/**
  * The lines to print when start-up fails for a reason the user can fix (a setting, a login
  * file, a port), each naming the variable or file and the fix; `undefined` for anything else,
  * which is a bug and keeps its stack trace.
@@ -15,14 +26,14 @@ export function describeStartupFailure(err: unknown, target?: ListenTarget): str
   for (let e = err; e; e = (e as { cause?: unknown }).cause) {
     if (e instanceof ConfigValidationError) return e.message.split('\n');
     if (e instanceof CredentialSourceError) return [e.message];
-    const listen = target && listenFailure(e, target);
+    const listen = e instanceof ListenError && target ? listenFailure(e.cause, target) : undefined;
     if (listen) return [listen];
   }
   return undefined;
 }
 
-function listenFailure(err: unknown, { host, port }: ListenTarget): string | undefined {
-  const { code, syscall } = err as NodeJS.ErrnoException;
+function listenFailure(err: NodeJS.ErrnoException, { host, port }: ListenTarget): string | undefined {
+  const { code, syscall } = err;
   if (syscall !== 'listen' && syscall !== 'getaddrinfo') return undefined;
   switch (code) {
     case 'EADDRINUSE':

@@ -18,8 +18,9 @@ export const agentBin = (name: 'claude' | 'codex' | 'opencode'): string => join(
 export const venvPython = join(AGENTS_DIR, '.venv', 'bin', 'python');
 
 /**
- * `describe` when `installed`; otherwise a skipped block saying how to install — except in CI,
- * where a missing agent is a failure, not a skip.
+ * `describe` when `installed`; otherwise a skipped block (the run ends with one line saying how
+ * to install, test/support/skipped-agents-reporter.js) — except in CI, where a missing agent is
+ * a failure, not a skip.
  */
 export function describeInstalled(what: string, installed: boolean, body: () => void): void {
   if (installed) return describe(what, body);
@@ -30,7 +31,6 @@ export function describeInstalled(what: string, installed: boolean, body: () => 
       });
     });
   }
-  console.warn(`Skipping ${what}: not installed (bash test/agents/install.sh)`);
   describe.skip(what, body);
 }
 

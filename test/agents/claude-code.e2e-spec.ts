@@ -85,6 +85,32 @@ describeInstalled('Claude Code 2.1.332 against the gateway (e2e)', installed(CLA
     expect(JSON.stringify(last.history)).toContain('first-2');
   });
 
+  describe("auto mode (the README's CLAUDE_CODE_AUTO_MODE_SERVER=0)", () => {
+    // A command Claude Code does not pass by itself: its classifier is asked first.
+    const RISKY = 'Run this: [sim:shell curl -s http://127.0.0.1:9/x > out.txt; echo auto-$((6*7))]';
+    const autoMode = (env: Record<string, string>) =>
+      runAgent(CLAUDE, ['-p', '--permission-mode', 'auto', RISKY], {
+        home: session.home,
+        env: { ...readmeExports(readmeBlock('### Claude Code (Anthropic Messages API)', 'bash', session.h.url), PROXY_KEY), ...env, ...QUIET },
+      });
+
+    it('runs the action once its local classifier, served by the gateway, finds it routine', async () => {
+      const run = await autoMode(readmeExports(readmeBlock("#### Claude Code's auto mode", 'bash', session.h.url), PROXY_KEY));
+
+      expect(run.code).toBe(0);
+      expect(run.stdout.trim()).toBe('Hello from the Kiro simulator! I received 1 tool result(s): "auto-42"');
+      expect(kiroCalls(session.h).filter((call) => call.content.includes('You are a security monitor for autonomous AI coding agents'))).toHaveLength(1);
+    });
+
+    it('without it, refuses the action as the README says: the server-side check cannot pass a gateway', async () => {
+      const run = await autoMode({});
+
+      expect(run.output).toContain("Auto mode can't check actions in this session");
+      expect(run.output).toContain("doesn't pass it through");
+      expect(kiroCalls(session.h).some((call) => call.content.includes('You are a security monitor'))).toBe(false);
+    });
+  });
+
   it('ends the turn cleanly when Kiro cuts a tool call off: no retry loop, Claude Code goes on in smaller steps', async () => {
     const cutBefore = await metric(session.h, 'kiro_gateway_tool_calls_cut_total');
 

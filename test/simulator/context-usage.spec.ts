@@ -1,13 +1,13 @@
-import { contextUsagePercentage, type PromptBody } from './context-usage';
+import { contextUsagePercentage, KIRO_SYSTEM_PROMPT_TOKENS, type PromptBody } from './context-usage';
 
 function body(content: string, modelId = 'claude-sonnet-4.5', extra: Partial<PromptBody['conversationState']> = {}): PromptBody {
   return { conversationState: { currentMessage: { userInputMessage: { content, modelId } }, ...extra } };
 }
 
 describe(contextUsagePercentage.name, () => {
-  it("is the prompt's tokens over the model's context window", () => {
-    expect(contextUsagePercentage(body('Hello!'))).toBeCloseTo((2 / 200_000) * 100, 12);
-    expect(contextUsagePercentage(body('Hello!', 'claude-sonnet-4.6'))).toBeCloseTo((2 / 1_000_000) * 100, 12);
+  it("is Kiro's system prompt and the prompt's tokens over the model's context window", () => {
+    expect(contextUsagePercentage(body('Hello!'))).toBeCloseTo(((KIRO_SYSTEM_PROMPT_TOKENS + 2) / 200_000) * 100, 12);
+    expect(contextUsagePercentage(body('Hello!', 'claude-sonnet-4.6'))).toBeCloseTo(((KIRO_SYSTEM_PROMPT_TOKENS + 2) / 1_000_000) * 100, 12);
   });
 
   it("leaves out the gateway's thinking-mode tags", () => {
@@ -22,6 +22,7 @@ describe(contextUsagePercentage.name, () => {
       { assistantResponseMessage: { content: 'Let me check.', toolUses: [{ name: 'get_weather', input: { city: 'Paris' } }] } },
     ];
 
-    expect(contextUsagePercentage(body('Thanks', 'auto', { history }))).toBeGreaterThan(contextUsagePercentage(body('Thanks', 'auto')) * 5);
+    const promptTokens = (percentage: number) => (percentage / 100) * 200_000 - KIRO_SYSTEM_PROMPT_TOKENS;
+    expect(promptTokens(contextUsagePercentage(body('Thanks', 'auto', { history })))).toBeGreaterThan(promptTokens(contextUsagePercentage(body('Thanks', 'auto'))) * 5);
   });
 });

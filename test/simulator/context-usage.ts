@@ -3,15 +3,18 @@ import { countTokens } from '../../src/converter/token-counter';
 import { SIM_MODEL_CATALOG } from './model-catalog';
 
 /**
- * A realistic `contextUsagePercentage` (protocol §3.2) for an unscripted answer: the tokens of
- * what the request says, over the model's context window. Real Kiro counts with Claude's
- * tokenizer and adds its own system prompt; the simulator counts with the gateway's tokenizer
- * (cl100k_base) so that the demo shows the same input figure in every API and count_tokens.
- * The gateway's thinking-mode control tags are left out, as the simulator never treats them as
- * the user's words.
+ * A realistic `contextUsagePercentage` (protocol §3.2) for an unscripted answer: Kiro's own system
+ * prompt plus the tokens of what the request says, over the model's context window. Real Kiro
+ * counts with Claude's tokenizer and adds its system prompt, so its share of the window is always
+ * more than the prompt alone: the simulator does the same (the prompt counted with the gateway's
+ * tokenizer, cl100k_base, plus {@link KIRO_SYSTEM_PROMPT_TOKENS}), so a gateway that turned the
+ * percentage into usage would report a figure other than count_tokens'. The gateway's
+ * thinking-mode control tags are left out, as the simulator never treats them as the user's words.
  */
 
 const DEFAULT_WINDOW = 200_000;
+/** What Kiro's own system prompt adds to every request's context, about (protocol §3.2). */
+export const KIRO_SYSTEM_PROMPT_TOKENS = 2_800;
 /** The thinking-mode control tags a gateway prefixes, up to the blank line after them. */
 export const THINKING_CONTROL = /^\s*(?:<(thinking_mode|max_thinking_length|thinking_instruction|thinking_effort)>[\s\S]*?<\/\1>\s*)+/;
 
@@ -58,7 +61,7 @@ export function contextUsagePercentage(body: PromptBody): number {
   for (const { toolSpecification: tool } of current.userInputMessageContext?.tools ?? []) {
     parts.push(tool.name, tool.description, JSON.stringify(tool.inputSchema.json));
   }
-  const tokens = countTokens(parts.join('\n')) + images;
+  const tokens = KIRO_SYSTEM_PROMPT_TOKENS + countTokens(parts.join('\n')) + images;
   const window = SIM_MODEL_CATALOG.find((model) => model.modelId === current.modelId)?.tokenLimits.maxInputTokens ?? DEFAULT_WINDOW;
   return (tokens / window) * 100;
 }

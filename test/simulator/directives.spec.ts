@@ -147,6 +147,19 @@ describe('native reasoning in unscripted answers (kiro-protocol.md §9.5)', () =
   });
 });
 
+describe('the safety monitor of Claude Code auto mode', () => {
+  const monitor = (verdictFormat: string) =>
+    `You are a security monitor for autonomous AI coding agents.\n\n${verdictFormat}\n<transcript>\n{"user":"Run this: [sim:shell rm -rf build]"}\n</transcript>`;
+
+  it('finds the action routine in the severity format, whatever directive the transcript holds', () => {
+    expect(text(events(monitor('Respond with <severity>N</severity> ONLY.'), [BASH]))).toBe('<severity>5</severity>');
+  });
+
+  it('answers the older yes/no format with <block>no</block>', () => {
+    expect(text(events(monitor('Use <thinking> before responding with <block>.')))).toBe('<block>no</block>');
+  });
+});
+
 describe('[sim:steps N] and continuations', () => {
   const withHistory = (content: string, history: unknown[], toolResults?: unknown[]) => {
     const b = body(content, [BASH], toolResults) as { conversationState: { history?: unknown[] } };

@@ -28,6 +28,25 @@ export const SIM_DIRECTIVES = [
 ] as const;
 export type SimDirective = (typeof SIM_DIRECTIVES)[number];
 
+/** Each directive as it is typed and what it does, in one line: the demo's banner lists them all. */
+export const SIM_DIRECTIVE_HELP: Readonly<Record<SimDirective, { usage: string; summary: string }>> = {
+  tool: { usage: '[sim:tool]', summary: 'calls the first tool the request declares (send tools)' },
+  slow: { usage: '[sim:slow]', summary: 'waits 2 s before the first token' },
+  throttle: { usage: '[sim:throttle]', summary: 'answers 429 every time: retried, then a 429' },
+  error500: { usage: '[sim:error500]', summary: 'answers 500: retried, then a 502' },
+  cut: { usage: '[sim:cut]', summary: 'cuts the connection mid-stream' },
+  exception: { usage: '[sim:exception]', summary: 'some text, then a ThrottlingException frame' },
+  overflow: { usage: '[sim:overflow]', summary: '"Input is too long": 400 context_length_exceeded' },
+  long: { usage: '[sim:long]', summary: 'streams about 1 MB of text' },
+  thinking: { usage: '[sim:thinking]', summary: 'answers with a <thinking> block first' },
+  say: { usage: '[sim:say TEXT]', summary: 'answers exactly TEXT' },
+  shell: { usage: '[sim:shell COMMAND]', summary: "runs COMMAND with the agent's shell tool, then reports its output" },
+  call: { usage: '[sim:call TOOL {json}]', summary: 'calls the tool TOOL with these arguments' },
+  cuttool: { usage: '[sim:cuttool]', summary: 'cuts a tool call off mid-arguments, as Kiro\'s output limit does' },
+  steps: { usage: '[sim:steps N]', summary: 'a scripted task of N shell round trips (echo step-K), one per turn, then a final answer' },
+  redacted: { usage: '[sim:redacted]', summary: 'on a natively reasoning model: thinks in redacted (encrypted) content' },
+};
+
 /** A directive and the text after its name (`[sim:shell echo hi]` → shell, "echo hi"). */
 export interface ParsedDirective {
   name: SimDirective;
@@ -91,6 +110,22 @@ export function findDirective(content: string): SimDirective | undefined {
   return parseDirective(content)?.name;
 }
 
+/**
+ * Claude Code's auto mode, deciding locally (CLAUDE_CODE_AUTO_MODE_SERVER=0), asks the model
+ * whether the agent's next action is safe, with a system prompt of its own: "You are a security
+ * monitor for autonomous AI coding agents", then a transcript (which holds the user's directives,
+ * not meant for this call) and the format of the verdict.
+ */
+const SAFETY_MONITOR = /You are a security monitor for autonomous AI coding agents/;
+
+/**
+ * The verdict of a model that finds the action routine: a low `<severity>` (Claude Code 2.1.33x:
+ * below 50 allows), or `<block>no</block>` for the older yes/no format.
+ */
+function safetyVerdict(content: string): string {
+  return /<severity>N<\/severity>/.test(content) ? '<severity>5</severity>' : '<block>no</block>';
+}
+
 export function scenarioForRequest(body: unknown): Scenario {
   return withNativeReasoning(body as ValidatedBody, directedScenario(body));
 }
@@ -120,6 +155,7 @@ function directedScenario(body: unknown): Scenario {
   if (CONTINUE_REQUEST.test(current.content)) return continuedScenario(state);
   // Unscripted answers report what the request really fills of the context (§3.2).
   const usage: TextReplyOptions = { contextUsagePercentage: contextUsagePercentage(body as PromptBody) };
+  if (SAFETY_MONITOR.test(current.content)) return textReply(safetyVerdict(current.content), usage);
   // A scripted multi-step task is named once, in the first turn; every later turn carries tool results.
   const directive = parseDirective(current.content) ?? stepsDirective(state.history ?? []);
   switch (directive?.name) {

@@ -21,6 +21,7 @@ export {
   throttled,
   toolCallEvents,
   toolCallReply,
+  type DropScenario,
   type HangScenario,
   type HttpErrorScenario,
   type Scenario,
@@ -50,6 +51,7 @@ export {
   type Violation,
 } from './kiro-request-validator';
 export { SIM_DEFAULT_MODEL_ID, SIM_MODEL_CATALOG, SIM_MODEL_IDS, type ModelListPage, type SimModel } from './model-catalog';
-export { findDirective, parseDirective, SIM_DIRECTIVES, type ParsedDirective, type SimDirective } from './directives';
+export { findDirective, parseDirective, SIM_DIRECTIVE_HELP, SIM_DIRECTIVES, type ParsedDirective, type SimDirective } from './directives';
 export { EVENT_STREAM_CONTENT_TYPE } from './scenario-player';
-export { Chaos, CHAOS_FAULTS, type ChaosCounts, type ChaosFault, type ChaosOptions } from './chaos';
+export { selfSignedCertificate } from './self-signed';
+export { Chaos, CHAOS_FAULTS, type ChaosCounts, type ChaosFault, type ChaosOptions, mulberry32 } from './chaos';

@@ -8,8 +8,11 @@ const JSON_SCHEMA = /Answer with a single JSON value that conforms to the JSON S
 
 /** The JSON answer the instruction in `content` asks for, or undefined when there is none. */
 export function jsonAnswerFor(content: string): string | undefined {
-  const schema = JSON_SCHEMA.exec(content);
-  if (schema) return JSON.stringify(exampleOf(JSON.parse(schema[1]) as Schema, new Root(JSON.parse(schema[1]) as Schema), 0));
+  const match = JSON_SCHEMA.exec(content);
+  if (match) {
+    const schema = JSON.parse(match[1]) as Schema;
+    return JSON.stringify(exampleOf(schema, new Root(schema), 0));
+  }
   if (content.includes(JSON_OBJECT)) return JSON.stringify({ answer: 'Hello from the Kiro simulator!' });
   return undefined;
 }

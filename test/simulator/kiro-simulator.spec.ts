@@ -264,8 +264,8 @@ describe(KiroSimulator.name, () => {
       expect(frames.slice(-2)).toEqual([
         {
           headers: { ':event-type': 'contextUsageEvent', ':content-type': 'application/json', ':message-type': 'event' },
-          // "Hi there" is 2 tokens of the model's 200,000: a realistic share, not a fixed one.
-          payload: { contextUsagePercentage: 0.001 },
+          // Kiro's system prompt (2,800 tokens) and "Hi there" (2) of the model's 200,000: a realistic share, not a fixed one.
+          payload: { contextUsagePercentage: 1.401 },
         },
         {
           headers: { ':event-type': 'meteringEvent', ':content-type': 'application/json', ':message-type': 'event' },

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Chaos, type ChaosCounts, type ChaosOptions } from './chaos';
 import { scenarioForRequest } from './directives';
@@ -51,6 +52,11 @@ export interface SimulatorOptions {
   recordRequests?: boolean;
   /** One line per request, for the standalone runner. */
   log?: (line: string) => void;
+  /**
+   * Serve Kiro's API over HTTPS with this key and certificate (e.g. selfSignedCertificate()), as
+   * real Kiro does; the token endpoints stay on a second, plain HTTP listener (`authUrl`).
+   */
+  tls?: { key: string; cert: string };
   /** Chaos mode from the start (see setChaos). */
   chaos?: ChaosOptions;
 }
@@ -66,6 +72,8 @@ export interface RecordedRequest {
   status?: number;
   /** The validator's detail when a chat body was refused. */
   violation?: string;
+  /** Which connection it came on: 1 for the first the simulator accepted, 2 for the next, … */
+  connection: number;
   /** The account the bearer token belongs to, when it belongs to one. */
   account?: string;
 }
@@ -86,6 +94,8 @@ export interface SimulatorStats {
   usageRequests: number;
   /** Chat calls refused with 400 for their shape, JSON or model. */
   rejected: number;
+  /** Connections opened to the API listener (TLS handshakes when it serves HTTPS). */
+  connections: number;
 }
 
 export const DEFAULT_SIM_REFRESH_TOKEN = 'sim-refresh-token';
@@ -111,6 +121,7 @@ const emptyStats = (): SimulatorStats => ({
   modelListRequests: 0,
   usageRequests: 0,
   rejected: 0,
+  connections: 0,
 });
 
 /** Per-request state handed to each route. */
@@ -128,14 +139,22 @@ export class KiroSimulator {
   private readonly queue: Scenario[] = [];
   private readonly recorded: RecordedRequest[] = [];
   private counters = emptyStats();
+  private readonly connectionIds = new WeakMap<object, number>();
+  private connectionsSeen = 0;
   private closing = false;
+  /** ListAvailableModels calls held unanswered (a slow catalog), answered when the hold ends. */
+  private heldModelLists: Exchange[] | undefined;
+  /** While set, token refreshes wait for it (a token service that answers only when told). */
+  private refreshHold: { released: Promise<void>; release: () => void } | undefined;
   private chaos: Chaos | undefined;
 
   private constructor(
-    private readonly server: Server,
+    private readonly servers: Server[],
     private readonly opts: SimulatorOptions,
     private readonly accountList: SimAccount[],
     readonly url: string,
+    /** Where the token endpoints are: `url`, or a plain HTTP listener when `url` is HTTPS. */
+    readonly authUrl: string,
   ) {}
 
   static async start(opts: SimulatorOptions = {}): Promise<KiroSimulator> {
@@ -148,33 +167,32 @@ export class KiroSimulator {
       ...(opts.accounts ?? []).map((account) => new SimAccount(account, tokenDefaults)),
     ];
     if (new Set(accounts.map((a) => a.name)).size !== accounts.length) throw new Error('simulator account names must be unique (and not "default")');
-    const server = createServer();
     const host = opts.host ?? '127.0.0.1';
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(opts.port ?? 0, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    const { port } = server.address() as AddressInfo;
-    const sim = new KiroSimulator(server, opts, accounts, `http://${host}:${port}`);
+    const api = opts.tls ? createHttpsServer({ key: opts.tls.key, cert: opts.tls.cert }) : createServer();
+    const apiPort = await listen(api, host, opts.port ?? 0);
+    const auth = opts.tls ? createServer() : undefined;
+    const authPort = auth ? await listen(auth, host, 0) : apiPort;
+    const url = `${opts.tls ? 'https' : 'http'}://${host}:${apiPort}`;
+    const sim = new KiroSimulator(auth ? [api, auth] : [api], opts, accounts, url, auth ? `http://${host}:${authPort}` : url);
+    api.on(opts.tls ? 'secureConnection' : 'connection', () => sim.counters.connections++);
     if (opts.chaos) sim.setChaos(opts.chaos);
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      sim.handle(req, res).catch((err: unknown) => {
-        if (!res.headersSent) sendJson(res, 500, { message: `simulator bug: ${String(err)}`, reason: null });
-        else res.destroy();
+    for (const server of sim.servers) {
+      server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+        sim.handle(req, res).catch((err: unknown) => {
+          if (!res.headersSent) sendJson(res, 500, { message: `simulator bug: ${String(err)}`, reason: null });
+          else res.destroy();
+        });
       });
-    });
+    }
     return sim;
   }
 
   /** Stops listening and destroys every open connection, including hung streams. */
   async close(): Promise<void> {
     this.closing = true;
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await closed;
+    const closed = this.servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
+    for (const server of this.servers) server.closeAllConnections();
+    await Promise.all(closed);
     // Responses see their socket's 'close' a tick later; settle the counters before resolving.
     await this.waitFor((sim) => sim.counters.activeStreams === 0, 1000).catch(() => undefined);
   }
@@ -210,6 +228,38 @@ export class KiroSimulator {
     this.counters = { ...emptyStats(), activeStreams: active };
   }
 
+  /**
+   * While on, ListAvailableModels answers nothing (as a slow or stuck Kiro would); turning it off
+   * answers the calls held so far.
+   */
+  hangModelList(on: boolean): void {
+    if (on) {
+      this.heldModelLists ??= [];
+      return;
+    }
+    const held = this.heldModelLists ?? [];
+    this.heldModelLists = undefined;
+    for (const x of held) if (!x.res.destroyed) this.listModels(x, true);
+  }
+
+  /**
+   * While on, token refreshes (social and OIDC) are received but answered only once it is turned
+   * off: a test can have every request of a burst reach Kiro before the refresh ends, however
+   * slow the machine.
+   */
+  holdRefreshes(on: boolean): void {
+    if (on) {
+      if (!this.refreshHold) {
+        let release = () => {};
+        const released = new Promise<void>((resolve) => (release = resolve));
+        this.refreshHold = { released, release };
+      }
+      return;
+    }
+    this.refreshHold?.release();
+    this.refreshHold = undefined;
+  }
+
   /** One account by name ('default' is the one of the top-level options); throws for an unknown name. */
   account(name: string): SimAccount {
     const account = this.accountList.find((candidate) => candidate.name === name);
@@ -235,8 +285,8 @@ export class KiroSimulator {
     return {
       KIRO_API_HOST: this.url,
       KIRO_Q_HOST: this.url,
-      KIRO_REFRESH_URL: `${this.url}/refreshToken`,
-      KIRO_OIDC_URL: `${this.url}/token`,
+      KIRO_REFRESH_URL: `${this.authUrl}/refreshToken`,
+      KIRO_OIDC_URL: `${this.authUrl}/token`,
       REFRESH_TOKEN: DEFAULT_SIM_REFRESH_TOKEN,
     };
   }
@@ -273,6 +323,7 @@ export class KiroSimulator {
       query: Object.fromEntries(url.searchParams),
       headers: req.headers,
       body: undefined,
+      connection: this.connectionId(req.socket),
     };
     if (this.opts.recordRequests ?? true) this.recorded.push(record);
     const log = this.opts.log;
@@ -306,6 +357,12 @@ export class KiroSimulator {
       default:
         return this.answer(res, record, 404, { message: `No route for ${route}`, reason: null });
     }
+  }
+
+  private connectionId(socket: object): number {
+    let id = this.connectionIds.get(socket);
+    if (id === undefined) this.connectionIds.set(socket, (id = ++this.connectionsSeen));
+    return id;
   }
 
   private answer(res: ServerResponse, record: RecordedRequest, status: number, body: unknown, requestId?: string): void {
@@ -381,8 +438,12 @@ export class KiroSimulator {
     sendJson(x.res, 400, body, { 'x-amzn-requestid': x.requestId, 'x-sim-violation': headerSafe(detail) });
   }
 
-  private listModels(x: Exchange): void {
-    this.counters.modelListRequests++;
+  private listModels(x: Exchange, released = false): void {
+    if (!released) this.counters.modelListRequests++;
+    if (this.heldModelLists) {
+      this.heldModelLists.push(x);
+      return;
+    }
     const account = this.authorized(x.req);
     if (!account) {
       const forbidden = bearerTokenInvalid();
@@ -495,6 +556,7 @@ export class KiroSimulator {
   private async refreshDelay(): Promise<void> {
     const ms = this.opts.refreshDelayMs ?? 0;
     if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+    await this.refreshHold?.released;
   }
 }
 
@@ -505,4 +567,14 @@ function headerSafe(text: string): string {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
 }

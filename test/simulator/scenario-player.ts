@@ -41,6 +41,10 @@ export class ScenarioPlayer {
     switch (scenario.kind) {
       case 'hang':
         return; // Nothing to do: the response stays open until the client or close() ends it.
+      case 'drop':
+        this.cutOnPurpose = true;
+        this.res.socket?.destroy();
+        return;
       case 'http-error':
         if (!(await this.sleep(scenario.delayMs ?? 0))) return;
         sendJson(this.res, scenario.status, scenario.body, {

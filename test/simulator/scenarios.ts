@@ -52,7 +52,15 @@ export interface HangScenario {
   kind: 'hang';
 }
 
-export type Scenario = StreamScenario | HttpErrorScenario | HangScenario;
+/**
+ * Close the connection without a byte of an answer: what a client sees when it writes a request on
+ * a kept-alive connection the server (or a load balancer) has just closed as idle.
+ */
+export interface DropScenario {
+  kind: 'drop';
+}
+
+export type Scenario = StreamScenario | HttpErrorScenario | HangScenario | DropScenario;
 
 export interface TextReplyOptions {
   /** Code points per text frame; the captures show 1-4 CJK characters or a few words per frame. */

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
-import { gatewayConfig, type GatewayConfig } from '../../src/config/gateway.config';
+import { loadGatewayConfig, type GatewayConfig } from '../../src/config/gateway.config';
 import { KiroSimulator, type SimulatorOptions } from '../simulator';
 
 export const PROXY_KEY = 'test-proxy-key';
@@ -17,8 +17,11 @@ const GATEWAY_VARIABLES = [
   'STREAM_READ_TIMEOUT', 'NON_STREAM_TIMEOUT', 'SLOW_MODEL_TIMEOUT_MULTIPLIER', 'STREAM_KEEPALIVE_INTERVAL', 'MODEL_CACHE_TTL',
   'TOOL_DESCRIPTION_MAX_LENGTH', 'LOG_LEVEL', 'DEBUG_MODE', 'DEBUG_DIR', 'RATE_LIMIT_PER_MINUTE', 'FAKE_REASONING',
   'FAKE_REASONING_MAX_TOKENS', 'FAKE_REASONING_HANDLING', 'KIRO_API_HOST', 'KIRO_Q_HOST', 'KIRO_REFRESH_URL',
-  'KIRO_OIDC_URL', 'BODY_LIMIT', 'KIRO_MAX_PAYLOAD_BYTES', 'SHUTDOWN_GRACE_PERIOD', 'CORS_ORIGINS', 'LOG_FORMAT', 'REDIS_URL', 'KIRO_STREAM_CONNECTION_CLOSE', 'KIRO_GATEWAY_DEMO',
-  'MODEL_ALIASES', 'MODEL_FALLBACK', 'STREAM_MAX_RESUMES', 'KIRO_ACCOUNTS_FILE', 'ACCOUNT_STRATEGY', 'ACCOUNT_MAX_CONCURRENCY', 'ACCOUNT_QUEUE_SIZE', 'ACCOUNT_QUEUE_TIMEOUT',
+  'KIRO_OIDC_URL', 'BODY_LIMIT', 'KIRO_MAX_PAYLOAD_BYTES', 'SHUTDOWN_GRACE_PERIOD', 'CORS_ORIGINS', 'LOG_FORMAT', 'REDIS_URL', 'KIRO_STREAM_CONNECTION_CLOSE', 'KIRO_TEST_CA_FILE', 'KIRO_GATEWAY_DEMO',
+  'MODEL_ALIASES', 'MODEL_FALLBACK', 'STREAM_MAX_RESUMES', 'REDIS_COMMAND_TIMEOUT', 'TRUST_PROXY', 'AUTH_FAILURE_LIMIT', 'NEW_TENANTS_PER_IP',
+  'BODY_MAX_INFLATE_RATIO', 'MAX_JSON_ELEMENTS', 'MAX_MESSAGES', 'MAX_CONTENT_BLOCKS', 'MAX_TOOLS', 'MAX_STOP_SEQUENCES',
+  'MAX_IMAGE_BYTES', 'MAX_REQUEST_IMAGE_BYTES', 'METRICS_PORT', 'GATEWAY_SECRET', 'METRICS_LABEL_SECRET',
+  'KIRO_ACCOUNTS_FILE', 'ACCOUNT_STRATEGY', 'ACCOUNT_MAX_CONCURRENCY', 'ACCOUNT_QUEUE_SIZE', 'ACCOUNT_QUEUE_TIMEOUT',
   'SESSION_AFFINITY_TTL', 'USAGE_REFRESH_INTERVAL', 'ADMIN_API_KEY', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'https_proxy', 'http_proxy', 'no_proxy',
 ];
 
@@ -52,9 +55,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...options.env,
   });
 
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+  // Parsed once and handed to the app, as bootstrap.ts does (NODE_ENV=test: no .env file).
+  const config = loadGatewayConfig(process.env);
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, forceCloseConnections: true, logger: ['fatal', 'error'] });
-  const config = app.get<GatewayConfig>(gatewayConfig.KEY);
   configureApp(app, config);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;

@@ -32,13 +32,31 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs: n
   throw new Error(`${what} was not ready within ${timeoutMs} ms:\n${output()}`);
 }
 
-function start(command: string, args: string[], env: NodeJS.ProcessEnv, cwd?: string): RunningProcess {
-  const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `text` in a process's output, polled until `timeoutMs`: a running gateway writes its log from another thread. */
+export async function waitForOutput(running: RunningProcess, text: string, timeoutMs = 5_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (!running.output().includes(text) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  return running.output();
+}
+
+export interface StartOptions {
+  cwd?: string;
+  /** Leave stdout unread (its pipe fills up, as behind a stalled log shipper) until `readStdout()`. */
+  holdStdout?: boolean;
+  /** How much of the latest output `output()` keeps (20,000 characters). */
+  keepOutputChars?: number;
+}
+
+function start(command: string, args: string[], env: NodeJS.ProcessEnv, options: StartOptions = {}): RunningProcess & { readStdout(): void } {
+  const child = spawn(command, args, { env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
-  child.stdout?.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-20_000)));
-  child.stderr?.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-20_000)));
+  const keep = options.keepOutputChars ?? 20_000;
+  const readStdout = () => child.stdout?.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-keep)));
+  if (!options.holdStdout) readStdout();
+  child.stderr?.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-keep)));
   return {
     process: child,
+    readStdout,
     output: () => log,
     stop: () =>
       new Promise<void>((resolve) => {
@@ -90,10 +108,10 @@ function gatewayCommand(args: readonly string[], env: Record<string, string>): {
  * The gateway as its own process, from source (no build needed), ready on /health/live; `cwd` is
  * where it looks for `.env` (read only when NODE_ENV is not `test`).
  */
-export async function startGatewayProcess(env: Record<string, string>, options: { cwd?: string } = {}): Promise<RunningProcess & { url: string }> {
+export async function startGatewayProcess(env: Record<string, string>, options: StartOptions = {}): Promise<RunningProcess & { url: string; readStdout(): void }> {
   const port = await freePort();
   const gateway = gatewayCommand([], { PORT: String(port), ...env });
-  const child = start(gateway.command, gateway.args, gateway.env, options.cwd);
+  const child = start(gateway.command, gateway.args, gateway.env, options);
   const url = `http://127.0.0.1:${port}`;
   await waitFor(async () => (await fetch(`${url}/health/live`)).ok, 'gateway', 60_000, child.process, child.output);
   return { ...child, url };
@@ -107,9 +125,9 @@ export interface FinishedProcess {
 }
 
 /** Runs the gateway's entry point with `args` until it exits by itself (within `timeoutMs`). */
-export function runGatewayToExit(env: Record<string, string>, args: readonly string[] = [], timeoutMs = 60_000): Promise<FinishedProcess> {
+export function runGatewayToExit(env: Record<string, string>, args: readonly string[] = [], timeoutMs = 60_000, cwd?: string): Promise<FinishedProcess> {
   const gateway = gatewayCommand(args, env);
-  const child = spawn(gateway.command, gateway.args, { env: gateway.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(gateway.command, gateway.args, { env: gateway.env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

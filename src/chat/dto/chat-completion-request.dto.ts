@@ -13,6 +13,7 @@ import {
   Max,
   Min,
 } from 'class-validator';
+import { IsModelName, MAX_MODEL_NAME_LENGTH } from '../../common/dto/model-name';
 import { NestedDto } from '../../common/http/shallow-validation';
 import type { ChatCompletionRequest } from '../../converter';
 
@@ -34,9 +35,8 @@ const MESSAGE_EXAMPLE = [
  */
 @ApiExtraModels(StreamOptionsDto)
 export class ChatCompletionRequestDto implements ChatCompletionRequest {
-  @ApiProperty({ example: 'claude-sonnet-4.5', description: 'Kiro model id, or a dated / hyphenated Anthropic name (claude-sonnet-4-5-20250929), or `auto`.' })
-  @IsString()
-  @IsNotEmpty()
+  @ApiProperty({ example: 'claude-sonnet-4.5', maxLength: MAX_MODEL_NAME_LENGTH, description: 'Kiro model id, or a dated / hyphenated Anthropic name (claude-sonnet-4-5-20250929), or `auto`.' })
+  @IsModelName()
   model: string;
 
   @ApiProperty({

@@ -31,19 +31,34 @@ export const REDACTED_PATHS = [
  */
 const FRAMEWORK_CONTEXTS: ReadonlySet<string> = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication']);
 
+/** pino-pretty's options: one line per entry, the context in front. */
+const PRETTY_OPTIONS = { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,context', messageFormat: '[{context}] {msg}', singleLine: true };
+
 /**
  * Nest's logger backed by pino: JSON lines in production, human-readable in development, at
  * LOG_LEVEL, with credential fields redacted. Objects passed as messages become structured
  * fields, so a request's log line is queryable rather than a string.
+ *
+ * Stdout is written by pino's transport, in a worker thread: a slow or blocked pipe (a stalled
+ * log shipper, a paused terminal) blocks that thread, never the event loop and so every request.
+ * When the process exits, pino waits (up to 10 s) for the worker to write out everything logged
+ * before, in order, so the last lines before an exit (shutdown, a start-up failure) still come
+ * out. pino's in-process asynchronous writer could not promise that: a write still in flight at
+ * exit would land after the ones flushed synchronously, or not at all.
  */
 export class PinoLoggerService implements LoggerService {
   private readonly logger: Logger;
+  /** The transport to stdout; undefined when a destination was given (tests). */
+  private readonly stdout: ReturnType<typeof pino.transport> | undefined;
+  /** Resolves once the writer thread runs: lines logged until then are written as soon as it does. */
+  readonly ready: Promise<void>;
 
   constructor(
     settings: GatewayConfig['logging'],
-    /** Where lines go instead of stdout (tests). */
+    /** Where lines go instead of stdout (tests): written in-process. */
     destination?: pino.DestinationStream,
-    loadPretty: () => pino.DestinationStream | undefined = prettyStream,
+    /** Where pino-pretty is installed; undefined when it is not. */
+    findPretty: () => string | undefined = findPinoPretty,
   ) {
     const options: LoggerOptions = {
       level: PINO_LEVEL[settings.level],
@@ -51,15 +66,39 @@ export class PinoLoggerService implements LoggerService {
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
     };
-    const pretty = settings.format === 'pretty' ? loadPretty() : undefined;
-    // Synchronous stdout, like the pretty stream: the lines written just before an exit (shutdown,
-    // a crash) must come out, and in order; one short line per request costs microseconds.
-    this.logger = pino(options, destination ?? pretty ?? pino.destination({ dest: 1, sync: true }));
+    const pretty = settings.format === 'pretty' ? findPretty() : undefined;
+    if (destination) {
+      this.logger = pino(options, pretty ? prettyStream(pretty, destination) : destination);
+    } else {
+      const colorize = process.stdout.isTTY === true;
+      this.stdout = pino.transport(pretty ? { target: pretty, options: { ...PRETTY_OPTIONS, colorize, destination: 1 } } : { target: 'pino/file', options: { destination: 1 } });
+      this.logger = pino(options, this.stdout);
+    }
+    const stdout = this.stdout;
+    this.ready = stdout
+      ? new Promise((resolve) => {
+          stdout.once('ready', () => resolve());
+          // A writer that could not start is no reason to hold up serving.
+          stdout.once('error', () => resolve());
+        })
+      : Promise.resolve();
     if (settings.format === 'pretty' && !pretty) {
       this.logger.warn(
         { context: 'Logging' },
         'LOG_FORMAT=pretty needs the pino-pretty package, which this installation lacks: logging JSON instead (npm install pino-pretty, or set LOG_FORMAT=json)',
       );
+    }
+  }
+
+  /**
+   * Hands whatever is still queued to the writer thread, synchronously: before a line that goes
+   * to stderr at once (a start-up failure), so the lines logged before it come first.
+   */
+  flush(): void {
+    try {
+      this.stdout?.flushSync();
+    } catch {
+      // The writer thread is gone: there is nowhere left to write to.
     }
   }
 
@@ -107,13 +146,19 @@ export class PinoLoggerService implements LoggerService {
   }
 }
 
-/** pino-pretty, in-process and synchronous; undefined when it is not installed. */
-function prettyStream(): pino.DestinationStream | undefined {
+/** The installed pino-pretty, for the transport to load; undefined when it is not installed. */
+function findPinoPretty(): string | undefined {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const pretty = require('pino-pretty') as (options: Record<string, unknown>) => pino.DestinationStream;
-    return pretty({ colorize: process.stdout.isTTY === true, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,context', messageFormat: '[{context}] {msg}', singleLine: true });
+    return require.resolve('pino-pretty');
   } catch {
     return undefined;
   }
+}
+
+/** pino-pretty in-process, for a destination given by a test. */
+function prettyStream(modulePath: string, destination: pino.DestinationStream): pino.DestinationStream {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { prettyFactory } = require(modulePath) as { prettyFactory: (options: Record<string, unknown>) => (line: string) => string };
+  const prettify = prettyFactory({ ...PRETTY_OPTIONS, colorize: false });
+  return { write: (line: string) => destination.write(prettify(line)) };
 }

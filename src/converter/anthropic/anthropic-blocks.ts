@@ -1,5 +1,6 @@
 import { InvalidRequestError } from '../../common/errors';
 import { isJsonObject, type JsonObject } from '../../common/json';
+import { forLog } from '../../common/text';
 import type { ImageInput } from '../conversation';
 import { canonicalBase64, imageFormat } from '../image-data';
 import { ANTHROPIC_FIELDS } from '../request-fields';
@@ -9,12 +10,48 @@ import { ANTHROPIC_FIELDS } from '../request-fields';
  * left out with a note (kiro-protocol.md §2.3: Kiro takes text, images and tool traffic only).
  */
 
+/** Content left out of what Kiro gets: where it was, and what it was (client-chosen parts cut and escaped). */
+export interface DroppedContent {
+  at: string;
+  kind: string;
+}
+
 /** Where the conversion records what it left out or ignored, for the service's log. */
 export interface ConversionNotes {
-  /** Content the model will not see (a PDF, a file upload): logged. */
-  dropped: string[];
+  /** Content the model will not see (a PDF, a file upload): logged, counted per kind. */
+  dropped: DroppedContent[];
   /** Fields and blocks that carry nothing for Kiro (earlier thinking, cache hints): logged at debug. */
   ignored: string[];
+}
+
+/** How long a client-chosen name (a block type, a title) may be in a note. */
+export const NOTE_NAME_CHARS = 40;
+
+/** How many kinds or entries one log line names; the rest are counted. */
+export const NOTES_LISTED = 10;
+
+/** The dropped content as one short log text: each kind once, with its count and first place. */
+export function summariseDropped(dropped: readonly DroppedContent[], listed = NOTES_LISTED): string {
+  const kinds = new Map<string, { count: number; first: string }>();
+  for (const { at, kind } of dropped) {
+    const seen = kinds.get(kind);
+    if (seen) seen.count++;
+    else kinds.set(kind, { count: 1, first: at });
+  }
+  const parts = [...kinds].slice(0, listed).map(([kind, { count, first }]) => `${kind} ×${count} (first at ${first})`);
+  if (kinds.size > listed) parts.push(`${kinds.size - listed} more kinds`);
+  return parts.join('; ');
+}
+
+/** At most `listed` entries of a list, and how many more there are. */
+export function listSome(entries: readonly string[], listed = NOTES_LISTED): string {
+  const shown = entries.slice(0, listed).join('; ');
+  return entries.length > listed ? `${shown}; and ${entries.length - listed} more` : shown;
+}
+
+/** A block of a type Kiro has no field for (`audio`, `container_upload`, types newer than this gateway). */
+export function dropBlock(notes: ConversionNotes, at: string, type: unknown, where = ''): void {
+  notes.dropped.push({ at, kind: `block type "${forLog(type, NOTE_NAME_CHARS)}"${where}` });
 }
 
 /** Text and images read out of a list of blocks. */
@@ -60,7 +97,7 @@ export function documentContent(block: JsonObject, at: string, notes: Conversion
     return { text: `${header}${context}\n${inner.text}`, images: inner.images };
   }
   const kind = source.type === 'base64' ? `${String(source.media_type ?? 'binary')} data` : source.type === 'url' ? 'a URL' : `a ${String(source.type)} source`;
-  notes.dropped.push(`${at}: document${title ? ` "${title}"` : ''} given as ${kind} (Kiro reads text documents only)`);
+  notes.dropped.push({ at, kind: `document${title ? ` "${forLog(title, NOTE_NAME_CHARS)}"` : ''} given as ${forLog(kind, NOTE_NAME_CHARS)} (Kiro reads text documents only)` });
   return { text: `(${title ? `The document "${title}"` : 'A document'} was attached here as ${kind}, which this gateway cannot pass on to the model.)`, images: [] };
 }
 
@@ -82,7 +119,7 @@ export function textAndImages(content: unknown, at: string, notes: ConversionNot
     if (!isJsonObject(part)) throw new InvalidRequestError(`${partAt}: must be a content block`, partAt);
     if (part.type === 'text') texts.push(requireString(part.text, `${partAt}.text`));
     else if (part.type === 'image') images.push(imageFrom(part, partAt));
-    else notes.dropped.push(`${partAt}: block type "${String(part.type)}"`);
+    else dropBlock(notes, partAt, part.type);
   });
   return { text: texts.join('\n\n'), images };
 }

@@ -299,14 +299,20 @@ describe(anthropicToConversation.name, () => {
       const { conversation, dropped } = anthropicToConversation(userWith({ type: 'audio', data: 'xyz' }, { type: 'text', text: 'Listen' }));
 
       expect(conversation.messages).toStrictEqual([{ role: 'user', text: 'Listen', images: [], toolResults: [] }]);
-      expect(dropped).toStrictEqual(['messages.0.content.0: block type "audio"']);
+      expect(dropped).toStrictEqual([{ at: 'messages.0.content.0', kind: 'block type "audio"' }]);
+    });
+
+    it('names a client-chosen block type cut short and escaped, so it cannot forge a log line', () => {
+      const { dropped } = anthropicToConversation(userWith({ type: `audio\n[12:00:00] INFO: forged${'x'.repeat(1_000_000)}`, data: 'xyz' }, { type: 'text', text: 'Listen' }));
+
+      expect(dropped).toStrictEqual([{ at: 'messages.0.content.0', kind: `block type "audio\\u000a[12:00:00] INFO: forged${'x'.repeat(11)}…"` }]);
     });
 
     it('leaves out a container_upload block, naming it in the notes', () => {
       const { conversation, dropped } = anthropicToConversation(userWith({ type: 'text', text: 'Run it' }, { type: 'container_upload', file_id: 'file_01' }));
 
       expect((conversation.messages[0] as UserMessage).text).toBe('Run it');
-      expect(dropped).toStrictEqual(['messages.0.content.1: block type "container_upload"']);
+      expect(dropped).toStrictEqual([{ at: 'messages.0.content.1', kind: 'block type "container_upload"' }]);
     });
 
     it('rejects a tool_use block in a user message', () => {
@@ -557,6 +563,13 @@ describe(anthropicToConversation.name, () => {
     });
   });
   describe('system messages inside messages', () => {
+    it('refuses messages that are all system entries, as Anthropic does', () => {
+      const err = rejectionOf(request({ messages: [{ role: 'system', content: 'Be brief.' }, { role: 'system', content: 'Be kind.' }] }));
+
+      expect(err.message).toBe('messages: at least one user or assistant message is required (system entries alone are instructions, not a conversation)');
+      expect(err.param).toBe('messages');
+    });
+
     it('adds leading system messages to the system prompt', () => {
       const { conversation } = anthropicToConversation(request({ system: 'Top.', messages: [{ role: 'system', content: 'Also this.' }, { role: 'user', content: 'Hi' }] }));
 
@@ -646,7 +659,7 @@ describe(anthropicToConversation.name, () => {
       );
 
       expect((conversation.messages[0] as UserMessage).text).toBe('(The document "report.pdf" was attached here as application/pdf data, which this gateway cannot pass on to the model.)');
-      expect(dropped).toStrictEqual(['messages.0.content.0: document "report.pdf" given as application/pdf data (Kiro reads text documents only)']);
+      expect(dropped).toStrictEqual([{ at: 'messages.0.content.0', kind: 'document "report.pdf" given as application/pdf data (Kiro reads text documents only)' }]);
     });
 
     it('reads a search_result block with its title and source', () => {

@@ -1,5 +1,6 @@
 import { isJsonObject, type JsonObject } from '../../common/json';
 import { InvalidRequestError } from '../../common/errors';
+import { forLog } from '../../common/text';
 import type { AssistantMessage, Conversation, ConversationMessage, ImageInput, SignedReasoning, ThinkingEffort, ThinkingRequest, ToolChoice, ToolDefinition, ToolResult, UserMessage } from '../conversation';
 import { stopSequencesFrom } from '../assistant/stop-sequences';
 import { anthropicOutputFormat } from '../response-format';
@@ -8,9 +9,11 @@ import { toolDefinition } from '../request-fields';
 import {
   type ConversionNotes,
   documentContent,
+  dropBlock,
   imageFrom,
   isServerToolResult,
   isServerToolUse,
+  NOTE_NAME_CHARS,
   requireString,
   searchResultText,
   serverToolResultText,
@@ -67,7 +70,7 @@ const READ_FIELDS = new Set([
  */
 export function anthropicToConversation(request: AnthropicMessagesRequest): AnthropicConversion {
   const notes: ConversionNotes = { dropped: [], ignored: [] };
-  for (const field of Object.keys(request)) if (!READ_FIELDS.has(field)) notes.ignored.push(`field ${field}`);
+  for (const field of Object.keys(request)) if (!READ_FIELDS.has(field)) notes.ignored.push(`field ${forLog(field, NOTE_NAME_CHARS)}`);
   const system = systemText(request.system, 'system');
   const loadedTools = new Set<string>();
   const messages = conversationMessages(request.messages, system, { notes, loadedTools });
@@ -116,6 +119,8 @@ function conversationMessages(raw: unknown[], system: string[], context: ReadCon
     messages.push(message);
   });
   if (pending.length > 0) placeSystemText(messages, undefined, pending);
+  // As Anthropic's API: system entries are instructions, not a conversation to answer.
+  if (messages.length === 0) throw new InvalidRequestError('messages: at least one user or assistant message is required (system entries alone are instructions, not a conversation)', 'messages');
   return messages;
 }
 
@@ -206,7 +211,7 @@ function userFrom(content: unknown, where: string, context: ReadContext): UserMe
         throw new InvalidRequestError(`${at}.type: "tool_use" belongs in an assistant message; a user message answers it with tool_result`, `${at}.type`);
       default:
         // container_upload (a file for the code-execution container) and block types newer than this gateway.
-        notes.dropped.push(`${at}: block type "${type}"`);
+        dropBlock(notes, at, type);
     }
   });
   return { role: 'user', text: texts.join('\n\n'), images, toolResults };
@@ -235,7 +240,7 @@ function assistantFrom(content: unknown, where: string, notes: ConversionNotes):
     } else if (type === 'image' || type === 'tool_result') {
       throw new InvalidRequestError(`${at}.type: "${type}" is not allowed in an assistant message; use text, tool_use or thinking`, `${at}.type`);
     } else {
-      notes.dropped.push(`${at}: block type "${type}"`);
+      dropBlock(notes, at, type);
     }
   });
   message.text = texts.join('\n\n');
@@ -264,7 +269,7 @@ function toolResultFrom(block: JsonObject, at: string, context: ReadContext): { 
         const name = requireString(part.tool_name, `${partAt}.tool_name`, false);
         context.loadedTools.add(name);
         parts.push(`Tool "${name}" is now available.`);
-      } else context.notes.dropped.push(`${partAt}: block type "${String(part.type)}" in a tool result`);
+      } else dropBlock(context.notes, partAt, part.type, ' in a tool result');
     });
     text = parts.join('\n\n');
     if (!text && images.length > 0) text = `(${images.length} image${images.length > 1 ? 's' : ''} attached to this turn)`;
@@ -288,14 +293,15 @@ function toolDefinitions(raw: unknown[] | undefined, loaded: ReadonlySet<string>
     const at = `tools.${i}`;
     if (!isJsonObject(tool)) throw new InvalidRequestError(`${at}: must be an object`, at);
     if (tool.type !== undefined && tool.type !== 'custom') {
-      dropped.push(typeof tool.name === 'string' ? `${tool.name} (${String(tool.type)})` : String(tool.type));
+      const type = forLog(tool.type, NOTE_NAME_CHARS);
+      dropped.push(typeof tool.name === 'string' ? `${forLog(tool.name, NOTE_NAME_CHARS)} (${type})` : type);
       return;
     }
     const name = requireString(tool.name, `${at}.name`, false);
     if (names.has(name)) throw new InvalidRequestError(`${at}.name: the tool "${name}" is declared twice`, `${at}.name`);
     names.add(name);
     if (tool.defer_loading === true && !loaded.has(name) && name !== chosen) {
-      notes.ignored.push(`${at}: deferred tool ${name}, not loaded yet`);
+      notes.ignored.push(`${at}: deferred tool ${forLog(name, NOTE_NAME_CHARS)}, not loaded yet`);
       return;
     }
     tools.push(toolDefinition(name, tool.description, tool.input_schema));
@@ -351,7 +357,7 @@ function effortOf(outputConfig: unknown, notes: ConversionNotes): ThinkingEffort
   if (effort === undefined || effort === null) return 'medium';
   if (isEffort(effort)) return effort;
   if (effort === 'xhigh') return 'max';
-  notes.ignored.push(`output_config.effort ${JSON.stringify(effort)} (served as medium)`);
+  notes.ignored.push(`output_config.effort ${forLog(JSON.stringify(effort), NOTE_NAME_CHARS)} (served as medium)`);
   return 'medium';
 }
 

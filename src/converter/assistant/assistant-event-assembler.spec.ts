@@ -5,7 +5,7 @@ import type { AssistantEvent } from './assistant-events';
 import { AssistantEventAssembler, AssistantContext } from './assistant-event-assembler';
 
 function context(parts: Partial<AssistantContext> = {}): AssistantContext {
-  return { toolNames: new ToolNameMap(), thinkingHandling: undefined, maxInputTokens: 200_000, promptTokens: () => 1234, ...parts };
+  return { toolNames: new ToolNameMap(), thinkingHandling: undefined, promptTokens: () => 1234, ...parts };
 }
 
 /** Every assistant event for the Kiro events, `finish()` included. */
@@ -187,7 +187,7 @@ describe(AssistantEventAssembler.name, () => {
         { kind: 'metadata', stopReason: 'MAX_TOKENS' },
       ]);
 
-      expect(events).toStrictEqual([{ type: 'end', finishReason: 'length', cutToolCalls: ['f'], usage: { inputTokens: 2000, outputTokens: 5 } }]);
+      expect(events).toStrictEqual([{ type: 'end', finishReason: 'length', cutToolCalls: ['f'], usage: { inputTokens: 1234, outputTokens: 5 } }]);
     });
   });
 
@@ -270,28 +270,19 @@ describe(AssistantEventAssembler.name, () => {
   });
 
   describe('usage', () => {
-    it('counts input tokens locally when Kiro reports no context usage', () => {
+    it('counts input tokens locally when Kiro reports no token usage', () => {
       const events = assemble([{ kind: 'text', text: 'Hi there' }], context({ promptTokens: () => 77 }));
 
       expect(events[events.length - 1]).toStrictEqual({ type: 'end', finishReason: 'stop', usage: { inputTokens: 77, outputTokens: 2 } });
     });
 
-    it('derives input tokens from contextUsagePercentage times the model context window', () => {
-      const events = assemble(
-        [{ kind: 'text', text: 'Hi there' }, { kind: 'contextUsage', percentage: 12.5 }],
-        context({ maxInputTokens: 200_000 }),
-      );
+    it("does not turn Kiro's context percentage into input tokens: the local count stands", () => {
+      const events = assemble([{ kind: 'text', text: 'Hi there' }, { kind: 'contextUsage', percentage: 12.5 }], context({ promptTokens: () => 77 }));
 
-      expect(events[events.length - 1]).toStrictEqual({ type: 'end', finishReason: 'stop', usage: { inputTokens: 25_000, outputTokens: 2 } });
+      expect(events[events.length - 1]).toStrictEqual({ type: 'end', finishReason: 'stop', usage: { inputTokens: 77, outputTokens: 2 } });
     });
 
-    it('rounds the derived input tokens to a whole number', () => {
-      const events = assemble([{ kind: 'contextUsage', percentage: 0.0123 }], context({ maxInputTokens: 1_000_000 }));
-
-      expect(events[events.length - 1]).toMatchObject({ usage: { inputTokens: 123 } });
-    });
-
-    it('falls back to the local count when contextUsagePercentage is 0', () => {
+    it('keeps the local count when contextUsagePercentage is 0', () => {
       const events = assemble([{ kind: 'contextUsage', percentage: 0 }], context({ promptTokens: () => 50 }));
 
       expect(events[events.length - 1]).toMatchObject({ usage: { inputTokens: 50 } });

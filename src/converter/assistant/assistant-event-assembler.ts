@@ -14,9 +14,7 @@ export interface AssistantContext {
   toolNames: ToolNameMap;
   /** How `<thinking>` blocks are surfaced; undefined leaves text untouched. */
   thinkingHandling: FakeReasoningHandling | undefined;
-  /** The model's context window, to turn `contextUsagePercentage` into tokens. */
-  maxInputTokens: number;
-  /** Local count of the prompt, used when Kiro reports no context usage. */
+  /** Local count of the prompt (what count_tokens answers), used when Kiro reports no token usage. */
   promptTokens: () => number;
   /** Client stop sequences to apply to the answer text. */
   stopSequences?: readonly string[];
@@ -37,7 +35,6 @@ export class AssistantEventAssembler {
   private writtenCallCount = 0;
   private readonly stops: StopSequenceMatcher | undefined;
   private stoppedBy: string | undefined;
-  private contextUsagePercentage: number | undefined;
   private reportedInputTokens: number | undefined;
   private reportedOutputTokens: number | undefined;
   private reportedCache: { cacheReadInputTokens?: number; cacheWriteInputTokens?: number } = {};
@@ -75,7 +72,8 @@ export class AssistantEventAssembler {
         return out;
       }
       case 'contextUsage':
-        this.contextUsagePercentage = event.percentage;
+        // Not usage: the share of the window includes Kiro's own system prompt, so it never
+        // matches what message_start and count_tokens said (see inputTokens).
         this.toolCalls.markNormalEnd();
         return [];
       case 'metering':
@@ -171,11 +169,13 @@ export class AssistantEventAssembler {
     ];
   }
 
+  /**
+   * One input figure per request: Kiro's exact token usage (metadataEvent.tokenUsage) when it sends
+   * it, otherwise the local count that message_start and count_tokens report too. Kiro's context
+   * percentage is not turned into tokens: it counts Kiro's own system prompt, so the final figure
+   * would contradict the one the client was given first.
+   */
   private inputTokens(): number {
-    if (this.reportedInputTokens !== undefined) return this.reportedInputTokens;
-    if (this.contextUsagePercentage !== undefined && this.contextUsagePercentage > 0) {
-      return Math.round((this.contextUsagePercentage / 100) * this.context.maxInputTokens);
-    }
-    return this.context.promptTokens();
+    return this.reportedInputTokens ?? this.context.promptTokens();
   }
 }

@@ -6,7 +6,7 @@ import type { AssistantContext } from './assistant-event-assembler';
 import { toAssistantEvents } from './to-assistant-events';
 
 function context(parts: Partial<AssistantContext> = {}): AssistantContext {
-  return { toolNames: new ToolNameMap(), thinkingHandling: undefined, maxInputTokens: 200_000, promptTokens: () => 1234, ...parts };
+  return { toolNames: new ToolNameMap(), thinkingHandling: undefined, promptTokens: () => 1234, ...parts };
 }
 
 /** The events before a failure, then a marker with the error's status. */
@@ -26,7 +26,7 @@ describe(toAssistantEvents.name, () => {
 
     expect(events).toStrictEqual([
       { type: 'text', text: 'Hello' },
-      { type: 'end', finishReason: 'stop', usage: { inputTokens: 2000, outputTokens: 1, credits: 0.5 } },
+      { type: 'end', finishReason: 'stop', usage: { inputTokens: 1234, outputTokens: 1, credits: 0.5 } },
     ]);
   });
 

@@ -11,7 +11,10 @@ interface OpenCall {
   streamed: string;
   /** Input sent as an object instead (kiro-protocol.md §3.2); the latest one wins. */
   objectInput: Record<string, unknown> | undefined;
-  /** A contextUsageEvent or meteringEvent came after this call began: Kiro ended normally. */
+  /**
+   * Kiro ended normally after this call began: a contextUsageEvent, a meteringEvent, or a
+   * metadataEvent whose stopReason is not MAX_TOKENS.
+   */
   endedNormally: boolean;
 }
 
@@ -37,7 +40,8 @@ export class InvalidToolArgumentsError extends GatewayError {
  * passed on.
  *
  * Complete means `stop: true`, or, for a call Kiro never stopped, a normal end of the answer
- * (a contextUsageEvent or meteringEvent after it) with arguments that are empty (a
+ * (a contextUsageEvent, a meteringEvent, or a metadataEvent whose stopReason is not MAX_TOKENS,
+ * after it) with arguments that are empty (a
  * zero-argument call, kiro-protocol.md §9.8 case 2) or valid JSON. Any other unstopped call was
  * cut (§9.8 case 1: no `stop`, no contextUsageEvent): it is dropped and named in {@link cut}.
  */
@@ -68,7 +72,7 @@ export class ToolCallAssembler {
     return event.stop ? [this.complete(call, ...this.argumentsAtStop(call))] : [];
   }
 
-  /** Kiro's answer went on normally (contextUsageEvent, meteringEvent): open calls were not cut. */
+  /** Kiro's answer went on normally (contextUsageEvent, meteringEvent, a metadataEvent not MAX_TOKENS): open calls were not cut. */
   markNormalEnd(): void {
     for (const call of this.open.values()) call.endedNormally = true;
   }

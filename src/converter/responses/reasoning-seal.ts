@@ -1,20 +1,24 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 const PREFIX = 'kgr1.';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
+const KEY_BYTES = 32;
+
+/** The name of the deployment secret's key for sealed reasoning (DeploymentSecret.key). */
+export const REASONING_SEAL_KEY_USE = 'responses reasoning.encrypted_content';
 
 /**
  * `reasoning.encrypted_content` for stateless Responses clients (Codex with `store: false`): the
  * reasoning text sealed with AES-256-GCM, bound to its owner (the gateway key or one tenant), so
- * that the next turn can hand it back and only this gateway — any replica sharing PROXY_API_KEY —
- * can read it, unaltered, for the same caller.
+ * that the next turn can hand it back and only this deployment can read it, unaltered, for the
+ * same caller. The reasoning's summary travels in the clear next to it, so the key must not be
+ * guessable offline: it is a random 256-bit key of the deployment's secret, never one derived
+ * from the proxy key that every client holds.
  */
 export class ReasoningSeal {
-  private readonly key: Buffer;
-
-  constructor(secret: string) {
-    this.key = Buffer.from(hkdfSync('sha256', secret, 'kiro-gateway', 'responses reasoning.encrypted_content', 32));
+  constructor(private readonly key: Buffer) {
+    if (key.length !== KEY_BYTES) throw new Error(`A reasoning seal needs a ${KEY_BYTES}-byte key (got ${key.length})`);
   }
 
   seal(text: string, owner: string): string {

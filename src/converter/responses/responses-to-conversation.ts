@@ -49,7 +49,8 @@ export function responsesToConversation(request: ResponsesRequest, previous: rea
   } else {
     throw new InvalidRequestError('input must be a string or an array of input items.', 'input');
   }
-  const { tools, map, dropped } = responsesTools(request.tools);
+  const { tools, map, dropped, namespaceNotes } = responsesTools(request.tools);
+  system.push(...namespaceNotes);
   return {
     conversation: { system, messages, tools, toolChoice: toolChoice(request.tool_choice, tools), thinking: thinkingForReasoningEffort(request.reasoning?.effort) },
     tools: map,

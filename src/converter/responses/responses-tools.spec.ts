@@ -1,16 +1,52 @@
 import { InvalidRequestError } from '../../common/errors';
-import { responsesTools } from './responses-tools';
+import { NAMESPACE_DESCRIPTION_MAX_CHARS, responsesTools } from './responses-tools';
 
 const SCHEMA = { type: 'object', properties: { target: { type: 'string' } }, required: ['target'] };
 
 describe(responsesTools.name, () => {
-  it('declares each tool of a namespace under <namespace>__<name>, with the namespace described', () => {
-    const { tools, map } = responsesTools([
-      { type: 'namespace', name: 'multi_agent_v1', description: 'Tools for sub-agents.', tools: [{ type: 'function', name: 'close_agent', description: 'Close an agent.', parameters: SCHEMA }] },
+  it('declares each tool of a namespace under <namespace>__<name>, with the namespace described once', () => {
+    const { tools, map, namespaceNotes } = responsesTools([
+      {
+        type: 'namespace',
+        name: 'multi_agent_v1',
+        description: 'Tools for sub-agents.',
+        tools: [
+          { type: 'function', name: 'close_agent', description: 'Close an agent.', parameters: SCHEMA },
+          { type: 'function', name: 'spawn_agent', description: 'Start an agent.', parameters: SCHEMA },
+        ],
+      },
     ]);
 
-    expect(tools).toStrictEqual([{ name: 'multi_agent_v1__close_agent', description: 'multi_agent_v1: Tools for sub-agents.\n\nClose an agent.', parameters: SCHEMA }]);
+    expect(tools).toStrictEqual([
+      { name: 'multi_agent_v1__close_agent', description: 'Close an agent.', parameters: SCHEMA },
+      { name: 'multi_agent_v1__spawn_agent', description: 'Start an agent.', parameters: SCHEMA },
+    ]);
+    expect(namespaceNotes).toStrictEqual(['## Tool namespace multi_agent_v1\n\nThe tools named multi_agent_v1__*: Tools for sub-agents.']);
     expect(map.lookup('multi_agent_v1__close_agent')).toStrictEqual({ kind: 'function', name: 'close_agent', namespace: 'multi_agent_v1' });
+  });
+
+  it('keeps a huge namespace description to one capped copy, however many tools the namespace has', () => {
+    const description = 'd'.repeat(2 * 1024 * 1024);
+    const inner = Array.from({ length: 400 }, (_, i) => ({ type: 'function', name: `f${i}`, description: `Function ${i}.`, parameters: SCHEMA }));
+
+    const { tools, namespaceNotes } = responsesTools([{ type: 'namespace', name: 'big', description, tools: inner }]);
+
+    expect(tools).toHaveLength(400);
+    expect(tools.every((tool, i) => tool.description === `Function ${i}.`)).toBe(true);
+    expect(namespaceNotes).toHaveLength(1);
+    expect(namespaceNotes[0]).toBe(`## Tool namespace big\n\nThe tools named big__*: ${'d'.repeat(NAMESPACE_DESCRIPTION_MAX_CHARS)}…`);
+  });
+
+  it('checks 40,000 tool names for duplicates in linear time', () => {
+    const many = Array.from({ length: 40_000 }, (_, i) => ({ type: 'function', name: `tool_${i}`, parameters: SCHEMA }));
+    const started = process.hrtime.bigint();
+
+    const { tools } = responsesTools([...many, { type: 'namespace', name: 'ns', tools: many.slice(0, 1) }]);
+
+    // A quadratic check takes seconds here (40k² / 2 comparisons); a set takes milliseconds.
+    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(1_000);
+    expect(tools).toHaveLength(40_001);
+    expect(() => responsesTools([...many, many[39_999]])).toThrow('The tool name "tool_39999" is declared twice.');
   });
 
   it('makes a custom tool a function of one string argument, its grammar in the description', () => {

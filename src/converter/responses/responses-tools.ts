@@ -1,5 +1,6 @@
 import { InvalidRequestError } from '../../common/errors';
 import { isJsonObject, type JsonObject } from '../../common/json';
+import { truncate } from '../../common/text';
 import type { ToolDefinition } from '../conversation';
 import { OPENAI_FIELDS as fields, toolDefinition } from '../request-fields';
 
@@ -9,7 +10,9 @@ import { OPENAI_FIELDS as fields, toolDefinition } from '../request-fields';
  * - `function`: as it is;
  * - `namespace` (Codex groups tools: `{"type":"namespace","name":"multi_agent_v1","tools":[…]}`):
  *   each nested tool becomes `<namespace>__<name>`, and a call comes back as a `function_call`
- *   with `name` and `namespace` apart, which is how Codex routes it;
+ *   with `name` and `namespace` apart, which is how Codex routes it. The namespace's description
+ *   is told once, in the system text (capped), never copied into each of its tools: a large
+ *   description times many tools would multiply the request;
  * - `custom` (freeform input, e.g. `apply_patch` with a grammar): a function of one string
  *   argument, `input`, whose calls come back as `custom_tool_call` items;
  * - `web_search` (any version): left out, to be logged; a later version serves it.
@@ -56,22 +59,28 @@ const customParameters = (): JsonObject => ({
 /** Hosted tools that are left out (and logged) rather than refused: Codex sends them by default. */
 const DROPPED_TOOL_TYPES = /^(web_search|web_search_preview)(_\d+)?$/;
 
+/** The longest namespace description told to the model (Kiro's own limit for one tool's, §2.5 #4). */
+export const NAMESPACE_DESCRIPTION_MAX_CHARS = 10_000;
+
 export interface ResponsesToolConversion {
   tools: ToolDefinition[];
   map: ResponsesToolMap;
   /** Hosted tools left out of the request. */
   dropped: string[];
+  /** What the namespaces are for, once each: system text. */
+  namespaceNotes: string[];
 }
 
 export function responsesTools(raw: unknown[] | null | undefined): ResponsesToolConversion {
-  const out: ResponsesToolConversion = { tools: [], map: new ResponsesToolMap(), dropped: [] };
-  (raw ?? []).forEach((tool, i) => addTool(tool, `tools[${i}]`, undefined, out));
+  const out: ResponsesToolConversion = { tools: [], map: new ResponsesToolMap(), dropped: [], namespaceNotes: [] };
+  const names = new Set<string>();
+  (raw ?? []).forEach((tool, i) => addTool(tool, `tools[${i}]`, undefined, out, names));
   return out;
 }
 
-function addTool(tool: unknown, at: string, namespace: { name: string; description: string } | undefined, out: ResponsesToolConversion): void {
+function addTool(tool: unknown, at: string, namespace: string | undefined, out: ResponsesToolConversion, names: Set<string>): void {
   if (!isJsonObject(tool)) throw new InvalidRequestError(`${at} must be an object.`, at);
-  if (tool.type === 'namespace' && !namespace) return addNamespace(tool, at, out);
+  if (tool.type === 'namespace' && !namespace) return addNamespace(tool, at, out, names);
   if (tool.type !== 'function' && tool.type !== 'custom') {
     if (typeof tool.type === 'string' && DROPPED_TOOL_TYPES.test(tool.type) && !namespace) {
       out.dropped.push(tool.type);
@@ -80,22 +89,29 @@ function addTool(tool: unknown, at: string, namespace: { name: string; descripti
     throw new InvalidRequestError(`${at} has type ${JSON.stringify(tool.type)}, which Kiro cannot run; function, custom and namespace tools are supported.`, `${at}.type`);
   }
   const name = fields.string(tool.name, `${at}.name`);
-  const conversationName = flatToolName(name, namespace?.name);
-  if (out.tools.some((t) => t.name === conversationName)) throw new InvalidRequestError(`The tool name "${conversationName}" is declared twice.`, `${at}.name`);
-  const description = [namespace?.description, typeof tool.description === 'string' ? tool.description : ''].filter(Boolean).join('\n\n');
+  const conversationName = flatToolName(name, namespace);
+  if (names.has(conversationName)) throw new InvalidRequestError(`The tool name "${conversationName}" is declared twice.`, `${at}.name`);
+  names.add(conversationName);
+  const description = typeof tool.description === 'string' ? tool.description : '';
   if (tool.type === 'custom') {
     out.tools.push({ name: conversationName, description: customDescription(description, tool.format), parameters: customParameters() });
   } else {
     out.tools.push(toolDefinition(conversationName, description, tool.parameters));
   }
-  out.map.add(conversationName, { kind: tool.type, name, ...(namespace ? { namespace: namespace.name } : {}) });
+  out.map.add(conversationName, { kind: tool.type, name, ...(namespace ? { namespace } : {}) });
 }
 
-function addNamespace(tool: JsonObject, at: string, out: ResponsesToolConversion): void {
+function addNamespace(tool: JsonObject, at: string, out: ResponsesToolConversion, names: Set<string>): void {
   const name = fields.string(tool.name, `${at}.name`);
   if (!Array.isArray(tool.tools)) throw new InvalidRequestError(`${at}.tools must be an array of tools.`, `${at}.tools`);
-  const description = typeof tool.description === 'string' && tool.description.trim() ? `${name}: ${tool.description.trim()}` : '';
-  tool.tools.forEach((inner, i) => addTool(inner, `${at}.tools[${i}]`, { name, description }, out));
+  const description = typeof tool.description === 'string' ? tool.description.trim() : '';
+  if (description) out.namespaceNotes.push(namespaceNote(name, description));
+  tool.tools.forEach((inner, i) => addTool(inner, `${at}.tools[${i}]`, name, out, names));
+}
+
+/** What a namespace is for, told to the model once, in words it can relate to the tool names. */
+function namespaceNote(name: string, description: string): string {
+  return `## Tool namespace ${name}\n\nThe tools named ${flatToolName('*', name)}: ${truncate(description, NAMESPACE_DESCRIPTION_MAX_CHARS)}`;
 }
 
 /** A freeform tool's contract and grammar, told to the model in words: Kiro takes JSON schemas only. */

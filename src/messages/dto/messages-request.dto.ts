@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayNotEmpty, IsArray, IsBoolean, IsDefined, IsInt, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsModelName, MAX_MODEL_NAME_LENGTH } from '../../common/dto/model-name';
 import type { AnthropicMessagesRequest } from '../../converter';
 
 const MESSAGES_EXAMPLE = [{ role: 'user', content: 'Say hello in three languages.' }];
@@ -9,9 +10,8 @@ const MESSAGES_EXAMPLE = [{ role: 'user', content: 'Say hello in three languages
  * checked one by one by the converter, so that an error names the exact block.
  */
 export class MessagesRequestDto implements AnthropicMessagesRequest {
-  @ApiProperty({ example: 'claude-sonnet-4-5-20250929', description: 'As Claude Code sends it: dated, hyphenated, with `[1m]`, or a Kiro id.' })
-  @IsString()
-  @IsNotEmpty()
+  @ApiProperty({ example: 'claude-sonnet-4-5-20250929', maxLength: MAX_MODEL_NAME_LENGTH, description: 'As Claude Code sends it: dated, hyphenated, with `[1m]`, or a Kiro id.' })
+  @IsModelName()
   model: string;
 
   @ApiProperty({ example: 1024, minimum: 1, maximum: 128000, description: 'Accepted (up to 128000); Kiro takes no output limit, so it is not forwarded.' })
@@ -122,9 +122,8 @@ export class MessagesRequestDto implements AnthropicMessagesRequest {
 
 /** `POST /v1/messages/count_tokens`: the request without generation settings. */
 export class CountTokensRequestDto implements AnthropicMessagesRequest {
-  @ApiProperty({ example: 'claude-sonnet-4-5-20250929' })
-  @IsString()
-  @IsNotEmpty()
+  @ApiProperty({ example: 'claude-sonnet-4-5-20250929', maxLength: MAX_MODEL_NAME_LENGTH })
+  @IsModelName()
   model: string;
 
   @ApiProperty({ example: MESSAGES_EXAMPLE, type: 'array', items: { type: 'object', additionalProperties: true } })

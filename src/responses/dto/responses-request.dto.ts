@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsArray, IsBoolean, IsDefined, IsInt, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsModelName, MAX_MODEL_NAME_LENGTH } from '../../common/dto/model-name';
 import type { ResponsesRequest } from '../../converter';
 
 /**
@@ -7,9 +8,8 @@ import type { ResponsesRequest } from '../../converter';
  * input items are checked one by one by the converter, so that an error names the item.
  */
 export class ResponsesRequestDto implements ResponsesRequest {
-  @ApiProperty({ example: 'claude-sonnet-4.5' })
-  @IsString()
-  @IsNotEmpty()
+  @ApiProperty({ example: 'claude-sonnet-4.5', maxLength: MAX_MODEL_NAME_LENGTH })
+  @IsModelName()
   model: string;
 
   @ApiProperty({

@@ -1,0 +1,2 @@
+export { DeploymentSecret } from './deployment-secret';
+export { DeploymentSecretModule } from './deployment-secret.module';
