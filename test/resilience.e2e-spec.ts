@@ -185,6 +185,35 @@ describe('timeouts (e2e)', () => {
   });
 });
 
+describe('a first frame without content, then silence (e2e)', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await startHarness({ env: { FIRST_TOKEN_TIMEOUT: '0.3', STREAM_READ_TIMEOUT: '60', FAKE_REASONING: 'false' } });
+  });
+  afterAll(() => h.close());
+  beforeEach(() => h.sim.reset());
+
+  it.each([false, true])('asks again, unseen, when Kiro sends a non-content frame and then nothing (stream: %s)', async (stream) => {
+    // First bytes arrive (so the first-token wait is over), but no text within FIRST_TOKEN_TIMEOUT;
+    // STREAM_READ_TIMEOUT is far beyond the test's own timeout, so only the first-content timer can end the wait.
+    const silentAfterMetadata = { kind: 'stream' as const, events: [{ type: 'metadata' as const }, { type: 'text' as const, content: 'never sent' }], hangAfterFrames: 1 };
+    h.sim.enqueue(silentAfterMetadata, textReply('second try'));
+
+    const res = await request(h.url).post('/v1/chat/completions').set(auth).send({ ...ask(), stream });
+
+    expect(res.status).toBe(200);
+    const text = stream
+      ? parseSse(res.text)
+          .map((e) => (e === '[DONE]' ? '' : ((e as { choices: { delta: { content?: string } }[] }).choices[0]?.delta.content ?? '')))
+          .join('')
+      : (res.body as { choices: { message: { content: string } }[] }).choices[0].message.content;
+    expect(text).toBe('second try');
+    expect(h.sim.stats.chatRequests).toBe(2);
+    await h.sim.waitFor((sim) => sim.stats.aborts === 1);
+  });
+});
+
 describe('failures in the middle of a stream (e2e)', () => {
   let h: Harness;
 

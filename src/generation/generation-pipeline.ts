@@ -6,7 +6,7 @@ import { FlowGate } from '../common/flow-gate';
 import { logLine, type RequestContext } from '../common/request-context';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import { type AssistantEvent, type Conversation, ConverterService, type PreparedKiroRequest, render, type Renderer, renderReply, type ResolvedModel, toAssistantEvents } from '../converter';
-import { decodeEventStream, KiroClient, type KiroResponseStream } from '../kiro';
+import { decodeEventStream, firstContentWithin, FirstTokenTimeoutError, KiroClient, type KiroResponseStream } from '../kiro';
 import { MetricsService } from '../metrics/metrics.service';
 import { ModelsService } from '../models';
 import type { ApiFamily, FamilyConversion, GenerationRequest } from './api-family';
@@ -213,9 +213,14 @@ export class GenerationPipeline {
 
   /** Kiro's bytes → assistant events: the part of the chain every family shares. */
   private assistantEvents(call: KiroCallInFlight, context: RequestContext): Observable<AssistantEvent> {
+    const { firstTokenMs, slowModelMultiplier } = this.config.timeouts;
+    const firstContentMs = firstTokenMs * (call.model.slow ? slowModelMultiplier : 1);
     return call.upstream.bytes$.pipe(
       // Kiro's binary event stream → typed Kiro events (both CRCs checked).
       decodeEventStream(),
+      // First bytes that are not content (metadata, usage) and then silence: asked again like a
+      // first token that never came, not left to STREAM_READ_TIMEOUT.
+      firstContentWithin(firstContentMs, () => new FirstTokenTimeoutError(firstContentMs)),
       // → text, reasoning, whole tool calls, and a final `end` with the usage.
       toAssistantEvents(call.kiro.assistant),
       tap((event) => this.noteCutToolCalls(event, call.model, context)),

@@ -3,6 +3,6 @@ export { KiroClient, type KiroCall, type KiroPayload, type KiroResponseStream } 
 export type { KiroSession, KiroUpstream } from './kiro-session';
 export type { KiroModelInfo } from './kiro-models';
 export type * from './kiro-request';
-export { mapKiroStreamException, type KiroStreamOutcome } from './kiro-errors';
-export { decodeEventStream, type KiroEvent } from './event-stream';
+export { FirstTokenTimeoutError, mapKiroStreamException, type KiroStreamOutcome } from './kiro-errors';
+export { decodeEventStream, firstContentWithin, type KiroEvent } from './event-stream';
 export { KIRO_IDE_VERSION } from './kiro-headers';
