@@ -32,7 +32,7 @@ export function configureApp(app: INestApplication, config: GatewayConfig): void
     // Browser clients (Open WebUI, LobeChat, NextChat) call from their own origin.
     express.enableCors({
       origin: corsOrigins === '*' ? '*' : corsOrigins,
-      exposedHeaders: ['X-Request-ID', 'X-Process-Time', 'request-id', 'Retry-After', 'x-ratelimit-limit-requests', 'x-ratelimit-remaining-requests', 'x-ratelimit-reset-requests', 'x-kiro-model'],
+      exposedHeaders: ['X-Request-ID', 'X-Process-Time', 'request-id', 'Retry-After', 'x-should-retry', 'x-ratelimit-limit-requests', 'x-ratelimit-remaining-requests', 'x-ratelimit-reset-requests', 'x-kiro-model'],
       maxAge: 600,
     });
   }

@@ -1,6 +1,6 @@
 import { classifyError } from './classify';
 import { type ErrorKind, isTransientFailure } from './gateway-error';
-import { retryAfterHeaders } from './openai-error';
+import { retryHeaders } from './openai-error';
 
 /** Anthropic's error body: `{"type": "error", "error": {"type", "message"}}`. */
 export interface AnthropicErrorBody {
@@ -42,7 +42,7 @@ export function toAnthropicError(err: unknown): RenderedAnthropicError {
   return {
     status: error.status,
     body: { type: 'error', error: { type: ANTHROPIC_ERROR_TYPE[error.kind], message } },
-    headers: retryAfterHeaders(error.retryAfterSeconds),
+    headers: retryHeaders(error),
     expected: error.expected,
   };
 }
