@@ -21,6 +21,9 @@ import { setupDocs } from './docs/setup-docs';
 export function configureApp(app: INestApplication, config: GatewayConfig): void {
   const express = app as NestExpressApplication;
   express.disable('x-powered-by');
+  // No ETag: Express would hash every JSON reply (a 1 MB answer is milliseconds of SHA-1 on the
+  // event loop) for a header no API client sends back.
+  express.set('etag', false);
   // Whose X-Forwarded-For is believed for the client address (per-address auth back-off).
   express.set('trust proxy', config.security.trustProxy);
   const level = config.logging.level;

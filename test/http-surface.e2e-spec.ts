@@ -193,6 +193,18 @@ describe('HTTP surface (e2e)', () => {
       expect(res.headers['x-process-time']).toMatch(/^\d+\.\d{4}$/);
     });
 
+    it('hashes no reply for an ETag (a big non-stream answer would be hashed on the event loop)', async () => {
+      const models = await request(h.url).get('/v1/models').set(auth);
+      const completion = await request(h.url)
+        .post('/v1/chat/completions')
+        .set(auth)
+        .send({ model: 'claude-sonnet-4.5', messages: [{ role: 'user', content: 'Hi' }] });
+
+      expect([models.status, completion.status]).toEqual([200, 200]);
+      expect(models.headers.etag).toBeUndefined();
+      expect(completion.headers.etag).toBeUndefined();
+    });
+
     it('generates an X-Request-ID, also on refused requests', async () => {
       const res = await request(h.url).get('/v1/models');
 
