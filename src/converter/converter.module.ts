@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConverterService } from './converter.service';
+import { TokenCountCache } from './token-count-cache';
 
-@Module({ providers: [ConverterService], exports: [ConverterService] })
+/** One cache of prompt-part counts per process: every request's counting shares it. */
+@Module({ providers: [ConverterService, { provide: TokenCountCache, useFactory: () => new TokenCountCache() }], exports: [ConverterService] })
 export class ConverterModule {}

@@ -9,6 +9,7 @@ import { buildKiroRequest, type KiroBuildOptions } from './kiro/build-kiro-reque
 import { effortStep, nativeReasoningFields, type NativeReasoningSupport } from './native-reasoning';
 import type { ResolvedModel } from './model-resolver';
 import { resolveThinkingBudget } from './thinking-budget';
+import { TokenCountCache } from './token-count-cache';
 import { countConversationTokens } from './token-counter';
 
 /** A conversation made ready for Kiro: the body to send, and how to read the answer. */
@@ -27,7 +28,15 @@ export interface PreparedKiroRequest {
 /** The converter core behind DI: conversation → Kiro body, and the context to read the answer. */
 @Injectable()
 export class ConverterService {
-  constructor(@Inject(gatewayConfig.KEY) private readonly config: GatewayConfig) {}
+  constructor(
+    @Inject(gatewayConfig.KEY) private readonly config: GatewayConfig,
+    private readonly counts: TokenCountCache,
+  ) {}
+
+  /** The conversation's input tokens, counted locally (count_tokens; usage when Kiro reports none). */
+  countPromptTokens(conversation: Conversation): number {
+    return countConversationTokens(conversation, this.counts);
+  }
 
   /**
    * `nativeReasoning`: what the model's catalog entry takes for native reasoning; without it the
@@ -61,7 +70,7 @@ export class ConverterService {
       );
     }
     let counted: number | undefined;
-    const promptTokens = () => (counted ??= countConversationTokens(conversation));
+    const promptTokens = () => (counted ??= this.countPromptTokens(conversation));
     return {
       payload: { json, bytes, modelId: model.kiroModelId },
       assistant: {

@@ -1,5 +1,6 @@
 import type { Conversation } from './conversation';
 import { imageTokens } from './image-tokens';
+import type { TokenCountCache } from './token-count-cache';
 import { estimateTokens } from './token-estimate';
 
 type Cl100k = typeof import('gpt-tokenizer/encoding/cl100k_base');
@@ -93,7 +94,7 @@ function countExact(text: string): number {
  * the sum of every part's estimate, so that a turn that resends the last one's prefix (as every
  * agent does) gets the last figure plus its new parts', never a jump from resampling.
  */
-export function countConversationTokens(conversation: Conversation): number {
+export function countConversationTokens(conversation: Conversation, cache?: TokenCountCache): number {
   const parts: string[] = [...conversation.system];
   let images = 0;
   for (const message of conversation.messages) {
@@ -111,6 +112,8 @@ export function countConversationTokens(conversation: Conversation): number {
   if (chars <= EXACT_CHARS) return countTokens(parts.join('\n')) + images;
   const share = Math.min(1, ESTIMATE_SCAN_CHARS / chars);
   let tokens = 0;
-  for (const part of parts) tokens += estimateShare(part, share);
+  // A part's estimate depends only on its text while the prompt is read whole (share 1).
+  if (cache && share === 1) for (const part of parts) tokens += cache.countOf(part, estimateTokens);
+  else for (const part of parts) tokens += estimateShare(part, share);
   return Math.round(tokens) + images;
 }

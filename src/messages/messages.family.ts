@@ -9,7 +9,7 @@ import {
   type AnthropicStreamItem,
   anthropicToConversation,
   checkAnthropicRequestBounds,
-  countConversationTokens,
+  ConverterService,
   listSome,
   summariseDropped,
 } from '../converter';
@@ -25,7 +25,10 @@ interface MessagesConversion extends FamilyConversion, AnthropicConversion {
 export class MessagesFamily implements ApiFamily<AnthropicMessagesRequest, MessagesConversion, AnthropicStreamItem, AnthropicMessage> {
   private readonly logger = new Logger('Messages');
 
-  constructor(@Inject(gatewayConfig.KEY) private readonly config: GatewayConfig) {}
+  constructor(
+    @Inject(gatewayConfig.KEY) private readonly config: GatewayConfig,
+    private readonly converter: ConverterService,
+  ) {}
 
   /** The conversion for Kiro (its payload limit applies). */
   toConversation(request: AnthropicMessagesRequest): MessagesConversion {
@@ -48,7 +51,7 @@ export class MessagesFamily implements ApiFamily<AnthropicMessagesRequest, Messa
 
   /** `count_tokens`: the same count message_start reports, without calling Kiro. */
   countTokens(request: AnthropicMessagesRequest): { input_tokens: number } {
-    return { input_tokens: countConversationTokens(this.convert(request, false).conversation) };
+    return { input_tokens: this.converter.countPromptTokens(this.convert(request, false).conversation) };
   }
 
   /**
