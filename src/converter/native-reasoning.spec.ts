@@ -1,24 +1,9 @@
+import { claudeReasoningSchema } from '../../test/simulator/native-reasoning';
 import { clampEffort, effortForBudget, effortStep, nativeReasoningFields, nativeReasoningSupport, type NativeReasoningSupport } from './native-reasoning';
-
-/** Claude on Kiro (kiro-protocol.md §9.5), with the efforts a model advertises. */
-function claudeSchema(efforts: string[]): Record<string, unknown> {
-  return {
-    type: 'object',
-    additionalProperties: false,
-    properties: {
-      thinking: {
-        type: 'object',
-        additionalProperties: false,
-        properties: { type: { type: 'string', enum: ['adaptive', 'disabled'] }, display: { type: 'string', enum: ['summarized', 'omitted'] } },
-      },
-      output_config: { type: 'object', properties: { effort: { type: 'string', enum: efforts } } },
-    },
-  };
-}
 
 const GPT_SCHEMA = { type: 'object', properties: { reasoning: { type: 'object', properties: { effort: { type: 'string', enum: ['high', 'low', 'medium'] } } } } };
 const DEFAULTS = { enabled: true, maxTokens: 4_000 };
-const claude = (efforts: string[]) => nativeReasoningSupport(claudeSchema(efforts)) as NativeReasoningSupport;
+const claude = (efforts: string[]) => nativeReasoningSupport(claudeReasoningSchema(efforts)) as NativeReasoningSupport;
 
 describe(nativeReasoningSupport.name, () => {
   it('reads thinking types, displays and the efforts of a Claude schema', () => {
