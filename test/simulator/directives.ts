@@ -42,10 +42,7 @@ export const SIM_DIRECTIVE_HELP: Readonly<Record<SimDirective, { usage: string; 
   say: { usage: '[sim:say TEXT]', summary: 'answers exactly TEXT' },
   shell: { usage: '[sim:shell COMMAND]', summary: "runs COMMAND with the agent's shell tool, then reports its output" },
   call: { usage: '[sim:call TOOL {json}]', summary: 'calls the tool TOOL with these arguments' },
-  cuttool: {
-    usage: '[sim:cuttool]',
-    summary: 'cuts a tool call off mid-arguments, as Kiro\'s output limit does; asked again for it in smaller calls, makes a whole smaller call ([sim:cuttool always]: cuts that too; [sim:cuttool TOOL {json}]: this call, whole when asked again)',
-  },
+  cuttool: { usage: '[sim:cuttool]', summary: 'cuts a tool call off mid-arguments, as Kiro\'s output limit does; asked again, makes a whole smaller call' },
   steps: { usage: '[sim:steps N]', summary: 'a scripted task of N shell round trips (echo step-K), one per turn, then a final answer' },
   redacted: { usage: '[sim:redacted]', summary: 'on a natively reasoning model: thinks in redacted (encrypted) content' },
 };
