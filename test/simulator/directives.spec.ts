@@ -89,8 +89,8 @@ describe(scenarioForRequest.name, () => {
 
   describe('asked again for a call it cut off (src/generation/resume/tool-call-recovery.ts)', () => {
     const WRITE: Spec = { name: 'Write', properties: { file_path: { type: 'string' }, content: { type: 'string' } }, required: ['file_path', 'content'] };
-    const reask = (original: string, tools: Spec[]) => {
-      const b = body('Your previous answer was cut off by the output limit in the middle of the arguments of a tool call, so that call was lost. The lost call was to "Write".', tools) as {
+    const reask = (original: string, tools: Spec[], thinkingTags = '') => {
+      const b = body(thinkingTags + 'Your previous answer was cut off by the output limit in the middle of the arguments of a tool call, so that call was lost. The lost call was to "Write".', tools) as {
         conversationState: { history?: unknown[] };
       };
       b.conversationState.history = [{ userInputMessage: { content: original, modelId: 'claude-sonnet-4.5', origin: 'AI_EDITOR' } }, { assistantResponseMessage: { content: 'I will write the whole file in one call. ' } }];
@@ -110,6 +110,12 @@ describe(scenarioForRequest.name, () => {
 
       expect(toolInput(events(`[sim:cuttool Write ${json}]`, [BASH, WRITE]))).toBe(json.slice(0, json.length / 2));
       expect(toolInput(reask(`[sim:cuttool Write ${json}]`, [BASH, WRITE]))).toBe(json);
+    });
+
+    it('knows the re-ask behind the thinking tags a gateway puts first', () => {
+      const list = reask('[sim:cuttool]', [BASH], '<thinking_mode>enabled</thinking_mode>\n<max_thinking_length>4000</max_thinking_length>\n\n');
+
+      expect(text(list)).toBe('Here it is in a smaller call. ');
     });
 
     it('cuts the call off again for [sim:cuttool always]', () => {

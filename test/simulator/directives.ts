@@ -154,8 +154,10 @@ function withNativeReasoning(body: ValidatedBody, scenario: Scenario): Scenario 
 function directedScenario(body: unknown): Scenario {
   const state = (body as ValidatedBody).conversationState;
   const current = state.currentMessage.userInputMessage;
-  if (CONTINUE_REQUEST.test(current.content)) return continuedScenario(state);
-  if (TOOL_CALL_RECOVERY_REQUEST.test(current.content)) return recoveredToolCallScenario(state);
+  // The gateway's re-asks, behind the thinking tags it puts first when thinking stays on.
+  const asked = current.content.replace(THINKING_CONTROL, '');
+  if (CONTINUE_REQUEST.test(asked)) return continuedScenario(state);
+  if (TOOL_CALL_RECOVERY_REQUEST.test(asked)) return recoveredToolCallScenario(state);
   // Unscripted answers report what the request really fills of the context (§3.2).
   const usage: TextReplyOptions = { contextUsagePercentage: contextUsagePercentage(body as PromptBody) };
   if (SAFETY_MONITOR.test(current.content)) return textReply(safetyVerdict(current.content), usage);
