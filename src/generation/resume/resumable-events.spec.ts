@@ -159,6 +159,14 @@ describe(resumable.name, () => {
       expect(kiro.cuts).toStrictEqual([['Write']]);
     });
 
+    it('reports the credits of the cut turn with those of the answer asked again: both were billed', async () => {
+      const billed = (event: AssistantEvent, credits: number): AssistantEvent => (event.type === 'end' ? { ...event, usage: { ...event.usage, credits } } : event);
+      const kiro = fakeKiro(of(write(0, 'small'), billed(end('tool_calls'), 0.25)));
+      const events = await run(of(billed(cutEnd('Write'), 0.5)), kiro.reask).all();
+
+      expect(events.at(-1)).toStrictEqual(billed(end('tool_calls'), 0.75));
+    });
+
     it('is asked for only once: cut again, the turn ends as the second answer ended', async () => {
       const kiro = fakeKiro(of(text('Trying again. '), cutEnd('Write')), of(end()));
       const { all, outcomes } = run(of(text('First. '), cutEnd('Write')), kiro.reask);

@@ -78,6 +78,8 @@ export function resumable(first$: Observable<AssistantEvent>, options: ResumeOpt
     let cutToolCalls: readonly string[] | undefined;
     /** The cut turn's end, while the re-ask for its tool call has passed nothing on yet. */
     let heldEnd: EndEvent | undefined;
+    /** What the cut turn cost: the response's end reports it with the re-ask's (both were billed). */
+    let cutTurnCredits: number | undefined;
     let outcomePending = false;
 
     const settleOutcome = (outcome: ToolCallRecoveryOutcome, error?: unknown) => {
@@ -100,9 +102,10 @@ export function resumable(first$: Observable<AssistantEvent>, options: ResumeOpt
               return recoverToolCall(out);
             }
             heldEnd = undefined;
-            if (out.type === 'end') settleOutcome(out.cutToolCalls?.length ? 'cut_again' : 'recovered');
-            partial.record(out);
-            subscriber.next(out);
+            const passed = out.type === 'end' && cutTurnCredits !== undefined ? withCredits(out, cutTurnCredits) : out;
+            if (passed.type === 'end') settleOutcome(passed.cutToolCalls?.length ? 'cut_again' : 'recovered');
+            partial.record(passed);
+            subscriber.next(passed);
           }
         },
         error: (error: unknown) => {
@@ -134,6 +137,7 @@ export function resumable(first$: Observable<AssistantEvent>, options: ResumeOpt
     function recoverToolCall(end: EndEvent): void {
       cutToolCalls = end.cutToolCalls;
       heldEnd = end;
+      cutTurnCredits = end.usage.credits;
       outcomePending = true;
       try {
         options.onRecovery?.({ kind: 'tool_call', attempt: ++resumes, error: undefined, partial });
@@ -149,6 +153,7 @@ export function resumable(first$: Observable<AssistantEvent>, options: ResumeOpt
         // Asking again for the cut call brought nothing: the turn ends as it would have without it.
         const end = heldEnd;
         heldEnd = undefined;
+        cutTurnCredits = undefined;
         settleOutcome('failed', error);
         partial.record(end);
         subscriber.next(end);
@@ -225,6 +230,10 @@ class Continuation {
     const text = this.trimmer.flush();
     return text ? [{ type: 'text', text }] : [];
   }
+}
+
+function withCredits(end: EndEvent, credits: number): EndEvent {
+  return { ...end, usage: { ...end.usage, credits: (end.usage.credits ?? 0) + credits } };
 }
 
 function callKey(call: ToolCallEvent): string {
