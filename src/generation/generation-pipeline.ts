@@ -229,7 +229,7 @@ export class GenerationPipeline {
   private toolCallRecovered(outcome: ToolCallRecoveryOutcome, error: unknown, context: RequestContext): void {
     this.metrics.toolCallRecoveries.inc({ outcome });
     if (outcome === 'recovered') return this.logger.log(logLine('The cut-off tool call came whole when asked again', context));
-    const why = outcome === 'cut_again' ? 'Kiro cut it off again' : `asking again failed: ${classifyError(error).message}`;
+    const why = outcome === 'cut_again' ? 'Kiro cut it off again' : outcome === 'no_call' ? 'the answer made no call' : `asking again failed: ${classifyError(error).message}`;
     this.logger.warn(logLine(`The cut-off tool call was not recovered (${why}): the turn ended as output cut short`, context));
   }
 

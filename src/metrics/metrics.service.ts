@@ -91,7 +91,7 @@ export class MetricsService {
 
   readonly toolCallRecoveries = new Counter({
     name: 'kiro_gateway_tool_call_recoveries_total',
-    help: 'Cut-off tool calls asked for again (TOOL_CALL_RECOVERY), by outcome: "recovered" (a whole call came), "cut_again", "failed".',
+    help: 'Cut-off tool calls asked for again (TOOL_CALL_RECOVERY), by outcome: "recovered" (a whole call came), "cut_again", "no_call", "failed".',
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });

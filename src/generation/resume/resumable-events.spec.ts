@@ -167,6 +167,14 @@ describe(resumable.name, () => {
       expect(events.at(-1)).toStrictEqual(billed(end('tool_calls'), 0.75));
     });
 
+    it('still ends as cut short when the answer asked again makes no call, so the client goes on by itself', async () => {
+      const kiro = fakeKiro(of(text('I will do it in parts.'), end()));
+      const { all, outcomes } = run(of(text('First. '), cutEnd('Write')), kiro.reask);
+
+      expect(await all()).toStrictEqual([text('First. '), text('I will do it in parts.'), cutEnd('Write')]);
+      expect(outcomes).toStrictEqual(['no_call']);
+    });
+
     it('is asked for only once: cut again, the turn ends as the second answer ended', async () => {
       const kiro = fakeKiro(of(text('Trying again. '), cutEnd('Write')), of(end()));
       const { all, outcomes } = run(of(text('First. '), cutEnd('Write')), kiro.reask);

@@ -23,8 +23,11 @@ export interface Recovery {
   partial: PartialTurn;
 }
 
-/** How asking again for a cut-off tool call ended: a whole call came, it was cut again, or the re-ask failed. */
-export type ToolCallRecoveryOutcome = 'recovered' | 'cut_again' | 'failed';
+/**
+ * How asking again for a cut-off tool call ended: a whole call came, it was cut again, the model
+ * answered without a call, or the re-ask failed.
+ */
+export type ToolCallRecoveryOutcome = 'recovered' | 'cut_again' | 'no_call' | 'failed';
 
 type EndEvent = Extract<AssistantEvent, { type: 'end' }>;
 
@@ -81,6 +84,8 @@ export function resumable(first$: Observable<AssistantEvent>, options: ResumeOpt
     /** What the cut turn cost: the response's end reports it with the re-ask's (both were billed). */
     let cutTurnCredits: number | undefined;
     let outcomePending = false;
+    /** The whole calls passed on before the cut one: a recovery that adds none brought no call. */
+    let callsBeforeRecovery = 0;
 
     const settleOutcome = (outcome: ToolCallRecoveryOutcome, error?: unknown) => {
       if (!outcomePending) return;
@@ -102,8 +107,7 @@ export function resumable(first$: Observable<AssistantEvent>, options: ResumeOpt
               return recoverToolCall(out);
             }
             heldEnd = undefined;
-            const passed = out.type === 'end' && cutTurnCredits !== undefined ? withCredits(out, cutTurnCredits) : out;
-            if (passed.type === 'end') settleOutcome(passed.cutToolCalls?.length ? 'cut_again' : 'recovered');
+            const passed = out.type === 'end' && cutToolCalls !== undefined ? recoveredEnd(out) : out;
             partial.record(passed);
             subscriber.next(passed);
           }
@@ -115,6 +119,27 @@ export function resumable(first$: Observable<AssistantEvent>, options: ResumeOpt
           if (!superseded) subscriber.complete();
         },
       });
+    };
+
+    /**
+     * The end of a turn whose cut tool call was asked for again. Without a new whole call (the
+     * model answered in words only), it still ends as cut short, so that the client goes on by
+     * itself (Claude Code asks for the rest in smaller steps) rather than taking the turn as done.
+     */
+    const recoveredEnd = (end: EndEvent): EndEvent => {
+      const usage = cutTurnCredits === undefined ? end.usage : { ...end.usage, credits: (end.usage.credits ?? 0) + cutTurnCredits };
+      if (end.cutToolCalls?.length) {
+        settleOutcome('cut_again');
+        return { ...end, usage };
+      }
+      if (partial.toolCalls.length > callsBeforeRecovery) {
+        settleOutcome('recovered');
+        return { ...end, usage };
+      }
+      settleOutcome('no_call');
+      // A client's stop sequence ended it: that is the client's own end.
+      if (end.stopSequence !== undefined) return { ...end, usage };
+      return { ...end, usage, finishReason: 'length', cutToolCalls: [...(cutToolCalls ?? [])] };
     };
 
     const ask = (splice: boolean) => {
@@ -138,6 +163,7 @@ export function resumable(first$: Observable<AssistantEvent>, options: ResumeOpt
       cutToolCalls = end.cutToolCalls;
       heldEnd = end;
       cutTurnCredits = end.usage.credits;
+      callsBeforeRecovery = partial.toolCalls.length;
       outcomePending = true;
       try {
         options.onRecovery?.({ kind: 'tool_call', attempt: ++resumes, error: undefined, partial });
@@ -230,10 +256,6 @@ class Continuation {
     const text = this.trimmer.flush();
     return text ? [{ type: 'text', text }] : [];
   }
-}
-
-function withCredits(end: EndEvent, credits: number): EndEvent {
-  return { ...end, usage: { ...end.usage, credits: (end.usage.credits ?? 0) + credits } };
 }
 
 function callKey(call: ToolCallEvent): string {
