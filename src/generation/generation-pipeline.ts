@@ -194,7 +194,7 @@ export class GenerationPipeline {
       onRecovery: (recovery) => this.recovering(recovery, settings.context),
       onToolCallRecovery: (outcome, error) => this.toolCallRecovered(outcome, error, settings.context),
       reask: async (partial, cutToolCalls) => {
-        // On a lease of its own, like every retry and resume (a cut-off call: another account may serve it).
+        // On a lease of its own, like every retry and resume: another account may serve it.
         const call = await this.callKiro(cutToolCalls ? toolCallRecoveryOf(conversation, partial, cutToolCalls) : continuationOf(conversation, partial), settings);
         const events$ = this.assistantEvents(call, settings.context);
         // Unread: subscribing and leaving at once aborts the call and frees the account's slot (lease.track).
