@@ -4,7 +4,7 @@ import { connect, createServer as createTcpServer, type Socket } from 'node:net'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { INVALID_MODEL, type SimAccountOptions, type SimulatorOptions, textEvents, textReply } from './simulator';
+import { INVALID_MODEL, type SimAccountOptions, type SimulatorOptions, textEvents, textReply, toolCallReply } from './simulator';
 import { kiroCalls } from './agents/agent-support';
 import { type Harness, parseSse, PROXY_KEY, startHarness } from './support/gateway-harness';
 
@@ -167,6 +167,30 @@ describe('session affinity and failover (e2e)', () => {
     expect(calls).toHaveLength(2);
     expect(calls[1].history.at(-1)).toStrictEqual({ assistantResponseMessage: { content: 'partial answ' } });
     expect(calls[1].content).toMatch(/^Your previous answer was cut off/);
+  });
+
+  it('asks again for a tool call Kiro cut off on a lease of its own: failed over when its account is suspended meanwhile', async () => {
+    const tools = [{ type: 'function', function: { name: 'Write', parameters: { type: 'object', properties: { path: { type: 'string' }, content: { type: 'string' } }, required: ['path', 'content'] } } }];
+    h.sim.enqueue(
+      // Slow frames: time for the test to suspend the account before the cut turn ends.
+      { kind: 'stream', frameDelayMs: 400, events: [{ type: 'toolUse', toolUseId: 'tooluse_cut', name: 'Write' }, { type: 'toolUse', toolUseId: 'tooluse_cut', name: 'Write', input: '{"path":"b.txt","content":"BB' }] },
+      toolCallReply('tooluse_small', 'Write', '{"path":"b.txt","content":"B"}'),
+    );
+
+    const answered = request(h.url).post('/v1/chat/completions').set(auth).send(chat('write it', { tools })).then((res) => res);
+    await h.sim.waitFor(() => servedBy(h).length === 1, 5000);
+    const first = servedBy(h)[0] as string;
+    h.sim.account(first).setFault('suspend');
+    const res = await answered;
+
+    expect(res.status).toBe(200);
+    expect(res.body.choices[0].finish_reason).toBe('tool_calls');
+    expect(res.body.choices[0].message.tool_calls.map((call: { id: string }) => call.id)).toStrictEqual(['tooluse_small']);
+    const served = servedBy(h);
+    expect(served).toHaveLength(2);
+    expect(served[1]).not.toBe(first);
+    expect(kiroCalls(h)[1].content).toContain('Your previous answer was cut off by the output limit');
+    await request(h.url).post(`/admin/api/accounts/${first}/enable`).set(admin).expect(200);
   });
 
   it('fails over a request refused before its first byte (suspension) to another account', async () => {

@@ -64,6 +64,36 @@ describe('the demo directives, as the README describes them (e2e)', () => {
     });
   });
 
+  describe('[sim:cuttool]', () => {
+    const tools = [{ type: 'function', function: { name: 'Write', parameters: { type: 'object', properties: { path: { type: 'string' }, content: { type: 'string' } }, required: ['path', 'content'] } } }];
+
+    it('cuts the call off; asked again, a whole smaller call comes in the same answer', async () => {
+      const res = await chat(h, '[sim:cuttool] write it', { tools });
+
+      expect(res.body.choices[0]).toMatchObject({
+        finish_reason: 'tool_calls',
+        message: { tool_calls: [{ type: 'function', function: { name: 'Write', arguments: JSON.stringify({ path: 'sim-path', content: 'x'.repeat(100) }) } }] },
+      });
+      expect(h.sim.stats.chatRequests).toBe(2);
+    });
+
+    it('[sim:cuttool always] is cut again when asked: finish_reason length, no call', async () => {
+      const res = await chat(h, '[sim:cuttool always] write it', { tools });
+
+      expect(res.body.choices[0].finish_reason).toBe('length');
+      expect(res.body.choices[0].message.tool_calls).toBeUndefined();
+      expect(h.sim.stats.chatRequests).toBe(2);
+    });
+
+    it('[sim:cuttool TOOL {json}] makes that call whole when asked again', async () => {
+      const args = JSON.stringify({ path: 'big.txt', content: 'line\\n'.repeat(40) });
+
+      const res = await chat(h, `[sim:cuttool Write ${args}]`, { tools });
+
+      expect(res.body.choices[0].message.tool_calls[0].function.arguments).toBe(args);
+    });
+  });
+
   it('[sim:thinking] answers with reasoning_content first', async () => {
     const res = await chat(h, '[sim:thinking] think');
 

@@ -135,6 +135,12 @@ describe(parseGatewayEnv.name, () => {
     expect(() => parseGatewayEnv({ ...minimal, TRUST_PROXY: 'true' })).toThrow(/^Invalid configuration: TRUST_PROXY/);
   });
 
+  it('recovers cut-off tool calls within STREAM_MAX_RESUMES unless TOOL_CALL_RECOVERY turns it off', () => {
+    expect(parseGatewayEnv(minimal).streams).toEqual({ keepAliveMs: 15_000, maxResumes: 2, toolCallRecovery: true });
+    expect(parseGatewayEnv({ ...minimal, TOOL_CALL_RECOVERY: 'false' }).streams.toolCallRecovery).toBe(false);
+    expect(() => parseGatewayEnv({ ...minimal, TOOL_CALL_RECOVERY: 'sometimes' })).toThrow(/^Invalid configuration: TOOL_CALL_RECOVERY must be true or false/);
+  });
+
   it('serves metrics on the API port unless METRICS_PORT is set', () => {
     expect(parseGatewayEnv(minimal).metrics).toEqual({ port: undefined });
     expect(parseGatewayEnv({ ...minimal, METRICS_PORT: '9464' }).metrics).toEqual({ port: 9464 });

@@ -85,6 +85,11 @@ export interface GatewayConfig {
      * with the text already sent; generation/resume/); 0 turns resuming off.
      */
     maxResumes: number;
+    /**
+     * TOOL_CALL_RECOVERY: when Kiro cuts a tool call off mid-arguments, ask it once more for the
+     * call in smaller pieces (generation/resume/tool-call-recovery.ts); within STREAM_MAX_RESUMES.
+     */
+    toolCallRecovery: boolean;
   };
   models: {
     cacheTtlMs: number;
@@ -419,6 +424,7 @@ export function parseGatewayEnv(env: RawEnv, options: ParseOptions = {}): Gatewa
     streams: {
       keepAliveMs: read.durationMs('STREAM_KEEPALIVE_INTERVAL', 15, { allowZero: true }),
       maxResumes: read.integer('STREAM_MAX_RESUMES', 2, 0, 10),
+      toolCallRecovery: read.boolean('TOOL_CALL_RECOVERY', true),
     },
     models: {
       cacheTtlMs: read.durationMs('MODEL_CACHE_TTL', 3600),

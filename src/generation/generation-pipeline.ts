@@ -14,7 +14,8 @@ import { Interruption } from './interruption';
 import { keepAlive } from './keep-alive';
 import { commitOnFirstEvent } from './resume/commit-on-first-event';
 import { continuationOf } from './resume/continuation';
-import { type Recovery, resumable } from './resume/resumable-events';
+import { type Recovery, resumable, type ToolCallRecoveryOutcome } from './resume/resumable-events';
+import { toolCallRecoveryOf } from './resume/tool-call-recovery';
 import { KEEP_ALIVE_COMMENT, type SseComment } from './sse-writer';
 
 /**
@@ -188,10 +189,13 @@ export class GenerationPipeline {
       maxRetries: this.config.retry.maxRetries,
       maxResumes: this.config.streams.maxResumes,
       maxPartialChars: MAX_RESUMABLE_CHARS,
+      recoverCutToolCalls: this.config.streams.toolCallRecovery,
       isTransient: isTransientFailure,
       onRecovery: (recovery) => this.recovering(recovery, settings.context),
-      reask: async (partial) => {
-        const call = await this.callKiro(continuationOf(conversation, partial), settings);
+      onToolCallRecovery: (outcome, error) => this.toolCallRecovered(outcome, error, settings.context),
+      reask: async (partial, cutToolCalls) => {
+        // On a lease of its own, like every retry and resume: another account may serve it.
+        const call = await this.callKiro(cutToolCalls ? toolCallRecoveryOf(conversation, partial, cutToolCalls) : continuationOf(conversation, partial), settings);
         const events$ = this.assistantEvents(call, settings.context);
         // Unread: subscribing and leaving at once aborts the call and frees the account's slot (lease.track).
         return { events$, cancel: () => events$.subscribe({ error: () => undefined }).unsubscribe() };
@@ -201,6 +205,16 @@ export class GenerationPipeline {
 
   /** One Kiro failure absorbed inside a response: counted and logged, never shown to the client. */
   private recovering({ kind, attempt, error, partial }: Recovery, context: RequestContext): void {
+    if (kind === 'tool_call') {
+      this.metrics.streamRecoveries.inc({ kind });
+      this.logger.warn(
+        logLine(
+          `Asking Kiro again for the cut-off tool call in smaller pieces, after ${partial.text.length} characters and ${partial.toolCalls.length} tool call(s) sent (${attempt}/${this.config.streams.maxResumes})`,
+          context,
+        ),
+      );
+      return;
+    }
     const { code, message } = classifyError(error);
     this.metrics.upstreamErrors.inc({ kind: `mid_stream:${code ?? 'error'}` });
     this.metrics.streamRecoveries.inc({ kind });
@@ -209,6 +223,14 @@ export class GenerationPipeline {
         ? `asking again (${attempt}/${this.config.retry.maxRetries})`
         : `resuming after ${partial.text.length} characters and ${partial.toolCalls.length} tool call(s) sent (${attempt}/${this.config.streams.maxResumes})`;
     this.logger.warn(logLine(`Kiro failed ${kind === 'retry' ? 'before the first content' : 'mid-answer'}: ${message}; ${what}`, context));
+  }
+
+  /** How asking again for a cut-off tool call ended: counted, and logged unless a whole call came. */
+  private toolCallRecovered(outcome: ToolCallRecoveryOutcome, error: unknown, context: RequestContext): void {
+    this.metrics.toolCallRecoveries.inc({ outcome });
+    if (outcome === 'recovered') return this.logger.log(logLine('The cut-off tool call came whole when asked again', context));
+    const why = outcome === 'cut_again' ? 'Kiro cut it off again' : outcome === 'no_call' ? 'the answer made no call' : `asking again failed: ${classifyError(error).message}`;
+    this.logger.warn(logLine(`The cut-off tool call was not recovered (${why}): the turn ended as output cut short`, context));
   }
 
   /** Kiro's bytes → assistant events: the part of the chain every family shares. */
@@ -250,14 +272,16 @@ export class GenerationPipeline {
     else this.logger.error(logLine(`${what}, unexpectedly: ${(error as Error)?.message ?? String(error)}`, context), (error as Error)?.stack);
   }
 
-  /** Kiro cut a tool call off mid-arguments: the turn ended cleanly without it; say so and count it. */
+  /**
+   * Kiro cut a tool call off mid-arguments: the call is left out (and, with TOOL_CALL_RECOVERY,
+   * asked for again, see `recovering`); say so and count it.
+   */
   private noteCutToolCalls(event: AssistantEvent, model: ResolvedModel, context: RequestContext): void {
     if (event.type !== 'end' || !event.cutToolCalls?.length) return;
     this.metrics.toolCallsCut.inc(event.cutToolCalls.length);
     this.logger.warn(
       logLine(
-        `Kiro cut off the arguments of ${event.cutToolCalls.map((name) => `"${name}"`).join(', ')} (${model.kiroModelId}): ` +
-          'the call was left out and the turn ended as output cut short',
+        `Kiro cut off the arguments of ${event.cutToolCalls.map((name) => `"${name}"`).join(', ')} (${model.kiroModelId}): the call was left out`,
         context,
       ),
     );

@@ -64,7 +64,7 @@ export class MetricsService {
 
   readonly streamRecoveries = new Counter({
     name: 'kiro_gateway_stream_recoveries_total',
-    help: 'Kiro failures absorbed inside one response: "retry" before anything was sent, "resume" after.',
+    help: 'Kiro failures absorbed inside one response: "retry" before anything was sent, "resume" after, "tool_call" a call Kiro cut off asked for again.',
     labelNames: ['kind'] as const,
     registers: [this.registry],
   });
@@ -85,7 +85,14 @@ export class MetricsService {
 
   readonly toolCallsCut = new Counter({
     name: 'kiro_gateway_tool_calls_cut_total',
-    help: 'Tool calls Kiro cut off mid-arguments: left out, the turn ended as max_tokens / length / incomplete.',
+    help: 'Tool calls Kiro cut off mid-arguments: left out; asked for again (TOOL_CALL_RECOVERY), else the turn ended as max_tokens / length / incomplete.',
+    registers: [this.registry],
+  });
+
+  readonly toolCallRecoveries = new Counter({
+    name: 'kiro_gateway_tool_call_recoveries_total',
+    help: 'Cut-off tool calls asked for again (TOOL_CALL_RECOVERY), by outcome: "recovered" (a whole call came), "cut_again", "no_call", "failed".',
+    labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
 

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PROXY_KEY } from '../support/gateway-harness';
 import { agentBin, describeInstalled, installed, kiroCalls, metric, readmeBlock, readmeExports, runAgent, useAgentSession } from './agent-support';
 
@@ -111,16 +113,34 @@ describeInstalled('Claude Code 2.1.332 against the gateway (e2e)', installed(CLA
     });
   });
 
-  it('ends the turn cleanly when Kiro cuts a tool call off: no retry loop, Claude Code goes on in smaller steps', async () => {
+  it('gets a large Write Kiro cut off once whole, by asking again: the file is on disk with all its content', async () => {
+    const content = Array.from({ length: 200 }, (_, i) => `line ${String(i + 1).padStart(3, '0')}: the quick brown fox jumps over the lazy dog`).join('\n') + '\n';
+    const path = join(session.home.cwd, 'big.txt');
     const cutBefore = await metric(session.h, 'kiro_gateway_tool_calls_cut_total');
 
-    const run = await claude('-p', 'Write the file [sim:cuttool]');
+    const run = await claude('-p', '--permission-mode', 'acceptEdits', `Write big.txt [sim:cuttool Write ${JSON.stringify({ file_path: path, content })}]`);
+
+    expect(run.code).toBe(0);
+    expect(readFileSync(path, 'utf8')).toBe(content);
+    expect(run.stdout).not.toContain('Output token limit hit');
+    expect((await metric(session.h, 'kiro_gateway_tool_calls_cut_total')) - cutBefore).toBe(1);
+    // The cut call, the re-ask (the instruction to split), then Claude Code's turn with the Write's result.
+    const calls = kiroCalls(session.h);
+    expect(calls).toHaveLength(3);
+    expect(calls[1].content).toMatch(/^Your previous answer was cut off by the output limit/);
+    expect(calls[2].toolResults).toHaveLength(1);
+  });
+
+  it('ends the turn cleanly when Kiro cuts the tool call off again when asked: no retry loop, Claude Code goes on in smaller steps', async () => {
+    const cutBefore = await metric(session.h, 'kiro_gateway_tool_calls_cut_total');
+
+    const run = await claude('-p', 'Write the file [sim:cuttool always]');
 
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Output token limit hit');
-    expect((await metric(session.h, 'kiro_gateway_tool_calls_cut_total')) - cutBefore).toBe(1);
-    // The cut turn, then Claude Code's own "continue in smaller pieces" turn: no repeated request.
-    expect(kiroCalls(session.h)).toHaveLength(2);
+    expect((await metric(session.h, 'kiro_gateway_tool_calls_cut_total')) - cutBefore).toBe(2);
+    // The cut turn, the gateway's one re-ask (cut again), then Claude Code's own "continue in smaller pieces" turn: no repeated request.
+    expect(kiroCalls(session.h)).toHaveLength(3);
   });
 });
 

@@ -87,6 +87,45 @@ describe(scenarioForRequest.name, () => {
     expect(() => JSON.parse(toolInput(list))).toThrow();
   });
 
+  describe('asked again for a call it cut off (src/generation/resume/tool-call-recovery.ts)', () => {
+    const WRITE: Spec = { name: 'Write', properties: { file_path: { type: 'string' }, content: { type: 'string' } }, required: ['file_path', 'content'] };
+    const reask = (original: string, tools: Spec[], thinkingTags = '') => {
+      const b = body(thinkingTags + 'Your previous answer was cut off by the output limit in the middle of the arguments of a tool call, so that call was lost. The lost call was to "Write".', tools) as {
+        conversationState: { history?: unknown[] };
+      };
+      b.conversationState.history = [{ userInputMessage: { content: original, modelId: 'claude-sonnet-4.5', origin: 'AI_EDITOR' } }, { assistantResponseMessage: { content: 'I will write the whole file in one call. ' } }];
+      return (scenarioForRequest(b) as StreamScenario).events;
+    };
+
+    it('makes a whole, smaller call of the same tool', () => {
+      const list = reask('[sim:cuttool]', [BASH]);
+
+      expect(text(list)).toBe('Here it is in a smaller call. ');
+      expect(list.filter((e) => e.type === 'toolUse' && e.stop)).toHaveLength(1);
+      expect(JSON.parse(toolInput(list))).toStrictEqual({ command: 'sim-command', content: 'x'.repeat(100) });
+    });
+
+    it('makes the named call whole for [sim:cuttool TOOL {json}], after cutting it the first time', () => {
+      const json = JSON.stringify({ file_path: '/tmp/big.txt', content: 'line\n'.repeat(50) });
+
+      expect(toolInput(events(`[sim:cuttool Write ${json}]`, [BASH, WRITE]))).toBe(json.slice(0, json.length / 2));
+      expect(toolInput(reask(`[sim:cuttool Write ${json}]`, [BASH, WRITE]))).toBe(json);
+    });
+
+    it('knows the re-ask behind the thinking tags a gateway puts first', () => {
+      const list = reask('[sim:cuttool]', [BASH], '<thinking_mode>enabled</thinking_mode>\n<max_thinking_length>4000</max_thinking_length>\n\n');
+
+      expect(text(list)).toBe('Here it is in a smaller call. ');
+    });
+
+    it('cuts the call off again for [sim:cuttool always]', () => {
+      const list = reask('[sim:cuttool always]', [BASH]);
+
+      expect(list.some((e) => e.type === 'toolUse' && e.stop)).toBe(false);
+      expect(() => JSON.parse(toolInput(list))).toThrow();
+    });
+  });
+
   it('repeats what the tools returned on a tool-results turn', () => {
     const results = [{ toolUseId: 't1', status: 'success', content: [{ text: 'sim-42\n' }] }];
 

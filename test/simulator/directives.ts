@@ -42,7 +42,7 @@ export const SIM_DIRECTIVE_HELP: Readonly<Record<SimDirective, { usage: string; 
   say: { usage: '[sim:say TEXT]', summary: 'answers exactly TEXT' },
   shell: { usage: '[sim:shell COMMAND]', summary: "runs COMMAND with the agent's shell tool, then reports its output" },
   call: { usage: '[sim:call TOOL {json}]', summary: 'calls the tool TOOL with these arguments' },
-  cuttool: { usage: '[sim:cuttool]', summary: 'cuts a tool call off mid-arguments, as Kiro\'s output limit does' },
+  cuttool: { usage: '[sim:cuttool]', summary: 'cuts a tool call off mid-arguments, as Kiro\'s output limit does; asked again, makes a whole smaller call' },
   steps: { usage: '[sim:steps N]', summary: 'a scripted task of N shell round trips (echo step-K), one per turn, then a final answer' },
   redacted: { usage: '[sim:redacted]', summary: 'on a natively reasoning model: thinks in redacted (encrypted) content' },
 };
@@ -82,6 +82,8 @@ interface ValidatedBody {
 
 /** How the gateway asks to go on from a partial turn (src/generation/resume/continuation.ts). */
 const CONTINUE_REQUEST = /^Your previous answer was cut off by a network error\. Continue exactly where it stopped/;
+/** How the gateway asks again for a tool call Kiro cut off (src/generation/resume/tool-call-recovery.ts). */
+const TOOL_CALL_RECOVERY_REQUEST = /^Your previous answer was cut off by the output limit in the middle of the arguments of a tool call/;
 
 const SLOW_FIRST_BYTE_MS = 2_000;
 const LONG_REPLY_BYTES = 1_048_576;
@@ -152,7 +154,10 @@ function withNativeReasoning(body: ValidatedBody, scenario: Scenario): Scenario 
 function directedScenario(body: unknown): Scenario {
   const state = (body as ValidatedBody).conversationState;
   const current = state.currentMessage.userInputMessage;
-  if (CONTINUE_REQUEST.test(current.content)) return continuedScenario(state);
+  // The gateway's re-asks, behind the thinking tags it puts first when thinking stays on.
+  const asked = current.content.replace(THINKING_CONTROL, '');
+  if (CONTINUE_REQUEST.test(asked)) return continuedScenario(state);
+  if (TOOL_CALL_RECOVERY_REQUEST.test(asked)) return recoveredToolCallScenario(state);
   // Unscripted answers report what the request really fills of the context (§3.2).
   const usage: TextReplyOptions = { contextUsagePercentage: contextUsagePercentage(body as PromptBody) };
   if (SAFETY_MONITOR.test(current.content)) return textReply(safetyVerdict(current.content), usage);
@@ -168,7 +173,7 @@ function directedScenario(body: unknown): Scenario {
     case 'call':
       return callDirective(current, directive.argument, usage);
     case 'cuttool':
-      return cutToolDirective(current);
+      return cutToolDirective(current, directive.argument);
     case 'tool':
       return toolDirective(current, usage);
     case 'slow':
@@ -321,22 +326,54 @@ function callDirective(current: CurrentMessage, argument: string, usage: TextRep
 /**
  * `[sim:cuttool]`: Kiro's output limit hits inside a tool call's arguments (kiro-protocol.md
  * §9.8 case 1): text, then the call's name and part of its input, no `stop`, and no
- * contextUsageEvent or meteringEvent after it.
+ * contextUsageEvent or meteringEvent after it. `[sim:cuttool TOOL {json}]` cuts that call.
  */
-function cutToolDirective(current: CurrentMessage): Scenario {
-  const tool = declaredTools(current).find((spec) => SHELL_TOOL.test(spec.name)) ?? declaredTools(current)[0];
-  if (!tool) return textReply('[sim:cuttool] needs at least one declared tool in the request.');
+function cutToolDirective(current: CurrentMessage, argument: string): Scenario {
+  const call = cutToolCall(current, argument);
+  if (typeof call === 'string') return textReply(call);
+  const cut = call.json.slice(0, Math.floor(call.json.length / 2));
   const toolUseId = newToolUseId();
-  const whole = JSON.stringify({ ...sampleArguments(tool), content: 'x'.repeat(200) });
-  const cut = whole.slice(0, Math.floor(whole.length / 2));
   return {
     kind: 'stream',
     events: [
       ...textEvents('I will write the whole file in one call. '),
-      { type: 'toolUse', toolUseId, name: tool.name },
-      ...splitCodePoints(cut, Math.ceil(cut.length / 3)).map((input): SimEvent => ({ type: 'toolUse', toolUseId, name: tool.name, input })),
+      { type: 'toolUse', toolUseId, name: call.tool },
+      ...splitCodePoints(cut, Math.ceil(cut.length / 3)).map((input): SimEvent => ({ type: 'toolUse', toolUseId, name: call.tool, input })),
     ],
   };
+}
+
+/** The call `[sim:cuttool]` makes: the shell tool (else the first declared) with a content field, or TOOL {json}. */
+function cutToolCall(current: CurrentMessage, argument: string): { tool: string; json: string; smaller: string } | string {
+  const tools = declaredTools(current);
+  if (argument !== '' && argument !== 'always') {
+    const [name, ...rest] = argument.split(/\s+/);
+    if (!tools.some((spec) => spec.name === name)) return `[sim:cuttool] names "${name}", which the request does not declare.`;
+    const json = rest.join(' ').trim();
+    return { tool: name, json, smaller: json };
+  }
+  const tool = tools.find((spec) => SHELL_TOOL.test(spec.name)) ?? tools[0];
+  if (!tool) return '[sim:cuttool] needs at least one declared tool in the request.';
+  return { tool: tool.name, json: JSON.stringify({ ...sampleArguments(tool), content: 'x'.repeat(200) }), smaller: JSON.stringify({ ...sampleArguments(tool), content: 'x'.repeat(100) }) };
+}
+
+/**
+ * Asked again for the call it cut off, in smaller calls: the model makes a whole call that fits
+ * (`[sim:cuttool TOOL {json}]`: that call, whole), or, for `[sim:cuttool always]`, is cut off again.
+ * Any other turn asked for again is answered as it was.
+ */
+function recoveredToolCallScenario(state: ValidatedBody['conversationState']): Scenario {
+  const history = state.history ?? [];
+  const asked = history.at(-2)?.userInputMessage;
+  const current = state.currentMessage.userInputMessage;
+  if (!asked) return textReply('Nothing to make again.');
+  const directive = parseDirective(asked.content);
+  const withTools: CurrentMessage = { ...asked, userInputMessageContext: { ...asked.userInputMessageContext, tools: current.userInputMessageContext?.tools } };
+  if (directive?.name !== 'cuttool') return continuedScenario(state);
+  if (directive.argument === 'always') return cutToolDirective(withTools, directive.argument);
+  const call = cutToolCall(withTools, directive.argument);
+  if (typeof call === 'string') return textReply(call);
+  return toolCallReply(newToolUseId(), call.tool, call.smaller, { fragments: 3, leadingText: 'Here it is in a smaller call. ' });
 }
 
 function sampleValue(type: unknown, name: string): unknown {

@@ -1,6 +1,6 @@
-import { concat, lastValueFrom, Observable, of, throwError, toArray } from 'rxjs';
+import { concat, lastValueFrom, Observable, of, Subject, throwError, toArray } from 'rxjs';
 import type { AssistantEvent, ToolCallEvent } from '../../converter/assistant/assistant-events';
-import { type Reasked, type Recovery, resumable, type ResumeOptions } from './resumable-events';
+import { type Reasked, type Recovery, resumable, type ResumeOptions, type ToolCallRecoveryOutcome } from './resumable-events';
 import type { PartialTurn } from './partial-turn';
 
 const cut = new Error('cut mid-stream');
@@ -13,27 +13,33 @@ const failing = (...events: AssistantEvent[]) => concat(of(...events), throwErro
 /** A fake Kiro: each re-ask answers the next script and remembers the partial turn it was given. */
 function fakeKiro(...answers: Array<Observable<AssistantEvent>>) {
   const asked: Array<{ text: string; calls: number; empty: boolean }> = [];
+  /** The cut-off tool calls each re-ask asked for (undefined: a plain retry or resume). */
+  const cuts: Array<readonly string[] | undefined> = [];
   let cancelled = 0;
-  const reask = (partial: PartialTurn): Promise<Reasked> => {
+  const reask = (partial: PartialTurn, cutToolCalls?: readonly string[]): Promise<Reasked> => {
     asked.push({ text: partial.text, calls: partial.toolCalls.length, empty: partial.empty });
+    cuts.push(cutToolCalls);
     const next = answers.shift();
     return next ? Promise.resolve({ events$: next, cancel: () => cancelled++ }) : Promise.reject(new Error('no answer scripted'));
   };
-  return { reask, asked, cancelled: () => cancelled };
+  return { reask, asked, cuts, cancelled: () => cancelled };
 }
 
 function run(first$: Observable<AssistantEvent>, reask: ResumeOptions['reask'], overrides: Partial<ResumeOptions> = {}) {
   const recoveries: Array<Pick<Recovery, 'kind' | 'attempt'>> = [];
+  const outcomes: ToolCallRecoveryOutcome[] = [];
   const events$ = resumable(first$, {
     maxRetries: 3,
     maxResumes: 2,
     maxPartialChars: 10_000,
+    recoverCutToolCalls: true,
     isTransient: (error) => error === cut,
     reask,
     onRecovery: ({ kind, attempt }) => recoveries.push({ kind, attempt }),
+    onToolCallRecovery: (outcome) => outcomes.push(outcome),
     ...overrides,
   });
-  return { all: () => lastValueFrom(events$.pipe(toArray())), recoveries };
+  return { all: () => lastValueFrom(events$.pipe(toArray())), recoveries, outcomes };
 }
 
 describe(resumable.name, () => {
@@ -121,5 +127,113 @@ describe(resumable.name, () => {
     await new Promise((resolve) => setImmediate(resolve));
 
     expect(kiro.cancelled()).toBe(1);
+  });
+
+  describe('a tool call Kiro cut off mid-arguments', () => {
+    const cutEnd = (...tools: string[]): AssistantEvent => ({ type: 'end', finishReason: 'length', usage: { inputTokens: 1, outputTokens: 1 }, cutToolCalls: tools });
+    const write = (index: number, content: string) => call(index, JSON.stringify({ file_path: '/tmp/f', content }));
+
+    it('is asked for once more, and the whole call that comes is spliced in instead of the cut turn’s end', async () => {
+      const kiro = fakeKiro(of(text('Writing it in parts.'), write(0, 'part one'), end('tool_calls')));
+      const { all, recoveries, outcomes } = run(of(text('Writing it. '), cutEnd('Write')), kiro.reask);
+
+      expect(await all()).toStrictEqual([text('Writing it. '), text('Writing it in parts.'), write(0, 'part one'), end('tool_calls')]);
+      expect(kiro.asked).toStrictEqual([{ text: 'Writing it. ', calls: 0, empty: false }]);
+      expect(kiro.cuts).toStrictEqual([['Write']]);
+      expect(recoveries).toStrictEqual([{ kind: 'tool_call', attempt: 1 }]);
+      expect(outcomes).toStrictEqual(['recovered']);
+    });
+
+    it('keeps the calls already passed on: the recovered call is numbered on, a restated one left out', async () => {
+      const kiro = fakeKiro(of(call(0), write(1, 'small'), end('tool_calls')));
+      const events = await run(of(call(0), cutEnd('Write')), kiro.reask).all();
+
+      expect(events).toStrictEqual([call(0), write(1, 'small'), end('tool_calls')]);
+    });
+
+    it('is asked for when nothing was passed on yet, too', async () => {
+      const kiro = fakeKiro(of(write(0, 'small'), end('tool_calls')));
+      const events = await run(of(cutEnd('Write')), kiro.reask).all();
+
+      expect(events).toStrictEqual([write(0, 'small'), end('tool_calls')]);
+      expect(kiro.cuts).toStrictEqual([['Write']]);
+    });
+
+    it('reports the credits of the cut turn with those of the answer asked again: both were billed', async () => {
+      const billed = (event: AssistantEvent, credits: number): AssistantEvent => (event.type === 'end' ? { ...event, usage: { ...event.usage, credits } } : event);
+      const kiro = fakeKiro(of(write(0, 'small'), billed(end('tool_calls'), 0.25)));
+      const events = await run(of(billed(cutEnd('Write'), 0.5)), kiro.reask).all();
+
+      expect(events.at(-1)).toStrictEqual(billed(end('tool_calls'), 0.75));
+    });
+
+    it('still ends as cut short when the answer asked again makes no call, so the client goes on by itself', async () => {
+      const kiro = fakeKiro(of(text('I will do it in parts.'), end()));
+      const { all, outcomes } = run(of(text('First. '), cutEnd('Write')), kiro.reask);
+
+      expect(await all()).toStrictEqual([text('First. '), text('I will do it in parts.'), cutEnd('Write')]);
+      expect(outcomes).toStrictEqual(['no_call']);
+    });
+
+    it('is asked for only once: cut again, the turn ends as the second answer ended', async () => {
+      const kiro = fakeKiro(of(text('Trying again. '), cutEnd('Write')), of(end()));
+      const { all, outcomes } = run(of(text('First. '), cutEnd('Write')), kiro.reask);
+
+      expect(await all()).toStrictEqual([text('First. '), text('Trying again. '), cutEnd('Write')]);
+      expect(kiro.asked).toHaveLength(1);
+      expect(outcomes).toStrictEqual(['cut_again']);
+    });
+
+    it('ends the turn as it would have when asking again fails before passing anything on', async () => {
+      const kiro = fakeKiro(failing());
+      const { all, outcomes } = run(of(text('First. '), cutEnd('Write')), kiro.reask);
+
+      expect(await all()).toStrictEqual([text('First. '), cutEnd('Write')]);
+      expect(outcomes).toStrictEqual(['failed']);
+    });
+
+    it('ends the turn as it would have when the re-ask is refused', async () => {
+      const { all, outcomes } = run(of(text('First. '), cutEnd('Write')), () => Promise.reject(refused));
+
+      expect(await all()).toStrictEqual([text('First. '), cutEnd('Write')]);
+      expect(outcomes).toStrictEqual(['failed']);
+    });
+
+    it('resumes a re-ask that fails after passing something on, still asking for the cut call', async () => {
+      const kiro = fakeKiro(failing(text('Here is the first part of it. ')), of(write(0, 'part one'), end('tool_calls')));
+      const { all, recoveries } = run(of(text('First. '), cutEnd('Write')), kiro.reask);
+
+      expect(await all()).toStrictEqual([text('First. '), text('Here is the first part of it. '), write(0, 'part one'), end('tool_calls')]);
+      expect(recoveries).toStrictEqual([{ kind: 'tool_call', attempt: 1 }, { kind: 'resume', attempt: 2 }]);
+      expect(kiro.cuts).toStrictEqual([['Write'], ['Write']]);
+    });
+
+    it('is not asked for when TOOL_CALL_RECOVERY is off', async () => {
+      const kiro = fakeKiro();
+      const events = await run(of(text('First. '), cutEnd('Write')), kiro.reask, { recoverCutToolCalls: false }).all();
+
+      expect(events).toStrictEqual([text('First. '), cutEnd('Write')]);
+      expect(kiro.asked).toStrictEqual([]);
+    });
+
+    it('takes one of the resumes: not asked for when they are spent', async () => {
+      const kiro = fakeKiro(of(text('goes on, and then stops.'), cutEnd('Write')));
+      const { all, recoveries } = run(failing(text('Starts and ')), kiro.reask, { maxResumes: 1 });
+
+      expect(await all()).toStrictEqual([text('Starts and '), text('goes on, and then stops.'), cutEnd('Write')]);
+      expect(recoveries).toStrictEqual([{ kind: 'resume', attempt: 1 }]);
+      expect(kiro.asked).toHaveLength(1);
+    });
+
+    it('passes an ordinary end on at once: only a cut turn’s end waits', async () => {
+      const source = new Subject<AssistantEvent>();
+      const seen: AssistantEvent[] = [];
+      resumable(source, { maxRetries: 1, maxResumes: 1, maxPartialChars: 10, recoverCutToolCalls: true, isTransient: () => true, reask: () => Promise.reject(refused) }).subscribe((event) => seen.push(event));
+
+      source.next(call(0));
+      source.next(end('tool_calls'));
+
+      expect(seen).toStrictEqual([call(0), end('tool_calls')]);
+    });
   });
 });

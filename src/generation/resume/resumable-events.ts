@@ -10,14 +10,26 @@ export interface Reasked {
   cancel(): void;
 }
 
-/** One failure absorbed: a `retry` before anything reached the client, a `resume` after. */
+/**
+ * One failure absorbed: a `retry` before anything reached the client, a `resume` after, or a
+ * `tool_call` Kiro cut off mid-arguments, asked for once more in smaller pieces.
+ */
 export interface Recovery {
-  kind: 'retry' | 'resume';
-  /** Counts this kind within the response, from 1. */
+  kind: 'retry' | 'resume' | 'tool_call';
+  /** Counts this kind within the response, from 1 (a `tool_call` counts as a resume). */
   attempt: number;
+  /** What failed; for a `tool_call`, nothing did (the turn ended, without the cut call). */
   error: unknown;
   partial: PartialTurn;
 }
+
+/**
+ * How asking again for a cut-off tool call ended: a whole call came, it was cut again, the model
+ * answered without a call, or the re-ask failed.
+ */
+export type ToolCallRecoveryOutcome = 'recovered' | 'cut_again' | 'no_call' | 'failed';
+
+type EndEvent = Extract<AssistantEvent, { type: 'end' }>;
 
 export interface ResumeOptions {
   /** Failures before anything was sent that are asked again (the original conversation). */
@@ -26,12 +38,22 @@ export interface ResumeOptions {
   maxResumes: number;
   /** The longest answer text kept for a resume (see PartialTurn). */
   maxPartialChars: number;
+  /**
+   * TOOL_CALL_RECOVERY: a turn Kiro ended with a tool call cut off mid-arguments is asked for
+   * once more (the cut call, in smaller pieces), taking one of the `maxResumes`.
+   */
+  recoverCutToolCalls?: boolean;
   /** Whether asking Kiro again can help (a cut, an exception frame, throttling), not a refusal. */
   isTransient(error: unknown): boolean;
-  /** Asks Kiro again: the original conversation when `partial` is empty, else its continuation. */
-  reask(partial: PartialTurn): Promise<Reasked>;
+  /**
+   * Asks Kiro again: the original conversation when `partial` is empty, else its continuation;
+   * once a tool call was cut off, `cutToolCalls` names the tools, and the re-ask asks for them.
+   */
+  reask(partial: PartialTurn, cutToolCalls?: readonly string[]): Promise<Reasked>;
   /** Told before each retry or resume (logs, metrics). */
   onRecovery?(recovery: Recovery): void;
+  /** Told once how asking again for a cut-off tool call ended (logs, metrics). */
+  onToolCallRecovery?(outcome: ToolCallRecoveryOutcome, error?: unknown): void;
 }
 
 /**
@@ -40,6 +62,13 @@ export interface ResumeOptions {
  * resumed from the partial turn and the continuation is spliced in (restated text dropped, tool
  * call indices going on, tool calls already passed on not passed twice). Both bounded; once the
  * budget is spent, or for a failure asking again cannot fix, the failure goes on as the error.
+ *
+ * A turn that ends with a tool call Kiro cut off (`end.cutToolCalls`) is not a failure, but
+ * nothing of the cut call reached the client (tool calls pass on whole only), so it can be asked
+ * for again: the `end` is held back, Kiro is asked once for the call in smaller pieces, and that
+ * answer is spliced in like a continuation. If the re-ask brings nothing, the held `end` goes on
+ * and the turn ends as it would have (cut, as `length`). Only the `end` waits: on every other
+ * turn nothing is held back longer than without recovery.
  */
 export function resumable(first$: Observable<AssistantEvent>, options: ResumeOptions): Observable<AssistantEvent> {
   return new Observable<AssistantEvent>((subscriber) => {
@@ -48,39 +77,124 @@ export function resumable(first$: Observable<AssistantEvent>, options: ResumeOpt
     let retries = 0;
     let resumes = 0;
     let closed = false;
+    /** Set once a cut tool call was asked for again: every later re-ask asks for it too; never twice. */
+    let cutToolCalls: readonly string[] | undefined;
+    /** The cut turn's end, while the re-ask for its tool call has passed nothing on yet. */
+    let heldEnd: EndEvent | undefined;
+    /** What the cut turn cost: the response's end reports it with the re-ask's (both were billed). */
+    let cutTurnCredits: number | undefined;
+    let outcomePending = false;
+    /** The whole calls passed on before the cut one: a recovery that adds none brought no call. */
+    let callsBeforeRecovery = 0;
+
+    const settleOutcome = (outcome: ToolCallRecoveryOutcome, error?: unknown) => {
+      if (!outcomePending) return;
+      outcomePending = false;
+      options.onToolCallRecovery?.(outcome, error);
+    };
+    const canRecoverToolCall = (end: EndEvent) =>
+      options.recoverCutToolCalls === true && (end.cutToolCalls?.length ?? 0) > 0 && cutToolCalls === undefined && partial.resumable && resumes < options.maxResumes;
 
     const attach = (events$: Observable<AssistantEvent>, splice: Continuation | undefined) => {
+      // Set when this call's turn ended with a cut tool call that is being asked for again.
+      let superseded = false;
       current = events$.subscribe({
         next: (event) => {
+          if (superseded) return;
           for (const out of splice ? splice.map(event) : [event]) {
-            partial.record(out);
-            subscriber.next(out);
+            if (out.type === 'end' && canRecoverToolCall(out)) {
+              superseded = true;
+              return recoverToolCall(out);
+            }
+            heldEnd = undefined;
+            const passed = out.type === 'end' && cutToolCalls !== undefined ? recoveredEnd(out) : out;
+            partial.record(passed);
+            subscriber.next(passed);
           }
         },
-        error: recover,
-        complete: () => subscriber.complete(),
+        error: (error: unknown) => {
+          if (!superseded) recover(error);
+        },
+        complete: () => {
+          if (!superseded) subscriber.complete();
+        },
       });
     };
-    function recover(error: unknown): void {
-      current = undefined;
-      const beforeContent = partial.empty;
-      const allowed = options.isTransient(error) && (beforeContent ? retries < options.maxRetries : partial.resumable && resumes < options.maxResumes);
-      if (!allowed) return subscriber.error(error);
-      const attempt = beforeContent ? ++retries : ++resumes;
-      try {
-        options.onRecovery?.({ kind: beforeContent ? 'retry' : 'resume', attempt, error, partial });
-      } catch (err) {
-        return subscriber.error(err);
+
+    /**
+     * The end of a turn whose cut tool call was asked for again. Without a new whole call (the
+     * model answered in words only), it still ends as cut short, so that the client goes on by
+     * itself (Claude Code asks for the rest in smaller steps) rather than taking the turn as done.
+     */
+    const recoveredEnd = (end: EndEvent): EndEvent => {
+      const usage = cutTurnCredits === undefined ? end.usage : { ...end.usage, credits: (end.usage.credits ?? 0) + cutTurnCredits };
+      if (end.cutToolCalls?.length) {
+        settleOutcome('cut_again');
+        return { ...end, usage };
       }
-      options.reask(partial).then(
+      if (partial.toolCalls.length > callsBeforeRecovery) {
+        settleOutcome('recovered');
+        return { ...end, usage };
+      }
+      settleOutcome('no_call');
+      // A client's stop sequence ended it: that is the client's own end.
+      if (end.stopSequence !== undefined) return { ...end, usage };
+      return { ...end, usage, finishReason: 'length', cutToolCalls: [...(cutToolCalls ?? [])] };
+    };
+
+    const ask = (splice: boolean) => {
+      options.reask(partial, cutToolCalls).then(
         (call) => {
           if (closed) return call.cancel();
-          attach(call.events$, beforeContent ? undefined : new Continuation(partial));
+          attach(call.events$, splice ? new Continuation(partial) : undefined);
         },
         (err: unknown) => {
           if (!closed) recover(err);
         },
       );
+    };
+
+    function fail(error: unknown): void {
+      settleOutcome('failed', error);
+      subscriber.error(error);
+    }
+
+    function recoverToolCall(end: EndEvent): void {
+      cutToolCalls = end.cutToolCalls;
+      heldEnd = end;
+      cutTurnCredits = end.usage.credits;
+      callsBeforeRecovery = partial.toolCalls.length;
+      outcomePending = true;
+      try {
+        options.onRecovery?.({ kind: 'tool_call', attempt: ++resumes, error: undefined, partial });
+      } catch (err) {
+        return fail(err);
+      }
+      ask(true);
+    }
+
+    function recover(error: unknown): void {
+      current = undefined;
+      if (heldEnd) {
+        // Asking again for the cut call brought nothing: the turn ends as it would have without it.
+        const end = heldEnd;
+        heldEnd = undefined;
+        cutTurnCredits = undefined;
+        settleOutcome('failed', error);
+        partial.record(end);
+        subscriber.next(end);
+        return subscriber.complete();
+      }
+      const beforeContent = partial.empty;
+      const allowed = options.isTransient(error) && (beforeContent ? retries < options.maxRetries : partial.resumable && resumes < options.maxResumes);
+      if (!allowed) return fail(error);
+      const attempt = beforeContent ? ++retries : ++resumes;
+      try {
+        options.onRecovery?.({ kind: beforeContent ? 'retry' : 'resume', attempt, error, partial });
+      } catch (err) {
+        return fail(err);
+      }
+      ask(!beforeContent);
     }
 
     attach(first$, undefined);
