@@ -42,7 +42,7 @@ describe('Web search (Kiro MCP, kiro-protocol.md §9.7)', () => {
       const [use, result, text] = message.content;
       expect(use).toEqual({ type: 'server_tool_use', id: expect.stringMatching(/^srvtoolu_/), name: 'web_search', input: { query: 'kiro gateway release notes' } });
       expect(result).toMatchObject({ type: 'web_search_tool_result', tool_use_id: (use as { id: string }).id });
-      const hits = (result as { content: Array<Record<string, unknown>> }).content;
+      const hits = (result as unknown as { content: Array<Record<string, unknown>> }).content;
       expect(hits.map((hit) => [hit.type, hit.title, hit.url, hit.page_age])).toEqual(
         sampleResults('kiro gateway release notes').map((r, i) => ['web_search_result', r.title, r.url, `November ${i + 1}, 2026`]),
       );

@@ -10,6 +10,7 @@ const usage = { inputTokens: 10, outputTokens: 5, credits: 0.5 };
 const end = (finishReason: 'stop' | 'tool_calls' = 'stop'): AssistantEvent => ({ type: 'end', finishReason, usage });
 const call = (id: string, name: string, input: Record<string, unknown>, index = 0): AssistantEvent => ({ type: 'toolCall', index, id, name, input, arguments: JSON.stringify(input) });
 const search = (id: string, query: string) => call(id, 'web_search', { query });
+const text = (t: string): AssistantEvent => ({ type: 'text', text: t });
 const conversation = (): Conversation => ({ system: [], messages: [userMessage('hi')], tools: [], toolChoice: { type: 'auto' }, webSearch: { toolName: 'web_search' } });
 
 /** A turn over scripted rounds: the first is `first`, each next one the next of `rounds`; records what it searched and asked. */
@@ -39,20 +40,20 @@ const events = (turn: WebSearchTurn, first: Observable<AssistantEvent>, sent = c
 describe(WebSearchTurn.name, () => {
   it('passes a round without searches through as it is, counting no searches', async () => {
     const { turn } = turnOver([]);
-    expect(await events(turn, of({ type: 'text', text: 'hi' }, end()))).toEqual([{ type: 'text', text: 'hi' }, { ...end(), usage: { ...usage, webSearchRequests: 0 } }]);
+    expect(await events(turn, of(text('hi'), end()))).toEqual([text('hi'), { ...end(), usage: { ...usage, webSearchRequests: 0 } }]);
   });
 
   it('runs the search the model asks for, passes it on, and continues with the results as the tool\'s answer', async () => {
-    const { turn, searched, asked } = turnOver([of({ type: 'text', text: 'Answer.' }, end())]);
+    const { turn, searched, asked } = turnOver([of(text('Answer.'), end())]);
 
-    const out = await events(turn, of({ type: 'text', text: 'Looking. ' }, search('tooluse_1', 'kiro'), end('tool_calls')));
+    const out = await events(turn, of(text('Looking. '), search('tooluse_1', 'kiro'), end('tool_calls')));
 
     expect(searched).toEqual(['kiro']);
     expect(out).toEqual([
-      { type: 'text', text: 'Looking. ' },
+      text('Looking. '),
       { type: 'webSearch', id: 'tooluse_1', query: 'kiro' },
       { type: 'webSearchResult', id: 'tooluse_1', query: 'kiro', hits: [{ title: 'T kiro', url: 'https://e.com/', snippet: 'S' }] },
-      { type: 'text', text: 'Answer.' },
+      text('Answer.'),
       { type: 'end', finishReason: 'stop', usage: { inputTokens: 20, outputTokens: 10, credits: 1, webSearchRequests: 1 } },
     ]);
     const messages = asked[0].messages;
@@ -115,7 +116,7 @@ describe(WebSearchTurn.name, () => {
 
     const sent = await turn.prepare(session, conversation(), signal);
     await turn.prepare(session, conversation(), signal);
-    const out = await events(turn, of({ type: 'text', text: 'Found.' }, end()), sent);
+    const out = await events(turn, of(text('Found.'), end()), sent);
 
     expect(searched).toEqual(['lead q']);
     expect(sent.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
