@@ -3,6 +3,7 @@ import OpenAI from 'openai';
 import request from 'supertest';
 import { DEFAULT_SIM_PROFILE_ARN, sampleResults, textReply, toolCallReply } from './simulator';
 import { type Harness, PROXY_KEY, startHarness } from './support/gateway-harness';
+import { metric } from './support/metrics';
 
 /** Claude Code's WebSearch side request: only the server tool, the query in its prompt (kiro-protocol.md §9.7). */
 const SIDE_QUERY = {
@@ -36,8 +37,10 @@ describe('Web search (Kiro MCP, kiro-protocol.md §9.7)', () => {
 
   describe("Claude Code's WebSearch side query", () => {
     it('searches first, then the model answers from the results: server_tool_use, web_search_tool_result with tool_use_id, text, web_search_requests', async () => {
+      const searchesBefore = await metric(h, 'kiro_gateway_web_searches_total');
       const message = await anthropic.messages.create(SIDE_QUERY);
 
+      expect((await metric(h, 'kiro_gateway_web_searches_total')) - searchesBefore).toBe(1);
       expect(h.sim.searchQueries).toEqual(['kiro gateway release notes']);
       const [use, result, text] = message.content;
       expect(use).toEqual({ type: 'server_tool_use', id: expect.stringMatching(/^srvtoolu_/), name: 'web_search', input: { query: 'kiro gateway release notes' } });

@@ -19,6 +19,9 @@ export class WebSearchUnavailableError extends UpstreamAuthError {
   }
 }
 
+/** Kiro throttles this account's web searches: a 429 for the client, not a verdict on the account's chats. */
+export class WebSearchThrottledError extends UpstreamThrottledError {}
+
 /**
  * One web search through Kiro's MCP endpoint (kiro-protocol.md §9.7) on the account that serves
  * the response: `POST {apiHost}/mcp` with the IDE headers, `x-amzn-kiro-profile-arn` and the
@@ -79,7 +82,8 @@ export class KiroWebSearch {
 
   private httpError(status: number, text: string, retryAfter: string | undefined, accessToken: string): GatewayError {
     const error = mapKiroHttpError({ status, bodyText: text, retryAfterHeader: retryAfter, knownSecrets: [accessToken] });
-    if (error instanceof KiroTokenRejectedError || error instanceof UpstreamThrottledError) return error;
+    if (error instanceof UpstreamThrottledError) return new WebSearchThrottledError(`Kiro is throttling web searches: ${error.message}`, error.retryAfterSeconds);
+    if (error instanceof KiroTokenRejectedError) return error;
     if (status === 403) return new WebSearchUnavailableError(`Kiro refused web search for this account (plans without web search answer so): ${error.message}`);
     return new UpstreamError(`Kiro's web search failed: ${error.message}`, { retryable: false, code: 'web_search_failed' });
   }

@@ -40,12 +40,12 @@ describe('parseMcpSearchAnswer', () => {
     expect(parseMcpSearchAnswer(JSON.stringify({ jsonrpc: '2.0', id: 'x', error: { code: -32602, message: 'Tool returned no results' } }))).toEqual([]);
   });
 
-  it('keeps only hits with an http(s) URL, at most 20, with bounded fields', () => {
+  it('keeps only hits with an http(s) URL, at most 10, with bounded fields', () => {
     const many = Array.from({ length: 30 }, (_, i) => ({ title: 't'.repeat(1_000), url: `https://e.com/${i}`, snippet: 's'.repeat(5_000) }));
     const hits = parseMcpSearchAnswer(answerWith({ results: [{ url: 'javascript:alert(1)' }, { title: 'no url' }, ...many] }));
 
-    expect(hits).toHaveLength(20);
-    expect(hits[0]).toEqual({ title: 't'.repeat(300), url: 'https://e.com/0', snippet: 's'.repeat(2_000) });
+    expect(hits).toHaveLength(10);
+    expect(hits[0]).toEqual({ title: 't'.repeat(300), url: 'https://e.com/0', snippet: 's'.repeat(1_000) });
   });
 
   it.each([

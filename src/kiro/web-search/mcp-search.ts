@@ -24,10 +24,10 @@ export interface WebSearchOutcome {
 /** A query longer than this is cut (Kiro's search takes short queries; the model writes them). */
 export const MAX_QUERY_CHARS = 500;
 /** Hits kept of one search, and how long each field may be: the hits go back into the prompt. */
-const MAX_HITS = 20;
+const MAX_HITS = 10;
 const MAX_TITLE_CHARS = 300;
 const MAX_URL_CHARS = 2_000;
-const MAX_SNIPPET_CHARS = 2_000;
+const MAX_SNIPPET_CHARS = 1_000;
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /** The query as it is sent: whitespace folded, at most MAX_QUERY_CHARS (cut on a code point). */
