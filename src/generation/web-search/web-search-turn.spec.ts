@@ -141,6 +141,11 @@ describe(WebSearchTurn.name, () => {
     await expect(events(turn, of(search('tooluse_1', 'q'), end('tool_calls')))).rejects.toBe(throttled);
   });
 
+  it('completes when a round ends without an end event', async () => {
+    const { turn } = turnOver([]);
+    expect(await events(turn, of(text('cut')))).toEqual([text('cut')]);
+  });
+
   it('stops a search under way when the subscriber leaves', async () => {
     let aborted = false;
     const { turn } = turnOver([], {

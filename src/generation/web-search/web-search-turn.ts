@@ -89,6 +89,7 @@ export class WebSearchTurn {
         const asked: ToolCallEvent[] = [];
         const said = new RoundRecorder();
         let clientCalls = 0;
+        let ended = false;
         inner = round.events$.subscribe({
           next: (event) => {
             if (event.type === 'toolCall' && event.name === this.options.request.toolName) {
@@ -96,6 +97,7 @@ export class WebSearchTurn {
               return;
             }
             if (event.type === 'end') {
+              ended = true;
               addUsage(total, event.usage);
               const finish = (finishReason = event.finishReason) => {
                 subscriber.next({ ...event, finishReason, usage: { ...total, webSearchRequests: this.searches } });
@@ -129,6 +131,10 @@ export class WebSearchTurn {
             subscriber.next(event);
           },
           error: (err: unknown) => subscriber.error(err),
+          // A round ends with its `end` event, which takes it from there; without one, so does the response.
+          complete: () => {
+            if (!ended) subscriber.complete();
+          },
         });
       };
       play(first, conversation, 1);
