@@ -5,6 +5,7 @@ import { OPENAI_FIELDS as fields } from '../request-fields';
 import { thinkingForReasoningEffort } from '../thinking-budget';
 import type { ResponseOutputItem } from './responses.types';
 import type { SealedThought } from './sealed-thought';
+import { WEB_SEARCH_TOOL_NAME } from '../web-search-tool';
 import { CUSTOM_INPUT, flatToolName, type ResponsesToolMap, responsesTools } from './responses-tools';
 
 /** The parts of a Responses API request the converter reads; items are checked one by one. */
@@ -207,6 +208,10 @@ function toolChoice(raw: unknown, tools: ToolDefinition[]): ToolChoice {
       throw new InvalidRequestError(`tool_choice names "${raw.name}", which is not among the declared tools.`, 'tool_choice');
     }
     return { type: 'tool', name: raw.name };
+  }
+  // The hosted web search forced: the gateway's search tool (web-search-tool.ts).
+  if (isJsonObject(raw) && typeof raw.type === 'string' && /^web_search(_preview)?(_\d+)?$/.test(raw.type) && tools.some((tool) => tool.name === WEB_SEARCH_TOOL_NAME)) {
+    return { type: 'tool', name: WEB_SEARCH_TOOL_NAME };
   }
   throw new InvalidRequestError('tool_choice must be "auto", "none", "required" or {"type": "function", "name": ...}.', 'tool_choice');
 }
