@@ -1,4 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import OpenAI from 'openai';
 import request from 'supertest';
 import { DEFAULT_SIM_PROFILE_ARN, sampleResults, textReply, toolCallReply } from './simulator';
@@ -12,6 +15,7 @@ const SIDE_QUERY = {
   messages: [{ role: 'user' as const, content: 'Perform a web search for the query: kiro gateway release notes' }],
   tools: [{ type: 'web_search_20250305' as const, name: 'web_search' as const, max_uses: 8 }],
 };
+const ADMIN_KEY = 'admin-key-for-the-web-search-tests';
 const WEATHER: Anthropic.Tool = { name: 'get_weather', description: 'Weather', input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } };
 
 interface KiroBody {
@@ -208,6 +212,30 @@ describe('Web search (Kiro MCP, kiro-protocol.md §9.7)', () => {
 
       expect(res.status).toBe(403);
       expect(res.body).toMatchObject({ type: 'error', error: { type: 'permission_error', message: expect.stringMatching(/refused web search for this account/) } });
+    });
+  });
+
+  describe('a pool with one account whose plan has no web search', () => {
+    let pool: Harness;
+    beforeAll(async () => {
+      const file = join(mkdtempSync(join(tmpdir(), 'kiro-accounts-')), 'accounts.json');
+      writeFileSync(file, JSON.stringify({ accounts: [{ name: 'free', refreshToken: 'free-refresh-token' }, { name: 'pro', refreshToken: 'pro-refresh-token' }] }), { mode: 0o600 });
+      pool = await startHarness({
+        simulator: { accounts: [{ name: 'free', webSearch: false }, { name: 'pro' }] },
+        env: { KIRO_ACCOUNTS_FILE: file, REFRESH_TOKEN: '', ACCOUNT_STRATEGY: 'round_robin', ADMIN_API_KEY: ADMIN_KEY },
+      });
+    });
+    afterAll(() => pool.close());
+
+    it('searches on the account that can, and leaves the other healthy for chats', async () => {
+      for (let i = 0; i < 3; i++) {
+        const res = await request(pool.url).post('/v1/messages').set('x-api-key', PROXY_KEY).send(SIDE_QUERY);
+        expect(res.status).toBe(200);
+      }
+
+      expect(pool.sim.requests.filter((r) => r.path === '/mcp' && r.status === 200).map((r) => r.account)).toStrictEqual(['pro', 'pro', 'pro']);
+      const accounts = await request(pool.url).get('/admin/api/accounts').set('authorization', `Bearer ${ADMIN_KEY}`);
+      expect(Object.fromEntries((accounts.body.data as Array<{ name: string; state: { kind: string } }>).map((a) => [a.name, a.state.kind]))).toStrictEqual({ free: 'healthy', pro: 'healthy' });
     });
   });
 
