@@ -22,6 +22,10 @@ describe('searchQuery', () => {
     expect(searchQuery('  a \n\t b ')).toBe('a b');
     expect(Array.from(searchQuery('😀'.repeat(MAX_QUERY_CHARS + 5)))).toHaveLength(MAX_QUERY_CHARS);
   });
+
+  it('reads only the start of a huge query', () => {
+    expect(searchQuery(`${'word '.repeat(2_000_000)}end`)).toBe('word '.repeat(MAX_QUERY_CHARS / 5).trim());
+  });
 });
 
 describe('parseMcpSearchAnswer', () => {

@@ -32,8 +32,9 @@ const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /** The query as it is sent: whitespace folded, at most MAX_QUERY_CHARS (cut on a code point). */
 export function searchQuery(query: string): string {
-  const folded = query.replace(/\s+/g, ' ').trim();
-  return folded.length <= MAX_QUERY_CHARS ? folded : Array.from(folded).slice(0, MAX_QUERY_CHARS).join('');
+  // Only the start is read: a query is a few words, and a client may send megabytes.
+  const folded = query.slice(0, MAX_QUERY_CHARS * 4).replace(/\s+/g, ' ').trim();
+  return folded.length <= MAX_QUERY_CHARS ? folded : Array.from(folded.slice(0, MAX_QUERY_CHARS * 2)).slice(0, MAX_QUERY_CHARS).join('').trim();
 }
 
 /** `{"id":"web_search_tooluse_<22>_<epoch ms>_<8>","jsonrpc":"2.0","method":"tools/call",…}` with the root `profileArn` the runtime host needs. */
