@@ -53,7 +53,7 @@ describe('Web search (Kiro MCP, kiro-protocol.md §9.7)', () => {
       expect(hits.map((hit) => [hit.type, hit.title, hit.url, hit.page_age])).toEqual(
         sampleResults('kiro gateway release notes').map((r, i) => ['web_search_result', r.title, r.url, `November ${i + 1}, 2026`]),
       );
-      expect(Buffer.from(hits[0].encrypted_content as string, 'base64').toString()).toBe(sampleResults('kiro gateway release notes')[0].snippet);
+      expect(hits[0].encrypted_content).toBe(`kgw1.${Buffer.from(sampleResults('kiro gateway release notes')[0].snippet).toString('base64url')}`);
       expect(text.type).toBe('text');
       // The simulator's model echoes the tool result it got: the hits reached Kiro.
       expect((text as { text: string }).text).toContain('Result 1 for kiro gateway release notes');

@@ -84,3 +84,24 @@ export function withoutWebSearch(conversation: Conversation): Conversation {
   const toolChoice = conversation.toolChoice.type === 'tool' && conversation.toolChoice.name === webSearch.toolName ? { type: 'auto' as const } : conversation.toolChoice;
   return { ...rest, tools: conversation.tools.filter((tool) => tool.name !== webSearch.toolName), toolChoice };
 }
+
+/**
+ * The `encrypted_content` of a search hit the gateway returned: the snippet the model read
+ * (Anthropic's is opaque encrypted page content; clients hand it back unchanged in history).
+ * The prefix tells the gateway's own apart from anyone else's.
+ */
+const SNIPPET_PREFIX = 'kgw1.';
+const MAX_SNIPPET_BACK_CHARS = 1_000;
+
+export function encodeSearchSnippet(snippet: string): string {
+  return `${SNIPPET_PREFIX}${Buffer.from(snippet, 'utf8').toString('base64url')}`;
+}
+
+/** The snippet in an `encrypted_content` this gateway wrote; undefined for anyone else's. */
+export function decodeSearchSnippet(encrypted: unknown): string | undefined {
+  if (typeof encrypted !== 'string' || !encrypted.startsWith(SNIPPET_PREFIX)) return undefined;
+  // base64url of MAX_SNIPPET_BACK_CHARS characters of up to 4 UTF-8 bytes each, at most.
+  const encoded = encrypted.slice(SNIPPET_PREFIX.length, SNIPPET_PREFIX.length + Math.ceil((MAX_SNIPPET_BACK_CHARS * 4 * 4) / 3));
+  const text = Buffer.from(encoded, 'base64url').toString('utf8');
+  return Array.from(text.slice(0, MAX_SNIPPET_BACK_CHARS * 2)).slice(0, MAX_SNIPPET_BACK_CHARS).join('') || undefined;
+}

@@ -1,4 +1,5 @@
 import { InvalidRequestError } from '../../common/errors';
+import { decodeSearchSnippet } from '../web-search-tool';
 import { isJsonObject, type JsonObject } from '../../common/json';
 import { forLog } from '../../common/text';
 import type { ImageInput } from '../conversation';
@@ -143,7 +144,10 @@ export function serverToolResultText(block: JsonObject): string {
   const type = String(block.type);
   const content = block.content;
   if (Array.isArray(content) && content.every((item) => isJsonObject(item) && typeof item.url === 'string')) {
-    const lines = (content as JsonObject[]).map((item) => `- ${typeof item.title === 'string' ? `${item.title} ` : ''}(${String(item.url)})`);
+    const lines = (content as JsonObject[]).map((item) => {
+      const snippet = decodeSearchSnippet(item.encrypted_content);
+      return `- ${typeof item.title === 'string' ? `${item.title} ` : ''}(${String(item.url)})${snippet ? `: ${snippet}` : ''}`;
+    });
     return `[${type}]\n${lines.join('\n')}`;
   }
   if (Array.isArray(content) && content.every((item) => isJsonObject(item) && item.type === 'text' && typeof item.text === 'string')) {

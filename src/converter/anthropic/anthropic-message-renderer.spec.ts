@@ -503,7 +503,7 @@ describe(`${AnthropicMessageRenderer.name} (web search)`, () => {
   const RESULT = {
     type: 'web_search_tool_result',
     tool_use_id: 'srvtoolu_abc',
-    content: [{ type: 'web_search_result', title: 'Kiro', url: 'https://kiro.dev/', encrypted_content: Buffer.from('An IDE').toString('base64'), page_age: 'November 1, 2026' }],
+    content: [{ type: 'web_search_result', title: 'Kiro', url: 'https://kiro.dev/', encrypted_content: `kgw1.${Buffer.from('An IDE').toString('base64url')}`, page_age: 'November 1, 2026' }],
   } as const;
 
   it('streams the search as a server_tool_use block (its input as one delta) and the hits as a web_search_tool_result block', () => {

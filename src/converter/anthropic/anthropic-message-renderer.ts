@@ -2,6 +2,7 @@ import { type AnthropicErrorBody, toAnthropicStreamError } from '../../common/er
 import type { AssistantEvent, FinishReason, UsageCounts } from '../assistant/assistant-events';
 import type { Renderer } from '../assistant/renderer';
 import type { WebSearchHit } from '../../kiro/web-search/mcp-search';
+import { encodeSearchSnippet } from '../web-search-tool';
 import type { AnthropicContentBlock, AnthropicWebSearchResult, AnthropicMessage, AnthropicUsage, AnthropicMessageMeta, AnthropicStopReason, AnthropicStreamEvent } from './anthropic-messages.types';
 
 export const STOP_REASON: Record<FinishReason, AnthropicStopReason> = {
@@ -189,9 +190,9 @@ function webSearchResult(hit: WebSearchHit): AnthropicWebSearchResult {
     type: 'web_search_result',
     title: hit.title,
     url: hit.url,
-    // Anthropic's is encrypted page content; the gateway's carries the snippet (base64), which is
-    // what the model read of the page.
-    encrypted_content: Buffer.from(hit.snippet, 'utf8').toString('base64'),
+    // Anthropic's is encrypted page content; the gateway's carries the snippet, which is what the
+    // model read of the page, and reaches it again when the client hands the block back.
+    encrypted_content: encodeSearchSnippet(hit.snippet),
     page_age: hit.publishedAt !== undefined ? PAGE_AGE.format(hit.publishedAt) : null,
   };
 }

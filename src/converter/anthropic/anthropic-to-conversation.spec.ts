@@ -1,7 +1,7 @@
 import { InvalidRequestError } from '../../common/errors';
 import type { UserMessage } from '../conversation';
 import { anthropicToConversation, type AnthropicMessagesRequest } from './anthropic-to-conversation';
-import { webSearchToolDefinition } from '../web-search-tool';
+import { encodeSearchSnippet, webSearchToolDefinition } from '../web-search-tool';
 
 /** A complete 1×1 PNG. */
 const PNG_1x1 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
@@ -722,6 +722,26 @@ describe(anthropicToConversation.name, () => {
         text: '[Called web_search with {"query":"kiro"}]\n\n[web_search_tool_result]\n- Kiro (https://kiro.dev)\n\nKiro is an IDE.',
         toolCalls: [],
       });
+    });
+
+    it('gives the model back the snippets of the search hits the gateway returned (its own encrypted_content)', () => {
+      const { conversation } = anthropicToConversation(
+        assistantWith(
+          { type: 'server_tool_use', id: 'srvtoolu_01', name: 'web_search', input: { query: 'kiro' } },
+          {
+            type: 'web_search_tool_result',
+            tool_use_id: 'srvtoolu_01',
+            content: [
+              { type: 'web_search_result', title: 'Kiro', url: 'https://kiro.dev', encrypted_content: encodeSearchSnippet('An agentic IDE.') },
+              { type: 'web_search_result', title: 'Other', url: 'https://o.example', encrypted_content: 'kgw1' },
+            ],
+          },
+        ),
+      );
+
+      expect((conversation.messages[1] as { text: string }).text).toBe(
+        '[Called web_search with {"query":"kiro"}]\n\n[web_search_tool_result]\n- Kiro (https://kiro.dev): An agentic IDE.\n- Other (https://o.example)',
+      );
     });
 
     it('does not declare a deferred tool that nothing has loaded', () => {
