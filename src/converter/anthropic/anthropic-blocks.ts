@@ -1,10 +1,10 @@
 import { InvalidRequestError } from '../../common/errors';
-import { decodeSearchSnippet } from '../web-search-tool';
 import { isJsonObject, type JsonObject } from '../../common/json';
 import { forLog } from '../../common/text';
 import type { ImageInput } from '../conversation';
 import { canonicalBase64, imageFormat } from '../image-data';
 import { ANTHROPIC_FIELDS } from '../request-fields';
+import { decodeSearchSnippet } from './anthropic-web-search';
 
 /**
  * The Anthropic content blocks Kiro has no field for, turned into text the model can read, or

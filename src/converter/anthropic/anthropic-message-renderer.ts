@@ -2,7 +2,7 @@ import { type AnthropicErrorBody, toAnthropicStreamError } from '../../common/er
 import type { AssistantEvent, FinishReason, UsageCounts } from '../assistant/assistant-events';
 import type { Renderer } from '../assistant/renderer';
 import type { WebSearchHit } from '../../kiro/web-search/mcp-search';
-import { encodeSearchSnippet } from '../web-search-tool';
+import { encodeSearchSnippet } from './anthropic-web-search';
 import type { AnthropicContentBlock, AnthropicWebSearchResult, AnthropicMessage, AnthropicUsage, AnthropicMessageMeta, AnthropicStopReason, AnthropicStreamEvent } from './anthropic-messages.types';
 
 export const STOP_REASON: Record<FinishReason, AnthropicStopReason> = {

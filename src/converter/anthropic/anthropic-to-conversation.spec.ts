@@ -1,7 +1,8 @@
 import { InvalidRequestError } from '../../common/errors';
 import type { UserMessage } from '../conversation';
 import { anthropicToConversation, type AnthropicMessagesRequest } from './anthropic-to-conversation';
-import { encodeSearchSnippet, webSearchToolDefinition } from '../web-search-tool';
+import { webSearchToolDefinition } from '../web-search-tool';
+import { encodeSearchSnippet } from './anthropic-web-search';
 
 /** A complete 1×1 PNG. */
 const PNG_1x1 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';

@@ -6,7 +6,8 @@ import { stopSequencesFrom } from '../assistant/stop-sequences';
 import { anthropicOutputFormat } from '../response-format';
 import { isEffort } from '../thinking-budget';
 import { toolDefinition } from '../request-fields';
-import { anthropicWebSearch, declareWebSearch, isAnthropicWebSearch } from '../web-search-tool';
+import { declareWebSearch } from '../web-search-tool';
+import { anthropicWebSearch, isAnthropicWebSearch } from './anthropic-web-search';
 import {
   type ConversionNotes,
   documentContent,

@@ -4,7 +4,7 @@ import { truncate } from '../../common/text';
 import type { ToolDefinition } from '../conversation';
 import type { WebSearchRequest } from '../conversation';
 import { OPENAI_FIELDS as fields, toolDefinition } from '../request-fields';
-import { declareWebSearch, responsesWebSearch } from '../web-search-tool';
+import { declareWebSearch, domainList, WEB_SEARCH_TOOL_NAME } from '../web-search-tool';
 
 /**
  * The Responses API's tool kinds, as Codex declares them, made into the gateway's function tools
@@ -133,4 +133,17 @@ function customDescription(description: string, format: unknown): string {
     parts.push(`The input must follow this ${typeof format.syntax === 'string' ? format.syntax : 'grammar'} grammar:\n${format.definition}`);
   }
   return parts.filter(Boolean).join('\n\n');
+}
+
+/**
+ * Responses `{type: "web_search", filters?: {allowed_domains}}`. `external_web_access: false`
+ * (Codex's default, "cached" web search) asks for results from a search index without fetching
+ * live pages: that is what Kiro's search is (titles, URLs, snippets), so it runs either way.
+ */
+function responsesWebSearch(tool: JsonObject, at: string): WebSearchRequest {
+  const request: WebSearchRequest = { toolName: WEB_SEARCH_TOOL_NAME };
+  const filters = isJsonObject(tool.filters) ? tool.filters : undefined;
+  const allowed = domainList(filters?.allowed_domains, `${at}.filters.allowed_domains`);
+  if (allowed) request.allowedDomains = allowed;
+  return request;
 }
