@@ -206,18 +206,18 @@ describe('POST /v1/messages (e2e, @anthropic-ai/sdk)', () => {
       expect(current.images).toEqual([{ format: 'png', source: { bytes: PNG } }]);
     });
 
-    it('leaves out server tools Kiro cannot run', async () => {
+    it('leaves out server tools Kiro cannot run, and declares the web search the gateway runs', async () => {
       h.sim.enqueue(textReply('ok'));
 
       await client.messages.create({
         model: 'claude-sonnet-4-5',
         max_tokens: 100,
         messages: [{ role: 'user', content: 'search' }],
-        tools: [WEATHER, { type: 'web_search_20250305', name: 'web_search', max_uses: 3 } as unknown as Anthropic.Tool],
+        tools: [WEATHER, { type: 'web_search_20250305', name: 'web_search', max_uses: 3 } as unknown as Anthropic.Tool, { type: 'code_execution_20250522', name: 'code_execution' } as unknown as Anthropic.Tool],
       });
 
       const tools = accepted()[0].conversationState.currentMessage.userInputMessage.userInputMessageContext?.tools ?? [];
-      expect(tools.map((t) => t.toolSpecification.name)).toEqual(['get_weather']);
+      expect(tools.map((t) => t.toolSpecification.name)).toEqual(['get_weather', 'web_search']);
     });
   });
 

@@ -240,7 +240,8 @@ describe('POST /v1/responses (e2e, openai responses client)', () => {
     expect(second.output_text).toBe('There are 3 files.');
     expect(h.sim.stats.rejected).toBe(0);
     const declared = accepted()[1].conversationState.currentMessage.userInputMessage.userInputMessageContext?.tools?.map((t) => t.toolSpecification.name);
-    expect(declared).toEqual(['shell', 'apply_patch', 'update_plan', 'view_image']);
+    // The hosted web_search is the gateway's search tool, declared after the client's own (web-search-tool.ts).
+    expect(declared).toEqual(['shell', 'apply_patch', 'update_plan', 'view_image', 'web_search']);
   });
 
   it('returns encrypted reasoning with store: false and reads it back on the next turn, for the same caller only', async () => {

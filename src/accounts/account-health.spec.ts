@@ -1,5 +1,6 @@
 import { ContextTooLongError, CredentialsError, InvalidRequestError, NotFoundError, QuotaExceededError, UpstreamAuthError, UpstreamError, UpstreamThrottledError, UpstreamTimeoutError } from '../common/errors';
 import { AccountThrottledError, KiroTokenRejectedError, ModelNotOnAccountError } from '../kiro/kiro-errors';
+import { WebSearchThrottledError, WebSearchUnavailableError } from '../kiro/web-search';
 import { currentState, HEALTHY, nextState, QUOTA_RECHECK_MS, SUSPICIOUS_COOL_MS, TRANSIENT_COOL_MS, verdictFor } from './account-health';
 
 describe(verdictFor.name, () => {
@@ -17,6 +18,8 @@ describe(verdictFor.name, () => {
     ['5xx past the retries', new UpstreamError('HTTP 500', { retryable: true }), { effect: 'cool', reason: 'upstream_errors', failover: true }],
     ['a network error', new UpstreamError('ECONNRESET', { retryable: true, cause: new Error('socket') }), { effect: 'none', failover: true }],
     ['a timeout', new UpstreamTimeoutError('slow'), { effect: 'none', failover: true }],
+    ['a plan without web search', new WebSearchUnavailableError('no search'), { effect: 'none', failover: true }],
+    ['throttled web searches', new WebSearchThrottledError('slow searches'), { effect: 'none', failover: true }],
     ['an unknown error', new Error('bug'), { effect: 'none', failover: false }],
   ])('%s', (_, error, verdict) => {
     expect(verdictFor(error)).toMatchObject(verdict);

@@ -1,5 +1,6 @@
 import { ClientAbortedError, CredentialsError, GatewayError, NotFoundError, QuotaExceededError, UpstreamAuthError, UpstreamError, UpstreamThrottledError, UpstreamTimeoutError } from '../common/errors';
 import { AccountThrottledError, KiroTokenRejectedError, ModelNotOnAccountError } from '../kiro/kiro-errors';
+import { WebSearchThrottledError, WebSearchUnavailableError } from '../kiro/web-search/kiro-web-search.service';
 
 /**
  * What an upstream answer says about the account that got it (kiro-protocol.md §9.1), and the
@@ -43,6 +44,9 @@ export function verdictFor(err: unknown): AccountVerdict {
   // Kiro's INVALID_MODEL_ID, or a model the account's own catalog does not route (model resolution
   // is per account): another account's plan may have it; none having it gives the client the 404.
   if (err instanceof ModelNotOnAccountError || (err instanceof NotFoundError && err.code === 'model_not_found')) return { effect: 'skip-model', failover: true };
+  // A plan without web search, or its searches throttled: another account may search; the
+  // account's chats are not affected, so its health is not touched.
+  if (err instanceof WebSearchUnavailableError || err instanceof WebSearchThrottledError) return { effect: 'none', failover: true };
   if (err instanceof QuotaExceededError) return { effect: 'disable', reason: 'quota_exhausted', failover: true };
   if (err instanceof AccountThrottledError) return { effect: 'cool', reason: 'suspicious_activity', ms: SUSPICIOUS_COOL_MS, failover: true };
   if (err instanceof UpstreamAuthError && err.code === 'account_suspended') return { effect: 'disable', reason: 'suspended', failover: true };

@@ -91,6 +91,14 @@ export interface GatewayConfig {
      */
     toolCallRecovery: boolean;
   };
+  webSearch: {
+    /** WEB_SEARCH: run clients' web search tools through Kiro's MCP endpoint (kiro-protocol.md §9.7); off leaves them out. */
+    enabled: boolean;
+    /** WEB_SEARCH_MAX_ROUNDS: how often one response goes back to Kiro with search results before the turn ends (each search costs credits). */
+    maxRounds: number;
+    /** WEB_SEARCH_TIMEOUT: how long one search may take. */
+    timeoutMs: number;
+  };
   models: {
     cacheTtlMs: number;
     /** MODEL_ALIASES: a client's model name (lower case) → the model to serve it with. */
@@ -425,6 +433,11 @@ export function parseGatewayEnv(env: RawEnv, options: ParseOptions = {}): Gatewa
       keepAliveMs: read.durationMs('STREAM_KEEPALIVE_INTERVAL', 15, { allowZero: true }),
       maxResumes: read.integer('STREAM_MAX_RESUMES', 2, 0, 10),
       toolCallRecovery: read.boolean('TOOL_CALL_RECOVERY', true),
+    },
+    webSearch: {
+      enabled: read.boolean('WEB_SEARCH', true),
+      maxRounds: read.integer('WEB_SEARCH_MAX_ROUNDS', 5, 1, 20),
+      timeoutMs: read.durationMs('WEB_SEARCH_TIMEOUT', 30),
     },
     models: {
       cacheTtlMs: read.durationMs('MODEL_CACHE_TTL', 3600),

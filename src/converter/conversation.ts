@@ -17,6 +17,24 @@ export interface Conversation {
   stopSequences?: string[];
   /** Structured output the client asked for; absent means free text. */
   responseFormat?: ResponseFormat;
+  /** The client's web search tool, run by the gateway through Kiro's MCP endpoint (kiro-protocol.md §9.7). */
+  webSearch?: WebSearchRequest;
+}
+
+/**
+ * A web search tool the gateway runs itself: Kiro sees it as the function tool `toolName`
+ * (declared among `tools`), and each call of it is searched and answered by the gateway, which
+ * then continues the turn.
+ */
+export interface WebSearchRequest {
+  toolName: string;
+  /** Searches allowed in this response (Anthropic `max_uses`); absent: WEB_SEARCH_MAX_ROUNDS bounds them. */
+  maxUses?: number;
+  /** Search this before the model answers (Claude Code's WebSearch side query names its query in the prompt). */
+  leadQuery?: string;
+  /** Only hits on these domains (and their subdomains) are kept; `blockedDomains` are dropped. */
+  allowedDomains?: string[];
+  blockedDomains?: string[];
 }
 
 /** A JSON answer: any object, or one that conforms to a JSON Schema. */

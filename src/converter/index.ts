@@ -1,11 +1,11 @@
 export { ConverterModule } from './converter.module';
 export { ConverterService, type PreparedKiroRequest } from './converter.service';
 export { thinkingForReasoningEffort } from './thinking-budget';
-export type { Conversation, ConversationMessage } from './conversation';
+export type { Conversation, ConversationMessage, WebSearchRequest } from './conversation';
 export type { NativeReasoningSupport } from './native-reasoning';
 export { resolveModel, routeModel, type ModelRoute, type ResolvedModel, type RoutedModel } from './model-resolver';
 export { toAssistantEvents } from './assistant/to-assistant-events';
-export type { AssistantEvent, FinishReason, UsageCounts } from './assistant/assistant-events';
+export type { AssistantEvent, FinishReason, ToolCallEvent, UsageCounts, WebSearchRefusal } from './assistant/assistant-events';
 export type { Renderer } from './assistant/renderer';
 export { render, renderReply, type RenderOptions } from './assistant/render';
 export { stopSequencesFrom } from './assistant/stop-sequences';

@@ -6,7 +6,8 @@ import { FlowGate } from '../common/flow-gate';
 import { logLine, type RequestContext } from '../common/request-context';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import { type AssistantEvent, type Conversation, ConverterService, type PreparedKiroRequest, render, type Renderer, renderReply, type ResolvedModel, toAssistantEvents } from '../converter';
-import { decodeEventStream, firstContentWithin, FirstTokenTimeoutError, KiroClient, type KiroResponseStream } from '../kiro';
+import { decodeEventStream, firstContentWithin, FirstTokenTimeoutError, KiroClient, type KiroResponseStream, type KiroSession, KiroWebSearch } from '../kiro';
+import { withoutWebSearch } from '../converter/web-search-tool';
 import { MetricsService } from '../metrics/metrics.service';
 import { ModelsService } from '../models';
 import type { ApiFamily, FamilyConversion, GenerationRequest } from './api-family';
@@ -17,6 +18,7 @@ import { continuationOf } from './resume/continuation';
 import { type Recovery, resumable, type ToolCallRecoveryOutcome } from './resume/resumable-events';
 import { toolCallRecoveryOf } from './resume/tool-call-recovery';
 import { KEEP_ALIVE_COMMENT, type SseComment } from './sse-writer';
+import { WebSearchTurn } from './web-search/web-search-turn';
 
 /**
  * The answer text one response keeps for a resume (PartialTurn): it is what was already sent,
@@ -52,10 +54,15 @@ interface CallSettings {
   flow: FlowGate;
 }
 
+/** Makes the conversation of a response's first call on the account about to serve it (the lead web search). */
+type PrepareFirstCall = (session: KiroSession, conversation: Conversation) => Promise<Conversation>;
+
 /** A Kiro call under way, its events not read yet. */
 interface KiroCallInFlight {
   /** The account serving it: its slot is freed when the events end. */
   lease: RequestLease;
+  /** The conversation it sent (a resume continues this one). */
+  conversation: Conversation;
   model: ResolvedModel;
   kiro: PreparedKiroRequest;
   upstream: KiroResponseStream;
@@ -85,6 +92,7 @@ export class GenerationPipeline {
     private readonly accounts: AccountsService,
     private readonly models: ModelsService,
     private readonly metrics: MetricsService,
+    private readonly webSearch: KiroWebSearch,
   ) {}
 
   /**
@@ -99,9 +107,12 @@ export class GenerationPipeline {
   ): Promise<GenerationStream<Out>> {
     const conversion = await family.toConversation(request, context);
     const settings: CallSettings = { modelName: request.model, context, signal, stream: true, flow: new FlowGate() };
-    const call = await this.callKiro(conversion.conversation, settings);
+    const { conversation, turn } = this.searchTurn(conversion.conversation, settings);
+    const call = await this.callKiro(conversation, settings, turn && ((session, sent) => turn.prepare(session, sent, signal)));
     const renderer = this.rendererFor(family, conversion, call);
-    const assistant$ = await commitOnFirstEvent(this.resilientEvents(call, conversion.conversation, settings));
+    const first$ = await commitOnFirstEvent(this.resilientEvents(call, settings));
+    // With a web search tool, the searches the model asks for run here and the turn goes on.
+    const assistant$ = turn ? turn.events({ events$: first$, session: call.lease.session }, call.conversation, signal) : first$;
     const shutdown = new Interruption();
     const events$ = assistant$.pipe(
       // Shutdown cuts in here, so that a cut stream ends like any failed one.
@@ -138,10 +149,13 @@ export class GenerationPipeline {
     let answering = false;
     try {
       const settings: CallSettings = { modelName: request.model, context, signal: deadline.signal, stream: false, flow: new FlowGate() };
-      const call = await this.callKiro(conversion.conversation, settings);
+      const { conversation, turn } = this.searchTurn(conversion.conversation, settings);
+      const call = await this.callKiro(conversation, settings, turn && ((session, sent) => turn.prepare(session, sent, deadline.signal)));
       answering = true;
       const renderer = this.rendererFor(family, conversion, call);
-      await lastValueFrom(this.resilientEvents(call, conversion.conversation, settings).pipe(renderReply(renderer)), { defaultValue: undefined });
+      const first$ = this.resilientEvents(call, settings);
+      const assistant$ = turn ? turn.events({ events$: first$, session: call.lease.session }, call.conversation, deadline.signal) : first$;
+      await lastValueFrom(assistant$.pipe(renderReply(renderer)), { defaultValue: undefined });
       const body = renderer.result();
       await family.settle?.(conversion, body);
       return { body, kiroModel: call.model.kiroModelId };
@@ -161,22 +175,50 @@ export class GenerationPipeline {
    * for, the Kiro body, and the call: resolved once Kiro has answered 200 and sent its first
    * bytes. A failure before that fails over to another account (AccountsService.serve).
    */
-  private callKiro(conversation: Conversation, settings: CallSettings): Promise<KiroCallInFlight> {
+  private callKiro(conversation: Conversation, settings: CallSettings, prepare?: PrepareFirstCall): Promise<KiroCallInFlight> {
     const { modelName, context, signal } = settings;
-    return this.accounts.serve(context.caller, { model: modelName, signal, affinityKey: context.affinityKey }, (lease) => this.callKiroOn(lease, conversation, settings));
+    return this.accounts.serve(context.caller, { model: modelName, signal, affinityKey: context.affinityKey }, (lease) => this.callKiroOn(lease, conversation, settings, prepare));
   }
 
-  private async callKiroOn(lease: RequestLease, conversation: Conversation, { modelName, context, signal, stream, flow }: CallSettings): Promise<KiroCallInFlight> {
+  private async callKiroOn(lease: RequestLease, asked: Conversation, { modelName, context, signal, stream, flow }: CallSettings, prepare?: PrepareFirstCall): Promise<KiroCallInFlight> {
     const session = lease.session;
     // Before the body: a refresh may bring the profile ARN it needs. The call sends this same token.
     const accessToken = await session.getAccessToken(context);
+    // The lead web search runs on the account that serves the call; its failure fails over like the call's.
+    const conversation = prepare ? await prepare(session, asked) : asked;
     // A macrotask between converting the request and building Kiro's body: for a large
     // conversation each is tens of milliseconds, and other requests get the loop in between.
     await new Promise((resolve) => setImmediate(resolve));
     const model = await this.models.resolve(modelName, session, signal);
     const kiro = this.converter.toKiroRequest(conversation, model, session.profileArn, this.models.nativeReasoning(model.kiroModelId, session));
     const upstream = await this.kiro.open({ payload: kiro.payload, session, accessToken, signal, slowModel: model.slow, stream, trace: context, flow });
-    return { lease, model, kiro, upstream };
+    return { lease, conversation, model, kiro, upstream };
+  }
+
+  /**
+   * The response's web search (kiro-protocol.md §9.7), when the request declares one and
+   * WEB_SEARCH is on; with it off, the tool is left out as before.
+   */
+  private searchTurn(asked: Conversation, settings: CallSettings): { conversation: Conversation; turn?: WebSearchTurn } {
+    if (!asked.webSearch) return { conversation: asked };
+    if (!this.config.webSearch.enabled) {
+      this.logger.log(logLine('Left out the web search tool (WEB_SEARCH is off)', settings.context));
+      return { conversation: withoutWebSearch(asked) };
+    }
+    const turn = new WebSearchTurn({
+      request: asked.webSearch,
+      maxRounds: this.config.webSearch.maxRounds,
+      search: (session, query, signal) => {
+        this.metrics.webSearches.inc();
+        return this.webSearch.search(session, query, signal, settings.context);
+      },
+      nextRound: async (conversation) => {
+        const call = await this.callKiro(conversation, settings);
+        return { events$: this.resilientEvents(call, settings), session: call.lease.session };
+      },
+      note: (message) => this.logger.warn(logLine(message, settings.context)),
+    });
+    return { conversation: asked, turn };
   }
 
   /**
@@ -184,7 +226,8 @@ export class GenerationPipeline {
    * failure, those of the call asked again (the same conversation before anything was sent, its
    * continuation after).
    */
-  private resilientEvents(first: KiroCallInFlight, conversation: Conversation, settings: CallSettings): Observable<AssistantEvent> {
+  private resilientEvents(first: KiroCallInFlight, settings: CallSettings): Observable<AssistantEvent> {
+    const conversation = first.conversation;
     return resumable(this.assistantEvents(first, settings.context), {
       maxRetries: this.config.retry.maxRetries,
       maxResumes: this.config.streams.maxResumes,

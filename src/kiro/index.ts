@@ -6,3 +6,4 @@ export type * from './kiro-request';
 export { FirstTokenTimeoutError, mapKiroStreamException, type KiroStreamOutcome } from './kiro-errors';
 export { decodeEventStream, firstContentWithin, type KiroEvent } from './event-stream';
 export { KIRO_IDE_VERSION } from './kiro-headers';
+export { KiroWebSearch, MAX_QUERY_CHARS, WebSearchUnavailableError, type WebSearchHit, type WebSearchOutcome } from './web-search';

@@ -308,7 +308,7 @@ export class KiroClient {
  * The access token of one call, refreshed at most once when Kiro says the bearer token is
  * invalid (kiro-protocol.md §3.4): a second rejection is final, never a refresh loop.
  */
-class SessionToken {
+export class SessionToken {
   private refreshed = false;
   private readonly logger = new Logger(KiroClient.name);
 

@@ -96,6 +96,12 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly webSearches = new Counter({
+    name: 'kiro_gateway_web_searches_total',
+    help: "Web searches the gateway ran through Kiro's MCP endpoint for clients' web search tools.",
+    registers: [this.registry],
+  });
+
   readonly rateLimited = new Counter({
     name: 'kiro_gateway_rate_limit_rejections_total',
     help: 'Requests refused by RATE_LIMIT_PER_MINUTE, by principal (gateway or tenant label).',

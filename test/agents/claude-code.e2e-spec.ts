@@ -113,6 +113,21 @@ describeInstalled('Claude Code 2.1.332 against the gateway (e2e)', installed(CLA
     });
   });
 
+  it("runs a WebSearch: its side request is searched through Kiro's MCP endpoint and the results reach the answer", async () => {
+    const run = await claude('-p', 'Look this up: [sim:websearch kiro gateway web search]', '--allowedTools', 'WebSearch');
+
+    expect(run.code).toBe(0);
+    expect(session.h.sim.searchQueries).toStrictEqual(['kiro gateway web search']);
+    const calls = kiroCalls(session.h);
+    // The side request: Claude Code's prompt, the gateway's search as the model's first call, its answer.
+    const side = calls.find((call) => call.history.some((turn) => JSON.stringify(turn).includes('Perform a web search for the query: kiro gateway web search')));
+    expect(side?.toolResults[0]).toContain('Web search results for "kiro gateway web search"');
+    // What WebSearch handed the agent (its links, from the search) came back to the agent's model.
+    const last = calls.at(-1)!;
+    expect(last.toolResults.join('\n')).toContain('https://example.com/');
+    expect(run.stdout).toMatch(/^Hello from the Kiro simulator! I received 1 tool result\(s\): "Web search results for query: "kiro gateway web search"/);
+  });
+
   it('gets a large Write Kiro cut off once whole, by asking again: the file is on disk with all its content', async () => {
     const content = Array.from({ length: 200 }, (_, i) => `line ${String(i + 1).padStart(3, '0')}: the quick brown fox jumps over the lazy dog`).join('\n') + '\n';
     const path = join(session.home.cwd, 'big.txt');

@@ -25,6 +25,18 @@ describeInstalled('Codex CLI 0.171.0 against the gateway (e2e)', installed(CODEX
   /** The final message Codex prints on stdout. */
   const answer = (stdout: string) => stdout.trim().split('\n').at(-1);
 
+  it('runs a web_search: Codex declares it with external_web_access false, the gateway searches through Kiro and Codex shows the search', async () => {
+    const run = await exec('Look this up: [sim:websearch codex cli docs]');
+
+    expect(run.code).toBe(0);
+    const declared = session.h.sim.requests.find((r) => r.path === '/generateAssistantResponse')?.body as { conversationState: { currentMessage: { userInputMessage: { userInputMessageContext: { tools: Array<{ toolSpecification: { name: string } }> } } } } };
+    expect(declared.conversationState.currentMessage.userInputMessage.userInputMessageContext.tools.map((tool) => tool.toolSpecification.name)).toContain('web_search');
+    expect(session.h.sim.searchQueries).toStrictEqual(['codex cli docs']);
+    // Codex prints the web_search_call item it got, then the answer made from the results.
+    expect(run.output).toContain('web search: codex cli docs');
+    expect(run.stdout).toContain('Hello from the Kiro simulator! I received 1 tool result(s): "Web search results for "codex cli docs"');
+  });
+
   it('answers a plain prompt', async () => {
     const run = await exec('[sim:say Hello from the gateway]');
 

@@ -237,3 +237,33 @@ describe('[sim:steps N] and continuations', () => {
     expect(text(scenario.events)).toBe('The whole answer');
   });
 });
+
+describe('[sim:websearch QUERY]', () => {
+  const TOOL_SEARCH: Spec = { name: 'ToolSearch', properties: { query: { type: 'string' } }, required: ['query'] };
+  const WEB_SEARCH: Spec = { name: 'WebSearch', properties: { query: { type: 'string' } }, required: ['query'] };
+  const toolName = (list: SimEvent[]) => list.find((e) => e.type === 'toolUse')?.name;
+  const later = (tools: Spec[], lastCall: string) => {
+    const b = body('', tools, [{ toolUseId: 't', status: 'success', content: [{ text: 'out' }] }]) as { conversationState: { history?: unknown[] } };
+    b.conversationState.history = [
+      { userInputMessage: { content: 'Find it [sim:websearch kiro news]', modelId: 'claude-sonnet-4.5', origin: 'AI_EDITOR' } },
+      { assistantResponseMessage: { content: '', toolUses: [{ toolUseId: 't', name: lastCall, input: {} }] } },
+    ];
+    return (scenarioForRequest(b) as StreamScenario).events;
+  };
+
+  it('calls the declared web search tool with the query', () => {
+    const list = events('Find it [sim:websearch kiro news]', [READ, WEB_SEARCH]);
+
+    expect(toolName(list)).toBe('WebSearch');
+    expect(JSON.parse(toolInput(list))).toEqual({ query: 'kiro news' });
+  });
+
+  it("loads Claude Code's deferred WebSearch with ToolSearch first, then calls it", () => {
+    expect(JSON.parse(toolInput(events('Find it [sim:websearch kiro news]', [TOOL_SEARCH])))).toEqual({ query: 'select:WebSearch', max_results: 1 });
+    expect(toolName(later([TOOL_SEARCH, WEB_SEARCH], 'ToolSearch'))).toBe('WebSearch');
+  });
+
+  it('reports what the search returned once it has answered', () => {
+    expect(text(later([TOOL_SEARCH, WEB_SEARCH], 'WebSearch'))).toBe('Hello from the Kiro simulator! I received 1 tool result(s): "out"');
+  });
+});

@@ -24,7 +24,7 @@ import {
 
 export const SIM_DIRECTIVES = [
   'tool', 'slow', 'throttle', 'error500', 'cut', 'exception', 'overflow', 'long', 'thinking',
-  'say', 'shell', 'call', 'cuttool', 'steps', 'redacted',
+  'say', 'shell', 'call', 'cuttool', 'steps', 'redacted', 'websearch',
 ] as const;
 export type SimDirective = (typeof SIM_DIRECTIVES)[number];
 
@@ -45,6 +45,7 @@ export const SIM_DIRECTIVE_HELP: Readonly<Record<SimDirective, { usage: string; 
   cuttool: { usage: '[sim:cuttool]', summary: 'cuts a tool call off mid-arguments, as Kiro\'s output limit does; asked again, makes a whole smaller call' },
   steps: { usage: '[sim:steps N]', summary: 'a scripted task of N shell round trips (echo step-K), one per turn, then a final answer' },
   redacted: { usage: '[sim:redacted]', summary: 'on a natively reasoning model: thinks in redacted (encrypted) content' },
+  websearch: { usage: '[sim:websearch QUERY]', summary: "searches QUERY with the agent's web search tool (loading it with ToolSearch first), then reports what it found" },
 };
 
 /** A directive and the text after its name (`[sim:shell echo hi]` → shell, "echo hi"). */
@@ -70,7 +71,7 @@ interface ToolResultEntry {
 }
 interface HistoryEntry {
   userInputMessage?: CurrentMessage;
-  assistantResponseMessage?: { content: string; reasoningContent?: unknown };
+  assistantResponseMessage?: { content: string; reasoningContent?: unknown; toolUses?: Array<{ name: string }> };
 }
 interface ValidatedBody {
   conversationState: { currentMessage: { userInputMessage: CurrentMessage }; history?: HistoryEntry[] };
@@ -90,6 +91,8 @@ const LONG_REPLY_BYTES = 1_048_576;
 const LONG_FRAME_CHARS = 16_384;
 const ECHO_CHARS = 200;
 const TOOL_OUTPUT_ECHO_CHARS = 400;
+/** What agents call their web search tool: Claude Code's WebSearch (deferred: loaded by ToolSearch), OpenCode's websearch, a gateway's web_search. */
+const WEB_SEARCH_TOOL = /^(WebSearch|websearch|web_search)$/;
 /** What agents call their shell tool: Claude Code, Codex, OpenCode, the Kiro IDE. */
 const SHELL_TOOL = /^(bash|shell|shell_command|exec_command|executeBash|local_shell)$/i;
 /** The property a shell tool takes its command in. */
@@ -164,6 +167,8 @@ function directedScenario(body: unknown): Scenario {
   // A scripted multi-step task is named once, in the first turn; every later turn carries tool results.
   const directive = parseDirective(current.content) ?? stepsDirective(state.history ?? []);
   switch (directive?.name) {
+    case 'websearch':
+      return webSearchDirective(state, directive.argument, usage);
     case 'steps':
       return stepsScenario(state, Number(directive.argument) || 1, usage);
     case 'say':
@@ -233,13 +238,30 @@ function continuedScenario(state: ValidatedBody['conversationState']): Scenario 
   return scenarioForRequest(original);
 }
 
-/** `[sim:steps N]` in an earlier user turn of the conversation. */
+/** `[sim:steps N]` or `[sim:websearch …]` in an earlier user turn of the conversation: tasks of several turns. */
 function stepsDirective(history: readonly HistoryEntry[]): ParsedDirective | undefined {
   for (const entry of history) {
     const directive = entry.userInputMessage && parseDirective(entry.userInputMessage.content);
-    if (directive?.name === 'steps') return directive;
+    if (directive?.name === 'steps' || directive?.name === 'websearch') return directive;
   }
   return undefined;
+}
+
+/**
+ * `[sim:websearch QUERY]`: the model searches with the agent's web search tool, as a real model
+ * does: Claude Code declares its WebSearch deferred, so the model loads it with ToolSearch
+ * (`select:WebSearch`) first, then calls it; once the search has answered, it reports what came back.
+ */
+function webSearchDirective(state: ValidatedBody['conversationState'], query: string, usage: TextReplyOptions): Scenario {
+  const current = state.currentMessage.userInputMessage;
+  const lastCall = [...(state.history ?? [])].reverse().find((entry) => entry.assistantResponseMessage)?.assistantResponseMessage?.toolUses?.at(-1)?.name;
+  if (lastCall !== undefined && WEB_SEARCH_TOOL.test(lastCall)) return friendlyReply(current, usage);
+  const tools = declaredTools(current);
+  const search = tools.find((spec) => WEB_SEARCH_TOOL.test(spec.name));
+  if (search) return toolCallReply(newToolUseId(), search.name, JSON.stringify({ query: query || 'kiro gateway' }), { ...usage, fragments: 2, leadingText: 'Searching the web. ' });
+  const toolSearch = tools.find((spec) => spec.name === 'ToolSearch');
+  if (toolSearch && lastCall !== 'ToolSearch') return toolCallReply(newToolUseId(), toolSearch.name, JSON.stringify({ query: 'select:WebSearch', max_results: 1 }), { ...usage, fragments: 2 });
+  return textReply('[sim:websearch] needs a web search tool (WebSearch, websearch, web_search) among the declared tools.', usage);
 }
 
 /**

@@ -55,3 +55,4 @@ export { findDirective, parseDirective, SIM_DIRECTIVE_HELP, SIM_DIRECTIVES, type
 export { EVENT_STREAM_CONTENT_TYPE } from './scenario-player';
 export { selfSignedCertificate } from './self-signed';
 export { Chaos, CHAOS_FAULTS, type ChaosCounts, type ChaosFault, type ChaosOptions, mulberry32 } from './chaos';
+export { answerMcp, MCP_THROTTLED, sampleResults, SEARCH_NOT_IN_PLAN, type McpAnswer, type SearchScenario, type SimSearchResult } from './web-search';

@@ -252,6 +252,49 @@ describe(KiroSimulator.name, () => {
     });
   });
 
+  describe('POST /mcp (web search, kiro-protocol.md §9.7)', () => {
+    const searchBody = (query: string, extra: Record<string, unknown> = {}) => ({
+      id: 'web_search_tooluse_abcdefghijABCDEFGHIJ12_1764600000000_abcd1234',
+      jsonrpc: '2.0',
+      method: 'tools/call',
+      params: { name: 'web_search', arguments: { query } },
+      profileArn: DEFAULT_SIM_PROFILE_ARN,
+      ...extra,
+    });
+
+    it('answers a search, records its query and plays the scripted answers in order', async () => {
+      const token = await accessToken(sim);
+      sim.enqueueSearch({ kind: 'no-results' });
+
+      const first = await postJson(sim, '/mcp', searchBody('first'), { authorization: `Bearer ${token}` });
+      const second = await postJson(sim, '/mcp', searchBody('second'), { authorization: `Bearer ${token}` });
+
+      expect(json(first)).toMatchObject({ error: { code: -32602, message: 'Tool returned no results' } });
+      expect(json(second)).toMatchObject({ result: { isError: false } });
+      expect(sim.searchQueries).toEqual(['first', 'second']);
+      expect(sim.stats.searchRequests).toBe(2);
+    });
+
+    it('answers 403 to an unknown bearer token', async () => {
+      const result = await postJson(sim, '/mcp', searchBody('q'), { authorization: 'Bearer forged' });
+
+      expect(result.status).toBe(403);
+      expect(json(result)).toEqual({ message: 'The bearer token included in the request is invalid.', reason: null });
+    });
+
+    it('refuses a body without the root profileArn, naming the rule, and consumes no scripted answer', async () => {
+      const token = await accessToken(sim);
+      sim.enqueueSearch({ kind: 'throttled' });
+
+      const result = await postJson(sim, '/mcp', searchBody('q', { profileArn: undefined }), { authorization: `Bearer ${token}` });
+
+      expect(result.status).toBe(400);
+      expect(json(result)).toEqual({ message: 'profileArn is required for this request.', reason: null });
+      expect(result.headers['x-sim-violation']).toBe('profileArn missing at the root of the body');
+      expect((await postJson(sim, '/mcp', searchBody('q'), { authorization: `Bearer ${token}` })).status).toBe(429);
+    });
+  });
+
   describe('POST /generateAssistantResponse', () => {
     it('streams the default reply as event-stream frames', async () => {
       const result = await chat(sim, chatBody('Hi there'));

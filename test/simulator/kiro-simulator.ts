@@ -10,6 +10,7 @@ import { pageOfModels } from './model-catalog';
 import { ScenarioPlayer, type PlayOutcome } from './scenario-player';
 import { bearerTokenInvalid, type Scenario } from './scenarios';
 import { SimAccount, type SimAccountOptions } from './sim-accounts';
+import { answerMcp, type SearchScenario } from './web-search';
 
 /**
  * A stand-in for Kiro's endpoints (protocol §1.3, §1.4, §2, §3, §4.1) for e2e tests, the demo and
@@ -76,6 +77,8 @@ export interface RecordedRequest {
   connection: number;
   /** The account the bearer token belongs to, when it belongs to one. */
   account?: string;
+  /** POST /mcp: the query of a valid web search. */
+  searchQuery?: string;
 }
 
 export interface SimulatorStats {
@@ -96,6 +99,8 @@ export interface SimulatorStats {
   rejected: number;
   /** Connections opened to the API listener (TLS handshakes when it serves HTTPS). */
   connections: number;
+  /** Calls to POST /mcp (web search), valid or not. */
+  searchRequests: number;
 }
 
 export const DEFAULT_SIM_REFRESH_TOKEN = 'sim-refresh-token';
@@ -122,6 +127,7 @@ const emptyStats = (): SimulatorStats => ({
   usageRequests: 0,
   rejected: 0,
   connections: 0,
+  searchRequests: 0,
 });
 
 /** Per-request state handed to each route. */
@@ -137,6 +143,7 @@ interface Exchange {
 
 export class KiroSimulator {
   private readonly queue: Scenario[] = [];
+  private readonly searchQueue: SearchScenario[] = [];
   private readonly recorded: RecordedRequest[] = [];
   private counters = emptyStats();
   private readonly connectionIds = new WeakMap<object, number>();
@@ -203,6 +210,17 @@ export class KiroSimulator {
     return this;
   }
 
+  /** Scripts the answers of the next web searches (POST /mcp), first in first out; each valid search consumes one. */
+  enqueueSearch(...answers: SearchScenario[]): this {
+    this.searchQueue.push(...answers);
+    return this;
+  }
+
+  /** The queries searched so far (valid calls to POST /mcp), oldest first. */
+  get searchQueries(): string[] {
+    return this.recorded.flatMap((record) => (record.path === '/mcp' && record.searchQuery !== undefined ? [record.searchQuery] : []));
+  }
+
   /**
    * Chaos mode (test/simulator/chaos.ts): every valid chat call after this fails at random,
    * scripted ones included; undefined turns it off. The counts start from zero.
@@ -223,6 +241,7 @@ export class KiroSimulator {
   /** Clears the queue, the recorded requests and the counters; tokens stay valid. */
   reset(): void {
     this.queue.length = 0;
+    this.searchQueue.length = 0;
     this.recorded.length = 0;
     const active = this.counters.activeStreams;
     this.counters = { ...emptyStats(), activeStreams: active };
@@ -346,6 +365,8 @@ export class KiroSimulator {
     switch (route) {
       case 'POST /generateAssistantResponse':
         return this.chat(exchange);
+      case 'POST /mcp':
+        return this.mcp(exchange);
       case 'GET /ListAvailableModels':
         return this.listModels(exchange);
       case 'GET /getUsageLimits':
@@ -421,6 +442,26 @@ export class KiroSimulator {
     this.counters.activeStreams++;
     const player = new ScenarioPlayer(x.res, scenario, x.requestId, (outcome) => this.onPlayed(scenario, outcome));
     await player.play();
+  }
+
+  /** Web search through Kiro's MCP endpoint (kiro-protocol.md §9.7; test/simulator/web-search.ts). */
+  private mcp(x: Exchange): void {
+    this.counters.searchRequests++;
+    const account = this.authorized(x.req);
+    if (!account) {
+      const forbidden = bearerTokenInvalid();
+      return this.answer(x.res, x.record, forbidden.status, forbidden.body, x.requestId);
+    }
+    x.record.account = account.name;
+    const body = x.json.ok && mediaType(x.req.headers['content-type']) === 'application/json' ? x.json.value : undefined;
+    const answer = answerMcp(body, { webSearch: account.webSearch, scripted: () => this.searchQueue.shift() });
+    x.record.searchQuery = answer.query;
+    x.record.violation = answer.violation;
+    x.record.status = answer.status;
+    const headers: Record<string, string> = { 'x-amzn-requestid': x.requestId };
+    if (answer.violation) headers['x-sim-violation'] = headerSafe(answer.violation);
+    if (answer.status === 429) headers['x-amzn-errortype'] = 'ThrottlingException';
+    sendJson(x.res, answer.status, answer.body, headers);
   }
 
   private onPlayed(scenario: Scenario, outcome: PlayOutcome): void {

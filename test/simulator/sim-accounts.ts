@@ -28,6 +28,8 @@ export interface SimAccountOptions {
   /** Epoch seconds of the next reset; default the first of next month (UTC). */
   nextDateReset?: number;
   profileArn?: string;
+  /** Whether the plan includes web search (POST /mcp); default true. */
+  webSearch?: boolean;
 }
 
 export interface SimAccountStats {
@@ -70,6 +72,7 @@ export class SimAccount {
   readonly catalog: readonly SimModel[];
   readonly modelIds: ReadonlySet<string>;
   readonly profileArn: string | undefined;
+  readonly webSearch: boolean;
   usageLimit: number;
   used: number;
   nextDateReset: number;
@@ -90,6 +93,7 @@ export class SimAccount {
     this.catalog = wanted ? SIM_MODEL_CATALOG.filter((model) => wanted.has(model.modelId)) : SIM_MODEL_CATALOG;
     this.modelIds = new Set(this.catalog.map((model) => model.modelId));
     this.profileArn = options.profileArn;
+    this.webSearch = options.webSearch ?? true;
     this.usageLimit = options.usageLimit ?? 1000;
     this.used = options.used ?? 0;
     this.nextDateReset = options.nextDateReset ?? firstOfNextMonthSeconds();

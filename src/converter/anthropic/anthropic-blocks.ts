@@ -4,6 +4,7 @@ import { forLog } from '../../common/text';
 import type { ImageInput } from '../conversation';
 import { canonicalBase64, imageFormat } from '../image-data';
 import { ANTHROPIC_FIELDS } from '../request-fields';
+import { decodeSearchSnippet } from './anthropic-web-search';
 
 /**
  * The Anthropic content blocks Kiro has no field for, turned into text the model can read, or
@@ -143,7 +144,10 @@ export function serverToolResultText(block: JsonObject): string {
   const type = String(block.type);
   const content = block.content;
   if (Array.isArray(content) && content.every((item) => isJsonObject(item) && typeof item.url === 'string')) {
-    const lines = (content as JsonObject[]).map((item) => `- ${typeof item.title === 'string' ? `${item.title} ` : ''}(${String(item.url)})`);
+    const lines = (content as JsonObject[]).map((item) => {
+      const snippet = decodeSearchSnippet(item.encrypted_content);
+      return `- ${typeof item.title === 'string' ? `${item.title} ` : ''}(${String(item.url)})${snippet ? `: ${snippet}` : ''}`;
+    });
     return `[${type}]\n${lines.join('\n')}`;
   }
   if (Array.isArray(content) && content.every((item) => isJsonObject(item) && item.type === 'text' && typeof item.text === 'string')) {

@@ -490,3 +490,53 @@ describe(toAnthropicUsage.name, () => {
     expect(toAnthropicUsage({ inputTokens: 40, outputTokens: 2 })).toStrictEqual({ input_tokens: 40, output_tokens: 2 });
   });
 });
+
+describe(`${AnthropicMessageRenderer.name} (web search)`, () => {
+  const SEARCH: AssistantEvent[] = [
+    { type: 'text', text: 'Looking. ' },
+    { type: 'webSearch', id: 'tooluse_abc', query: 'kiro' },
+    { type: 'webSearchResult', id: 'tooluse_abc', query: 'kiro', hits: [{ title: 'Kiro', url: 'https://kiro.dev/', snippet: 'An IDE', publishedAt: Date.UTC(2026, 10, 1) }] },
+    { type: 'text', text: 'Found it.' },
+    { type: 'end', finishReason: 'stop', usage: { inputTokens: 10, outputTokens: 4, webSearchRequests: 1 } },
+  ];
+  const USE = { type: 'server_tool_use', id: 'srvtoolu_abc', name: 'web_search', input: { query: 'kiro' } } as const;
+  const RESULT = {
+    type: 'web_search_tool_result',
+    tool_use_id: 'srvtoolu_abc',
+    content: [{ type: 'web_search_result', title: 'Kiro', url: 'https://kiro.dev/', encrypted_content: `kgw1.${Buffer.from('An IDE').toString('base64url')}`, page_age: 'November 1, 2026' }],
+  } as const;
+
+  it('streams the search as a server_tool_use block (its input as one delta) and the hits as a web_search_tool_result block', () => {
+    expect(renderAll(SEARCH).slice(2)).toEqual([
+      { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Looking. ' } },
+      { type: 'content_block_stop', index: 0 },
+      { type: 'content_block_start', index: 1, content_block: { ...USE, input: {} } },
+      { type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '{"query":"kiro"}' } },
+      { type: 'content_block_stop', index: 1 },
+      { type: 'content_block_start', index: 2, content_block: RESULT },
+      { type: 'content_block_stop', index: 2 },
+      { type: 'content_block_start', index: 3, content_block: { type: 'text', text: '' } },
+      { type: 'content_block_delta', index: 3, delta: { type: 'text_delta', text: 'Found it.' } },
+      { type: 'content_block_stop', index: 3 },
+      { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { input_tokens: 10, output_tokens: 4, server_tool_use: { web_search_requests: 1 } } },
+      { type: 'message_stop' },
+    ]);
+  });
+
+  it('gives the same blocks in the whole message', () => {
+    expect(aggregateAnthropicMessage(META, SEARCH).content).toEqual([{ type: 'text', text: 'Looking. ' }, USE, RESULT, { type: 'text', text: 'Found it.' }]);
+  });
+
+  it('renders a search not run as a web_search_tool_result_error', () => {
+    const message = aggregateAnthropicMessage(META, [
+      { type: 'webSearch', id: 'tooluse_x', query: 'q' },
+      { type: 'webSearchResult', id: 'tooluse_x', query: 'q', hits: [], refusal: 'max_uses_exceeded' },
+    ]);
+    expect(message.content[1]).toEqual({ type: 'web_search_tool_result', tool_use_id: 'srvtoolu_x', content: { type: 'web_search_tool_result_error', error_code: 'max_uses_exceeded' } });
+  });
+
+  it('reports no server_tool_use usage on a request without a search tool', () => {
+    expect(toAnthropicUsage({ inputTokens: 1, outputTokens: 1 })).toEqual({ input_tokens: 1, output_tokens: 1 });
+  });
+});

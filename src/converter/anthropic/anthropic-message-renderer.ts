@@ -1,7 +1,9 @@
 import { type AnthropicErrorBody, toAnthropicStreamError } from '../../common/errors';
 import type { AssistantEvent, FinishReason, UsageCounts } from '../assistant/assistant-events';
 import type { Renderer } from '../assistant/renderer';
-import type { AnthropicContentBlock, AnthropicMessage, AnthropicUsage, AnthropicMessageMeta, AnthropicStopReason, AnthropicStreamEvent } from './anthropic-messages.types';
+import type { WebSearchHit } from '../../kiro/web-search/mcp-search';
+import { encodeSearchSnippet } from './anthropic-web-search';
+import type { AnthropicContentBlock, AnthropicWebSearchResult, AnthropicMessage, AnthropicUsage, AnthropicMessageMeta, AnthropicStopReason, AnthropicStreamEvent } from './anthropic-messages.types';
 
 export const STOP_REASON: Record<FinishReason, AnthropicStopReason> = {
   stop: 'end_turn',
@@ -89,6 +91,30 @@ export class AnthropicMessageRenderer implements Renderer<AnthropicStreamItem, A
         );
         return out;
       }
+      case 'webSearch': {
+        const out = this.close();
+        const index = this.content.length;
+        const input = { query: event.query };
+        this.content.push({ type: 'server_tool_use', id: serverToolUseId(event.id), name: 'web_search', input });
+        out.push(
+          { type: 'content_block_start', index, content_block: { type: 'server_tool_use', id: serverToolUseId(event.id), name: 'web_search', input: {} } },
+          { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: JSON.stringify(input) } },
+          { type: 'content_block_stop', index },
+        );
+        return out;
+      }
+      case 'webSearchResult': {
+        const out = this.close();
+        const index = this.content.length;
+        const block: AnthropicContentBlock = {
+          type: 'web_search_tool_result',
+          tool_use_id: serverToolUseId(event.id),
+          content: event.refusal ? { type: 'web_search_tool_result_error', error_code: event.refusal } : event.hits.map(webSearchResult),
+        };
+        this.content.push(block);
+        out.push({ type: 'content_block_start', index, content_block: block }, { type: 'content_block_stop', index });
+        return out;
+      }
       case 'end':
         this.end = event;
         return [
@@ -152,6 +178,25 @@ export class AnthropicMessageRenderer implements Renderer<AnthropicStreamItem, A
   }
 }
 
+/** Anthropic's id of a server tool call (`srvtoolu_…`), from the gateway's id of the search. */
+export function serverToolUseId(id: string): string {
+  return `srvtoolu_${id.replace(/^tooluse_/, '').replace(/[^A-Za-z0-9_-]/g, '_')}`;
+}
+
+const PAGE_AGE = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
+
+function webSearchResult(hit: WebSearchHit): AnthropicWebSearchResult {
+  return {
+    type: 'web_search_result',
+    title: hit.title,
+    url: hit.url,
+    // Anthropic's is encrypted page content; the gateway's carries the snippet, which is what the
+    // model read of the page, and reaches it again when the client hands the block back.
+    encrypted_content: encodeSearchSnippet(hit.snippet),
+    page_age: hit.publishedAt !== undefined ? PAGE_AGE.format(hit.publishedAt) : null,
+  };
+}
+
 /**
  * Anthropic counts cached input apart from `input_tokens` (clients such as Claude Code add the
  * three up for the context size): the cache figures Kiro reported move out of the total.
@@ -164,5 +209,6 @@ export function toAnthropicUsage(usage: UsageCounts): AnthropicUsage {
     output_tokens: usage.outputTokens,
     ...(read !== undefined ? { cache_read_input_tokens: read } : {}),
     ...(write !== undefined ? { cache_creation_input_tokens: write } : {}),
+    ...(usage.webSearchRequests !== undefined ? { server_tool_use: { web_search_requests: usage.webSearchRequests } } : {}),
   };
 }

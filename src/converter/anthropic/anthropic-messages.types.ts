@@ -5,7 +5,24 @@ export type AnthropicContentBlock =
   | { type: 'text'; text: string }
   | { type: 'thinking'; thinking: string; signature: string }
   | { type: 'redacted_thinking'; data: string }
-  | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> };
+  | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> }
+  /** A tool the API ran itself: here the gateway's web search (kiro-protocol.md §9.7). */
+  | { type: 'server_tool_use'; id: string; name: 'web_search'; input: Record<string, unknown> }
+  | { type: 'web_search_tool_result'; tool_use_id: string; content: AnthropicWebSearchResult[] | AnthropicWebSearchError };
+
+export interface AnthropicWebSearchResult {
+  type: 'web_search_result';
+  title: string;
+  url: string;
+  /** Opaque to clients; they send it back in history. */
+  encrypted_content: string;
+  page_age: string | null;
+}
+
+export interface AnthropicWebSearchError {
+  type: 'web_search_tool_result_error';
+  error_code: 'max_uses_exceeded' | 'invalid_input' | 'unavailable' | 'too_many_requests' | 'query_too_long';
+}
 
 export interface AnthropicUsage {
   /** Uncached input only, as in Anthropic's API: cache reads and writes are counted apart. */
@@ -13,6 +30,8 @@ export interface AnthropicUsage {
   output_tokens: number;
   cache_read_input_tokens?: number;
   cache_creation_input_tokens?: number;
+  /** Searches the gateway ran for this message (only on requests with a web search tool). */
+  server_tool_use?: { web_search_requests: number };
 }
 
 export interface AnthropicMessage {

@@ -1,6 +1,8 @@
 import { InvalidRequestError } from '../../common/errors';
 import type { UserMessage } from '../conversation';
 import { anthropicToConversation, type AnthropicMessagesRequest } from './anthropic-to-conversation';
+import { webSearchToolDefinition } from '../web-search-tool';
+import { encodeSearchSnippet } from './anthropic-web-search';
 
 /** A complete 1×1 PNG. */
 const PNG_1x1 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
@@ -401,7 +403,7 @@ describe(anthropicToConversation.name, () => {
       ]);
     });
 
-    it('drops server tools from the conversation', () => {
+    it('drops server tools Kiro cannot run from the conversation, and declares the web search the gateway runs last', () => {
       const { conversation } = anthropicToConversation(
         request({
           tools: [
@@ -412,7 +414,44 @@ describe(anthropicToConversation.name, () => {
         }),
       );
 
-      expect(conversation.tools).toStrictEqual([{ name: 'get_weather', description: '', parameters: { type: 'object' } }]);
+      expect(conversation.tools).toStrictEqual([{ name: 'get_weather', description: '', parameters: { type: 'object' } }, webSearchToolDefinition()]);
+      expect(conversation.webSearch).toStrictEqual({ toolName: 'web_search', maxUses: 5 });
+    });
+
+    it("reads Claude Code's WebSearch side query: the only tool is the web search, the query is in the prompt", () => {
+      const { conversation } = anthropicToConversation(
+        request({
+          messages: [{ role: 'user', content: 'Perform a web search for the query: kiro release notes 2026' }],
+          tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 8, allowed_domains: ['kiro.dev'] }],
+        }),
+      );
+
+      expect(conversation.webSearch).toStrictEqual({ toolName: 'web_search', maxUses: 8, allowedDomains: ['kiro.dev'], leadQuery: 'kiro release notes 2026' });
+    });
+
+    it('searches nothing ahead when the request has other tools too', () => {
+      const { conversation } = anthropicToConversation(
+        request({
+          messages: [{ role: 'user', content: 'Perform a web search for the query: x' }],
+          tools: [{ type: 'web_search_20250305', name: 'web_search' }, { name: 'get_weather', input_schema: { type: 'object' } }],
+        }),
+      );
+
+      expect(conversation.webSearch).toStrictEqual({ toolName: 'web_search' });
+    });
+
+    it.each([
+      ['a max_uses that is not a positive integer', { type: 'web_search_20250305', name: 'web_search', max_uses: 0 }, 'tools.0.max_uses'],
+      ['both domain lists', { type: 'web_search_20250305', name: 'web_search', allowed_domains: ['a.com'], blocked_domains: ['b.com'] }, 'tools.0.allowed_domains'],
+      ['a domain list over the bound', { type: 'web_search_20250305', name: 'web_search', allowed_domains: Array.from({ length: 101 }, (_, i) => `d${i}.com`) }, 'tools.0.allowed_domains'],
+    ])('rejects a web search tool with %s', (_what, tool, param) => {
+      const err = rejectionOf(request({ tools: [tool] }));
+      expect(err.param).toBe(param);
+    });
+
+    it('rejects a function tool named web_search beside the web search tool', () => {
+      const err = rejectionOf(request({ tools: [{ name: 'web_search', input_schema: { type: 'object' } }, { type: 'web_search_20250305', name: 'web_search' }] }));
+      expect(err.message).toMatch(/already named "web_search"/);
     });
 
     it('reports the dropped server tools by name and type', () => {
@@ -426,7 +465,7 @@ describe(anthropicToConversation.name, () => {
         }),
       );
 
-      expect(droppedServerTools).toStrictEqual(['web_search (web_search_20250305)', 'code_execution (code_execution_20250522)']);
+      expect(droppedServerTools).toStrictEqual(['code_execution (code_execution_20250522)']);
     });
 
     it('reports no dropped server tools when there are none', () => {
@@ -684,6 +723,26 @@ describe(anthropicToConversation.name, () => {
         text: '[Called web_search with {"query":"kiro"}]\n\n[web_search_tool_result]\n- Kiro (https://kiro.dev)\n\nKiro is an IDE.',
         toolCalls: [],
       });
+    });
+
+    it('gives the model back the snippets of the search hits the gateway returned (its own encrypted_content)', () => {
+      const { conversation } = anthropicToConversation(
+        assistantWith(
+          { type: 'server_tool_use', id: 'srvtoolu_01', name: 'web_search', input: { query: 'kiro' } },
+          {
+            type: 'web_search_tool_result',
+            tool_use_id: 'srvtoolu_01',
+            content: [
+              { type: 'web_search_result', title: 'Kiro', url: 'https://kiro.dev', encrypted_content: encodeSearchSnippet('An agentic IDE.') },
+              { type: 'web_search_result', title: 'Other', url: 'https://o.example', encrypted_content: 'kgw1' },
+            ],
+          },
+        ),
+      );
+
+      expect((conversation.messages[1] as { text: string }).text).toBe(
+        '[Called web_search with {"query":"kiro"}]\n\n[web_search_tool_result]\n- Kiro (https://kiro.dev): An agentic IDE.\n- Other (https://o.example)',
+      );
     });
 
     it('does not declare a deferred tool that nothing has loaded', () => {

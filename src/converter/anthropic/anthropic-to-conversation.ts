@@ -1,11 +1,13 @@
 import { isJsonObject, type JsonObject } from '../../common/json';
 import { InvalidRequestError } from '../../common/errors';
 import { forLog } from '../../common/text';
-import type { AssistantMessage, Conversation, ConversationMessage, ImageInput, SignedReasoning, ThinkingEffort, ThinkingRequest, ToolChoice, ToolDefinition, ToolResult, UserMessage } from '../conversation';
+import type { AssistantMessage, Conversation, ConversationMessage, ImageInput, SignedReasoning, ThinkingEffort, ThinkingRequest, ToolChoice, ToolDefinition, ToolResult, UserMessage, WebSearchRequest } from '../conversation';
 import { stopSequencesFrom } from '../assistant/stop-sequences';
 import { anthropicOutputFormat } from '../response-format';
 import { isEffort } from '../thinking-budget';
 import { toolDefinition } from '../request-fields';
+import { declareWebSearch } from '../web-search-tool';
+import { anthropicWebSearch, isAnthropicWebSearch } from './anthropic-web-search';
 import {
   type ConversionNotes,
   documentContent,
@@ -74,9 +76,14 @@ export function anthropicToConversation(request: AnthropicMessagesRequest): Anth
   const system = systemText(request.system, 'system');
   const loadedTools = new Set<string>();
   const messages = conversationMessages(request.messages, system, { notes, loadedTools });
-  const { tools, dropped } = toolDefinitions(request.tools, loadedTools, request.tool_choice, notes);
+  const { tools, dropped, webSearch } = toolDefinitions(request.tools, loadedTools, request.tool_choice, notes);
+  if (webSearch && tools.length === 1) {
+    const leadQuery = claudeCodeSearchQuery(messages);
+    if (leadQuery) webSearch.leadQuery = leadQuery;
+  }
   return {
     conversation: {
+      ...(webSearch ? { webSearch } : {}),
       system,
       messages,
       tools,
@@ -284,14 +291,25 @@ function toolResultFrom(block: JsonObject, at: string, context: ReadContext): { 
  * (web_search_20250305, bash_20250124…) and are left out: Kiro cannot run them. A tool with
  * `defer_loading` is declared only once a `tool_reference` has loaded it, as in Anthropic's API.
  */
-function toolDefinitions(raw: unknown[] | undefined, loaded: ReadonlySet<string>, choice: unknown, notes: ConversionNotes): { tools: ToolDefinition[]; dropped: string[] } {
+function toolDefinitions(
+  raw: unknown[] | undefined,
+  loaded: ReadonlySet<string>,
+  choice: unknown,
+  notes: ConversionNotes,
+): { tools: ToolDefinition[]; dropped: string[]; webSearch?: WebSearchRequest } {
   const tools: ToolDefinition[] = [];
   const dropped: string[] = [];
+  let webSearch: { request: WebSearchRequest; at: string } | undefined;
   const chosen = isJsonObject(choice) && typeof choice.name === 'string' ? choice.name : undefined;
   const names = new Set<string>();
   (raw ?? []).forEach((tool, i) => {
     const at = `tools.${i}`;
     if (!isJsonObject(tool)) throw new InvalidRequestError(`${at}: must be an object`, at);
+    if (isAnthropicWebSearch(tool)) {
+      if (webSearch) throw new InvalidRequestError(`${at}: only one web search tool may be declared`, `${at}.type`);
+      webSearch = { request: anthropicWebSearch(tool, at), at };
+      return;
+    }
     if (tool.type !== undefined && tool.type !== 'custom') {
       const type = forLog(tool.type, NOTE_NAME_CHARS);
       dropped.push(typeof tool.name === 'string' ? `${forLog(tool.name, NOTE_NAME_CHARS)} (${type})` : type);
@@ -306,8 +324,28 @@ function toolDefinitions(raw: unknown[] | undefined, loaded: ReadonlySet<string>
     }
     tools.push(toolDefinition(name, tool.description, tool.input_schema));
   });
-  return { tools, dropped };
+  // Run by the gateway (generation/web-search/); declared last, so the client's tools keep their order.
+  if (webSearch) declareWebSearch(tools, webSearch.at);
+  return { tools, dropped, ...(webSearch ? { webSearch: webSearch.request } : {}) };
 }
+
+/** How Claude Code's WebSearch tool asks its side query (kiro-protocol.md §9.7). */
+const CLAUDE_CODE_SEARCH_PROMPT = 'Perform a web search for the query: ';
+
+/**
+ * The query of Claude Code's WebSearch side request: its only tool is the web search, and its
+ * user text is "Perform a web search for the query: <query>". The gateway searches that first,
+ * as Anthropic's model always does; the query is the rest of the first line.
+ */
+function claudeCodeSearchQuery(messages: readonly ConversationMessage[]): string | undefined {
+  const last = messages.at(-1);
+  if (last?.role !== 'user') return undefined;
+  const at = last.text.indexOf(CLAUDE_CODE_SEARCH_PROMPT);
+  if (at < 0) return undefined;
+  const query = last.text.slice(at + CLAUDE_CODE_SEARCH_PROMPT.length).split('\n')[0].trim();
+  return query || undefined;
+}
+
 
 function toolChoice(raw: unknown, tools: ToolDefinition[]): ToolChoice {
   if (raw === undefined || raw === null) return { type: 'auto' };

@@ -1,3 +1,5 @@
+import type { WebSearchHit } from '../../kiro/web-search/mcp-search';
+
 /**
  * What the assistant produced, in the order it produced it, independent of Kiro's framing and of
  * any client's wire format. Each front end renders these (OpenAI chunks, Anthropic events, …).
@@ -15,7 +17,12 @@ export interface UsageCounts {
    */
   cacheReadInputTokens?: number;
   cacheWriteInputTokens?: number;
+  /** Web searches the gateway ran for this response (generation/web-search/). */
+  webSearchRequests?: number;
 }
+
+/** Why a search the model asked for was not run. */
+export type WebSearchRefusal = 'max_uses_exceeded' | 'invalid_input';
 
 export interface ToolCallEvent {
   type: 'toolCall';
@@ -41,6 +48,10 @@ export type AssistantEvent =
    * (repaired only where that is safe), always a JSON object; `input` is that object, parsed.
    */
   | ToolCallEvent
+  /** The gateway searches the web for the model (its search tool's call): `id` pairs it with its result. */
+  | { type: 'webSearch'; id: string; query: string }
+  /** What that search found (no hits is not an error), or why it was not run. */
+  | { type: 'webSearchResult'; id: string; query: string; hits: WebSearchHit[]; refusal?: WebSearchRefusal }
   /**
    * `stopSequence`: the client's stop sequence that ended the answer, if one did.
    * `cutToolCalls`: tools whose calls Kiro cut off mid-arguments; they were left out and the

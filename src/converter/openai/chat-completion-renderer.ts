@@ -37,7 +37,10 @@ export class ChatCompletionRenderer implements Renderer<ChatStreamEvent, ChatCom
         return [this.chunk({ reasoning_content: event.text })];
       case 'reasoningSignature':
       case 'redactedReasoning':
-        // Chat completions has no field for either: the reasoning text is what it shows.
+      case 'webSearch':
+      case 'webSearchResult':
+        // Chat completions has no field for either: the reasoning text is what it shows; it
+        // declares no search tool either (only Anthropic and Responses clients do).
         return [];
       case 'toolCall':
         this.toolCalls[event.index] = { id: event.id, type: 'function', function: { name: event.name, arguments: event.arguments } };

@@ -170,3 +170,42 @@ describe(`${ResponseBuilder.name} (stream events)`, () => {
     expect(builder.keepAlive()).toBeUndefined();
   });
 });
+
+describe(`${ResponseBuilder.name} (web search)`, () => {
+  const SEARCH: AssistantEvent[] = [
+    { type: 'webSearch', id: 'tooluse_1', query: 'codex' },
+    { type: 'webSearchResult', id: 'tooluse_1', query: 'codex', hits: [{ title: 'Codex', url: 'https://developers.openai.com/codex', snippet: 's' }] },
+  ];
+
+  it('streams a search as a web_search_call item: added, in_progress, searching, completed, done', () => {
+    const builder = new ResponseBuilder('m', ECHO);
+
+    const events = SEARCH.flatMap((event) => builder.process(event));
+
+    expect(events.map((event) => [event.type, (event.item as { status?: string } | undefined)?.status])).toStrictEqual([
+      ['response.output_item.added', 'in_progress'],
+      ['response.web_search_call.in_progress', undefined],
+      ['response.web_search_call.searching', undefined],
+      ['response.web_search_call.completed', undefined],
+      ['response.output_item.done', 'completed'],
+    ]);
+    expect(new Set(events.map((event) => event.item_id ?? (event.item as { id: string }).id)).size).toBe(1);
+  });
+
+  it('puts the query and the sources in the item of the response', () => {
+    const builder = new ResponseBuilder('m', ECHO);
+    for (const event of SEARCH) builder.process(event);
+
+    expect(builder.result().output).toEqual([
+      { id: expect.stringMatching(/^ws_/), type: 'web_search_call', status: 'completed', action: { type: 'search', query: 'codex', sources: [{ type: 'url', url: 'https://developers.openai.com/codex' }] } },
+    ]);
+  });
+
+  it('marks a search that was not run failed', () => {
+    const builder = new ResponseBuilder('m', ECHO);
+    builder.process({ type: 'webSearch', id: 'tooluse_2', query: 'q' });
+    builder.process({ type: 'webSearchResult', id: 'tooluse_2', query: 'q', hits: [], refusal: 'max_uses_exceeded' });
+
+    expect(builder.result().output[0]).toMatchObject({ type: 'web_search_call', status: 'failed' });
+  });
+});

@@ -35,6 +35,8 @@ export class ResponseBuilder implements Renderer<ResponseStreamEvent, ResponseOb
   private error: ResponseObject['error'] = null;
   /** The signature of the open reasoning item's thought (native reasoning), sealed with it. */
   private signature: string | undefined;
+  /** The output index of each search under way, by the gateway's id of the search. */
+  private readonly searches = new Map<string, number>();
 
   constructor(
     private readonly model: string,
@@ -128,9 +130,42 @@ export class ResponseBuilder implements Renderer<ResponseStreamEvent, ResponseOb
       }
       case 'toolCall':
         return this.toolCall(event);
+      case 'webSearch':
+        return this.webSearchStarted(event.id, event.query);
+      case 'webSearchResult':
+        return this.webSearchDone(event);
       case 'end':
         return this.end(event.finishReason === 'length' ? 'incomplete' : 'completed', event.usage);
     }
+  }
+
+  /** A `web_search_call` item, added and searching (OpenAI's order: in_progress, searching, completed). */
+  private webSearchStarted(id: string, query: string): ResponseStreamEvent[] {
+    const out = this.close();
+    const item: ResponseOutputItem = { id: itemId('ws'), type: 'web_search_call', status: 'in_progress', action: { type: 'search', query } };
+    const outputIndex = this.output.push(item) - 1;
+    this.searches.set(id, outputIndex);
+    const at = { item_id: item.id, output_index: outputIndex };
+    out.push(
+      this.event('response.output_item.added', { output_index: outputIndex, item: structuredClone(item) }),
+      this.event('response.web_search_call.in_progress', at),
+      this.event('response.web_search_call.searching', at),
+    );
+    item.status = 'searching';
+    return out;
+  }
+
+  private webSearchDone(result: Extract<AssistantEvent, { type: 'webSearchResult' }>): ResponseStreamEvent[] {
+    const outputIndex = this.searches.get(result.id);
+    if (outputIndex === undefined) return [];
+    this.searches.delete(result.id);
+    const item = this.output[outputIndex] as Extract<ResponseOutputItem, { type: 'web_search_call' }>;
+    item.status = result.refusal ? 'failed' : 'completed';
+    item.action = { type: 'search', query: result.query, sources: result.hits.map((hit) => ({ type: 'url', url: hit.url })) };
+    const out: ResponseStreamEvent[] = [];
+    if (!result.refusal) out.push(this.event('response.web_search_call.completed', { item_id: item.id, output_index: outputIndex }));
+    out.push(this.event('response.output_item.done', { output_index: outputIndex, item: structuredClone(item) }));
+    return out;
   }
 
   /** Redacted reasoning has nothing to show: an item only when it can be sealed for the next turn. */

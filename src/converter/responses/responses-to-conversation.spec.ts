@@ -102,19 +102,38 @@ describe(responsesToConversation.name, () => {
 
     expect(conversation.messages[1]).toStrictEqual({ role: 'assistant', text: 'Hello', toolCalls: [] });
   });
+
+  it('reads an earlier web_search_call as what the assistant searched and found', () => {
+    const { conversation } = responsesToConversation(
+      request([
+        { role: 'user', content: 'Find it' },
+        { type: 'web_search_call', id: 'ws_1', status: 'completed', action: { type: 'search', query: 'codex', sources: [{ type: 'url', url: 'https://a.example/' }] } },
+      ]),
+    );
+
+    expect(conversation.messages[1]).toStrictEqual({ role: 'assistant', text: '[Searched the web for "codex"]\n- https://a.example/', toolCalls: [] });
+  });
+
+  it('declares the hosted web_search as the gateway\'s search tool, and takes it as a forced tool choice', () => {
+    const { conversation } = responsesToConversation({ ...request([{ role: 'user', content: 'hi' }]), tools: [{ type: 'web_search' }], tool_choice: { type: 'web_search' } });
+
+    expect(conversation.webSearch).toStrictEqual({ toolName: 'web_search' });
+    expect(conversation.toolChoice).toStrictEqual({ type: 'tool', name: 'web_search' });
+  });
 });
 
 describe(assistantTurnOf.name, () => {
-  it('keeps namespaced and custom calls under their conversation names, and the reasoning', () => {
+  it('keeps namespaced and custom calls under their conversation names, the reasoning, and the searches as text', () => {
     expect(
       assistantTurnOf([
         { id: 'rs_1', type: 'reasoning', summary: [{ type: 'summary_text', text: 'Plan.' }] },
         { id: 'fc_1', type: 'function_call', status: 'completed', call_id: 'c1', name: 'close_agent', namespace: 'multi_agent_v1', arguments: '{"target":"a"}' },
         { id: 'ctc_1', type: 'custom_tool_call', status: 'completed', call_id: 'c2', name: 'apply_patch', input: 'patch' },
+        { id: 'ws_1', type: 'web_search_call', status: 'completed', action: { type: 'search', query: 'q' } },
       ]),
     ).toStrictEqual({
       role: 'assistant',
-      text: '',
+      text: '[Searched the web for "q"]\n\n',
       reasoning: 'Plan.',
       toolCalls: [
         { id: 'c1', name: 'multi_agent_v1__close_agent', input: { target: 'a' } },

@@ -5,6 +5,7 @@ import { OPENAI_FIELDS as fields } from '../request-fields';
 import { thinkingForReasoningEffort } from '../thinking-budget';
 import type { ResponseOutputItem } from './responses.types';
 import type { SealedThought } from './sealed-thought';
+import { WEB_SEARCH_TOOL_NAME } from '../web-search-tool';
 import { CUSTOM_INPUT, flatToolName, type ResponsesToolMap, responsesTools } from './responses-tools';
 
 /** The parts of a Responses API request the converter reads; items are checked one by one. */
@@ -49,10 +50,10 @@ export function responsesToConversation(request: ResponsesRequest, previous: rea
   } else {
     throw new InvalidRequestError('input must be a string or an array of input items.', 'input');
   }
-  const { tools, map, dropped, namespaceNotes } = responsesTools(request.tools);
+  const { tools, map, dropped, namespaceNotes, webSearch } = responsesTools(request.tools);
   system.push(...namespaceNotes);
   return {
-    conversation: { system, messages, tools, toolChoice: toolChoice(request.tool_choice, tools), thinking: thinkingForReasoningEffort(request.reasoning?.effort) },
+    conversation: { ...(webSearch ? { webSearch } : {}), system, messages, tools, toolChoice: toolChoice(request.tool_choice, tools), thinking: thinkingForReasoningEffort(request.reasoning?.effort) },
     tools: map,
     droppedTools: dropped,
   };
@@ -60,7 +61,9 @@ export function responsesToConversation(request: ResponsesRequest, previous: rea
 
 /** The assistant turn a response adds to the conversation (for `previous_response_id`). */
 export function assistantTurnOf(output: readonly ResponseOutputItem[]): ConversationMessage {
-  const text = output.flatMap((item) => (item.type === 'message' ? item.content.map((part) => part.text) : [])).join('');
+  const text = output
+    .flatMap((item) => (item.type === 'message' ? item.content.map((part) => part.text) : item.type === 'web_search_call' ? [`${webSearchCallText(item.action)}\n\n`] : []))
+    .join('');
   const calls = output.flatMap((item) => {
     if (item.type === 'function_call') return [{ id: item.call_id, name: flatToolName(item.name, item.namespace), input: JSON.parse(item.arguments || '{}') as JsonObject }];
     if (item.type === 'custom_tool_call') return [{ id: item.call_id, name: flatToolName(item.name, item.namespace), input: { [CUSTOM_INPUT]: item.input } }];
@@ -68,6 +71,19 @@ export function assistantTurnOf(output: readonly ResponseOutputItem[]): Conversa
   });
   const reasoning = output.flatMap((item) => (item.type === 'reasoning' ? item.summary.map((part) => part.text) : [])).join('');
   return { ...assistantMessage(text, calls), ...(reasoning ? { reasoning } : {}) };
+}
+
+/** How many sources of an earlier search are restated to the model. */
+const SEARCH_SOURCES_RESTATED = 20;
+
+/** An earlier `web_search_call` as the assistant's words: the query and the sources it found. */
+function webSearchCallText(action: unknown): string {
+  const query = isJsonObject(action) && typeof action.query === 'string' ? action.query.slice(0, 500) : '';
+  const sources = isJsonObject(action) && Array.isArray(action.sources) ? action.sources : [];
+  const urls = sources
+    .slice(0, SEARCH_SOURCES_RESTATED)
+    .flatMap((source) => (isJsonObject(source) && typeof source.url === 'string' ? [`- ${source.url.slice(0, 2_000)}`] : []));
+  return `[Searched the web for ${JSON.stringify(query)}]${urls.length ? `\n${urls.join('\n')}` : ''}`;
 }
 
 /** Input items, one by one, into system text and conversation turns. */
@@ -102,6 +118,9 @@ class ItemReader {
         this.messages.push(userMessage('', { images, toolResults: [{ toolCallId: fields.string(item.call_id, `${where}.call_id`), text, isError: false }] }));
         return;
       }
+      case 'web_search_call':
+        // A search the gateway ran on an earlier turn: the model keeps knowing what it looked up.
+        return this.assistant(assistantMessage(webSearchCallText(item.action)));
       case 'reasoning':
         if (typeof item.encrypted_content === 'string' && this.options.openReasoning) {
           const thought = this.options.openReasoning(item.encrypted_content);
@@ -112,7 +131,7 @@ class ItemReader {
         return;
       default:
         throw new InvalidRequestError(
-          `${where} has type ${JSON.stringify(type)}, which this gateway does not support; send message, function_call, function_call_output, custom_tool_call, custom_tool_call_output or reasoning items.`,
+          `${where} has type ${JSON.stringify(type)}, which this gateway does not support; send message, function_call, function_call_output, custom_tool_call, custom_tool_call_output, web_search_call or reasoning items.`,
           `${where}.type`,
         );
     }
@@ -189,6 +208,10 @@ function toolChoice(raw: unknown, tools: ToolDefinition[]): ToolChoice {
       throw new InvalidRequestError(`tool_choice names "${raw.name}", which is not among the declared tools.`, 'tool_choice');
     }
     return { type: 'tool', name: raw.name };
+  }
+  // The hosted web search forced: the gateway's search tool (web-search-tool.ts).
+  if (isJsonObject(raw) && typeof raw.type === 'string' && /^web_search(_preview)?(_\d+)?$/.test(raw.type) && tools.some((tool) => tool.name === WEB_SEARCH_TOOL_NAME)) {
+    return { type: 'tool', name: WEB_SEARCH_TOOL_NAME };
   }
   throw new InvalidRequestError('tool_choice must be "auto", "none", "required" or {"type": "function", "name": ...}.', 'tool_choice');
 }

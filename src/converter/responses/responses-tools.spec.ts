@@ -1,5 +1,6 @@
 import { InvalidRequestError } from '../../common/errors';
 import { NAMESPACE_DESCRIPTION_MAX_CHARS, responsesTools } from './responses-tools';
+import { webSearchToolDefinition } from '../web-search-tool';
 
 const SCHEMA = { type: 'object', properties: { target: { type: 'string' } }, required: ['target'] };
 
@@ -64,11 +65,17 @@ describe(responsesTools.name, () => {
     expect(map.lookup('apply_patch')).toStrictEqual({ kind: 'custom', name: 'apply_patch' });
   });
 
-  it('leaves web_search tools out, reporting them', () => {
-    const { tools, dropped } = responsesTools([{ type: 'web_search', external_web_access: false }, { type: 'function', name: 'exec_command', parameters: SCHEMA }]);
+  it("declares Codex's web_search (external_web_access false: indexed results, which is what Kiro's search gives) for the gateway to run", () => {
+    const { tools, dropped, webSearch } = responsesTools([{ type: 'web_search', external_web_access: false }, { type: 'function', name: 'exec_command', parameters: SCHEMA }]);
 
-    expect(tools.map((tool) => tool.name)).toStrictEqual(['exec_command']);
-    expect(dropped).toStrictEqual(['web_search']);
+    expect(tools).toStrictEqual([expect.objectContaining({ name: 'exec_command' }), webSearchToolDefinition()]);
+    expect(webSearch).toStrictEqual({ toolName: 'web_search' });
+    expect(dropped).toStrictEqual([]);
+  });
+
+  it('reads the allowed domains of web_search filters, and refuses two web search tools', () => {
+    expect(responsesTools([{ type: 'web_search_preview', filters: { allowed_domains: ['openai.com'] } }]).webSearch).toStrictEqual({ toolName: 'web_search', allowedDomains: ['openai.com'] });
+    expect(() => responsesTools([{ type: 'web_search' }, { type: 'web_search_preview' }])).toThrow('tools[1]: only one web_search tool may be declared.');
   });
 
   it('refuses a hosted tool Kiro cannot run, naming it, also inside a namespace', () => {

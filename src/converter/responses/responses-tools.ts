@@ -2,7 +2,9 @@ import { InvalidRequestError } from '../../common/errors';
 import { isJsonObject, type JsonObject } from '../../common/json';
 import { truncate } from '../../common/text';
 import type { ToolDefinition } from '../conversation';
+import type { WebSearchRequest } from '../conversation';
 import { OPENAI_FIELDS as fields, toolDefinition } from '../request-fields';
+import { declareWebSearch, domainList, WEB_SEARCH_TOOL_NAME } from '../web-search-tool';
 
 /**
  * The Responses API's tool kinds, as Codex declares them, made into the gateway's function tools
@@ -15,7 +17,8 @@ import { OPENAI_FIELDS as fields, toolDefinition } from '../request-fields';
  *   description times many tools would multiply the request;
  * - `custom` (freeform input, e.g. `apply_patch` with a grammar): a function of one string
  *   argument, `input`, whose calls come back as `custom_tool_call` items;
- * - `web_search` (any version): left out, to be logged; a later version serves it.
+ * - `web_search` (any version): run by the gateway through Kiro's MCP endpoint (web-search-tool.ts);
+ *   `web_search_preview` likewise.
  * Other hosted tools (file_search, computer_use, …) cannot be run here and are refused.
  */
 
@@ -56,8 +59,8 @@ const customParameters = (): JsonObject => ({
   required: [CUSTOM_INPUT],
 });
 
-/** Hosted tools that are left out (and logged) rather than refused: Codex sends them by default. */
-const DROPPED_TOOL_TYPES = /^(web_search|web_search_preview)(_\d+)?$/;
+/** The hosted web search tool, in each of its versions (Codex sends it by default). */
+const WEB_SEARCH_TYPES = /^(web_search|web_search_preview)(_\d+)?$/;
 
 /** The longest namespace description told to the model (Kiro's own limit for one tool's, §2.5 #4). */
 export const NAMESPACE_DESCRIPTION_MAX_CHARS = 10_000;
@@ -67,6 +70,8 @@ export interface ResponsesToolConversion {
   map: ResponsesToolMap;
   /** Hosted tools left out of the request. */
   dropped: string[];
+  /** The hosted web search, which the gateway runs. */
+  webSearch?: WebSearchRequest;
   /** What the namespaces are for, once each: system text. */
   namespaceNotes: string[];
 }
@@ -74,7 +79,18 @@ export interface ResponsesToolConversion {
 export function responsesTools(raw: unknown[] | null | undefined): ResponsesToolConversion {
   const out: ResponsesToolConversion = { tools: [], map: new ResponsesToolMap(), dropped: [], namespaceNotes: [] };
   const names = new Set<string>();
-  (raw ?? []).forEach((tool, i) => addTool(tool, `tools[${i}]`, undefined, out, names));
+  let searchAt: string | undefined;
+  (raw ?? []).forEach((tool, i) => {
+    const at = `tools[${i}]`;
+    if (isJsonObject(tool) && typeof tool.type === 'string' && WEB_SEARCH_TYPES.test(tool.type)) {
+      if (out.webSearch) throw new InvalidRequestError(`${at}: only one web_search tool may be declared.`, `${at}.type`);
+      out.webSearch = responsesWebSearch(tool, at);
+      searchAt = at;
+      return;
+    }
+    addTool(tool, at, undefined, out, names);
+  });
+  if (searchAt) declareWebSearch(out.tools, searchAt);
   return out;
 }
 
@@ -82,10 +98,6 @@ function addTool(tool: unknown, at: string, namespace: string | undefined, out: 
   if (!isJsonObject(tool)) throw new InvalidRequestError(`${at} must be an object.`, at);
   if (tool.type === 'namespace' && !namespace) return addNamespace(tool, at, out, names);
   if (tool.type !== 'function' && tool.type !== 'custom') {
-    if (typeof tool.type === 'string' && DROPPED_TOOL_TYPES.test(tool.type) && !namespace) {
-      out.dropped.push(tool.type);
-      return;
-    }
     throw new InvalidRequestError(`${at} has type ${JSON.stringify(tool.type)}, which Kiro cannot run; function, custom and namespace tools are supported.`, `${at}.type`);
   }
   const name = fields.string(tool.name, `${at}.name`);
@@ -121,4 +133,17 @@ function customDescription(description: string, format: unknown): string {
     parts.push(`The input must follow this ${typeof format.syntax === 'string' ? format.syntax : 'grammar'} grammar:\n${format.definition}`);
   }
   return parts.filter(Boolean).join('\n\n');
+}
+
+/**
+ * Responses `{type: "web_search", filters?: {allowed_domains}}`. `external_web_access: false`
+ * (Codex's default, "cached" web search) asks for results from a search index without fetching
+ * live pages: that is what Kiro's search is (titles, URLs, snippets), so it runs either way.
+ */
+function responsesWebSearch(tool: JsonObject, at: string): WebSearchRequest {
+  const request: WebSearchRequest = { toolName: WEB_SEARCH_TOOL_NAME };
+  const filters = isJsonObject(tool.filters) ? tool.filters : undefined;
+  const allowed = domainList(filters?.allowed_domains, `${at}.filters.allowed_domains`);
+  if (allowed) request.allowedDomains = allowed;
+  return request;
 }

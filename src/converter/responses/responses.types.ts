@@ -17,7 +17,16 @@ export type ResponseOutputItem =
   /** `namespace`: the tool's namespace, which Codex routes the call by together with `name`. */
   | { id: string; type: 'function_call'; status: ItemStatus; call_id: string; name: string; namespace?: string; arguments: string }
   /** A call of a freeform (`custom`) tool: its raw input. */
-  | { id: string; type: 'custom_tool_call'; status: ItemStatus; call_id: string; name: string; namespace?: string; input: string };
+  | { id: string; type: 'custom_tool_call'; status: ItemStatus; call_id: string; name: string; namespace?: string; input: string }
+  /** A search the gateway ran (kiro-protocol.md §9.7); `failed` when it was not run (the search limit). */
+  | { id: string; type: 'web_search_call'; status: 'in_progress' | 'searching' | 'completed' | 'failed'; action: WebSearchAction };
+
+export interface WebSearchAction {
+  type: 'search';
+  query: string;
+  /** What the search found (OpenAI sends it with `include: ["web_search_call.action.sources"]`; clients ignore it otherwise). */
+  sources?: Array<{ type: 'url'; url: string }>;
+}
 
 export interface ResponseUsage {
   input_tokens: number;

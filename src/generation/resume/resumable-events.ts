@@ -235,6 +235,10 @@ class Continuation {
       case 'redactedReasoning':
         // A native thought's signature and redacted reasoning go with its text (kiro-protocol.md §9.5).
         return this.dropReasoning ? [] : [event];
+      case 'webSearch':
+      case 'webSearchResult':
+        // Searches run outside a Kiro call (generation/web-search/): never in one call's events.
+        return [event];
       case 'toolCall': {
         const held = this.released();
         const key = callKey(event);
