@@ -24,7 +24,7 @@ import {
 
 export const SIM_DIRECTIVES = [
   'tool', 'slow', 'throttle', 'error500', 'cut', 'exception', 'overflow', 'long', 'thinking',
-  'say', 'shell', 'call', 'cuttool', 'steps', 'redacted',
+  'say', 'shell', 'call', 'cuttool', 'steps', 'redacted', 'stop',
 ] as const;
 export type SimDirective = (typeof SIM_DIRECTIVES)[number];
 
@@ -45,7 +45,11 @@ export const SIM_DIRECTIVE_HELP: Readonly<Record<SimDirective, { usage: string; 
   cuttool: { usage: '[sim:cuttool]', summary: 'cuts a tool call off mid-arguments, as Kiro\'s output limit does' },
   steps: { usage: '[sim:steps N]', summary: 'a scripted task of N shell round trips (echo step-K), one per turn, then a final answer' },
   redacted: { usage: '[sim:redacted]', summary: 'on a natively reasoning model: thinks in redacted (encrypted) content' },
+  stop: { usage: '[sim:stop REASON]', summary: 'ends with metadataEvent.stopReason REASON (MAX_TOKENS, CONTENT_FILTERED, MODEL_CONTEXT_WINDOW_EXCEEDED, PAUSE_TURN, END_TURN)' },
 };
+
+/** The stop reasons Kiro's metadataEvent carries (kiro-protocol.md §9.5). */
+export const KIRO_STOP_REASONS = ['END_TURN', 'MAX_TOKENS', 'MODEL_CONTEXT_WINDOW_EXCEEDED', 'CONTENT_FILTERED', 'PAUSE_TURN'] as const;
 
 /** A directive and the text after its name (`[sim:shell echo hi]` → shell, "echo hi"). */
 export interface ParsedDirective {
@@ -169,6 +173,8 @@ function directedScenario(body: unknown): Scenario {
       return callDirective(current, directive.argument, usage);
     case 'cuttool':
       return cutToolDirective(current);
+    case 'stop':
+      return stopDirective(directive.argument, usage);
     case 'tool':
       return toolDirective(current, usage);
     case 'slow':
@@ -335,6 +341,24 @@ function cutToolDirective(current: CurrentMessage): Scenario {
       ...textEvents('I will write the whole file in one call. '),
       { type: 'toolUse', toolUseId, name: tool.name },
       ...splitCodePoints(cut, Math.ceil(cut.length / 3)).map((input): SimEvent => ({ type: 'toolUse', toolUseId, name: tool.name, input })),
+    ],
+  };
+}
+
+/**
+ * `[sim:stop REASON]`: a short answer that Kiro ends with `metadataEvent.stopReason` REASON
+ * (kiro-protocol.md §9.5), then the usage and metering events.
+ */
+function stopDirective(argument: string, usage: TextReplyOptions): Scenario {
+  const stopReason = argument.trim().toUpperCase();
+  if (!(KIRO_STOP_REASONS as readonly string[]).includes(stopReason)) return textReply(`[sim:stop] takes one of ${KIRO_STOP_REASONS.join(', ')}.`, usage);
+  const text = stopReason === 'CONTENT_FILTERED' ? 'I can start on that, but' : 'This answer ends with the stop reason the simulator was asked for';
+  return {
+    kind: 'stream',
+    events: [
+      ...textEvents(text),
+      { type: 'metadata', stopReason },
+      ...usageEvents(usage.contextUsagePercentage, usage.meteringUsage),
     ],
   };
 }

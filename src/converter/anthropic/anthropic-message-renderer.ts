@@ -7,6 +7,9 @@ export const STOP_REASON: Record<FinishReason, AnthropicStopReason> = {
   stop: 'end_turn',
   tool_calls: 'tool_use',
   length: 'max_tokens',
+  content_filter: 'refusal',
+  context_window: 'model_context_window_exceeded',
+  pause: 'pause_turn',
 };
 
 /** What an Anthropic stream carries: its events, and at most one final `error` event. */

@@ -1,5 +1,5 @@
 /** Anthropic Messages API response shapes, as the gateway emits them. */
-export type AnthropicStopReason = 'end_turn' | 'tool_use' | 'max_tokens' | 'stop_sequence';
+export type AnthropicStopReason = 'end_turn' | 'tool_use' | 'max_tokens' | 'stop_sequence' | 'refusal' | 'model_context_window_exceeded' | 'pause_turn';
 
 export type AnthropicContentBlock =
   | { type: 'text'; text: string }

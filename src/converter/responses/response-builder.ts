@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { toOpenAIError } from '../../common/errors';
-import type { AssistantEvent, ToolCallEvent, UsageCounts } from '../assistant/assistant-events';
+import type { AssistantEvent, FinishReason, ToolCallEvent, UsageCounts } from '../assistant/assistant-events';
 import type { Renderer } from '../assistant/renderer';
-import type { ResponseEcho, ResponseObject, ResponseOutputItem, ResponseStatus, ResponseStreamEvent } from './responses.types';
+import type { IncompleteReason, ResponseEcho, ResponseObject, ResponseOutputItem, ResponseStatus, ResponseStreamEvent } from './responses.types';
 import { CUSTOM_INPUT, ResponsesToolMap } from './responses-tools';
 import type { SealedThought } from './sealed-thought';
 
@@ -20,6 +20,16 @@ const itemId = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}
 const NO_TOOLS = new ResponsesToolMap();
 
 /**
+ * Answers that did not end normally are `incomplete`, with the reason the Responses API has for
+ * it: a full context window cut the output as its limit would. A pause is a normal end here.
+ */
+const INCOMPLETE_REASON: Partial<Record<FinishReason, IncompleteReason>> = {
+  length: 'max_output_tokens',
+  context_window: 'max_output_tokens',
+  content_filter: 'content_filter',
+};
+
+/**
  * Builds one Responses API response from assistant events: the stream events (numbered, one item
  * open at a time, in the shared core's order) and the response object they add up to, which
  * the non-stream reply (`result()`) and `previous_response_id` use too.
@@ -31,6 +41,7 @@ export class ResponseBuilder implements Renderer<ResponseStreamEvent, ResponseOb
   private open: OpenItem | undefined;
   private sequence = 0;
   private status: ResponseStatus = 'in_progress';
+  private incompleteReason: IncompleteReason | undefined;
   private usage: UsageCounts | undefined;
   private error: ResponseObject['error'] = null;
   /** The signature of the open reasoning item's thought (native reasoning), sealed with it. */
@@ -50,7 +61,7 @@ export class ResponseBuilder implements Renderer<ResponseStreamEvent, ResponseOb
       created_at: this.createdAt,
       status: this.status,
       error: this.error,
-      incomplete_details: this.status === 'incomplete' ? { reason: 'max_output_tokens' } : null,
+      incomplete_details: this.status === 'incomplete' && this.incompleteReason ? { reason: this.incompleteReason } : null,
       model: this.model,
       output: structuredClone(this.output),
       usage: this.usage
@@ -129,7 +140,7 @@ export class ResponseBuilder implements Renderer<ResponseStreamEvent, ResponseOb
       case 'toolCall':
         return this.toolCall(event);
       case 'end':
-        return this.end(event.finishReason === 'length' ? 'incomplete' : 'completed', event.usage);
+        return this.end(event.finishReason, event.usage);
     }
   }
 
@@ -146,7 +157,9 @@ export class ResponseBuilder implements Renderer<ResponseStreamEvent, ResponseOb
     return out;
   }
 
-  private end(status: 'completed' | 'incomplete', usage: UsageCounts): ResponseStreamEvent[] {
+  private end(finishReason: FinishReason, usage: UsageCounts): ResponseStreamEvent[] {
+    this.incompleteReason = INCOMPLETE_REASON[finishReason];
+    const status = this.incompleteReason ? 'incomplete' : 'completed';
     // An answer cut short leaves its open message cut short too.
     const out = this.close(status);
     this.status = status;
