@@ -167,5 +167,6 @@ export function toAnthropicUsage(usage: UsageCounts): AnthropicUsage {
     output_tokens: usage.outputTokens,
     ...(read !== undefined ? { cache_read_input_tokens: read } : {}),
     ...(write !== undefined ? { cache_creation_input_tokens: write } : {}),
+    ...(usage.credits !== undefined ? { credits_used: usage.credits } : {}),
   };
 }

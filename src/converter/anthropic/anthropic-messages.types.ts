@@ -13,6 +13,8 @@ export interface AnthropicUsage {
   output_tokens: number;
   cache_read_input_tokens?: number;
   cache_creation_input_tokens?: number;
+  /** Kiro credits the request spent (the gateway's extension, named as in its chat completions). */
+  credits_used?: number;
 }
 
 export interface AnthropicMessage {

@@ -71,6 +71,7 @@ export class ResponseBuilder implements Renderer<ResponseStreamEvent, ResponseOb
             output_tokens: this.usage.outputTokens,
             output_tokens_details: { reasoning_tokens: 0 },
             total_tokens: this.usage.inputTokens + this.usage.outputTokens,
+            ...(this.usage.credits !== undefined ? { credits_used: this.usage.credits } : {}),
           }
         : null,
       ...this.echo,

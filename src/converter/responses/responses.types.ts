@@ -26,6 +26,8 @@ export interface ResponseUsage {
   output_tokens: number;
   output_tokens_details: { reasoning_tokens: number };
   total_tokens: number;
+  /** Kiro credits the request spent (the gateway's extension, named as in its chat completions). */
+  credits_used?: number;
 }
 
 export interface ResponseObject {
