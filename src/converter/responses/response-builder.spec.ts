@@ -1,4 +1,5 @@
 import type { AssistantEvent, FinishReason } from '../assistant/assistant-events';
+import type { SignedReasoning } from '../conversation';
 import { ResponseBuilder } from './response-builder';
 import type { ResponseEcho } from './responses.types';
 import { responsesTools } from './responses-tools';
@@ -74,6 +75,16 @@ describe(ResponseBuilder.name, () => {
     for (const event of [{ type: 'redactedReasoning', data: 'b3Bh' }, END] as AssistantEvent[]) builder.process(event);
 
     expect(builder.response().output).toEqual([]);
+  });
+
+  it('hands every signed and redacted thought to signedThoughts, in order, sealed or not', () => {
+    const signedThoughts: SignedReasoning[] = [];
+    const builder = new ResponseBuilder('m', ECHO, { signedThoughts });
+    const events = [{ type: 'reasoning', text: 'Think.' }, { type: 'reasoningSignature', signature: 'sig' }, { type: 'reasoning', text: 'Unsigned.' }, { type: 'redactedReasoning', data: 'b3Bh' }, END];
+
+    for (const event of events as AssistantEvent[]) builder.process(event);
+
+    expect(signedThoughts).toStrictEqual([{ text: 'Think.', signature: 'sig' }, { redacted: 'b3Bh' }]);
   });
 
   it('leaves encrypted_content out unless asked', () => {

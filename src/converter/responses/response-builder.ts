@@ -4,6 +4,7 @@ import type { AssistantEvent, FinishReason, ToolCallEvent, UsageCounts } from '.
 import type { Renderer } from '../assistant/renderer';
 import type { IncompleteReason, ResponseEcho, ResponseObject, ResponseOutputItem, ResponseStatus, ResponseStreamEvent } from './responses.types';
 import { CUSTOM_INPUT, ResponsesToolMap } from './responses-tools';
+import type { SignedReasoning } from '../conversation';
 import type { SealedThought } from './sealed-thought';
 
 /** The reasoning or message item being written; tool calls are written whole, never left open. */
@@ -14,6 +15,12 @@ export interface ResponseBuilderOptions {
   tools?: ResponsesToolMap;
   /** Seals a reasoning item's thought into `encrypted_content` (`include: ["reasoning.encrypted_content"]`). */
   sealReasoning?: (thought: SealedThought) => string;
+  /**
+   * Receives each native thought as the model signed (or redacted) it, in order, whether or not
+   * the client asked for `encrypted_content`: a stored response hands it back in history for
+   * `previous_response_id` (kiro-protocol.md §9.5).
+   */
+  signedThoughts?: SignedReasoning[];
 }
 
 const itemId = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`;
@@ -148,6 +155,7 @@ export class ResponseBuilder implements Renderer<ResponseStreamEvent, ResponseOb
   /** Redacted reasoning has nothing to show: an item only when it can be sealed for the next turn. */
   private redactedReasoning(data: string): ResponseStreamEvent[] {
     const out = this.close();
+    this.options.signedThoughts?.push({ redacted: data });
     if (!this.options.sealReasoning) return out;
     const item: ResponseOutputItem = { id: itemId('rs'), type: 'reasoning', summary: [], encrypted_content: this.options.sealReasoning({ text: '', signed: { redacted: data } }) };
     const outputIndex = this.output.push(item) - 1;
@@ -231,6 +239,7 @@ export class ResponseBuilder implements Renderer<ResponseStreamEvent, ResponseOb
       out.push(this.event('response.reasoning_summary_part.done', { ...at, summary_index: 0, part: structuredClone(part) }));
       const signature = this.signature;
       this.signature = undefined;
+      if (signature) this.options.signedThoughts?.push({ text: part.text, signature });
       if (this.options.sealReasoning) {
         item.encrypted_content = this.options.sealReasoning({ text: part.text, ...(signature ? { signed: { text: part.text, signature } } : {}) });
       }

@@ -58,8 +58,12 @@ export function responsesToConversation(request: ResponsesRequest, previous: rea
   };
 }
 
-/** The assistant turn a response adds to the conversation (for `previous_response_id`). */
-export function assistantTurnOf(output: readonly ResponseOutputItem[]): ConversationMessage {
+/**
+ * The assistant turn a response adds to the conversation (for `previous_response_id`), with the
+ * first of its signed or redacted thoughts (Kiro takes one per turn, kiro-protocol.md §9.5) so the
+ * model keeps thinking on the next tool turn.
+ */
+export function assistantTurnOf(output: readonly ResponseOutputItem[], signedThoughts: readonly SignedReasoning[] = []): ConversationMessage {
   const text = output.flatMap((item) => (item.type === 'message' ? item.content.map((part) => part.text) : [])).join('');
   const calls = output.flatMap((item) => {
     if (item.type === 'function_call') return [{ id: item.call_id, name: flatToolName(item.name, item.namespace), input: JSON.parse(item.arguments || '{}') as JsonObject }];
@@ -67,7 +71,8 @@ export function assistantTurnOf(output: readonly ResponseOutputItem[]): Conversa
     return [];
   });
   const reasoning = output.flatMap((item) => (item.type === 'reasoning' ? item.summary.map((part) => part.text) : [])).join('');
-  return { ...assistantMessage(text, calls), ...(reasoning ? { reasoning } : {}) };
+  const signed = signedThoughts[0];
+  return { ...assistantMessage(text, calls), ...(reasoning ? { reasoning } : {}), ...(signed ? { signedReasoning: { ...signed } } : {}) };
 }
 
 /** Input items, one by one, into system text and conversation turns. */
