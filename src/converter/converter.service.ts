@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { ContextTooLongError } from '../common/errors';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import type { KiroPayload } from '../kiro';
 import type { AssistantContext } from './assistant/assistant-event-assembler';
 import type { Conversation, ThinkingRequest } from './conversation';
+import { conversationIdFor } from './conversation-id';
 import { buildKiroRequest, type KiroBuildOptions } from './kiro/build-kiro-request';
 import { effortStep, nativeReasoningFields, type NativeReasoningSupport } from './native-reasoning';
 import type { ResolvedModel } from './model-resolver';
@@ -31,9 +31,10 @@ export class ConverterService {
 
   /**
    * `nativeReasoning`: what the model's catalog entry takes for native reasoning; without it the
-   * gateway fakes reasoning with tags (FAKE_REASONING), never both.
+   * gateway fakes reasoning with tags (FAKE_REASONING), never both. `sessionKey`: the caller's
+   * session (see conversationIdFor), for a conversationId that Kiro's prompt cache recognises.
    */
-  toKiroRequest(conversation: Conversation, model: ResolvedModel, profileArn: string | undefined, nativeReasoning?: NativeReasoningSupport): PreparedKiroRequest {
+  toKiroRequest(conversation: Conversation, model: ResolvedModel, profileArn: string | undefined, nativeReasoning?: NativeReasoningSupport, sessionKey?: string): PreparedKiroRequest {
     const thinking = thinkingAsked(conversation.thinking, model);
     let native: KiroBuildOptions['native'];
     let thinkingBudget: number | undefined;
@@ -46,7 +47,7 @@ export class ConverterService {
     }
     const { body, toolNames } = buildKiroRequest(conversation, {
       modelId: model.kiroModelId,
-      conversationId: randomUUID(),
+      conversationId: conversationIdFor(sessionKey),
       profileArn,
       toolDescriptionMaxLength: this.config.tools.descriptionMaxLength,
       thinkingBudget,

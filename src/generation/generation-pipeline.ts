@@ -173,7 +173,7 @@ export class GenerationPipeline {
     // conversation each is tens of milliseconds, and other requests get the loop in between.
     await new Promise((resolve) => setImmediate(resolve));
     const model = await this.models.resolve(modelName, session, signal);
-    const kiro = this.converter.toKiroRequest(conversation, model, session.profileArn, this.models.nativeReasoning(model.kiroModelId, session));
+    const kiro = this.converter.toKiroRequest(conversation, model, session.profileArn, this.models.nativeReasoning(model.kiroModelId, session), sessionKeyOf(context));
     const upstream = await this.kiro.open({ payload: kiro.payload, session, accessToken, signal, slowModel: model.slow, stream, trace: context, flow });
     return { lease, model, kiro, upstream };
   }
@@ -257,4 +257,15 @@ export class GenerationPipeline {
       ),
     );
   }
+}
+
+/**
+ * The caller's session for Kiro's conversationId (its prompt cache, kiro-protocol.md §9.6): the
+ * same keys as account affinity (§9.2), per caller, so two tenants never share one.
+ */
+function sessionKeyOf(context: RequestContext): string | undefined {
+  const affinity = context.affinityKey();
+  if (affinity === undefined) return undefined;
+  const caller = context.caller;
+  return `${caller.kind === 'tenant' ? caller.tokenHash : 'gateway'}:${affinity}`;
 }
