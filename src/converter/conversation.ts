@@ -17,6 +17,8 @@ export interface Conversation {
   stopSequences?: string[];
   /** Structured output the client asked for; absent means free text. */
   responseFormat?: ResponseFormat;
+  /** Prompt-cache checkpoints the client asked for after the system text and the tools (Anthropic `cache_control`, §9.6). */
+  cacheCheckpoints?: { system: boolean; tools: boolean };
 }
 
 /** A JSON answer: any object, or one that conforms to a JSON Schema. */
@@ -42,6 +44,8 @@ export interface UserMessage {
   text: string;
   images: ImageInput[];
   toolResults: ToolResult[];
+  /** The client asked for a prompt-cache checkpoint after this turn (Anthropic `cache_control`, §9.6). */
+  cacheCheckpoint?: boolean;
 }
 
 export interface AssistantMessage {
@@ -52,6 +56,8 @@ export interface AssistantMessage {
   reasoning?: string;
   /** Native reasoning with its signature; only this reaches a native-reasoning model (unsigned text is dropped). */
   signedReasoning?: SignedReasoning;
+  /** The client asked for a prompt-cache checkpoint after this turn (Anthropic `cache_control`, §9.6). */
+  cacheCheckpoint?: boolean;
 }
 
 export interface ImageInput {

@@ -24,17 +24,26 @@ export interface PreparedKiroRequest {
   promptTokens: () => number;
 }
 
+/** What the request's account and session add to the conversation for Kiro. */
+export interface KiroRequestFacts {
+  /** What the model's catalog entry takes for native reasoning; without it, fake reasoning (FAKE_REASONING). */
+  nativeReasoning?: NativeReasoningSupport;
+  /** The caller's session (see conversationIdFor), for a conversationId that Kiro's prompt cache recognises. */
+  sessionKey?: string;
+  /** The model offers prompt caching with this many checkpoints per request (§9.6). */
+  cacheCheckpoints?: number;
+}
+
 /** The converter core behind DI: conversation → Kiro body, and the context to read the answer. */
 @Injectable()
 export class ConverterService {
   constructor(@Inject(gatewayConfig.KEY) private readonly config: GatewayConfig) {}
 
   /**
-   * `nativeReasoning`: what the model's catalog entry takes for native reasoning; without it the
-   * gateway fakes reasoning with tags (FAKE_REASONING), never both. `sessionKey`: the caller's
-   * session (see conversationIdFor), for a conversationId that Kiro's prompt cache recognises.
+   * Native reasoning (the model's catalog entry) or fake reasoning with tags, never both.
    */
-  toKiroRequest(conversation: Conversation, model: ResolvedModel, profileArn: string | undefined, nativeReasoning?: NativeReasoningSupport, sessionKey?: string): PreparedKiroRequest {
+  toKiroRequest(conversation: Conversation, model: ResolvedModel, profileArn: string | undefined, upstream: KiroRequestFacts = {}): PreparedKiroRequest {
+    const { nativeReasoning, sessionKey, cacheCheckpoints } = upstream;
     const thinking = thinkingAsked(conversation.thinking, model);
     let native: KiroBuildOptions['native'];
     let thinkingBudget: number | undefined;
@@ -52,6 +61,7 @@ export class ConverterService {
       toolDescriptionMaxLength: this.config.tools.descriptionMaxLength,
       thinkingBudget,
       native,
+      cacheCheckpoints,
     });
     const json = JSON.stringify(body);
     const bytes = Buffer.byteLength(json);

@@ -173,7 +173,11 @@ export class GenerationPipeline {
     // conversation each is tens of milliseconds, and other requests get the loop in between.
     await new Promise((resolve) => setImmediate(resolve));
     const model = await this.models.resolve(modelName, session, signal);
-    const kiro = this.converter.toKiroRequest(conversation, model, session.profileArn, this.models.nativeReasoning(model.kiroModelId, session), sessionKeyOf(context));
+    const kiro = this.converter.toKiroRequest(conversation, model, session.profileArn, {
+      nativeReasoning: this.models.nativeReasoning(model.kiroModelId, session),
+      sessionKey: sessionKeyOf(context),
+      cacheCheckpoints: this.models.cacheCheckpoints(model.kiroModelId, session),
+    });
     const upstream = await this.kiro.open({ payload: kiro.payload, session, accessToken, signal, slowModel: model.slow, stream, trace: context, flow });
     return { lease, model, kiro, upstream };
   }
