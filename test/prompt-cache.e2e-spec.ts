@@ -64,6 +64,24 @@ describe('prompt caching (e2e)', () => {
     expect(tenant).not.toBe(gateway);
   });
 
+  it('caches an OpenAI chat session too, with checkpoints placed by the gateway: the second turn reports cached_tokens', async () => {
+    const system = `You are a careful assistant. ${'Follow the house style guide to the letter. '.repeat(120)}`;
+    const client = h.openai();
+    const headers = { headers: { 'x-session-id': 'chat-session-1' } };
+    const first = await client.chat.completions.create({ model: 'claude-sonnet-4.6', messages: [{ role: 'system', content: system }, { role: 'user', content: 'One?' }] }, headers);
+    const second = await client.chat.completions.create(
+      {
+        model: 'claude-sonnet-4.6',
+        messages: [{ role: 'system', content: system }, { role: 'user', content: 'One?' }, { role: 'assistant', content: first.choices[0].message.content }, { role: 'user', content: 'Two?' }],
+      },
+      headers,
+    );
+
+    expect(first.usage?.prompt_tokens_details?.cached_tokens).toBe(0);
+    expect(second.usage?.prompt_tokens_details?.cached_tokens).toBeGreaterThan(1024);
+    expect((second.usage as { credits_used?: number }).credits_used).toBeLessThan((first.usage as { credits_used?: number }).credits_used!);
+  });
+
   describe('a Claude Code session', () => {
     let anthropic: Anthropic;
     beforeAll(() => {
@@ -78,8 +96,8 @@ describe('prompt caching (e2e)', () => {
     const turn = (session: string, messages: Anthropic.MessageParam[], cch: string) => {
       const marked = messages.map((message, i): Anthropic.MessageParam => {
         const blocks = typeof message.content === 'string' ? [{ type: 'text' as const, text: message.content }] : message.content;
-        if (i !== messages.length - 1) return { role: message.role, content: blocks };
-        return { role: message.role, content: blocks.map((block, j) => (j === blocks.length - 1 ? { ...block, cache_control: { type: 'ephemeral' } } : block)) as Anthropic.ContentBlockParam[] };
+        if (i !== messages.length - 1) return { role: message.role, content: blocks } as Anthropic.MessageParam;
+        return { role: message.role, content: blocks.map((block, j) => (j === blocks.length - 1 ? { ...block, cache_control: { type: 'ephemeral' } } : block)) } as Anthropic.MessageParam;
       });
       const system = CLAUDE_CODE.system.map((block, i) => (i === 0 ? { ...block, text: `x-anthropic-billing-header: cc_version=2.1.332.aa1; cc_entrypoint=cli; cch=${cch};` } : block));
       return anthropic.messages.create(

@@ -17,7 +17,12 @@ export interface Conversation {
   stopSequences?: string[];
   /** Structured output the client asked for; absent means free text. */
   responseFormat?: ResponseFormat;
-  /** Prompt-cache checkpoints the client asked for after the system text and the tools (Anthropic `cache_control`, §9.6). */
+  /**
+   * Prompt-cache checkpoints the client asked for after the system text and the tools (Anthropic
+   * `cache_control`, §9.6). Absent for APIs that cannot mark them (OpenAI chat, Responses): the
+   * gateway then places them as Kiro's own clients do (after the tools, the system text's turn and
+   * the newest turn).
+   */
   cacheCheckpoints?: { system: boolean; tools: boolean };
 }
 

@@ -1286,6 +1286,23 @@ describe(`${buildKiroRequest.name} (prompt caching, §9.6)`, () => {
     expect(validateKiroRequest(buildKiroRequest(session(), { ...OPTIONS, cacheCheckpoints: 4 }).body)?.detail).toMatch(/does not support prompt caching/);
   });
 
+  it('places checkpoints as Kiro clients do when the API has no marks: after the tools, the system turn and the newest turn', () => {
+    const unmarked: Conversation = { ...session(), cacheCheckpoints: undefined, messages: session().messages.map(({ cacheCheckpoint: _mark, ...message }) => message as ConversationMessage) };
+
+    const { body } = buildKiroRequest(unmarked, { ...OPTIONS, modelId: 'claude-sonnet-4.6', cacheCheckpoints: 4 });
+
+    expect(body.conversationState.currentMessage.userInputMessage.userInputMessageContext?.tools?.at(-1)).toStrictEqual({ cachePoint: { type: 'default' } });
+    expect(marks(body)).toStrictEqual([true, false, false, false, true]);
+  });
+
+  it('places none for an Anthropic request without cache_control', () => {
+    const unmarked: Conversation = { ...session(), cacheCheckpoints: { system: false, tools: false }, messages: session().messages.map(({ cacheCheckpoint: _mark, ...message }) => message as ConversationMessage) };
+
+    const { body } = buildKiroRequest(unmarked, { ...OPTIONS, modelId: 'claude-sonnet-4.6', cacheCheckpoints: 4 });
+
+    expect(JSON.stringify(body)).not.toContain('cachePoint');
+  });
+
   it("keeps within the model's limit: the tools first, then the latest turns", () => {
     const { body } = buildKiroRequest(session(), { ...OPTIONS, cacheCheckpoints: 2 });
 

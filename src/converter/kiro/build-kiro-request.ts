@@ -80,8 +80,11 @@ export function buildKiroRequest(conversation: Conversation, options: KiroBuildO
     renameReusedToolCallIds(messages);
     pairToolResults(messages);
   }
-  prependSystem(messages, systemParts.filter((part) => part.trim()).join('\n\n'), conversation.cacheCheckpoints?.system === true);
-  const checkpoints = cacheCheckpointsOf(messages, declareTools && conversation.cacheCheckpoints?.tools === true, options.cacheCheckpoints);
+  const marks = conversation.cacheCheckpoints ?? { system: true, tools: true };
+  // Without the client's marks (APIs that have none), the newest turn is the one to cache after.
+  if (!conversation.cacheCheckpoints) messages[messages.length - 1].cacheCheckpoint = true;
+  prependSystem(messages, systemParts.filter((part) => part.trim()).join('\n\n'), marks.system);
+  const checkpoints = cacheCheckpointsOf(messages, declareTools && marks.tools, options.cacheCheckpoints);
 
   const history: KiroHistoryEntry[] = messages.slice(0, -1).map((message, i) =>
     message.role === 'user'
