@@ -82,6 +82,17 @@ describe('prompt caching (e2e)', () => {
     expect((second.usage as { credits_used?: number }).credits_used).toBeLessThan((first.usage as { credits_used?: number }).credits_used!);
   });
 
+  it('serves tool calls on a caching model, whose tools list ends with a checkpoint', async () => {
+    const completion = await h.openai().chat.completions.create({
+      model: 'claude-sonnet-4.6',
+      messages: [{ role: 'user', content: '[sim:tool]' }],
+      tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } }],
+    });
+
+    expect(completion.choices[0].message.tool_calls?.[0]).toMatchObject({ function: { name: 'get_weather', arguments: '{"city":"sim-city"}' } });
+    expect(JSON.stringify(chatBodies()[0])).toContain('"cachePoint"');
+  });
+
   describe('a Claude Code session', () => {
     let anthropic: Anthropic;
     beforeAll(() => {

@@ -61,7 +61,8 @@ export interface ParsedDirective {
 interface CurrentMessage {
   content: string;
   userInputMessageContext?: {
-    tools?: { toolSpecification: ToolSpecification }[];
+    /** The tools, and maybe a cache checkpoint after them (§9.6). */
+    tools?: Array<{ toolSpecification?: ToolSpecification }>;
     toolResults?: ToolResultEntry[];
   };
 }
@@ -290,7 +291,7 @@ function toolDirective(current: CurrentMessage, usage: TextReplyOptions): Scenar
 const newToolUseId = () => `tooluse_${randomBytes(16).toString('base64url').slice(0, 22)}`;
 
 function declaredTools(current: CurrentMessage): ToolSpecification[] {
-  return (current.userInputMessageContext?.tools ?? []).map((tool) => tool.toolSpecification);
+  return (current.userInputMessageContext?.tools ?? []).flatMap((tool) => (tool.toolSpecification ? [tool.toolSpecification] : []));
 }
 
 /** Arguments for every required property of a schema, from its types. */
