@@ -153,6 +153,18 @@ describe('prompt caching (e2e)', () => {
       expect(third.credits_used).toBeLessThan(uncached.credits_used! * 0.7);
     });
 
+    it('streams message_start with 0 input tokens when the prompt went for caching: the final usage tells the uncached part', async () => {
+      const res = await request(h.url)
+        .post('/v1/messages')
+        .set('x-api-key', PROXY_KEY)
+        .set('x-claude-code-session-id', 'cc-session-6')
+        .send({ model: 'claude-sonnet-4-6', max_tokens: 100, stream: true, system: CLAUDE_CODE.system, messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi', cache_control: { type: 'ephemeral' } }] }] });
+
+      const events = res.text.split('\n').filter((line) => line.startsWith('data: ')).map((line) => JSON.parse(line.slice(6)) as { type: string; message?: { usage: Usage }; usage?: Usage });
+      expect(events.find((event) => event.type === 'message_start')?.message?.usage).toStrictEqual({ input_tokens: 0, output_tokens: 0 });
+      expect(events.find((event) => event.type === 'message_delta')?.usage).toMatchObject({ cache_creation_input_tokens: expect.any(Number), cache_read_input_tokens: 0 });
+    });
+
     it('sends the prefix byte for byte the same on every turn, with cachePoints and one conversationId', async () => {
       await session('cc-session-4');
 

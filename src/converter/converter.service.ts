@@ -22,6 +22,8 @@ export interface PreparedKiroRequest {
    * first use (message_start, or when Kiro reports no usage), then kept.
    */
   promptTokens: () => number;
+  /** Kiro was asked to cache the prompt (checkpoints sent, §9.6): its usage will say what it read and wrote. */
+  promptCached: boolean;
 }
 
 /** What the request's account and session add to the conversation for Kiro. */
@@ -54,7 +56,7 @@ export class ConverterService {
       // Fake reasoning (FAKE_REASONING): sized by the request, or the configured default.
       thinkingBudget = resolveThinkingBudget(thinking, this.config.reasoning);
     }
-    const { body, toolNames } = buildKiroRequest(conversation, {
+    const { body, toolNames, cachePoints } = buildKiroRequest(conversation, {
       modelId: model.kiroModelId,
       conversationId: conversationIdFor(sessionKey),
       profileArn,
@@ -82,6 +84,7 @@ export class ConverterService {
         stopSequences: conversation.stopSequences,
       },
       promptTokens,
+      promptCached: cachePoints > 0,
     };
   }
 }

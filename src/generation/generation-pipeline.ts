@@ -230,7 +230,7 @@ export class GenerationPipeline {
 
   private rendererFor<C extends FamilyConversion, Out, Result>(family: ApiFamily<never, C, Out, Result>, conversion: C, call: KiroCallInFlight): Renderer<Out, Result> {
     try {
-      return family.renderer(conversion, { promptTokens: call.kiro.promptTokens });
+      return family.renderer(conversion, { promptTokens: call.kiro.promptTokens, promptCached: call.kiro.promptCached });
     } catch (err) {
       // Nobody will read the answer: stop it.
       call.upstream.cancel();

@@ -125,6 +125,8 @@ describeInstalled('Claude Code 2.1.332 against the gateway (e2e)', installed(CLA
     // The second and third requests each read the prefix the one before wrote (its whole prompt, over 10k tokens).
     expect(result.usage?.cache_read_input_tokens).toBeGreaterThan(20_000);
     expect(result.usage?.cache_creation_input_tokens).toBeLessThan(result.usage!.cache_read_input_tokens);
+    // Nothing counted twice: the cached prompt is not also in input_tokens (message_start said 0).
+    expect(result.usage?.input_tokens).toBeLessThan(1_000);
   });
 
   it('ends the turn cleanly when Kiro cuts a tool call off: no retry loop, Claude Code goes on in smaller steps', async () => {

@@ -46,6 +46,8 @@ export interface KiroBuildResult {
   body: KiroRequestBody;
   /** Maps the tool names Kiro will answer with back to the client's. */
   toolNames: ToolNameMap;
+  /** How many prompt-cache checkpoints the body carries (§9.6). */
+  cachePoints: number;
 }
 
 /** Placeholders for turns Kiro would refuse as empty (kiro-protocol.md §2.5 #3). */
@@ -108,7 +110,7 @@ export function buildKiroRequest(conversation: Conversation, options: KiroBuildO
     ...(options.profileArn ? { profileArn: options.profileArn } : {}),
     ...(options.native?.fields ? { additionalModelRequestFields: options.native.fields } : {}),
   };
-  return { body, toolNames };
+  return { body, toolNames, cachePoints: (checkpoints.tools ? 1 : 0) + checkpoints.messages.size };
 }
 
 function cloneMessage(message: ConversationMessage): ConversationMessage {
