@@ -49,7 +49,7 @@ describe('prompt-cache usage from Kiro (e2e)', () => {
       .send({ model: 'claude-sonnet-4-5', max_tokens: 100, stream: true, messages: ask });
 
     const delta = parseSse(res.text).find((event) => event !== '[DONE]' && event.type === 'message_delta') as { usage: Record<string, number> };
-    expect(delta.usage).toStrictEqual({ input_tokens: 10, output_tokens: 3, cache_read_input_tokens: 900, cache_creation_input_tokens: 90 });
+    expect(delta.usage).toStrictEqual({ input_tokens: 10, output_tokens: 3, cache_read_input_tokens: 900, cache_creation_input_tokens: 90, credits_used: 0.02 });
   });
 
   it('OpenAI chat: prompt_tokens is the whole input, cached_tokens the cache read', async () => {

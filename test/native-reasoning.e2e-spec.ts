@@ -240,5 +240,60 @@ describe('native reasoning (e2e)', () => {
         reasoningText: { text: 'Thinking natively at low effort: I answer what the user asked.', signature: expect.any(String) },
       });
     });
+
+    const SHELL: OpenAI.Responses.FunctionTool = {
+      type: 'function',
+      name: 'shell',
+      description: 'Runs a shell command.',
+      parameters: { type: 'object', properties: { command: { type: 'string' } }, required: ['command'] },
+      strict: false,
+    };
+
+    it('keeps thinking through a tool loop continued by previous_response_id: the stored turn keeps its signature', async () => {
+      const client = h.openai();
+      // Streamed, as Codex asks, and without encrypted_content: the signature lives only in the stored response.
+      const stream = await client.responses.create({ model: 'claude-opus-4-6', reasoning: { effort: 'medium' }, tools: [SHELL], stream: true, input: '[sim:shell echo hi]' });
+      let first: OpenAI.Responses.Response | undefined;
+      for await (const event of stream) if (event.type === 'response.completed') first = event.response;
+      const call = first!.output.find((item): item is OpenAI.Responses.ResponseFunctionToolCall => item.type === 'function_call')!;
+      expect(first!.output[0]).not.toHaveProperty('encrypted_content');
+
+      const second = await client.responses.create({
+        model: 'claude-opus-4-6',
+        reasoning: { effort: 'medium' },
+        tools: [SHELL],
+        previous_response_id: first!.id,
+        input: [{ type: 'function_call_output', call_id: call.call_id, output: 'hi' }],
+      });
+
+      expect(lastBody().conversationState.history?.[1].assistantResponseMessage?.reasoningContent).toEqual({
+        // The simulator refuses a signature that does not match the text, as Kiro does.
+        reasoningText: { text: 'Thinking natively at medium effort: I answer what the user asked.', signature: expect.any(String) },
+      });
+      expect(second.output[0]).toMatchObject({ type: 'reasoning', summary: [{ text: 'Thinking natively at medium effort: the tool has answered, so I report what it returned.' }] });
+    });
+
+    it('hands redacted reasoning back as redactedContent after previous_response_id', async () => {
+      const client = h.openai();
+      const first = await client.responses.create({ model: 'claude-opus-4-6', reasoning: { effort: 'medium' }, input: '[sim:redacted] Hi' });
+
+      await client.responses.create({ model: 'claude-opus-4-6', reasoning: { effort: 'medium' }, previous_response_id: first.id, input: 'Again' });
+
+      expect(lastBody().conversationState.history?.[1].assistantResponseMessage?.reasoningContent).toEqual({ redactedContent: expect.any(String) });
+    });
+
+    it('keeps the signature of every earlier turn along a previous_response_id chain', async () => {
+      const client = h.openai();
+      const first = await client.responses.create({ model: 'claude-opus-4-6', reasoning: { effort: 'low' }, input: 'Hi' });
+      const second = await client.responses.create({ model: 'claude-opus-4-6', reasoning: { effort: 'low' }, previous_response_id: first.id, input: 'Again' });
+
+      await client.responses.create({ model: 'claude-opus-4-6', reasoning: { effort: 'low' }, previous_response_id: second.id, input: 'Once more' });
+
+      const history = lastBody().conversationState.history ?? [];
+      expect(history.filter((entry) => entry.assistantResponseMessage).map((entry) => entry.assistantResponseMessage?.reasoningContent)).toEqual([
+        { reasoningText: { text: 'Thinking natively at low effort: I answer what the user asked.', signature: expect.any(String) } },
+        { reasoningText: { text: 'Thinking natively at low effort: I answer what the user asked.', signature: expect.any(String) } },
+      ]);
+    });
   });
 });

@@ -127,7 +127,8 @@ describe('usage figures (e2e)', () => {
 
     expect(usages).toEqual([
       { input_tokens: 2, output_tokens: 0 },
-      { input_tokens: 2, output_tokens: expect.any(Number) },
+      // The final usage carries Kiro's metering too.
+      { input_tokens: 2, output_tokens: expect.any(Number), credits_used: 0.01 },
     ]);
   });
 

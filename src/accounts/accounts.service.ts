@@ -90,6 +90,7 @@ export class AccountsService implements OnModuleInit, OnApplicationShutdown {
   private readonly records = new Map<string, AccountRecord>();
   private readonly file: AccountsFileStore | undefined;
   private readonly stateChanges: Counter<'account' | 'state' | 'reason'>;
+  private readonly credits: Counter<'model' | 'account'>;
 
   constructor(
     @Inject(gatewayConfig.KEY) private readonly config: GatewayConfig,
@@ -138,6 +139,12 @@ export class AccountsService implements OnModuleInit, OnApplicationShutdown {
         for (const account of pool.list()) this.set({ account: account.name }, account.inFlight);
       },
     });
+    this.credits = new Counter({
+      name: 'kiro_gateway_credits_total',
+      help: "Kiro credits spent (every meteringEvent, kiro-protocol.md §9.4), by Kiro model and account (a tenant's own login by its tenant label).",
+      labelNames: ['model', 'account'] as const,
+      registers: [metrics.registry],
+    });
     const records = this.records;
     new Gauge({
       name: 'kiro_gateway_account_remaining_credits',
@@ -178,7 +185,8 @@ export class AccountsService implements OnModuleInit, OnApplicationShutdown {
    */
   async serve<T>(principal: Principal, request: ServeRequest, attempt: (lease: RequestLease) => Promise<T>): Promise<T> {
     if (principal.kind === 'tenant' || this.pool.size === 0) {
-      return attempt({ session: this.auth.sessionFor(principal), account: undefined, track: () => (source) => source });
+      const label = this.metrics.principalLabel(principal);
+      return attempt({ session: this.auth.sessionFor(principal), account: undefined, track: (model) => tap((event) => this.countCredits(event, model, label)) });
     }
     const affinityKey = this.config.accounts.affinityTtlMs > 0 ? request.affinityKey?.() : undefined;
     if (affinityKey) await this.sync?.loadPin(this.pool, affinityKey);
@@ -223,12 +231,20 @@ export class AccountsService implements OnModuleInit, OnApplicationShutdown {
         tap({
           next: (event) => {
             if (event.type === 'end' && event.usage.credits !== undefined) this.records.get(account.name)?.metering.add(model, event.usage.credits, this.clock.now());
+            this.countCredits(event, model, account.name);
           },
           // After the first byte nothing is replayed, but what Kiro said still counts for the account.
           error: (err: unknown) => this.judge(account, verdictFor(err), model),
         }),
         finalize(release),
       );
+  }
+
+  /** The answer's credits in /metrics; account names are the operator's, never a token. */
+  private countCredits(event: AssistantEvent, model: string, account: string): void {
+    if (event.type === 'end' && event.usage.credits !== undefined && event.usage.credits > 0) {
+      this.credits.inc({ model: this.metrics.modelLabel(model), account }, event.usage.credits);
+    }
   }
 
   private judge(account: PooledAccount<AccountSession>, verdict: AccountVerdict, model: string): void {

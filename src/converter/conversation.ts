@@ -17,6 +17,13 @@ export interface Conversation {
   stopSequences?: string[];
   /** Structured output the client asked for; absent means free text. */
   responseFormat?: ResponseFormat;
+  /**
+   * Prompt-cache checkpoints the client asked for after the system text and the tools (Anthropic
+   * `cache_control`, §9.6). Absent for APIs that cannot mark them (OpenAI chat, Responses): the
+   * gateway then places them as Kiro's own clients do (after the tools, the system text's turn and
+   * the newest turn).
+   */
+  cacheCheckpoints?: { system: boolean; tools: boolean };
   /** The client's web search tool, run by the gateway through Kiro's MCP endpoint (kiro-protocol.md §9.7). */
   webSearch?: WebSearchRequest;
 }
@@ -60,6 +67,8 @@ export interface UserMessage {
   text: string;
   images: ImageInput[];
   toolResults: ToolResult[];
+  /** The client asked for a prompt-cache checkpoint after this turn (Anthropic `cache_control`, §9.6). */
+  cacheCheckpoint?: boolean;
 }
 
 export interface AssistantMessage {
@@ -70,6 +79,8 @@ export interface AssistantMessage {
   reasoning?: string;
   /** Native reasoning with its signature; only this reaches a native-reasoning model (unsigned text is dropped). */
   signedReasoning?: SignedReasoning;
+  /** The client asked for a prompt-cache checkpoint after this turn (Anthropic `cache_control`, §9.6). */
+  cacheCheckpoint?: boolean;
 }
 
 export interface ImageInput {

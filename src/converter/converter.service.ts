@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { ContextTooLongError } from '../common/errors';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import type { KiroPayload } from '../kiro';
 import type { AssistantContext } from './assistant/assistant-event-assembler';
 import type { Conversation, ThinkingRequest } from './conversation';
+import { conversationIdFor } from './conversation-id';
 import { buildKiroRequest, type KiroBuildOptions } from './kiro/build-kiro-request';
 import { effortStep, nativeReasoningFields, type NativeReasoningSupport } from './native-reasoning';
 import type { ResolvedModel } from './model-resolver';
@@ -23,6 +23,18 @@ export interface PreparedKiroRequest {
    * first use (message_start, or when Kiro reports no usage), then kept.
    */
   promptTokens: () => number;
+  /** Kiro was asked to cache the prompt (checkpoints sent, §9.6): its usage will say what it read and wrote. */
+  promptCached: boolean;
+}
+
+/** What the request's account and session add to the conversation for Kiro. */
+export interface KiroRequestFacts {
+  /** What the model's catalog entry takes for native reasoning; without it, fake reasoning (FAKE_REASONING). */
+  nativeReasoning?: NativeReasoningSupport;
+  /** The caller's session (see conversationIdFor), for a conversationId that Kiro's prompt cache recognises. */
+  sessionKey?: string;
+  /** The model offers prompt caching with this many checkpoints per request (§9.6). */
+  cacheCheckpoints?: number;
 }
 
 /** The converter core behind DI: conversation → Kiro body, and the context to read the answer. */
@@ -39,10 +51,10 @@ export class ConverterService {
   }
 
   /**
-   * `nativeReasoning`: what the model's catalog entry takes for native reasoning; without it the
-   * gateway fakes reasoning with tags (FAKE_REASONING), never both.
+   * Native reasoning (the model's catalog entry) or fake reasoning with tags, never both.
    */
-  toKiroRequest(conversation: Conversation, model: ResolvedModel, profileArn: string | undefined, nativeReasoning?: NativeReasoningSupport): PreparedKiroRequest {
+  toKiroRequest(conversation: Conversation, model: ResolvedModel, profileArn: string | undefined, upstream: KiroRequestFacts = {}): PreparedKiroRequest {
+    const { nativeReasoning, sessionKey, cacheCheckpoints } = upstream;
     const thinking = thinkingAsked(conversation.thinking, model);
     let native: KiroBuildOptions['native'];
     let thinkingBudget: number | undefined;
@@ -53,13 +65,14 @@ export class ConverterService {
       // Fake reasoning (FAKE_REASONING): sized by the request, or the configured default.
       thinkingBudget = resolveThinkingBudget(thinking, this.config.reasoning);
     }
-    const { body, toolNames } = buildKiroRequest(conversation, {
+    const { body, toolNames, cachePoints } = buildKiroRequest(conversation, {
       modelId: model.kiroModelId,
-      conversationId: randomUUID(),
+      conversationId: conversationIdFor(sessionKey),
       profileArn,
       toolDescriptionMaxLength: this.config.tools.descriptionMaxLength,
       thinkingBudget,
       native,
+      cacheCheckpoints,
     });
     const json = JSON.stringify(body);
     const bytes = Buffer.byteLength(json);
@@ -80,6 +93,7 @@ export class ConverterService {
         stopSequences: conversation.stopSequences,
       },
       promptTokens,
+      promptCached: cachePoints > 0,
     };
   }
 }

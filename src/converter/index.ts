@@ -1,7 +1,7 @@
 export { ConverterModule } from './converter.module';
 export { ConverterService, type PreparedKiroRequest } from './converter.service';
 export { thinkingForReasoningEffort } from './thinking-budget';
-export type { Conversation, ConversationMessage, WebSearchRequest } from './conversation';
+export type { Conversation, ConversationMessage, SignedReasoning, WebSearchRequest } from './conversation';
 export type { NativeReasoningSupport } from './native-reasoning';
 export { resolveModel, routeModel, type ModelRoute, type ResolvedModel, type RoutedModel } from './model-resolver';
 export { toAssistantEvents } from './assistant/to-assistant-events';

@@ -17,6 +17,8 @@ export interface FamilyConversion {
 export interface ReplyMeta {
   /** The local count of the prompt (lazy), for families that report usage before Kiro does. */
   promptTokens: () => number;
+  /** Kiro was asked to cache the prompt: only its final usage can say how much of it was uncached. */
+  promptCached: boolean;
 }
 
 /**

@@ -190,7 +190,11 @@ export class GenerationPipeline {
     // conversation each is tens of milliseconds, and other requests get the loop in between.
     await new Promise((resolve) => setImmediate(resolve));
     const model = await this.models.resolve(modelName, session, signal);
-    const kiro = this.converter.toKiroRequest(conversation, model, session.profileArn, this.models.nativeReasoning(model.kiroModelId, session));
+    const kiro = this.converter.toKiroRequest(conversation, model, session.profileArn, {
+      nativeReasoning: this.models.nativeReasoning(model.kiroModelId, session),
+      sessionKey: sessionKeyOf(context),
+      cacheCheckpoints: this.models.cacheCheckpoints(model.kiroModelId, session),
+    });
     const upstream = await this.kiro.open({ payload: kiro.payload, session, accessToken, signal, slowModel: model.slow, stream, trace: context, flow });
     return { lease, conversation, model, kiro, upstream };
   }
@@ -296,7 +300,7 @@ export class GenerationPipeline {
 
   private rendererFor<C extends FamilyConversion, Out, Result>(family: ApiFamily<never, C, Out, Result>, conversion: C, call: KiroCallInFlight): Renderer<Out, Result> {
     try {
-      return family.renderer(conversion, { promptTokens: call.kiro.promptTokens });
+      return family.renderer(conversion, { promptTokens: call.kiro.promptTokens, promptCached: call.kiro.promptCached });
     } catch (err) {
       // Nobody will read the answer: stop it.
       call.upstream.cancel();
@@ -329,4 +333,15 @@ export class GenerationPipeline {
       ),
     );
   }
+}
+
+/**
+ * The caller's session for Kiro's conversationId (its prompt cache, kiro-protocol.md §9.6): the
+ * same keys as account affinity (§9.2), per caller, so two tenants never share one.
+ */
+function sessionKeyOf(context: RequestContext): string | undefined {
+  const affinity = context.affinityKey();
+  if (affinity === undefined) return undefined;
+  const caller = context.caller;
+  return `${caller.kind === 'tenant' ? caller.tokenHash : 'gateway'}:${affinity}`;
 }

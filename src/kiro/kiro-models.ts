@@ -11,6 +11,17 @@ export interface KiroModelInfo {
   supportedInputTypes?: string[];
   /** Only on native-reasoning models: what `additionalModelRequestFields` may hold (§4.1, §9.5). */
   additionalModelRequestFieldsSchema?: Record<string, unknown>;
+  /** `promptCaching.supportsPromptCaching` (§9.6): how many cache checkpoints one request may carry. */
+  promptCaching?: { maxCheckpoints: number };
+}
+
+/** What Kiro's catalog says when it names no limit (the value every catalog seen carries). */
+const DEFAULT_CACHE_CHECKPOINTS = 4;
+
+function promptCachingOf(raw: unknown): KiroModelInfo['promptCaching'] {
+  if (!isJsonObject(raw) || raw.supportsPromptCaching !== true) return undefined;
+  const max = raw.maximumCacheCheckpointsPerRequest;
+  return { maxCheckpoints: typeof max === 'number' && Number.isInteger(max) && max >= 1 && max <= 16 ? max : DEFAULT_CACHE_CHECKPOINTS };
 }
 
 export function parseModelList(text: string): { models: KiroModelInfo[]; nextToken?: string } {
@@ -37,6 +48,7 @@ export function parseModelList(text: string): { models: KiroModelInfo[]; nextTok
       rateMultiplier: typeof e.rateMultiplier === 'number' ? e.rateMultiplier : undefined,
       supportedInputTypes: Array.isArray(e.supportedInputTypes) ? e.supportedInputTypes.filter((t): t is string => typeof t === 'string') : undefined,
       additionalModelRequestFieldsSchema: isJsonObject(e.additionalModelRequestFieldsSchema) ? e.additionalModelRequestFieldsSchema : undefined,
+      promptCaching: promptCachingOf(e.promptCaching),
     });
   }
   return { models, nextToken: typeof root.nextToken === 'string' && root.nextToken ? root.nextToken : undefined };

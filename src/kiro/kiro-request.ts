@@ -22,8 +22,11 @@ export interface KiroUserInputMessage {
   origin: 'AI_EDITOR';
   /** Directly on the message, never inside the context (kiro-protocol.md §2.3). */
   images?: KiroImage[];
+  /** A prompt-cache checkpoint after this message (§9.6), on models whose catalog entry offers caching. */
+  cachePoint?: KiroCachePoint;
   userInputMessageContext?: {
-    tools?: KiroToolSpecification[];
+    /** The tools, and at most one cache checkpoint after them (§9.6). */
+    tools?: Array<KiroToolSpecification | { cachePoint: KiroCachePoint }>;
     toolResults?: KiroToolResult[];
   };
 }
@@ -33,6 +36,12 @@ export interface KiroAssistantResponseMessage {
   toolUses?: KiroToolUse[];
   /** The turn's signed (or redacted) native reasoning, handed back (§9.5). */
   reasoningContent?: { reasoningText: { text: string; signature: string } } | { redactedContent: string };
+  cachePoint?: KiroCachePoint;
+}
+
+/** Kiro's (Bedrock's) one kind of prompt-cache checkpoint. */
+export interface KiroCachePoint {
+  type: 'default';
 }
 
 export interface KiroImage {

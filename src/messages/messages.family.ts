@@ -39,7 +39,10 @@ export class MessagesFamily implements ApiFamily<AnthropicMessagesRequest, Messa
     return new AnthropicMessageRenderer({
       id: `msg_${randomBytes(12).toString('base64url')}`,
       model: request.model,
-      inputTokensEstimate: meta.promptTokens,
+      // Anthropic's input_tokens is the uncached input only. With the prompt sent for caching that
+      // is known only at the end, and Claude Code keeps message_start's figure unless the final
+      // one is above 0: it would count the cached prompt twice. So message_start says 0 then.
+      inputTokensEstimate: meta.promptCached ? () => 0 : meta.promptTokens,
       omitThinkingText,
     });
   }

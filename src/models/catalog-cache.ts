@@ -48,6 +48,11 @@ export class CatalogCache {
     return this.index.nativeReasoning.get(modelId);
   }
 
+  /** How many prompt-cache checkpoints a listed model takes; undefined when it has no prompt caching (§9.6). */
+  cacheCheckpoints(modelId: string): number | undefined {
+    return this.index.cacheCheckpoints.get(modelId);
+  }
+
   /** A listed model's context window, if Kiro gave one. */
   maxInputTokens(modelId: string): number | undefined {
     return this.index.maxInputTokens.get(modelId);
@@ -115,16 +120,19 @@ interface CatalogIndex {
   maxInputTokens: ReadonlyMap<string, number | undefined>;
   /** Parsed once per fetch from each entry's additionalModelRequestFieldsSchema. */
   nativeReasoning: ReadonlyMap<string, NativeReasoningSupport>;
+  cacheCheckpoints: ReadonlyMap<string, number>;
 }
 
 function indexOf(models: readonly KiroModelInfo[]): CatalogIndex {
   const maxInputTokens = new Map<string, number | undefined>();
   const nativeReasoning = new Map<string, NativeReasoningSupport>();
+  const cacheCheckpoints = new Map<string, number>();
   for (const model of models) {
     if (maxInputTokens.has(model.modelId)) continue;
     maxInputTokens.set(model.modelId, model.maxInputTokens);
     const support = nativeReasoningSupport(model.additionalModelRequestFieldsSchema);
     if (support) nativeReasoning.set(model.modelId, support);
+    if (model.promptCaching) cacheCheckpoints.set(model.modelId, model.promptCaching.maxCheckpoints);
   }
-  return { ids: new Set(maxInputTokens.keys()), maxInputTokens, nativeReasoning };
+  return { ids: new Set(maxInputTokens.keys()), maxInputTokens, nativeReasoning, cacheCheckpoints };
 }

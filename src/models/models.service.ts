@@ -131,6 +131,11 @@ export class ModelsService implements OnApplicationBootstrap {
     return this.catalogFor(session).nativeReasoning(kiroModelId);
   }
 
+  /** How many prompt-cache checkpoints the model takes on this session's account; undefined: none (§9.6). */
+  cacheCheckpoints(kiroModelId: string, session: KiroSession): number | undefined {
+    return this.catalogFor(session).cacheCheckpoints(kiroModelId);
+  }
+
   /** The Kiro id a name is served by on a catalog, or undefined when no model serves it. */
   private routesTo(name: string, catalog: ReadonlySet<string> | undefined): string | undefined {
     try {

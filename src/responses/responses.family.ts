@@ -21,6 +21,7 @@ import {
   responsesToConversation,
   responsesTextFormat,
   type SealedThought,
+  type SignedReasoning,
 } from '../converter';
 import type { ApiFamily, FamilyConversion } from '../generation/api-family';
 import type { SseFormat } from '../generation/sse-writer';
@@ -32,6 +33,8 @@ interface ResponsesCall extends FamilyConversion, ResponsesConversion {
   request: ResponsesRequestDto;
   /** Who may read and continue the response. */
   owner: string;
+  /** The answer's signed (or redacted) native thoughts, filled by its ResponseBuilder, stored with its turn. */
+  signedThoughts: SignedReasoning[];
 }
 
 /** Stored responses belong to whoever created them: the gateway's key, or one tenant. */
@@ -81,12 +84,12 @@ export class ResponsesFamily implements ApiFamily<ResponsesRequestDto, Responses
     });
     conversion.conversation.responseFormat = responsesTextFormat(request.text);
     if (conversion.droppedTools.length > 0) this.logger.log(`Left out hosted tools Kiro cannot run: ${conversion.droppedTools.join(', ')}`);
-    return { ...conversion, request, owner };
+    return { ...conversion, request, owner, signedThoughts: [] };
   }
 
-  renderer({ request, tools, owner }: ResponsesCall): ResponseBuilder {
+  renderer({ request, tools, owner, signedThoughts }: ResponsesCall): ResponseBuilder {
     const sealReasoning = request.include?.includes('reasoning.encrypted_content') ? (thought: SealedThought) => this.seal.seal(encodeThought(thought), owner) : undefined;
-    return new ResponseBuilder(request.model, echo(request), { tools, sealReasoning });
+    return new ResponseBuilder(request.model, echo(request), { tools, sealReasoning, signedThoughts });
   }
 
   /** `event: TYPE` + `data: {…}`, every event numbered; the stream ends with its last event. */
@@ -95,9 +98,9 @@ export class ResponsesFamily implements ApiFamily<ResponsesRequestDto, Responses
   }
 
   /** Completed and incomplete responses are kept for follow-ups, unless `store: false`. */
-  async settle({ request, conversation, owner }: ResponsesCall, response: ResponseObject): Promise<void> {
+  async settle({ request, conversation, owner, signedThoughts }: ResponsesCall, response: ResponseObject): Promise<void> {
     if (request.store === false || response.status === 'failed' || response.status === 'in_progress') return;
-    await this.store.put({ response, messages: [...conversation.messages, assistantTurnOf(response.output)], owner }).catch((err: unknown) => {
+    await this.store.put({ response, messages: [...conversation.messages, assistantTurnOf(response.output, signedThoughts)], owner }).catch((err: unknown) => {
       this.logger.warn(`Could not keep response ${response.id}: ${(err as Error).message}`);
     });
   }

@@ -128,6 +128,24 @@ describeInstalled('Claude Code 2.1.332 against the gateway (e2e)', installed(CLA
     expect(run.stdout).toMatch(/^Hello from the Kiro simulator! I received 1 tool result\(s\): "Web search results for query: "kiro gateway web search"/);
   });
 
+  it("reads Kiro's prompt cache within a session: the later requests report cache reads", async () => {
+    const run = await claude('-p', '--output-format', 'stream-json', '--verbose', 'Do the task [sim:steps 2]');
+
+    expect(run.code).toBe(0);
+    const calls = session.h.sim.requests.filter((r) => r.path === '/generateAssistantResponse' && r.status === 200).map((r) => r.body as CachedCall);
+    expect(calls).toHaveLength(3);
+    // One conversation for Kiro's cache, checkpoints from Claude Code's cache_control marks, no cch= hash.
+    expect(new Set(calls.map((call) => call.conversationState.conversationId)).size).toBe(1);
+    expect(calls.every((call) => call.conversationState.currentMessage.userInputMessage.cachePoint !== undefined)).toBe(true);
+    expect(JSON.stringify(calls)).not.toContain('x-anthropic-billing-header');
+    const result = lines(run.stdout).find((line) => line.type === 'result') as StreamLine & { usage?: Record<string, number> };
+    // The second and third requests each read the prefix the one before wrote (its whole prompt, over 10k tokens).
+    expect(result.usage?.cache_read_input_tokens).toBeGreaterThan(20_000);
+    expect(result.usage?.cache_creation_input_tokens).toBeLessThan(result.usage!.cache_read_input_tokens);
+    // Nothing counted twice: the cached prompt is not also in input_tokens (message_start said 0).
+    expect(result.usage?.input_tokens).toBeLessThan(1_000);
+  });
+
   it('gets a large Write Kiro cut off once whole, by asking again: the file is on disk with all its content', async () => {
     const content = Array.from({ length: 200 }, (_, i) => `line ${String(i + 1).padStart(3, '0')}: the quick brown fox jumps over the lazy dog`).join('\n') + '\n';
     const path = join(session.home.cwd, 'big.txt');
@@ -158,6 +176,11 @@ describeInstalled('Claude Code 2.1.332 against the gateway (e2e)', installed(CLA
     expect(kiroCalls(session.h)).toHaveLength(3);
   });
 });
+
+/** The parts of a Kiro call that prompt caching touches (kiro-protocol.md §9.6). */
+interface CachedCall {
+  conversationState: { conversationId: string; currentMessage: { userInputMessage: { cachePoint?: unknown } } };
+}
 
 function lines(stdout: string): StreamLine[] {
   return stdout

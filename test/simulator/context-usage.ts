@@ -24,7 +24,8 @@ interface UserTurn {
   modelId?: string;
   images?: { format: 'png' | 'jpeg' | 'gif' | 'webp'; source: { bytes: string } }[];
   userInputMessageContext?: {
-    tools?: { toolSpecification: { name: string; description: string; inputSchema: { json: unknown } } }[];
+    /** The tools, and maybe a cache checkpoint after them (§9.6). */
+    tools?: Array<{ toolSpecification?: { name: string; description: string; inputSchema: { json: unknown } } }>;
     toolResults?: { content: { text?: string }[] }[];
   };
 }
@@ -59,6 +60,7 @@ export function contextUsagePercentage(body: PromptBody): number {
   }
   user(current, current.content.replace(THINKING_CONTROL, ''));
   for (const { toolSpecification: tool } of current.userInputMessageContext?.tools ?? []) {
+    if (!tool) continue;
     parts.push(tool.name, tool.description, JSON.stringify(tool.inputSchema.json));
   }
   const tokens = KIRO_SYSTEM_PROMPT_TOKENS + countTokens(parts.join('\n')) + images;

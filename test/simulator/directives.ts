@@ -24,7 +24,7 @@ import {
 
 export const SIM_DIRECTIVES = [
   'tool', 'slow', 'throttle', 'error500', 'cut', 'exception', 'overflow', 'long', 'thinking',
-  'say', 'shell', 'call', 'cuttool', 'steps', 'redacted', 'websearch',
+  'say', 'shell', 'call', 'cuttool', 'steps', 'redacted', 'websearch', 'stop',
 ] as const;
 export type SimDirective = (typeof SIM_DIRECTIVES)[number];
 
@@ -46,7 +46,11 @@ export const SIM_DIRECTIVE_HELP: Readonly<Record<SimDirective, { usage: string; 
   steps: { usage: '[sim:steps N]', summary: 'a scripted task of N shell round trips (echo step-K), one per turn, then a final answer' },
   redacted: { usage: '[sim:redacted]', summary: 'on a natively reasoning model: thinks in redacted (encrypted) content' },
   websearch: { usage: '[sim:websearch QUERY]', summary: "searches QUERY with the agent's web search tool (loading it with ToolSearch first), then reports what it found" },
+  stop: { usage: '[sim:stop REASON]', summary: 'ends with metadataEvent.stopReason REASON (MAX_TOKENS, CONTENT_FILTERED, MODEL_CONTEXT_WINDOW_EXCEEDED, PAUSE_TURN, END_TURN)' },
 };
+
+/** The stop reasons Kiro's metadataEvent carries (kiro-protocol.md §9.5). */
+export const KIRO_STOP_REASONS = ['END_TURN', 'MAX_TOKENS', 'MODEL_CONTEXT_WINDOW_EXCEEDED', 'CONTENT_FILTERED', 'PAUSE_TURN'] as const;
 
 /** A directive and the text after its name (`[sim:shell echo hi]` → shell, "echo hi"). */
 export interface ParsedDirective {
@@ -58,7 +62,8 @@ export interface ParsedDirective {
 interface CurrentMessage {
   content: string;
   userInputMessageContext?: {
-    tools?: { toolSpecification: ToolSpecification }[];
+    /** The tools, and maybe a cache checkpoint after them (§9.6). */
+    tools?: Array<{ toolSpecification?: ToolSpecification }>;
     toolResults?: ToolResultEntry[];
   };
 }
@@ -179,6 +184,8 @@ function directedScenario(body: unknown): Scenario {
       return callDirective(current, directive.argument, usage);
     case 'cuttool':
       return cutToolDirective(current, directive.argument);
+    case 'stop':
+      return stopDirective(directive.argument, usage);
     case 'tool':
       return toolDirective(current, usage);
     case 'slow':
@@ -311,7 +318,7 @@ function toolDirective(current: CurrentMessage, usage: TextReplyOptions): Scenar
 const newToolUseId = () => `tooluse_${randomBytes(16).toString('base64url').slice(0, 22)}`;
 
 function declaredTools(current: CurrentMessage): ToolSpecification[] {
-  return (current.userInputMessageContext?.tools ?? []).map((tool) => tool.toolSpecification);
+  return (current.userInputMessageContext?.tools ?? []).flatMap((tool) => (tool.toolSpecification ? [tool.toolSpecification] : []));
 }
 
 /** Arguments for every required property of a schema, from its types. */
@@ -396,6 +403,24 @@ function recoveredToolCallScenario(state: ValidatedBody['conversationState']): S
   const call = cutToolCall(withTools, directive.argument);
   if (typeof call === 'string') return textReply(call);
   return toolCallReply(newToolUseId(), call.tool, call.smaller, { fragments: 3, leadingText: 'Here it is in a smaller call. ' });
+}
+
+/**
+ * `[sim:stop REASON]`: a short answer that Kiro ends with `metadataEvent.stopReason` REASON
+ * (kiro-protocol.md §9.5), then the usage and metering events.
+ */
+function stopDirective(argument: string, usage: TextReplyOptions): Scenario {
+  const stopReason = argument.trim().toUpperCase();
+  if (!(KIRO_STOP_REASONS as readonly string[]).includes(stopReason)) return textReply(`[sim:stop] takes one of ${KIRO_STOP_REASONS.join(', ')}.`, usage);
+  const text = stopReason === 'CONTENT_FILTERED' ? 'I can start on that, but' : 'This answer ends with the stop reason the simulator was asked for';
+  return {
+    kind: 'stream',
+    events: [
+      ...textEvents(text),
+      { type: 'metadata', stopReason },
+      ...usageEvents(usage.contextUsagePercentage, usage.meteringUsage),
+    ],
+  };
 }
 
 function sampleValue(type: unknown, name: string): unknown {

@@ -1,4 +1,4 @@
-import { SIM_MODEL_IDS, SIM_REASONING_SCHEMAS } from './model-catalog';
+import { SIM_CACHE_CHECKPOINTS, SIM_MODEL_IDS, SIM_REASONING_SCHEMAS } from './model-catalog';
 import { isValidSignature, schemaViolation } from './native-reasoning';
 
 /**
@@ -28,6 +28,8 @@ export interface ValidateKiroRequestOptions {
   knownModelIds?: ReadonlySet<string>;
   /** additionalModelRequestFieldsSchema by modelId; defaults to the simulator catalog's. */
   reasoningSchemas?: ReadonlyMap<string, Record<string, unknown>>;
+  /** Per model: how many prompt-cache checkpoints a request may carry (its catalog's promptCaching, §9.6). */
+  cacheCheckpointLimits?: ReadonlyMap<string, number>;
 }
 
 export const DEFAULT_MAX_PAYLOAD_BYTES = 615_000;
@@ -168,6 +170,34 @@ function checkRequest(body: unknown, opts: ValidateKiroRequestOptions): void {
   if (root.additionalModelRequestFields !== undefined) {
     checkAdditionalFields(root.additionalModelRequestFields, (opts.reasoningSchemas ?? SIM_REASONING_SCHEMAS).get(modelId));
   }
+  checkCachePoints(state, modelId, (opts.cacheCheckpointLimits ?? SIM_CACHE_CHECKPOINTS).get(modelId));
+}
+
+/**
+ * Prompt-cache checkpoints (§9.6): `cachePoint: {type: "default"}` on a message or as an entry of
+ * the tools, only on a model whose catalog offers prompt caching and within its limit. The
+ * refusal of checkpoints for other models is the simulator's strictness: no capture shows it.
+ */
+function checkCachePoints(state: JsonObject, modelId: string, limit: number | undefined): void {
+  const found: string[] = [];
+  const check = (value: unknown, path: string) => {
+    if (value === undefined) return;
+    const point = expectObject(value, path);
+    if (Object.keys(point).length !== 1 || point.type !== 'default') reject(`${path} must be {"type": "default"}`);
+    found.push(path);
+  };
+  const history = Array.isArray(state.history) ? (state.history as JsonObject[]) : [];
+  history.forEach((entry, i) => {
+    const message = (entry.userInputMessage ?? entry.assistantResponseMessage) as JsonObject;
+    check(message.cachePoint, `conversationState.history[${i}].${entry.userInputMessage ? 'userInputMessage' : 'assistantResponseMessage'}.cachePoint`);
+  });
+  const current = (state.currentMessage as JsonObject).userInputMessage as JsonObject;
+  check(current.cachePoint, 'conversationState.currentMessage.userInputMessage.cachePoint');
+  const tools = ((current.userInputMessageContext as JsonObject | undefined)?.tools ?? []) as JsonObject[];
+  tools.forEach((tool, i) => check(tool.cachePoint, `conversationState.currentMessage.userInputMessage.userInputMessageContext.tools[${i}].cachePoint`));
+  if (found.length === 0) return;
+  if (limit === undefined) reject(`${found[0]}: model "${modelId}" does not support prompt caching`);
+  if (found.length > limit) reject(`${found.length} cache checkpoints, over the ${limit} model "${modelId}" takes`);
 }
 
 /** Only what the model's catalog entry allows, checked strictly (§9.5: unknown members → 400). */
@@ -321,7 +351,9 @@ function checkToolResults(value: unknown, path: string): string[] {
 /** Returns the declared names; Kiro compares tool names case-insensitively (§2.5 #5, HK). */
 function checkToolSpecs(value: unknown, path: string): string[] {
   const seen = new Set<string>();
-  return optionalArray(value, path).map((raw, index) => {
+  return optionalArray(value, path).flatMap((raw, index) => {
+    // A cache checkpoint after the tools (§9.6), checked with the others.
+    if (isObject(raw) && raw.cachePoint !== undefined && Object.keys(raw).length === 1) return [];
     const specPath = `${path}[${index}].toolSpecification`;
     const spec = expectObject(expectObject(raw, `${path}[${index}]`).toolSpecification, specPath);
     if (typeof spec.name !== 'string' || !TOOL_NAME.test(spec.name)) {

@@ -236,6 +236,7 @@ describe(KiroSimulator.name, () => {
         rateUnit: 'Credit',
         supportedInputTypes: ['TEXT', 'IMAGE'],
         tokenLimits: { maxInputTokens: 1_000_000, maxOutputTokens: 64_000 },
+        promptCaching: { supportsPromptCaching: true, maximumCacheCheckpointsPerRequest: 4, minimumTokensPerCacheCheckpoint: 1024 },
         additionalModelRequestFieldsSchema: {
           type: 'object',
           additionalProperties: false,

@@ -7,6 +7,7 @@ import { scenarioForRequest } from './directives';
 import { BodyTooLargeError, mediaType, parseJson, readBody, sendJson, type JsonParse } from './http-utils';
 import { DEFAULT_MAX_PAYLOAD_BYTES, IMPROPERLY_FORMED, validateKiroRequest, type KiroErrorBody } from './kiro-request-validator';
 import { pageOfModels } from './model-catalog';
+import { SimPromptCache } from './prompt-cache';
 import { ScenarioPlayer, type PlayOutcome } from './scenario-player';
 import { bearerTokenInvalid, type Scenario } from './scenarios';
 import { SimAccount, type SimAccountOptions } from './sim-accounts';
@@ -144,6 +145,8 @@ interface Exchange {
 export class KiroSimulator {
   private readonly queue: Scenario[] = [];
   private readonly searchQueue: SearchScenario[] = [];
+  /** Kiro's per-account prompt cache (§9.6), for unscripted answers to requests with checkpoints. */
+  private readonly promptCache = new SimPromptCache();
   private readonly recorded: RecordedRequest[] = [];
   private counters = emptyStats();
   private readonly connectionIds = new WeakMap<object, number>();
@@ -242,6 +245,7 @@ export class KiroSimulator {
   reset(): void {
     this.queue.length = 0;
     this.searchQueue.length = 0;
+    this.promptCache.clear();
     this.recorded.length = 0;
     const active = this.counters.activeStreams;
     this.counters = { ...emptyStats(), activeStreams: active };
@@ -431,7 +435,7 @@ export class KiroSimulator {
     });
     if (violation) return this.refuse(x, violation.body, violation.detail);
 
-    const planned = this.queue.shift() ?? this.opts.defaultScenario ?? scenarioForRequest(x.json.value);
+    const planned = this.queue.shift() ?? this.opts.defaultScenario ?? this.unscripted(x.json.value, account);
     const scenario = this.chaos ? this.chaos.apply(planned) : planned;
     x.record.status = scenario.kind === 'http-error' ? scenario.status : scenario.kind === 'stream' ? 200 : undefined;
     if (scenario.kind === 'stream') {
@@ -462,6 +466,15 @@ export class KiroSimulator {
     if (answer.violation) headers['x-sim-violation'] = headerSafe(answer.violation);
     if (answer.status === 429) headers['x-amzn-errortype'] = 'ThrottlingException';
     sendJson(x.res, answer.status, answer.body, headers);
+  }
+
+  /** The directed answer, priced by the account's prompt cache when the model offers caching. */
+  private unscripted(body: unknown, account: SimAccount): Scenario {
+    const scenario = scenarioForRequest(body);
+    const modelId = (body as { conversationState: { currentMessage: { userInputMessage: { modelId: string } } } }).conversationState.currentMessage.userInputMessage.modelId;
+    const model = account.catalog.find((entry) => entry.modelId === modelId);
+    if (scenario.kind !== 'stream' || !model?.promptCaching) return scenario;
+    return this.promptCache.price(body, account.name, { minimumTokensPerCheckpoint: model.promptCaching.minimumTokensPerCacheCheckpoint, rateMultiplier: model.rateMultiplier }, scenario);
   }
 
   private onPlayed(scenario: Scenario, outcome: PlayOutcome): void {

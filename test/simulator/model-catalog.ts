@@ -11,7 +11,12 @@ export interface SimModel {
   readonly tokenLimits: { readonly maxInputTokens: number; readonly maxOutputTokens: number };
   /** Only on native-reasoning models: what `additionalModelRequestFields` may hold (§4.1, §9.5). */
   readonly additionalModelRequestFieldsSchema?: Record<string, unknown>;
+  /** Only on models that offer prompt caching (§9.6), in the catalog's own shape. */
+  readonly promptCaching?: { readonly supportsPromptCaching: boolean; readonly maximumCacheCheckpointsPerRequest: number; readonly minimumTokensPerCacheCheckpoint: number };
 }
+
+/** What the catalogs seen say for every model that offers prompt caching (§9.6). */
+const PROMPT_CACHING = { supportsPromptCaching: true, maximumCacheCheckpointsPerRequest: 4, minimumTokensPerCacheCheckpoint: 1024 } as const;
 
 export interface ModelListPage {
   defaultModel: { modelId: string };
@@ -48,10 +53,19 @@ export const SIM_MODEL_CATALOG: readonly SimModel[] = Object.freeze([
   model('claude-haiku-4.5', 'Claude Haiku 4.5', 0.4, 200_000, 'Fast and inexpensive'),
   model('claude-opus-4.5', 'Claude Opus 4.5', 2.2, 200_000, 'Most capable 4.5 model'),
   // Native reasoning (§9.5): Sonnet 4.6 advertises no `max` effort, so requests for it are clamped.
-  { ...model('claude-sonnet-4.6', 'Claude Sonnet 4.6', 1.3, 1_000_000, 'Sonnet with a 1M-token context window'), additionalModelRequestFieldsSchema: claudeReasoningSchema(['low', 'medium', 'high']) },
+  // Prompt caching (§9.6) on two of them, as catalogs list it per model.
+  { ...model('claude-sonnet-4.6', 'Claude Sonnet 4.6', 1.3, 1_000_000, 'Sonnet with a 1M-token context window'), additionalModelRequestFieldsSchema: claudeReasoningSchema(['low', 'medium', 'high']), promptCaching: PROMPT_CACHING },
   { ...model('claude-opus-4.6', 'Claude Opus 4.6', 2.2, 200_000, 'Opus 4.6'), additionalModelRequestFieldsSchema: claudeReasoningSchema(['low', 'medium', 'high', 'max']) },
-  { ...model('claude-opus-4.7', 'Claude Opus 4.7', 2.2, 200_000, 'Opus 4.7'), additionalModelRequestFieldsSchema: claudeReasoningSchema(['low', 'medium', 'high', 'max']) },
+  { ...model('claude-opus-4.7', 'Claude Opus 4.7', 2.2, 200_000, 'Opus 4.7'), additionalModelRequestFieldsSchema: claudeReasoningSchema(['low', 'medium', 'high', 'max']), promptCaching: PROMPT_CACHING },
 ]);
+
+/** A model's prompt caching, by id; absent for models without it. */
+export const SIM_PROMPT_CACHING: ReadonlyMap<string, NonNullable<SimModel['promptCaching']>> = new Map(
+  SIM_MODEL_CATALOG.flatMap((m) => (m.promptCaching ? [[m.modelId, m.promptCaching] as const] : [])),
+);
+
+/** How many cache checkpoints a request may carry, by model id (§9.6). */
+export const SIM_CACHE_CHECKPOINTS: ReadonlyMap<string, number> = new Map([...SIM_PROMPT_CACHING].map(([id, caching]) => [id, caching.maximumCacheCheckpointsPerRequest]));
 
 /** A model's additionalModelRequestFieldsSchema, by id; undefined for models without native reasoning. */
 export const SIM_REASONING_SCHEMAS: ReadonlyMap<string, Record<string, unknown>> = new Map(

@@ -47,7 +47,7 @@ class ChoiceDto {
   @ApiProperty({ type: 'string', nullable: true, example: null })
   logprobs: null;
 
-  @ApiProperty({ enum: ['stop', 'length', 'tool_calls'] })
+  @ApiProperty({ enum: ['stop', 'length', 'tool_calls', 'content_filter'] })
   finish_reason: string;
 }
 

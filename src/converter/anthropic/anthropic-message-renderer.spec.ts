@@ -266,6 +266,9 @@ describe(AnthropicMessageRenderer.name, () => {
     ['stop', 'end_turn'],
     ['tool_calls', 'tool_use'],
     ['length', 'max_tokens'],
+    ['content_filter', 'refusal'],
+    ['context_window', 'model_context_window_exceeded'],
+    ['pause', 'pause_turn'],
   ] as const)('maps finish reason %s to stop_reason %s in message_delta, with usage', (finishReason, stopReason) => {
     const renderer = new AnthropicMessageRenderer(META);
     renderer.start();
@@ -273,7 +276,7 @@ describe(AnthropicMessageRenderer.name, () => {
     const events = renderer.process({ type: 'end', finishReason, usage: { inputTokens: 100, outputTokens: 7, credits: 0.2 } });
 
     expect(events).toStrictEqual([
-      { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { input_tokens: 100, output_tokens: 7 } },
+      { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { input_tokens: 100, output_tokens: 7, credits_used: 0.2 } },
       { type: 'message_stop' },
     ]);
   });
@@ -425,6 +428,9 @@ describe(`${AnthropicMessageRenderer.name} (non-stream result)`, () => {
     ['stop', 'end_turn'],
     ['tool_calls', 'tool_use'],
     ['length', 'max_tokens'],
+    ['content_filter', 'refusal'],
+    ['context_window', 'model_context_window_exceeded'],
+    ['pause', 'pause_turn'],
   ] as const)('maps finish reason %s to stop_reason %s', (finishReason, stopReason) => {
     const message = aggregateAnthropicMessage(META, [
       { type: 'text', text: 'x' },
@@ -440,7 +446,7 @@ describe(`${AnthropicMessageRenderer.name} (non-stream result)`, () => {
       { type: 'end', finishReason: 'stop', usage: { inputTokens: 1500, outputTokens: 321, credits: 0.4 } },
     ]);
 
-    expect(message.usage).toStrictEqual({ input_tokens: 1500, output_tokens: 321 });
+    expect(message.usage).toStrictEqual({ input_tokens: 1500, output_tokens: 321, credits_used: 0.4 });
   });
 
   it('falls back to end_turn and the input estimate when no end event arrived', () => {

@@ -9,6 +9,9 @@ export const STOP_REASON: Record<FinishReason, AnthropicStopReason> = {
   stop: 'end_turn',
   tool_calls: 'tool_use',
   length: 'max_tokens',
+  content_filter: 'refusal',
+  context_window: 'model_context_window_exceeded',
+  pause: 'pause_turn',
 };
 
 /** What an Anthropic stream carries: its events, and at most one final `error` event. */
@@ -210,5 +213,6 @@ export function toAnthropicUsage(usage: UsageCounts): AnthropicUsage {
     ...(read !== undefined ? { cache_read_input_tokens: read } : {}),
     ...(write !== undefined ? { cache_creation_input_tokens: write } : {}),
     ...(usage.webSearchRequests !== undefined ? { server_tool_use: { web_search_requests: usage.webSearchRequests } } : {}),
+    ...(usage.credits !== undefined ? { credits_used: usage.credits } : {}),
   };
 }

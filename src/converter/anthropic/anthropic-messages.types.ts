@@ -1,5 +1,5 @@
 /** Anthropic Messages API response shapes, as the gateway emits them. */
-export type AnthropicStopReason = 'end_turn' | 'tool_use' | 'max_tokens' | 'stop_sequence';
+export type AnthropicStopReason = 'end_turn' | 'tool_use' | 'max_tokens' | 'stop_sequence' | 'refusal' | 'model_context_window_exceeded' | 'pause_turn';
 
 export type AnthropicContentBlock =
   | { type: 'text'; text: string }
@@ -32,6 +32,8 @@ export interface AnthropicUsage {
   cache_creation_input_tokens?: number;
   /** Searches the gateway ran for this message (only on requests with a web search tool). */
   server_tool_use?: { web_search_requests: number };
+  /** Kiro credits the request spent (the gateway's extension, named as in its chat completions). */
+  credits_used?: number;
 }
 
 export interface AnthropicMessage {

@@ -94,7 +94,22 @@ describe(anthropicToConversation.name, () => {
     it('joins several text blocks with a blank line', () => {
       const { conversation } = anthropicToConversation(userWith({ type: 'text', text: 'First' }, { type: 'text', text: 'Second', cache_control: { type: 'ephemeral' } }));
 
-      expect(conversation.messages).toStrictEqual([{ role: 'user', text: 'First\n\nSecond', images: [], toolResults: [] }]);
+      // The cache_control mark is a prompt-cache checkpoint after this turn (§9.6).
+      expect(conversation.messages).toStrictEqual([{ role: 'user', text: 'First\n\nSecond', images: [], toolResults: [], cacheCheckpoint: true }]);
+    });
+
+    it("leaves out Claude Code's billing attribution line, whose cch= hash changes every request", () => {
+      const { conversation } = anthropicToConversation({
+        model: 'claude-sonnet-4-5',
+        system: [
+          { type: 'text', text: 'x-anthropic-billing-header: cc_version=2.1.332.aa1; cc_entrypoint=cli; cch=8f3a1;' },
+          { type: 'text', text: 'You are Claude Code.', cache_control: { type: 'ephemeral' } },
+        ],
+        messages: [{ role: 'user', content: 'Hi' }],
+      });
+
+      expect(conversation.system).toStrictEqual(['You are Claude Code.']);
+      expect(conversation.cacheCheckpoints).toStrictEqual({ system: true, tools: false });
     });
 
     it('maps a base64 image block to an image input', () => {

@@ -92,6 +92,7 @@ export function anthropicToConversation(request: AnthropicMessagesRequest): Anth
       ...(isJsonObject(request.thinking) && request.thinking.display === 'omitted' ? { thinkingDisplay: 'omitted' as const } : {}),
       stopSequences: stopSequencesFrom(request.stop_sequences),
       responseFormat: anthropicOutputFormat(request),
+      cacheCheckpoints: { system: anyCacheControl(request.system), tools: anyCacheControl(request.tools) },
     },
     droppedServerTools: dropped,
     omitThinkingText: isJsonObject(request.thinking) && request.thinking.display === 'omitted',
@@ -147,6 +148,14 @@ function placeSystemText(before: ConversationMessage[], next: ConversationMessag
   else before.push({ role: 'user', text: reminder, images: [], toolResults: [] });
 }
 
+/**
+ * Claude Code opens its system prompt with an attribution line for Anthropic's billing
+ * (`x-anthropic-billing-header: cc_version=…; cc_entrypoint=…; cch=…;`), whose `cch=` hash
+ * changes with every request. It says nothing to the model, and left in it would change the
+ * prompt's first bytes on every turn, so Kiro's prompt cache could never serve the prefix (§9.6).
+ */
+const BILLING_HEADER = 'x-anthropic-billing-header:';
+
 function systemText(system: unknown, where: string): string[] {
   if (system === undefined || system === null) return [];
   if (typeof system === 'string') return system.trim() ? [system] : [];
@@ -158,13 +167,22 @@ function systemText(system: unknown, where: string): string[] {
       }
       return block.text;
     })
+    .filter((text) => !text.startsWith(BILLING_HEADER))
     .join('\n\n');
   return text.trim() ? [text] : [];
 }
 
+/** Whether any block (system, tool, or a message's content) carries `cache_control` (§9.6). */
+function anyCacheControl(blocks: unknown): boolean {
+  return Array.isArray(blocks) && blocks.some((block) => isJsonObject(block) && isJsonObject(block.cache_control));
+}
+
 function messageFrom(raw: JsonObject, where: string, context: ReadContext): ConversationMessage {
-  if (raw.role === 'user') return userFrom(raw.content, where, context);
-  if (raw.role === 'assistant') return assistantFrom(raw.content, where, context.notes);
+  const message = raw.role === 'user' ? userFrom(raw.content, where, context) : raw.role === 'assistant' ? assistantFrom(raw.content, where, context.notes) : undefined;
+  if (message) {
+    if (anyCacheControl(raw.content)) message.cacheCheckpoint = true;
+    return message;
+  }
   throw new InvalidRequestError(`${where}.role: must be "user", "assistant" or "system" (got ${JSON.stringify(raw.role)})`, `${where}.role`);
 }
 

@@ -242,6 +242,48 @@ describe(AssistantEventAssembler.name, () => {
     });
 
     it.each([
+      ['CONTENT_FILTERED', 'content_filter'],
+      ['MODEL_CONTEXT_WINDOW_EXCEEDED', 'context_window'],
+      ['PAUSE_TURN', 'pause'],
+      ['TOOL_USE', 'stop'],
+      ['STOP_SEQUENCE', 'stop'],
+      ['toString', 'stop'],
+      ['SOMETHING_NEW', 'stop'],
+    ])('ends an answer without tool calls whose stopReason is %s as %s', (stopReason, finishReason) => {
+      const events = assemble([{ kind: 'text', text: 'Hello' }, { kind: 'metadata', stopReason }]);
+
+      expect(events.at(-1)).toMatchObject({ type: 'end', finishReason });
+    });
+
+    it('ends a tool call turn that Kiro filtered as content_filter', () => {
+      const events = assemble([{ kind: 'toolUse', toolUseId: 't1', name: 'f', input: '{}', stop: true }, { kind: 'metadata', stopReason: 'CONTENT_FILTERED' }]);
+
+      expect(events.at(-1)).toMatchObject({ type: 'end', finishReason: 'content_filter' });
+    });
+
+    it('ends a paused turn with a tool call as tool_calls: the call awaits its result', () => {
+      const events = assemble([{ kind: 'toolUse', toolUseId: 't1', name: 'f', input: '{}', stop: true }, { kind: 'metadata', stopReason: 'PAUSE_TURN' }]);
+
+      expect(events.at(-1)).toMatchObject({ type: 'end', finishReason: 'tool_calls' });
+    });
+
+    it('cuts an unstopped call when Kiro reports MODEL_CONTEXT_WINDOW_EXCEEDED', () => {
+      const events = assemble([
+        { kind: 'toolUse', toolUseId: 't1', name: 'f', input: '{"a":', stop: false },
+        { kind: 'metadata', stopReason: 'MODEL_CONTEXT_WINDOW_EXCEEDED' },
+        { kind: 'metering', credits: 0.01 },
+      ]);
+
+      expect(events).toStrictEqual([{ type: 'end', finishReason: 'context_window', cutToolCalls: ['f'], usage: { inputTokens: 1234, outputTokens: 3, credits: 0.01 } }]);
+    });
+
+    it('keeps a client stop sequence as the reason even when Kiro reports another', () => {
+      const events = assemble([{ kind: 'text', text: 'Hello END more' }, { kind: 'metadata', stopReason: 'CONTENT_FILTERED' }], context({ stopSequences: ['END'] }));
+
+      expect(events.at(-1)).toMatchObject({ type: 'end', finishReason: 'stop', stopSequence: 'END' });
+    });
+
+    it.each([
       ['ThrottlingException', 'Too many requests', UpstreamThrottledError, 429],
       ['ServiceQuotaExceededException', 'Quota exceeded', QuotaExceededError, 429],
       ['AccessDeniedException', 'Denied', UpstreamAuthError, 403],

@@ -10,6 +10,23 @@ import { StopSequenceMatcher } from './stop-sequences';
 import { ThinkingParser } from './thinking-parser';
 import { ToolCallAssembler } from './tool-call-assembler';
 
+interface KiroEnd {
+  finishReason: FinishReason;
+  /** The output stopped at a limit: a tool call still open was cut, whatever followed it. */
+  outputCut: boolean;
+}
+
+/**
+ * `metadataEvent.stopReason` (kiro-protocol.md §9.5) in the gateway's terms. END_TURN, TOOL_USE,
+ * STOP_SEQUENCE and unknown values say no more than the answer itself does (tool calls or not).
+ */
+const KIRO_STOP_REASONS: ReadonlyMap<string, KiroEnd> = new Map([
+  ['MAX_TOKENS', { finishReason: 'length', outputCut: true }],
+  ['MODEL_CONTEXT_WINDOW_EXCEEDED', { finishReason: 'context_window', outputCut: true }],
+  ['CONTENT_FILTERED', { finishReason: 'content_filter', outputCut: false }],
+  ['PAUSE_TURN', { finishReason: 'pause', outputCut: false }],
+]);
+
 export interface AssistantContext {
   toolNames: ToolNameMap;
   /** How `<thinking>` blocks are surfaced; undefined leaves text untouched. */
@@ -40,6 +57,8 @@ export class AssistantEventAssembler {
   private reportedCache: { cacheReadInputTokens?: number; cacheWriteInputTokens?: number } = {};
   private credits: number | undefined;
   private truncated = false;
+  /** What Kiro's metadataEvent.stopReason said ended the answer, where it names more than a plain end. */
+  private kiroEnd: KiroEnd | undefined;
   /** Everything generated, for the local output-token count. */
   private generated = '';
 
@@ -80,8 +99,10 @@ export class AssistantEventAssembler {
         this.credits = (this.credits ?? 0) + event.credits;
         this.toolCalls.markNormalEnd();
         return [];
-      case 'metadata':
-        if (event.stopReason !== undefined && event.stopReason !== 'MAX_TOKENS') this.toolCalls.markNormalEnd();
+      case 'metadata': {
+        const kiroEnd = event.stopReason !== undefined ? KIRO_STOP_REASONS.get(event.stopReason) : undefined;
+        if (event.stopReason !== undefined && !kiroEnd?.outputCut) this.toolCalls.markNormalEnd();
+        if (kiroEnd) this.kiroEnd = kiroEnd;
         if (event.usage?.inputTokens !== undefined) {
           this.reportedInputTokens =
             event.usage.inputTokens + (event.usage.cacheReadInputTokens ?? 0) + (event.usage.cacheWriteInputTokens ?? 0);
@@ -91,8 +112,9 @@ export class AssistantEventAssembler {
           };
         }
         if (event.usage?.outputTokens !== undefined) this.reportedOutputTokens = event.usage.outputTokens;
-        if (event.stopReason === 'MAX_TOKENS') this.truncated = true;
+        if (kiroEnd?.outputCut) this.truncated = true;
         return [];
+      }
       case 'exception': {
         const outcome = mapKiroStreamException(event.exceptionType, event.message);
         if (outcome.kind === 'failed') throw outcome.error;
@@ -109,10 +131,9 @@ export class AssistantEventAssembler {
     // A tool call Kiro cut off is output cut short: the turn ends as `length`, without that call.
     const cut = this.toolCalls.cut;
     if (cut.length > 0) this.truncated = true;
-    const finishReason: FinishReason = this.stoppedBy !== undefined ? 'stop' : this.truncated ? 'length' : this.toolCalls.count > 0 ? 'tool_calls' : 'stop';
     out.push({
       type: 'end',
-      finishReason,
+      finishReason: this.finishReason(),
       ...(this.stoppedBy !== undefined ? { stopSequence: this.stoppedBy } : {}),
       ...(cut.length > 0 ? { cutToolCalls: [...cut] } : {}),
       usage: {
@@ -123,6 +144,20 @@ export class AssistantEventAssembler {
       },
     });
     return out;
+  }
+
+  /**
+   * A client stop sequence is the gateway's own cut; then what Kiro said stopped the model
+   * (filter, window), an output cut, and Kiro's pause only when no tool call awaits its result
+   * (the client must answer a call, or the next turn is refused).
+   */
+  private finishReason(): FinishReason {
+    if (this.stoppedBy !== undefined) return 'stop';
+    const said = this.kiroEnd?.finishReason;
+    if (said === 'content_filter' || said === 'context_window') return said;
+    if (this.truncated) return 'length';
+    if (this.toolCalls.count > 0) return 'tool_calls';
+    return said ?? 'stop';
   }
 
   private text(text: string): AssistantEvent[] {

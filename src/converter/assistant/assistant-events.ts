@@ -4,7 +4,16 @@ import type { WebSearchHit } from '../../kiro/web-search/mcp-search';
  * What the assistant produced, in the order it produced it, independent of Kiro's framing and of
  * any client's wire format. Each front end renders these (OpenAI chunks, Anthropic events, …).
  */
-export type FinishReason = 'stop' | 'tool_calls' | 'length';
+/**
+ * Why the answer ended, in the gateway's own terms (each front end names it its way):
+ * - `stop`: the model finished (or a client stop sequence ended it);
+ * - `tool_calls`: it ended by calling tools;
+ * - `length`: the output was cut at its limit (Kiro's MAX_TOKENS, a cut-off tool call);
+ * - `content_filter`: Kiro's filter stopped it (CONTENT_FILTERED);
+ * - `context_window`: the conversation filled the model's window (MODEL_CONTEXT_WINDOW_EXCEEDED);
+ * - `pause`: the model paused a long turn, to be sent back to go on (PAUSE_TURN).
+ */
+export type FinishReason = 'stop' | 'tool_calls' | 'length' | 'content_filter' | 'context_window' | 'pause';
 
 export interface UsageCounts {
   inputTokens: number;

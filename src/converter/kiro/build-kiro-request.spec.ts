@@ -1,7 +1,11 @@
+import type { KiroToolSpecification } from '../../kiro';
 import { validateKiroRequest } from '../../../test/simulator/kiro-request-validator';
 import { signReasoning } from '../../../test/simulator/native-reasoning';
 import { assistantMessage, Conversation, ConversationMessage, ToolDefinition, userMessage } from '../conversation';
 import { buildKiroRequest, KiroBuildOptions } from './build-kiro-request';
+
+/** A declared tool's specification (the tools list may also hold a cache checkpoint). */
+const toolSpec = (tool: unknown) => (tool as KiroToolSpecification).toolSpecification;
 
 const OPTIONS: KiroBuildOptions = {
   modelId: 'claude-sonnet-4.5',
@@ -419,7 +423,7 @@ describe(buildKiroRequest.name, () => {
       const { body } = buildKiroRequest(input, OPTIONS);
 
       expect(body.conversationState.currentMessage.userInputMessage.content).toBe('Go');
-      expect(body.conversationState.currentMessage.userInputMessage.userInputMessageContext?.tools?.[0].toolSpecification.description).toBe(description);
+      expect(body.conversationState.currentMessage.userInputMessage.userInputMessageContext?.tools?.map(toolSpec)[0].description).toBe(description);
       expect(validateKiroRequest(body)).toBeNull();
     });
 
@@ -969,7 +973,7 @@ describe(buildKiroRequest.name, () => {
 
       const { body } = buildKiroRequest(input, OPTIONS);
 
-      const names = body.conversationState.currentMessage.userInputMessage.userInputMessageContext?.tools?.map((t) => t.toolSpecification.name);
+      const names = body.conversationState.currentMessage.userInputMessage.userInputMessageContext?.tools?.map((t) => toolSpec(t).name);
       expect(names).toEqual(['get_weather', 'search_web']);
       expect(validateKiroRequest(body)).toBeNull();
     });
@@ -1015,15 +1019,15 @@ describe(buildKiroRequest.name, () => {
                 tools: [
                   {
                     toolSpecification: {
-                      name: 'mcp__github_enterprise_server__create_or_update_reposit_c44dd0d6',
-                      description: 'Write a file.',
+                      name: 'files_read',
+                      description: 'Read a file.',
                       inputSchema: { json: { type: 'object', properties: {} } },
                     },
                   },
                   {
                     toolSpecification: {
-                      name: 'files_read',
-                      description: 'Read a file.',
+                      name: 'mcp__github_enterprise_server__create_or_update_reposit_c44dd0d6',
+                      description: 'Write a file.',
                       inputSchema: { json: { type: 'object', properties: {} } },
                     },
                   },
@@ -1061,7 +1065,7 @@ describe(buildKiroRequest.name, () => {
 
       const { body, toolNames } = buildKiroRequest(input, OPTIONS);
 
-      const names = body.conversationState.currentMessage.userInputMessage.userInputMessageContext?.tools?.map((t) => t.toolSpecification.name);
+      const names = body.conversationState.currentMessage.userInputMessage.userInputMessageContext?.tools?.map((t) => toolSpec(t).name);
       expect(names).toEqual(['Read', 'read_3316348d']);
       expect(toolNames.originalName('read_3316348d')).toBe('read');
       expect(validateKiroRequest(body)).toBeNull();
@@ -1237,5 +1241,72 @@ describe('native reasoning (kiro-protocol.md §9.5)', () => {
 
     const turn = body.conversationState.history?.[1];
     expect(turn && 'assistantResponseMessage' in turn ? turn.assistantResponseMessage.reasoningContent : undefined).toEqual({ reasoningText: { text: thought, signature } });
+  });
+});
+
+describe(`${buildKiroRequest.name} (prompt caching, §9.6)`, () => {
+  const tool = (name: string): ToolDefinition => ({ name, description: `The ${name} tool.`, parameters: { type: 'object', properties: {} } });
+  const session = (): Conversation =>
+    conversation({
+      system: ['You are an agent.'],
+      tools: [tool('Write'), tool('Bash'), tool('Read')],
+      cacheCheckpoints: { system: true, tools: true },
+      messages: [
+        userMessage('first'),
+        assistantMessage('one'),
+        { ...userMessage('second'), cacheCheckpoint: true },
+        assistantMessage('two'),
+        { ...userMessage('third'), cacheCheckpoint: true },
+      ],
+    });
+  const marks = (body: ReturnType<typeof buildKiroRequest>['body']) => [
+    ...(body.conversationState.history ?? []).map((entry) => ('userInputMessage' in entry ? entry.userInputMessage.cachePoint : entry.assistantResponseMessage.cachePoint) !== undefined),
+    body.conversationState.currentMessage.userInputMessage.cachePoint !== undefined,
+  ];
+
+  it('declares the tools in name order, whatever order the client lists them in', () => {
+    const { body } = buildKiroRequest(session(), OPTIONS);
+
+    expect(body.conversationState.currentMessage.userInputMessage.userInputMessageContext?.tools?.map((t) => toolSpec(t).name)).toStrictEqual(['Bash', 'Read', 'Write']);
+  });
+
+  it('sends no cachePoint to a model without prompt caching', () => {
+    const { body } = buildKiroRequest(session(), OPTIONS);
+
+    expect(JSON.stringify(body)).not.toContain('cachePoint');
+  });
+
+  it("passes the client's checkpoints: after the tools, after the system text's turn and after marked turns", () => {
+    const { body } = buildKiroRequest(session(), { ...OPTIONS, modelId: 'claude-sonnet-4.6', cacheCheckpoints: 4 });
+
+    expect(body.conversationState.currentMessage.userInputMessage.userInputMessageContext?.tools?.at(-1)).toStrictEqual({ cachePoint: { type: 'default' } });
+    expect(marks(body)).toStrictEqual([true, false, true, false, true]);
+    expect(validateKiroRequest(body)).toBeNull();
+    // The simulator is as strict as its catalog: no checkpoint for a model without prompt caching.
+    expect(validateKiroRequest(buildKiroRequest(session(), { ...OPTIONS, cacheCheckpoints: 4 }).body)?.detail).toMatch(/does not support prompt caching/);
+  });
+
+  it('places checkpoints as Kiro clients do when the API has no marks: after the tools, the system turn and the newest turn', () => {
+    const unmarked: Conversation = { ...session(), cacheCheckpoints: undefined, messages: session().messages.map(({ cacheCheckpoint: _mark, ...message }) => message as ConversationMessage) };
+
+    const { body } = buildKiroRequest(unmarked, { ...OPTIONS, modelId: 'claude-sonnet-4.6', cacheCheckpoints: 4 });
+
+    expect(body.conversationState.currentMessage.userInputMessage.userInputMessageContext?.tools?.at(-1)).toStrictEqual({ cachePoint: { type: 'default' } });
+    expect(marks(body)).toStrictEqual([true, false, false, false, true]);
+  });
+
+  it('places none for an Anthropic request without cache_control', () => {
+    const unmarked: Conversation = { ...session(), cacheCheckpoints: { system: false, tools: false }, messages: session().messages.map(({ cacheCheckpoint: _mark, ...message }) => message as ConversationMessage) };
+
+    const { body } = buildKiroRequest(unmarked, { ...OPTIONS, modelId: 'claude-sonnet-4.6', cacheCheckpoints: 4 });
+
+    expect(JSON.stringify(body)).not.toContain('cachePoint');
+  });
+
+  it("keeps within the model's limit: the tools first, then the latest turns", () => {
+    const { body } = buildKiroRequest(session(), { ...OPTIONS, cacheCheckpoints: 2 });
+
+    expect(body.conversationState.currentMessage.userInputMessage.userInputMessageContext?.tools?.at(-1)).toStrictEqual({ cachePoint: { type: 'default' } });
+    expect(marks(body)).toStrictEqual([false, false, false, false, true]);
   });
 });

@@ -1,5 +1,6 @@
 import type {
   KiroAssistantResponseMessage,
+  KiroCachePoint,
   KiroHistoryEntry,
   KiroRequestBody,
   KiroToolResult,
@@ -32,12 +33,21 @@ export interface KiroBuildOptions {
    * case signed reasoning goes back in history. Never together with `thinkingBudget`.
    */
   native?: { fields: Record<string, unknown> | undefined; thinking: boolean };
+  /**
+   * The model's catalog entry offers prompt caching with at most this many checkpoints per request
+   * (§9.6): the client's checkpoints are passed as `cachePoint`s. Undefined: none is sent.
+   */
+  cacheCheckpoints?: number;
 }
+
+const CACHE_POINT: KiroCachePoint = { type: 'default' };
 
 export interface KiroBuildResult {
   body: KiroRequestBody;
   /** Maps the tool names Kiro will answer with back to the client's. */
   toolNames: ToolNameMap;
+  /** How many prompt-cache checkpoints the body carries (§9.6). */
+  cachePoints: number;
 }
 
 /** Placeholders for turns Kiro would refuse as empty (kiro-protocol.md §2.5 #3). */
@@ -58,7 +68,9 @@ export function buildKiroRequest(conversation: Conversation, options: KiroBuildO
   const toolNames = new ToolNameMap();
   const declareTools = conversation.toolChoice.type !== 'none' && conversation.tools.length > 0;
   const systemParts = [...conversation.system];
-  const tools = declareTools ? conversation.tools.map((tool) => toKiroTool(tool, toolNames, options, systemParts)) : [];
+  // In name order, whatever order the client lists them in: the prompt's prefix stays the same
+  // from turn to turn, so Kiro's prompt cache can serve it (§9.6).
+  const tools = declareTools ? byName(conversation.tools).map((tool) => toKiroTool(tool, toolNames, options, systemParts)) : [];
   if (declareTools) systemParts.push(...toolChoiceInstruction(conversation, toolNames));
 
   let messages = mergeSameRole(conversation.messages.map(cloneMessage));
@@ -70,16 +82,20 @@ export function buildKiroRequest(conversation: Conversation, options: KiroBuildO
     renameReusedToolCallIds(messages);
     pairToolResults(messages);
   }
-  prependSystem(messages, systemParts.filter((part) => part.trim()).join('\n\n'));
+  const marks = conversation.cacheCheckpoints ?? { system: true, tools: true };
+  // Without the client's marks (APIs that have none), the newest turn is the one to cache after.
+  if (!conversation.cacheCheckpoints) messages[messages.length - 1].cacheCheckpoint = true;
+  prependSystem(messages, systemParts.filter((part) => part.trim()).join('\n\n'), marks.system);
+  const checkpoints = cacheCheckpointsOf(messages, declareTools && marks.tools, options.cacheCheckpoints);
 
-  const history: KiroHistoryEntry[] = messages.slice(0, -1).map((message) =>
+  const history: KiroHistoryEntry[] = messages.slice(0, -1).map((message, i) =>
     message.role === 'user'
-      ? { userInputMessage: toKiroUser(message, options, false) }
-      : { assistantResponseMessage: toKiroAssistant(message, toolNames, options) },
+      ? { userInputMessage: withCachePoint(toKiroUser(message, options, false), checkpoints.messages.has(i)) }
+      : { assistantResponseMessage: withCachePoint(toKiroAssistant(message, toolNames, options), checkpoints.messages.has(i)) },
   );
-  const current = toKiroUser(messages[messages.length - 1] as UserMessage, options, true);
+  const current = withCachePoint(toKiroUser(messages[messages.length - 1] as UserMessage, options, true), checkpoints.messages.has(messages.length - 1));
   if (declareTools) tools.push(...placeholderToolsFor(history, tools));
-  if (tools.length > 0) current.userInputMessageContext = { ...current.userInputMessageContext, tools };
+  if (tools.length > 0) current.userInputMessageContext = { ...current.userInputMessageContext, tools: checkpoints.tools ? [...tools, { cachePoint: CACHE_POINT }] : tools };
   if (conversation.responseFormat) current.content = joinText(current.content, responseFormatInstruction(conversation.responseFormat));
   if (options.thinkingBudget !== undefined) current.content = thinkingPrefix(options.thinkingBudget) + current.content;
 
@@ -94,7 +110,7 @@ export function buildKiroRequest(conversation: Conversation, options: KiroBuildO
     ...(options.profileArn ? { profileArn: options.profileArn } : {}),
     ...(options.native?.fields ? { additionalModelRequestFields: options.native.fields } : {}),
   };
-  return { body, toolNames };
+  return { body, toolNames, cachePoints: (checkpoints.tools ? 1 : 0) + checkpoints.messages.size };
 }
 
 function cloneMessage(message: ConversationMessage): ConversationMessage {
@@ -121,6 +137,7 @@ function mergeSameRole(messages: ConversationMessage[]): ConversationMessage[] {
       // Kiro takes one reasoning block per turn, and a signature covers exactly its own text.
       last.signedReasoning ??= message.signedReasoning;
     }
+    if (last && last.role === message.role && message.cacheCheckpoint) last.cacheCheckpoint = true;
   }
   return merged;
 }
@@ -205,11 +222,46 @@ function renameReusedToolCallIds(messages: ConversationMessage[]): void {
   });
 }
 
-/** System text reaches Kiro once, at the head of the first user turn (§2.4 a). */
-function prependSystem(messages: ConversationMessage[], system: string): void {
+/**
+ * System text reaches Kiro once, at the head of the first user turn (§2.4 a); a checkpoint after
+ * the system text is one after that turn.
+ */
+function prependSystem(messages: ConversationMessage[], system: string, checkpoint: boolean): void {
   if (!system) return;
   const firstUser = messages.find((message): message is UserMessage => message.role === 'user');
-  if (firstUser) firstUser.text = joinText(system, firstUser.text);
+  if (!firstUser) return;
+  firstUser.text = joinText(system, firstUser.text);
+  if (checkpoint) firstUser.cacheCheckpoint = true;
+}
+
+function byName(tools: readonly ToolDefinition[]): ToolDefinition[] {
+  return [...tools].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * The checkpoints sent, within the model's limit (§9.6): after the tools first, then the turns
+ * from the latest back (the longest prefix is the one the next turn reads). None when the model
+ * offers no prompt caching.
+ */
+function cacheCheckpointsOf(messages: readonly ConversationMessage[], afterTools: boolean, limit: number | undefined): { tools: boolean; messages: Set<number> } {
+  const marked = { tools: false, messages: new Set<number>() };
+  if (limit === undefined) return marked;
+  let left = limit;
+  if (afterTools && left > 0) {
+    marked.tools = true;
+    left--;
+  }
+  for (let i = messages.length - 1; i >= 0 && left > 0; i--) {
+    if (!messages[i].cacheCheckpoint) continue;
+    marked.messages.add(i);
+    left--;
+  }
+  return marked;
+}
+
+function withCachePoint<T extends { cachePoint?: KiroCachePoint }>(message: T, checkpoint: boolean): T {
+  if (checkpoint) message.cachePoint = CACHE_POINT;
+  return message;
 }
 
 function toKiroUser(message: UserMessage, options: KiroBuildOptions, isCurrent: boolean): KiroUserInputMessage {

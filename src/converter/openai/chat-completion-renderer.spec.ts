@@ -120,6 +120,16 @@ describe(`${ChatCompletionRenderer.name} (stream)`, () => {
     expect(result[result.length - 1].choices[0]).toStrictEqual({ index: 0, delta: {}, logprobs: null, finish_reason: 'length' });
   });
 
+  it.each([
+    ['content_filter', 'content_filter'],
+    ['context_window', 'length'],
+    ['pause', 'stop'],
+  ] as const)('ends an answer that finished as %s with finish_reason %s', async (finishReason, chatReason) => {
+    const result = await chunks([{ type: 'end', finishReason, usage: { inputTokens: 1, outputTokens: 1 } }]);
+
+    expect(result[result.length - 1].choices[0]).toStrictEqual({ index: 0, delta: {}, logprobs: null, finish_reason: chatReason });
+  });
+
   it('sends no usage field at all without include_usage', async () => {
     const result = await chunks([
       { type: 'text', text: 'Hi' },

@@ -1,7 +1,17 @@
 import { type OpenAIErrorBody, toOpenAIError } from '../../common/errors';
 import type { AssistantEvent, FinishReason, UsageCounts } from '../assistant/assistant-events';
 import type { Renderer } from '../assistant/renderer';
-import type { ChatCompletion, ChatCompletionChunk, ChatCompletionUsage, ChatToolCall, CompletionMeta } from './chat-completion.types';
+import type { ChatCompletion, ChatCompletionChunk, ChatCompletionUsage, ChatFinishReason, ChatToolCall, CompletionMeta } from './chat-completion.types';
+
+/** Chat completions has no reason for a full window or a pause: the nearest it has. */
+export const FINISH_REASON: Record<FinishReason, ChatFinishReason> = {
+  stop: 'stop',
+  tool_calls: 'tool_calls',
+  length: 'length',
+  content_filter: 'content_filter',
+  context_window: 'length',
+  pause: 'stop',
+};
 
 /** What an OpenAI chat stream carries: chunks, and at most one final error body. */
 export type ChatStreamEvent = ChatCompletionChunk | OpenAIErrorBody;
@@ -18,7 +28,7 @@ export class ChatCompletionRenderer implements Renderer<ChatStreamEvent, ChatCom
   private content = '';
   private reasoning = '';
   private readonly toolCalls: ChatToolCall[] = [];
-  private finishReason: FinishReason = 'stop';
+  private finishReason: ChatFinishReason = 'stop';
   private usage: UsageCounts = { inputTokens: 0, outputTokens: 0 };
 
   constructor(private readonly meta: CompletionMeta) {}
@@ -49,9 +59,9 @@ export class ChatCompletionRenderer implements Renderer<ChatStreamEvent, ChatCom
           this.chunk({ tool_calls: [{ index: event.index, function: { arguments: event.arguments } }] }),
         ];
       case 'end': {
-        this.finishReason = event.finishReason;
+        this.finishReason = FINISH_REASON[event.finishReason];
         this.usage = event.usage;
-        const last: ChatStreamEvent[] = [this.chunk({}, event.finishReason)];
+        const last: ChatStreamEvent[] = [this.chunk({}, this.finishReason)];
         if (this.meta.includeUsage) {
           last.push({ id: this.meta.id, object: 'chat.completion.chunk', created: this.meta.created, model: this.meta.model, system_fingerprint: null, choices: [], usage: toOpenAIUsage(event.usage) });
         }

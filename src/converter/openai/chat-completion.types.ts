@@ -22,7 +22,7 @@ export interface ChatToolCallDelta {
   function: { name?: string; arguments: string };
 }
 
-export type ChatFinishReason = 'stop' | 'length' | 'tool_calls';
+export type ChatFinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter';
 
 export interface ChatCompletion {
   id: string;

@@ -1,4 +1,5 @@
-import type { AssistantEvent } from '../assistant/assistant-events';
+import type { AssistantEvent, FinishReason } from '../assistant/assistant-events';
+import type { SignedReasoning } from '../conversation';
 import { ResponseBuilder } from './response-builder';
 import type { ResponseEcho } from './responses.types';
 import { responsesTools } from './responses-tools';
@@ -76,6 +77,16 @@ describe(ResponseBuilder.name, () => {
     expect(builder.response().output).toEqual([]);
   });
 
+  it('hands every signed and redacted thought to signedThoughts, in order, sealed or not', () => {
+    const signedThoughts: SignedReasoning[] = [];
+    const builder = new ResponseBuilder('m', ECHO, { signedThoughts });
+    const events = [{ type: 'reasoning', text: 'Think.' }, { type: 'reasoningSignature', signature: 'sig' }, { type: 'reasoning', text: 'Unsigned.' }, { type: 'redactedReasoning', data: 'b3Bh' }, END];
+
+    for (const event of events as AssistantEvent[]) builder.process(event);
+
+    expect(signedThoughts).toStrictEqual([{ text: 'Think.', signature: 'sig' }, { redacted: 'b3Bh' }]);
+  });
+
   it('leaves encrypted_content out unless asked', () => {
     const builder = new ResponseBuilder('m', ECHO);
 
@@ -87,7 +98,7 @@ describe(ResponseBuilder.name, () => {
 
 describe(`${ResponseBuilder.name} (stream events)`, () => {
   const text = (t: string): AssistantEvent => ({ type: 'text', text: t });
-  const end = (finishReason: 'stop' | 'length' | 'tool_calls'): AssistantEvent => ({ type: 'end', finishReason, usage: { inputTokens: 3, outputTokens: 2 } });
+  const end = (finishReason: FinishReason): AssistantEvent => ({ type: 'end', finishReason, usage: { inputTokens: 3, outputTokens: 2 } });
 
   it('numbers every event from 0, start to end', () => {
     const builder = new ResponseBuilder('m', ECHO);
@@ -132,6 +143,27 @@ describe(`${ResponseBuilder.name} (stream events)`, () => {
     expect((done?.item as { status: string }).status).toBe('incomplete');
     expect(events.at(-1)?.type).toBe('response.incomplete');
     expect(builder.result()).toMatchObject({ status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' }, output: [{ type: 'message', status: 'incomplete' }] });
+  });
+
+  it.each([
+    ['content_filter', 'incomplete', { reason: 'content_filter' }],
+    ['context_window', 'incomplete', { reason: 'max_output_tokens' }],
+    ['pause', 'completed', null],
+  ] as const)('ends an answer that finished as %s %s, with incomplete_details %o', (finishReason, status, details) => {
+    const builder = new ResponseBuilder('m', ECHO);
+
+    const events = [text('Partial'), end(finishReason)].flatMap((event) => builder.process(event));
+
+    expect(events.at(-1)?.type).toBe(`response.${status}`);
+    expect(builder.result()).toMatchObject({ status, incomplete_details: details });
+  });
+
+  it("reports Kiro's credits as usage.credits_used", () => {
+    const builder = new ResponseBuilder('m', ECHO);
+
+    builder.process({ type: 'end', finishReason: 'stop', usage: { inputTokens: 3, outputTokens: 2, credits: 0.5 } });
+
+    expect(builder.result().usage).toStrictEqual({ input_tokens: 3, input_tokens_details: { cached_tokens: 0 }, output_tokens: 2, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 5, credits_used: 0.5 });
   });
 
   it('keeps a custom tool input that is not a string as its JSON', () => {

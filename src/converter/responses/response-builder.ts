@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { toOpenAIError } from '../../common/errors';
-import type { AssistantEvent, ToolCallEvent, UsageCounts } from '../assistant/assistant-events';
+import type { AssistantEvent, FinishReason, ToolCallEvent, UsageCounts } from '../assistant/assistant-events';
 import type { Renderer } from '../assistant/renderer';
-import type { ResponseEcho, ResponseObject, ResponseOutputItem, ResponseStatus, ResponseStreamEvent } from './responses.types';
+import type { IncompleteReason, ResponseEcho, ResponseObject, ResponseOutputItem, ResponseStatus, ResponseStreamEvent } from './responses.types';
 import { CUSTOM_INPUT, ResponsesToolMap } from './responses-tools';
+import type { SignedReasoning } from '../conversation';
 import type { SealedThought } from './sealed-thought';
 
 /** The reasoning or message item being written; tool calls are written whole, never left open. */
@@ -14,10 +15,26 @@ export interface ResponseBuilderOptions {
   tools?: ResponsesToolMap;
   /** Seals a reasoning item's thought into `encrypted_content` (`include: ["reasoning.encrypted_content"]`). */
   sealReasoning?: (thought: SealedThought) => string;
+  /**
+   * Receives each native thought as the model signed (or redacted) it, in order, whether or not
+   * the client asked for `encrypted_content`: a stored response hands it back in history for
+   * `previous_response_id` (kiro-protocol.md §9.5).
+   */
+  signedThoughts?: SignedReasoning[];
 }
 
 const itemId = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`;
 const NO_TOOLS = new ResponsesToolMap();
+
+/**
+ * Answers that did not end normally are `incomplete`, with the reason the Responses API has for
+ * it: a full context window cut the output as its limit would. A pause is a normal end here.
+ */
+const INCOMPLETE_REASON: Partial<Record<FinishReason, IncompleteReason>> = {
+  length: 'max_output_tokens',
+  context_window: 'max_output_tokens',
+  content_filter: 'content_filter',
+};
 
 /**
  * Builds one Responses API response from assistant events: the stream events (numbered, one item
@@ -31,6 +48,7 @@ export class ResponseBuilder implements Renderer<ResponseStreamEvent, ResponseOb
   private open: OpenItem | undefined;
   private sequence = 0;
   private status: ResponseStatus = 'in_progress';
+  private incompleteReason: IncompleteReason | undefined;
   private usage: UsageCounts | undefined;
   private error: ResponseObject['error'] = null;
   /** The signature of the open reasoning item's thought (native reasoning), sealed with it. */
@@ -52,7 +70,7 @@ export class ResponseBuilder implements Renderer<ResponseStreamEvent, ResponseOb
       created_at: this.createdAt,
       status: this.status,
       error: this.error,
-      incomplete_details: this.status === 'incomplete' ? { reason: 'max_output_tokens' } : null,
+      incomplete_details: this.status === 'incomplete' && this.incompleteReason ? { reason: this.incompleteReason } : null,
       model: this.model,
       output: structuredClone(this.output),
       usage: this.usage
@@ -62,6 +80,7 @@ export class ResponseBuilder implements Renderer<ResponseStreamEvent, ResponseOb
             output_tokens: this.usage.outputTokens,
             output_tokens_details: { reasoning_tokens: 0 },
             total_tokens: this.usage.inputTokens + this.usage.outputTokens,
+            ...(this.usage.credits !== undefined ? { credits_used: this.usage.credits } : {}),
           }
         : null,
       ...this.echo,
@@ -135,7 +154,7 @@ export class ResponseBuilder implements Renderer<ResponseStreamEvent, ResponseOb
       case 'webSearchResult':
         return this.webSearchDone(event);
       case 'end':
-        return this.end(event.finishReason === 'length' ? 'incomplete' : 'completed', event.usage);
+        return this.end(event.finishReason, event.usage);
     }
   }
 
@@ -171,6 +190,7 @@ export class ResponseBuilder implements Renderer<ResponseStreamEvent, ResponseOb
   /** Redacted reasoning has nothing to show: an item only when it can be sealed for the next turn. */
   private redactedReasoning(data: string): ResponseStreamEvent[] {
     const out = this.close();
+    this.options.signedThoughts?.push({ redacted: data });
     if (!this.options.sealReasoning) return out;
     const item: ResponseOutputItem = { id: itemId('rs'), type: 'reasoning', summary: [], encrypted_content: this.options.sealReasoning({ text: '', signed: { redacted: data } }) };
     const outputIndex = this.output.push(item) - 1;
@@ -181,7 +201,9 @@ export class ResponseBuilder implements Renderer<ResponseStreamEvent, ResponseOb
     return out;
   }
 
-  private end(status: 'completed' | 'incomplete', usage: UsageCounts): ResponseStreamEvent[] {
+  private end(finishReason: FinishReason, usage: UsageCounts): ResponseStreamEvent[] {
+    this.incompleteReason = INCOMPLETE_REASON[finishReason];
+    const status = this.incompleteReason ? 'incomplete' : 'completed';
     // An answer cut short leaves its open message cut short too.
     const out = this.close(status);
     this.status = status;
@@ -252,6 +274,7 @@ export class ResponseBuilder implements Renderer<ResponseStreamEvent, ResponseOb
       out.push(this.event('response.reasoning_summary_part.done', { ...at, summary_index: 0, part: structuredClone(part) }));
       const signature = this.signature;
       this.signature = undefined;
+      if (signature) this.options.signedThoughts?.push({ text: part.text, signature });
       if (this.options.sealReasoning) {
         item.encrypted_content = this.options.sealReasoning({ text: part.text, ...(signature ? { signed: { text: part.text, signature } } : {}) });
       }

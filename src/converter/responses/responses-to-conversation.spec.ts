@@ -141,4 +141,16 @@ describe(assistantTurnOf.name, () => {
       ],
     });
   });
+
+  it("carries the response's first signed thought as the turn's signed reasoning", () => {
+    const output = [{ id: 'rs_1', type: 'reasoning' as const, summary: [{ type: 'summary_text' as const, text: 'Plan.' }] }];
+
+    expect(assistantTurnOf(output, [{ text: 'Plan.', signature: 'sig' }, { redacted: 'b3Bh' }])).toStrictEqual({
+      role: 'assistant',
+      text: '',
+      reasoning: 'Plan.',
+      toolCalls: [],
+      signedReasoning: { text: 'Plan.', signature: 'sig' },
+    });
+  });
 });

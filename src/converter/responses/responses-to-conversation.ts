@@ -59,8 +59,12 @@ export function responsesToConversation(request: ResponsesRequest, previous: rea
   };
 }
 
-/** The assistant turn a response adds to the conversation (for `previous_response_id`). */
-export function assistantTurnOf(output: readonly ResponseOutputItem[]): ConversationMessage {
+/**
+ * The assistant turn a response adds to the conversation (for `previous_response_id`), with the
+ * first of its signed or redacted thoughts (Kiro takes one per turn, kiro-protocol.md §9.5) so the
+ * model keeps thinking on the next tool turn.
+ */
+export function assistantTurnOf(output: readonly ResponseOutputItem[], signedThoughts: readonly SignedReasoning[] = []): ConversationMessage {
   const text = output
     .flatMap((item) => (item.type === 'message' ? item.content.map((part) => part.text) : item.type === 'web_search_call' ? [`${webSearchCallText(item.action)}\n\n`] : []))
     .join('');
@@ -70,7 +74,8 @@ export function assistantTurnOf(output: readonly ResponseOutputItem[]): Conversa
     return [];
   });
   const reasoning = output.flatMap((item) => (item.type === 'reasoning' ? item.summary.map((part) => part.text) : [])).join('');
-  return { ...assistantMessage(text, calls), ...(reasoning ? { reasoning } : {}) };
+  const signed = signedThoughts[0];
+  return { ...assistantMessage(text, calls), ...(reasoning ? { reasoning } : {}), ...(signed ? { signedReasoning: { ...signed } } : {}) };
 }
 
 /** How many sources of an earlier search are restated to the model. */

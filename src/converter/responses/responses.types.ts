@@ -1,5 +1,6 @@
 /** OpenAI Responses API shapes, as the gateway emits them (the parts clients read). */
 export type ResponseStatus = 'in_progress' | 'completed' | 'incomplete' | 'failed';
+export type IncompleteReason = 'max_output_tokens' | 'content_filter';
 
 export interface OutputText {
   type: 'output_text';
@@ -34,6 +35,8 @@ export interface ResponseUsage {
   output_tokens: number;
   output_tokens_details: { reasoning_tokens: number };
   total_tokens: number;
+  /** Kiro credits the request spent (the gateway's extension, named as in its chat completions). */
+  credits_used?: number;
 }
 
 export interface ResponseObject {
@@ -42,7 +45,7 @@ export interface ResponseObject {
   created_at: number;
   status: ResponseStatus;
   error: { code: string; message: string } | null;
-  incomplete_details: { reason: 'max_output_tokens' } | null;
+  incomplete_details: { reason: IncompleteReason } | null;
   instructions: string | null;
   max_output_tokens: number | null;
   model: string;

@@ -72,7 +72,9 @@ export function toKiroEvent(frame: EventStreamFrame): KiroEvent {
     }
     case 'meteringEvent': {
       const payload = parsePayload(frame, eventType);
-      return { kind: 'metering', credits: Number(payload.usage) || 0 };
+      // Credits only add up: anything but a finite, non-negative number counts as none.
+      const credits = optionalNumber(payload.usage);
+      return { kind: 'metering', credits: credits !== undefined && credits > 0 ? credits : 0 };
     }
     case 'messageMetadataEvent':
     case 'metadataEvent': {
