@@ -14,6 +14,18 @@ describe(TokenCountCache.name, () => {
     expect(count).toHaveBeenCalledTimes(1);
   });
 
+  it("keys texts past V8's length-only string hash by a digest: same-length texts stay apart, equal ones meet", () => {
+    const cache = new TokenCountCache(1_000_000);
+    const count = jest.fn((t: string) => (t.endsWith('b') ? 2 : 1));
+    const prefix = 'x'.repeat(20_000);
+
+    expect(cache.countOf(`${prefix}a`, count)).toBe(1);
+    expect(cache.countOf(`${prefix}b`, count)).toBe(2);
+    expect(cache.countOf(['x'.repeat(10_000), 'x'.repeat(10_000), 'a'].join(''), count)).toBe(1);
+    expect(count).toHaveBeenCalledTimes(2);
+    expect(cache.heldChars).toBe(40_002);
+  });
+
   it('never keeps short texts or texts over a quarter of its bound', () => {
     const cache = new TokenCountCache(16_000);
     const count = jest.fn(() => 1);
