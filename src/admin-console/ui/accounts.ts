@@ -13,9 +13,10 @@ export function AccountsPage() {
   const [answer, setAnswer] = useState<AccountsAnswer | null>(null);
   const [message, setMessage] = useState<{ text: string; bad: boolean } | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
-  const load = () => api<AccountsAnswer>('GET', '/accounts').then(setAnswer, (err: Error) => setMessage({ text: err.message, bad: true }));
-  useEffect(() => void load(), []);
-  usePolling(load, 5_000);
+  const load = (readUsage = false) => api<AccountsAnswer>('GET', `/accounts${readUsage ? '?usage=read' : ''}`).then(setAnswer, (err: Error) => setMessage({ text: err.message, bad: true }));
+  // The first look reads credits not read lately (getUsageLimits); polling only shows what is known.
+  useEffect(() => void load(true), []);
+  usePolling(() => load(), 5_000);
 
   /** One action on one account, then the list again. */
   const act = async (name: string, label: string, call: () => Promise<unknown>) => {
