@@ -198,7 +198,7 @@ describe('the admin console over HTTP (e2e)', () => {
 
     const cookies = await page.context().cookies();
     expect(cookies.map(({ name, httpOnly, sameSite, path }) => ({ name, httpOnly, sameSite, path }))).toEqual([{ name: 'kiro_admin_session', httpOnly: true, sameSite: 'Strict', path: '/admin' }]);
-    expect(await page.evaluate(() => document.cookie)).toBe('');
+    expect(await page.evaluate('document.cookie')).toBe('');
   }, 60_000);
 
   it('shows the three accounts with their states, credit bars and a suspension', async () => {
@@ -277,7 +277,7 @@ describe('the admin console over HTTP (e2e)', () => {
       await phone.locator(`section#${name}`).waitFor({ timeout: 15_000 });
       await phone.waitForLoadState('networkidle');
       await phone.screenshot({ path: join(ARTIFACTS, `phone-${name}.png`), fullPage: true });
-      const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      const overflow = await phone.evaluate('document.documentElement.scrollWidth - window.innerWidth');
       expect({ name, overflow }).toEqual({ name, overflow: 0 });
     }
     await phone.close();
