@@ -19,15 +19,15 @@ export class RequestLogController {
   @ApiQuery({ name: 'limit', required: false, example: 100 })
   @ApiQuery({ name: 'before', required: false, description: 'Only entries numbered below this (the next page).' })
   @ApiQuery({ name: 'outcome', required: false, enum: ['ok', 'error'] })
-  list(@Query() query: Record<string, unknown>): { object: 'list'; enabled: boolean; data: StoredRequestLogEntry[] } {
-    return { object: 'list', enabled: this.log.enabled, data: this.log.list(parseQuery(query)) };
+  async list(@Query() query: Record<string, unknown>): Promise<{ object: 'list'; enabled: boolean; data: StoredRequestLogEntry[] }> {
+    return { object: 'list', enabled: this.log.enabled, data: await this.log.list(parseQuery(query)) };
   }
 
   @Get('requests/:seq')
   @ApiOperation({ summary: 'One request of the log' })
   @ApiParam({ name: 'seq' })
-  get(@Param('seq') seq: string): StoredRequestLogEntry {
-    const entry = /^\d{1,15}$/.test(seq) ? this.log.get(Number(seq)) : undefined;
+  async get(@Param('seq') seq: string): Promise<StoredRequestLogEntry> {
+    const entry = /^\d{1,15}$/.test(seq) ? await this.log.get(Number(seq)) : undefined;
     if (!entry) throw new NotFoundError(`No request numbered ${seq.slice(0, 20)} in the log`);
     return entry;
   }
@@ -35,9 +35,9 @@ export class RequestLogController {
   @Get('overview')
   @ApiOperation({ summary: 'Charts of the last hour or day', description: 'Requests, errors, tokens, credits and TTFT p50/p95 per minute (hour) or half hour (day), from the request log.' })
   @ApiQuery({ name: 'window', required: false, enum: ['hour', 'day'] })
-  overview(@Query('window') window: unknown): { enabled: boolean; overview: RequestLogOverview | null } {
+  async overview(@Query('window') window: unknown): Promise<{ enabled: boolean; overview: RequestLogOverview | null }> {
     if (window !== undefined && window !== 'hour' && window !== 'day') throw new InvalidRequestError('window must be hour or day', 'window');
-    return { enabled: this.log.enabled, overview: this.log.overview(window ?? 'hour') ?? null };
+    return { enabled: this.log.enabled, overview: (await this.log.overview(window ?? 'hour')) ?? null };
   }
 }
 

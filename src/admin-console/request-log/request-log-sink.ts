@@ -5,6 +5,8 @@ import type { CallerKind, RequestLogEntry } from './request-log-entry';
 
 /** Where the request-tracking middleware hands each API request once its response has ended. */
 export interface RequestLogSink {
+  /** False while no log is kept (then no entry is even built). */
+  readonly enabled: boolean;
   record(entry: RequestLogEntry): void;
 }
 

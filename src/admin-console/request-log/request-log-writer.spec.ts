@@ -1,25 +1,30 @@
 import type { RequestLogEntry } from './request-log-entry';
-import type { RequestLogStore } from './request-log-store';
 import { RequestLogWriter, type RequestLogWriterOptions } from './request-log-writer';
+import type { AsyncRequestLogStore } from './worker-request-log-store';
 
-class FakeStore implements Pick<RequestLogStore, 'insert' | 'prune' | 'close'> {
+/** A store whose writes finish when the test says so. */
+class FakeStore implements Pick<AsyncRequestLogStore, 'insert' | 'prune' | 'close'> {
   batches: RequestLogEntry[][] = [];
   prunes: Array<[number, number]> = [];
-  failNext = false;
+  private finishers: Array<(error?: Error) => void> = [];
   closed = false;
-  insert(entries: readonly RequestLogEntry[]): void {
-    if (this.failNext) {
-      this.failNext = false;
-      throw new Error('disk full');
-    }
+  /** Writes finish at once (set when a test is over). */
+  immediate = false;
+  insert(entries: readonly RequestLogEntry[]): Promise<void> {
     this.batches.push([...entries]);
+    if (this.immediate) return Promise.resolve();
+    return new Promise((resolve, reject) => this.finishers.push((error) => (error ? reject(error) : resolve())));
   }
-  prune(olderThan: number, maxRows: number): number {
+  finishWrites(error?: Error): void {
+    for (const finish of this.finishers.splice(0)) finish(error);
+  }
+  prune(olderThan: number, maxRows: number): Promise<number> {
     this.prunes.push([olderThan, maxRows]);
-    return 0;
+    return Promise.resolve(0);
   }
-  close(): void {
+  close(): Promise<void> {
     this.closed = true;
+    return Promise.resolve();
   }
 }
 
@@ -30,7 +35,7 @@ describe(RequestLogWriter.name, () => {
   let errors: string[];
   let writer: RequestLogWriter;
   const make = (options: Partial<RequestLogWriterOptions> = {}) =>
-    new RequestLogWriter(store as unknown as RequestLogStore, {
+    new RequestLogWriter(store as unknown as AsyncRequestLogStore, {
       flushMs: 60_000,
       maxQueued: 3,
       retentionMs: 1_000,
@@ -44,19 +49,26 @@ describe(RequestLogWriter.name, () => {
     store = new FakeStore();
     errors = [];
   });
-  afterEach(() => writer.close());
+  afterEach(async () => {
+    store.immediate = true;
+    store.finishWrites();
+    await writer.close();
+  });
 
-  it('queues entries and writes them as one batch, not one write per request', () => {
+  it('queues entries and sends them as one batch, not one write per request', async () => {
     writer = make();
     writer.record(entry('a'));
     writer.record(entry('b'));
 
     expect(store.batches).toEqual([]);
-    writer.flush();
+    const flushed = writer.flush();
+    store.finishWrites();
+    await flushed;
     expect(store.batches).toEqual([[entry('a'), entry('b')]]);
+    expect(writer.queued).toBe(0);
   });
 
-  it('writes on its timer', async () => {
+  it('sends on its timer', async () => {
     writer = make({ flushMs: 5 });
     writer.record(entry('a'));
 
@@ -65,28 +77,34 @@ describe(RequestLogWriter.name, () => {
     expect(store.batches).toEqual([[entry('a')]]);
   });
 
-  it('drops and counts entries past its bound instead of queueing without end', () => {
+  it('drops and counts entries past its bound, counting those the store has not written yet', async () => {
     writer = make();
-    for (const id of ['a', 'b', 'c', 'd', 'e']) writer.record(entry(id));
+    writer.record(entry('a'));
+    writer.record(entry('b'));
+    void writer.flush();
+    for (const id of ['c', 'd', 'e']) writer.record(entry(id));
 
     expect(writer.queued).toBe(3);
     expect(writer.dropped).toBe(2);
   });
 
-  it('counts a failed write as dropped entries and reports it, throwing at nobody', () => {
+  it('counts a failed write as dropped entries and reports it, throwing at nobody', async () => {
     writer = make();
-    store.failNext = true;
     writer.record(entry('a'));
+    const flushed = writer.flush();
+    store.finishWrites(new Error('disk full'));
 
-    expect(() => writer.flush()).not.toThrow();
+    await expect(flushed).resolves.toBeUndefined();
     expect(writer.dropped).toBe(1);
     expect(errors).toEqual(['disk full']);
   });
 
-  it('prunes by retention and size at start, and writes what is queued when closed', () => {
+  it('prunes by retention and size at start, and sends what is queued when closed', async () => {
     writer = make();
     writer.record(entry('a'));
-    writer.close();
+    const closed = writer.close();
+    store.finishWrites();
+    await closed;
 
     expect(store.prunes).toEqual([[9_000, 50]]);
     expect(store.batches).toEqual([[entry('a')]]);

@@ -1,10 +1,10 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { gatewayConfig, type GatewayConfig } from '../../config/gateway.config';
 import type { RequestLogEntry, RequestLogOverview, RequestLogQuery, StoredRequestLogEntry } from './request-log-entry';
 import type { RequestLogSink } from './request-log-sink';
-import { SqliteRequestLogStore } from './request-log-store';
 import { RequestLogWriter } from './request-log-writer';
+import { WorkerRequestLogStore } from './worker-request-log-store';
 
 /** Entries are written at most this long after the request ended. */
 const FLUSH_MS = 250;
@@ -14,33 +14,41 @@ const PRUNE_EVERY_MS = 60_000;
 
 /**
  * The admin console's request log: kept only with ADMIN_API_KEY and REQUEST_LOG_FILE (not
- * `off`), in SQLite. A database that cannot be opened (better-sqlite3 not installed, a
- * directory that cannot be written) turns the log off with one warning; the gateway serves on.
- * Each replica keeps its own log (sharing through Redis is not built yet).
+ * `off`), in SQLite on its own worker thread. A database that cannot be opened (better-sqlite3
+ * not installed, a directory that cannot be written) turns the log off with one warning; the
+ * gateway serves on. Each replica keeps its own log (sharing through Redis is not built yet).
  */
 @Injectable()
-export class RequestLogService implements RequestLogSink, OnApplicationShutdown {
+export class RequestLogService implements RequestLogSink, OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('RequestLog');
-  private readonly store: SqliteRequestLogStore | undefined;
-  private readonly writer: RequestLogWriter | undefined;
+  private store: WorkerRequestLogStore | undefined;
+  private writer: RequestLogWriter | undefined;
   private reportedWriteFailure = false;
 
-  constructor(@Inject(gatewayConfig.KEY) config: GatewayConfig, @Inject(Clock) private readonly clock: Clock) {
-    const { apiKey, requestLog } = config.admin;
+  constructor(
+    @Inject(gatewayConfig.KEY) private readonly config: GatewayConfig,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const { apiKey, requestLog } = this.config.admin;
     if (!apiKey || !requestLog.file) return;
+    const store = new WorkerRequestLogStore(requestLog.file);
     try {
-      this.store = new SqliteRequestLogStore(requestLog.file);
+      await store.ready;
     } catch (err) {
       this.logger.warn(`The request log is off: ${requestLog.file} cannot be opened (${(err as Error).message})`);
+      await store.close().catch(() => undefined);
       return;
     }
-    this.writer = new RequestLogWriter(this.store, {
+    this.store = store;
+    this.writer = new RequestLogWriter(store, {
       flushMs: FLUSH_MS,
       maxQueued: MAX_QUEUED,
       retentionMs: requestLog.retentionMs,
       maxRows: requestLog.maxRows,
       pruneEveryMs: PRUNE_EVERY_MS,
-      now: () => clock.now(),
+      now: () => this.clock.now(),
       onError: (err) => {
         if (this.reportedWriteFailure) return;
         this.reportedWriteFailure = true;
@@ -62,25 +70,25 @@ export class RequestLogService implements RequestLogSink, OnApplicationShutdown 
     this.writer?.record(entry);
   }
 
-  list(query: RequestLogQuery): StoredRequestLogEntry[] {
+  async list(query: RequestLogQuery): Promise<StoredRequestLogEntry[]> {
     if (!this.store) return [];
-    this.writer!.flush();
+    await this.writer!.flush();
     return this.store.list(query);
   }
 
-  get(seq: number): StoredRequestLogEntry | undefined {
+  async get(seq: number): Promise<StoredRequestLogEntry | undefined> {
     if (!this.store) return undefined;
-    this.writer!.flush();
+    await this.writer!.flush();
     return this.store.get(seq);
   }
 
-  overview(window: 'hour' | 'day'): RequestLogOverview | undefined {
+  async overview(window: 'hour' | 'day'): Promise<RequestLogOverview | undefined> {
     if (!this.store) return undefined;
-    this.writer!.flush();
+    await this.writer!.flush();
     return this.store.overview(window, this.clock.now());
   }
 
-  onApplicationShutdown(): void {
-    this.writer?.close();
+  async onApplicationShutdown(): Promise<void> {
+    await this.writer?.close();
   }
 }

@@ -64,7 +64,7 @@ export class RequestTrackingMiddleware implements NestMiddleware {
         ...(context.generation ? { model: context.generation.model, stream: context.generation.stream } : {}),
       };
       this.record(request, context, line.status, elapsedSeconds(started));
-      if (this.requestLog && isLoggedPath(line.path)) {
+      if (this.requestLog?.enabled && isLoggedPath(line.path)) {
         this.requestLog.record(
           requestLogEntry({ context, arrivedAt, method: line.method, route: routePattern(request) ?? line.path, status: line.status, clientClosed: outcome === 'client closed', durationMs: line.durationMs }),
         );
