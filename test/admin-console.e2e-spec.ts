@@ -232,6 +232,28 @@ describe('the admin console over HTTP (e2e)', () => {
     expect(await page.locator('article.account[data-account="b"] .reason').innerText()).toBe('operator');
   }, 60_000);
 
+  it('tests an account, sets its priority, adds one from a refresh token and removes it, through the admin API', async () => {
+    const card = (name: string) => page.locator(`article.account[data-account="${name}"]`);
+    await card('a').locator('button', { hasText: 'Test' }).click();
+    await page.getByRole('status').filter({ hasText: 'a: test done' }).waitFor({ timeout: 15_000 });
+    await card('a').locator('.priority input').fill('3');
+    await card('a').locator('.priority input').press('Enter');
+    await page.getByRole('status').filter({ hasText: 'a: priority done' }).waitFor({ timeout: 15_000 });
+
+    await page.locator('form.add-account input[name=name]').fill('a-again');
+    await page.locator('form.add-account input[name=secret]').fill('a-refresh-token');
+    await page.locator('form.add-account button[type=submit]').click();
+    await card('a-again').waitFor({ timeout: 15_000 });
+    const added = (await request(h.url).get('/admin/api/accounts').set('Authorization', `Bearer ${ADMIN_KEY}`)).body.data as Array<{ name: string; priority: number }>;
+    expect(added.map(({ name, priority }) => [name, priority])).toEqual([['a', 3], ['b', 0], ['c', 0], ['a-again', 0]]);
+    expect(await page.content()).not.toContain('a-refresh-token');
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await card('a-again').locator('button', { hasText: 'Remove' }).click();
+    await card('a-again').waitFor({ state: 'detached', timeout: 15_000 });
+    expect(await page.locator('article.account h2').allInnerTexts()).toEqual(['a', 'b', 'c']);
+  }, 60_000);
+
   it('shows the requests in the log with their account and credits, and one in detail', async () => {
     await request(h.url).post('/v1/chat/completions').set(auth).set('X-Request-ID', 'browser-visible-request').send(chat('find me in the log')).expect(200);
     await page.goto(`${h.url}/admin#/requests`);

@@ -109,7 +109,7 @@ function AddAccount({ onDone }: { onDone: (text: string, bad: boolean) => void }
         ([value, label]) => html`<button type="button" class=${mode === value ? 'on' : ''} onClick=${() => setMode(value)}>${label}</button>`,
       )}
     </div>
-    <label>Name <input name="name" required pattern="[A-Za-z0-9._-]{1,64}" /></label>
+    <label>Name <input name="name" required pattern="[A-Za-z0-9][A-Za-z0-9._\\-]{0,63}" /></label>
     ${mode === 'token' || mode === 'apiKey'
       ? html`<label>${mode === 'token' ? 'Refresh token' : 'API key (ksk_…)'} <input name="secret" type="password" required /></label>`
       : html`<label>Path (empty: this host's default) <input name="path" /></label>`}
