@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +44,18 @@ describe(WorkerRequestLogStore.name, () => {
     expect(await store.get(1)).toMatchObject({ seq: 1, requestId: 'one' });
     await store.close();
   }, 30_000);
+
+  it('keeps the process alive while it opens or answers, and not once idle', () => {
+    // What shutdown relies on: its last batch is written before the process ends by itself.
+    const script = `
+      const { WorkerRequestLogStore } = require(${JSON.stringify(join(__dirname, 'worker-request-log-store.ts'))});
+      const store = new WorkerRequestLogStore(':memory:');
+      store.ready.then(() => store.insert([])).then(() => store.overview('hour', 0)).then((o) => console.log('answered', o.buckets.length));
+    `;
+    const output = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, TS_NODE_PROJECT: join(__dirname, '..', '..', '..', 'tsconfig.json') } });
+
+    expect(output.trim()).toBe('answered 60');
+  }, 40_000);
 
   it('says why a database cannot be opened, and fails every call after', async () => {
     const notADirectory = join(mkdtempSync(join(tmpdir(), 'request-log-worker-')), 'file');

@@ -33,21 +33,26 @@ export class WorkerRequestLogStore implements AsyncRequestLogStore {
     this.worker = startWorker(file);
     this.ready = new Promise<void>((resolve, reject) => {
       this.worker.on('message', (reply: StoreReply) => {
-        if ('ready' in reply) return resolve();
+        if ('ready' in reply) {
+          if (this.pending.size === 0) this.worker.unref();
+          return resolve();
+        }
         const pending = this.pending.get(reply.id);
         this.pending.delete(reply.id);
+        if (this.pending.size === 0) this.worker.unref();
         if (reply.error !== undefined) pending?.reject(new Error(reply.error));
         else pending?.resolve(reply.value);
       });
       this.worker.on('error', (err) => {
         this.failure = err;
+        this.worker.unref();
         reject(err);
         for (const pending of this.pending.values()) pending.reject(err);
         this.pending.clear();
       });
     });
-    // Nothing waits on the log when the process wants to exit.
-    this.worker.unref();
+    // Opening, or a call under way, keeps the process alive (a shutdown's last batch is written);
+    // an idle log does not.
   }
 
   insert(entries: readonly RequestLogEntry[]): Promise<void> {
@@ -79,6 +84,7 @@ export class WorkerRequestLogStore implements AsyncRequestLogStore {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
+      if (this.pending.size === 0) this.worker.ref();
       this.pending.set(id, { resolve, reject });
       this.worker.postMessage({ id, ...call });
     });
