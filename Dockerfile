@@ -15,6 +15,7 @@ RUN npm ci --no-audit --no-fund
 FROM deps AS build
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
+COPY tools/build-admin-ui.ts ./tools/
 RUN npm run build
 
 # `docker build --target test .` runs the whole suite as CI does: Chromium (the Swagger UI and
@@ -45,6 +46,8 @@ WORKDIR /app
 COPY --from=prod-deps --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node package.json ./
+# Where the admin console's request log is kept by default (REQUEST_LOG_FILE); mount a volume to keep it.
+RUN mkdir -p /app/data && chown node:node /app/data
 # The image's `node` user is uid 1000 / gid 1000: a mounted Kiro login must be writable by it
 # (rotated tokens are written back); see the README's Docker section for other host uids.
 USER node

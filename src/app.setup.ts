@@ -11,6 +11,8 @@ import { DebugDumps } from './debug/debug-dumps';
 import { MetricsService } from './metrics';
 import type { GatewayConfig } from './config/gateway.config';
 import { setupDocs } from './docs/setup-docs';
+import { RequestLogService } from './admin-console/request-log/request-log.service';
+import { setupAdminConsole } from './admin-console/setup-admin-console';
 
 /**
  * Everything main.ts and the e2e tests share: request tracking, CORS, validation that answers in
@@ -28,7 +30,8 @@ export function configureApp(app: INestApplication, config: GatewayConfig): void
   express.set('trust proxy', config.security.trustProxy);
   const level = config.logging.level;
   const requestLogLevels = level === 'DEBUG' || level === 'INFO' ? (['log', 'warn'] as const) : level === 'WARNING' ? (['warn'] as const) : ([] as const);
-  const tracking = new RequestTrackingMiddleware(app.get(MetricsService), app.get(DebugDumps), [config.server.proxyApiKey], requestLogLevels);
+  const requestLog = app.get(RequestLogService);
+  const tracking = new RequestTrackingMiddleware(app.get(MetricsService), app.get(DebugDumps), [config.server.proxyApiKey], requestLogLevels, requestLog);
   express.use((req: Request, res: Response, next: NextFunction) => tracking.use(req, res, next));
   const { corsOrigins } = config.server;
   if (corsOrigins === '*' || corsOrigins.length > 0) {
@@ -61,6 +64,7 @@ export function configureApp(app: INestApplication, config: GatewayConfig): void
   // to write out the last lines ("stopped"); a re-raised signal ends the process without that.
   app.enableShutdownHooks(undefined, { useProcessExit: true });
   setupDocs(app);
+  setupAdminConsole(app, config);
 }
 
 function validationError(errors: ValidationError[]): BadRequestException | InvalidRequestError {

@@ -33,6 +33,8 @@ async function main(): Promise<void> {
     KIRO_CLIENT_SECRET: '',
     PROFILE_ARN: '',
     REDIS_URL: '',
+    // With ADMIN_API_KEY, the console's request log lasts as long as the demo unless a file is named.
+    REQUEST_LOG_FILE: process.env.REQUEST_LOG_FILE || ':memory:',
   };
   await startGateway({ demo: { env } });
   await waitForHealth(`http://127.0.0.1:${port}/health/live`);

@@ -10,7 +10,7 @@ import { SharedTokenStore } from '../auth/shared-token-store';
 import { TokenManager } from '../auth/token-manager';
 import { TokenRefresher } from '../auth/token-refresher';
 import { Clock } from '../common/clock';
-import { InvalidRequestError, NotFoundError } from '../common/errors';
+import { GatewayError, InvalidRequestError, NotFoundError } from '../common/errors';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import type { AssistantEvent } from '../converter';
 import type { KiroSession, KiroUpstream } from '../kiro';
@@ -62,6 +62,14 @@ export interface AccountView {
   tokenExpiresAt: string | undefined;
   usage: AccountUsage | undefined;
   metering: ReturnType<MeteringLedger['toJSON']>;
+  /** The last failure that was the account's (not the request's), for the console. */
+  lastError: AccountError | undefined;
+}
+
+export interface AccountError {
+  at: string;
+  code: string | null;
+  message: string;
 }
 
 interface AccountRecord {
@@ -71,6 +79,7 @@ interface AccountRecord {
   metering: MeteringLedger;
   usageTimer?: NodeJS.Timeout;
   usageInflight?: Promise<AccountUsage>;
+  lastError?: AccountError;
 }
 
 /** At most this many accounts tried for one request. */
@@ -215,7 +224,7 @@ export class AccountsService implements OnModuleInit, OnApplicationShutdown {
       } catch (err) {
         // Judged before the slot is freed: a waiter handed the slot must see the account's new state.
         const verdict = verdictFor(err);
-        this.judge(account, verdict, request.model);
+        this.judge(account, verdict, request.model, err);
         release();
         if (!verdict.failover || request.signal.aborted) throw err;
         lastError = err;
@@ -234,7 +243,7 @@ export class AccountsService implements OnModuleInit, OnApplicationShutdown {
             this.countCredits(event, model, account.name);
           },
           // After the first byte nothing is replayed, but what Kiro said still counts for the account.
-          error: (err: unknown) => this.judge(account, verdictFor(err), model),
+          error: (err: unknown) => this.judge(account, verdictFor(err), model, err),
         }),
         finalize(release),
       );
@@ -247,7 +256,12 @@ export class AccountsService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  private judge(account: PooledAccount<AccountSession>, verdict: AccountVerdict, model: string): void {
+  private judge(account: PooledAccount<AccountSession>, verdict: AccountVerdict, model: string, err: unknown): void {
+    // Failures that say something about the account (or its path to Kiro), not the request's own.
+    if (verdict.effect !== 'none' || verdict.failover) {
+      const record = this.records.get(account.name);
+      if (record) record.lastError = { at: new Date(this.clock.now()).toISOString(), code: err instanceof GatewayError ? err.code : null, message: String((err as Error)?.message ?? err).slice(0, 300) };
+    }
     this.pool.report(account, verdict, model, this.records.get(account.name)?.usage?.nextResetAt);
     // §9.3: after a 402 the reset date comes from getUsageLimits, read now.
     if (verdict.effect === 'disable' && verdict.reason === 'quota_exhausted') this.refreshUsage(account.name).catch(() => undefined);
@@ -296,6 +310,7 @@ export class AccountsService implements OnModuleInit, OnApplicationShutdown {
       tokenExpiresAt: expiresAt !== undefined ? new Date(expiresAt).toISOString() : undefined,
       usage: record?.usage,
       metering: record?.metering.toJSON() ?? {},
+      lastError: record?.lastError,
     };
   }
 

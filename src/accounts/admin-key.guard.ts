@@ -4,14 +4,17 @@ import type { Request } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { AuthFailureThrottle } from '../auth/auth-failure-throttle';
 import { clientAddressKey } from '../auth/client-address';
-import { AuthBackoffError, AuthenticationError, NotFoundError } from '../common/errors';
+import { AdminSessions, type AdminSession, CSRF_HEADER, sessionCookieOf } from '../admin-console/admin-sessions';
+import { AuthBackoffError, AuthenticationError, NotFoundError, PermissionDeniedError } from '../common/errors';
 import { JsonBodyInterceptor } from '../common/http/json-body.interceptor';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 
 /**
  * ADMIN_API_KEY, as `Authorization: Bearer KEY`: separate from the proxy key, compared as SHA-256
  * digests in constant time, wrong keys counted against the client address like the proxy key's.
- * Without ADMIN_API_KEY the admin API does not exist (404).
+ * The console's session cookie (AdminSessions, made by logging in with the same key) is accepted
+ * too; a change made with the cookie must also carry the session's CSRF token and, when the
+ * browser names an Origin, come from this host. Without ADMIN_API_KEY the admin API does not exist (404).
  */
 @Injectable()
 export class AdminKeyGuard implements CanActivate {
@@ -20,6 +23,7 @@ export class AdminKeyGuard implements CanActivate {
   constructor(
     @Inject(gatewayConfig.KEY) config: GatewayConfig,
     private readonly throttle: AuthFailureThrottle,
+    private readonly sessions: AdminSessions,
   ) {
     this.keyDigest = config.admin.apiKey ? digest(config.admin.apiKey) : undefined;
   }
@@ -31,12 +35,56 @@ export class AdminKeyGuard implements CanActivate {
     const wait = this.throttle.retryAfterSeconds(address);
     if (wait !== undefined) throw new AuthBackoffError(wait);
     const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.authorization?.trim() ?? '')?.[1]?.trim();
-    if (!bearer || !timingSafeEqual(digest(bearer), this.keyDigest)) {
+    if (bearer === undefined) {
+      const cookie = sessionCookieOf(request.headers.cookie);
+      if (cookie !== undefined) return this.bySession(request, cookie, address);
+    }
+    if (!bearer || !this.keyMatches(bearer)) {
       this.throttle.recordFailure(address);
       throw new AuthenticationError('Invalid or missing admin key. Send it as "Authorization: Bearer <ADMIN_API_KEY>".');
     }
     this.throttle.recordSuccess(address);
     return true;
+  }
+
+  private bySession(request: Request, cookie: string, address: string): boolean {
+    const session = this.sessions.verify(cookie);
+    if (!session) {
+      this.throttle.recordFailure(address);
+      throw new AuthenticationError('The console session has expired or was ended: log in again.');
+    }
+    if (!SAFE_METHODS.has(request.method)) {
+      const token = request.headers[CSRF_HEADER];
+      if (!crossOriginFree(request) || !this.sessions.csrfMatches(session, typeof token === 'string' ? token : undefined)) {
+        throw new PermissionDeniedError(`A change made with the console's session needs its ${CSRF_HEADER} header, from this origin.`);
+      }
+    }
+    adminSessions.set(request, session);
+    return true;
+  }
+
+  private keyMatches(key: string): boolean {
+    return timingSafeEqual(digest(key), this.keyDigest!);
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The console session a request came with, once the guard accepted it. */
+const adminSessions = new WeakMap<Request, AdminSession>();
+
+export function adminSessionOf(request: Request): AdminSession | undefined {
+  return adminSessions.get(request);
+}
+
+/** No Origin (not a browser's cross-origin request), or one naming this very host. */
+function crossOriginFree(request: Request): boolean {
+  const origin = request.headers.origin;
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
   }
 }
 

@@ -1,5 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiQuery } from '@nestjs/swagger';
 import { join } from 'node:path';
 import { readKiroCliCredential, findKiroCliDatabase } from '../auth/kiro-cli-store';
 import { loadGatewayCredential } from '../auth/credential-loader';
@@ -24,8 +24,11 @@ export class AdminController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'List accounts', description: 'State, usage, limits, in-flight requests and metering of every account.' })
-  list(): { object: 'list'; data: AccountView[]; persistent: boolean } {
+  @ApiOperation({ summary: 'List accounts', description: 'State, usage, limits, in-flight requests and metering of every account. `?usage=read` first reads the usage of accounts whose last reading is older than USAGE_REFRESH_INTERVAL.' })
+  @ApiQuery({ name: 'usage', required: false, enum: ['read'] })
+  async list(@Query('usage') usage?: unknown): Promise<{ object: 'list'; data: AccountView[]; persistent: boolean }> {
+    if (usage !== undefined && usage !== 'read') throw new InvalidRequestError('usage must be read', 'usage');
+    if (usage === 'read') await this.accounts.ensureUsage();
     return { object: 'list', data: this.accounts.list(), persistent: this.accounts.persistent };
   }
 

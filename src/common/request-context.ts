@@ -25,6 +25,44 @@ export interface GenerationSummary {
   stream: boolean;
 }
 
+/** At most this many accounts are kept in one request's attempt chain. */
+const MAX_ATTEMPTS_KEPT = 32;
+
+/**
+ * What served a generation request and what it cost, filled in along the pipeline for the
+ * admin console's request log: the accounts asked in order, the Kiro model, when the first
+ * content came, the usage Kiro reported, and the kind of error that ended it, if any.
+ */
+export class ServedRecord {
+  readonly attempts: string[] = [];
+  kiroModel: string | undefined;
+  /** process.hrtime.bigint() at Kiro's first content event. */
+  firstContentAt: bigint | undefined;
+  inputTokens: number | undefined;
+  outputTokens: number | undefined;
+  cachedTokens: number | undefined;
+  credits: number | undefined;
+  errorKind: string | undefined;
+  errorMessage: string | undefined;
+
+  attempt(account: string): void {
+    if (this.attempts.length < MAX_ATTEMPTS_KEPT) this.attempts.push(account);
+  }
+
+  /** One Kiro answer's usage; a resumed response adds its continuation's. */
+  addUsage(usage: { inputTokens: number; outputTokens: number; credits?: number; cacheReadInputTokens?: number }): void {
+    this.inputTokens = (this.inputTokens ?? 0) + usage.inputTokens;
+    this.outputTokens = (this.outputTokens ?? 0) + usage.outputTokens;
+    if (usage.cacheReadInputTokens !== undefined) this.cachedTokens = (this.cachedTokens ?? 0) + usage.cacheReadInputTokens;
+    if (usage.credits !== undefined) this.credits = (this.credits ?? 0) + usage.credits;
+  }
+
+  failed(kind: string, message: string): void {
+    this.errorKind = kind;
+    this.errorMessage = message;
+  }
+}
+
 /**
  * One request's state, typed: created by the request-tracking middleware before anything else
  * runs, the caller set by ProxyKeyGuard, the generation named by the reply writer. Handlers get
@@ -34,6 +72,8 @@ export class RequestContext implements RequestTrace {
   /** Set by ProxyKeyGuard; read through {@link caller}. */
   principal: Principal | undefined;
   generation: GenerationSummary | undefined;
+  /** What served it (the request log). */
+  readonly served = new ServedRecord();
   /** The request's session-affinity key (kiro-protocol.md §9.2), computed when first asked for (configureApp sets it). */
   affinityKey: () => string | undefined = () => undefined;
 

@@ -282,5 +282,20 @@ describe(parseGatewayEnv.name, () => {
       ]);
       expect(parseGatewayEnv({ PROXY_API_KEY: 'k', https_proxy: 'http://p:3128', NO_PROXY: 'localhost' }).outbound).toEqual({ httpsProxy: 'http://p:3128', httpProxy: undefined, noProxy: 'localhost' });
     });
+
+    it('reads the request log settings of the admin console, and refuses a retention or size out of range', () => {
+      expect(parseGatewayEnv({ PROXY_API_KEY: 'k' }).admin).toMatchObject({
+        sessionTtlMs: 43_200_000,
+        requestLog: { file: 'data/request-log.sqlite3', retentionMs: 168 * 3_600_000, maxRows: 100_000 },
+      });
+      expect(parseGatewayEnv({ PROXY_API_KEY: 'k', REQUEST_LOG_FILE: 'off', REQUEST_LOG_RETENTION_HOURS: '0.5', REQUEST_LOG_MAX_ROWS: '500', ADMIN_SESSION_TTL: '60' }).admin).toMatchObject({
+        sessionTtlMs: 60_000,
+        requestLog: { file: undefined, retentionMs: 1_800_000, maxRows: 500 },
+      });
+      expect(problemsOf({ REQUEST_LOG_RETENTION_HOURS: '0', REQUEST_LOG_MAX_ROWS: '5' })).toEqual([
+        "REQUEST_LOG_RETENTION_HOURS must be a number of hours above 0 and at most a year (got '0')",
+        "REQUEST_LOG_MAX_ROWS must be a whole number from 100 to 10000000 (got '5')",
+      ]);
+    });
   });
 });

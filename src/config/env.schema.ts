@@ -119,8 +119,11 @@ export interface GatewayConfig {
   rateLimitPerMinute: number;
   accounts: AccountsConfig;
   admin: {
-    /** ADMIN_API_KEY: guards /admin/api; unset turns the admin API off. */
+    /** ADMIN_API_KEY: guards /admin/api and the console at /admin; unset turns both off. */
     apiKey: string | undefined;
+    /** How long a console login lasts (ADMIN_SESSION_TTL). */
+    sessionTtlMs: number;
+    requestLog: RequestLogConfig;
   };
   /** HTTPS_PROXY / HTTP_PROXY / NO_PROXY, honoured for every upstream call (refresh included). */
   outbound: {
@@ -457,7 +460,11 @@ export function parseGatewayEnv(env: RawEnv, options: ParseOptions = {}): Gatewa
     },
     rateLimitPerMinute: read.integer('RATE_LIMIT_PER_MINUTE', 0, 0),
     accounts: accountsConfig(read, homeDir),
-    admin: { apiKey: adminApiKey(read, proxyApiKey) },
+    admin: {
+      apiKey: adminApiKey(read, proxyApiKey),
+      sessionTtlMs: read.durationMs('ADMIN_SESSION_TTL', 12 * 3600),
+      requestLog: requestLogConfig(read),
+    },
     outbound: {
       httpsProxy: proxyVariable(read, 'HTTPS_PROXY') ?? proxyVariable(read, 'https_proxy'),
       httpProxy: proxyVariable(read, 'HTTP_PROXY') ?? proxyVariable(read, 'http_proxy'),
@@ -624,6 +631,27 @@ function adminApiKey(read: EnvReader, proxyApiKey: string): string | undefined {
   else if (key === proxyApiKey) read.problem('ADMIN_API_KEY', 'must differ from PROXY_API_KEY: whoever may use the gateway must not manage its accounts');
   else if (key === EXAMPLE_PROXY_API_KEY) read.problem('ADMIN_API_KEY', 'is still the placeholder from .env.example: set it to a long random string of your own');
   return key;
+}
+
+/** The admin console's request log (an embedded SQLite file): only kept with ADMIN_API_KEY. */
+export interface RequestLogConfig {
+  /** REQUEST_LOG_FILE: the database file, `:memory:` for one that ends with the process, or undefined (`off`). */
+  file: string | undefined;
+  /** REQUEST_LOG_RETENTION_HOURS: older entries are deleted. */
+  retentionMs: number;
+  /** REQUEST_LOG_MAX_ROWS: past it the oldest entries are deleted. */
+  maxRows: number;
+}
+
+function requestLogConfig(read: EnvReader): RequestLogConfig {
+  const raw = read.string('REQUEST_LOG_FILE', 'data/request-log.sqlite3');
+  const hours = read.number('REQUEST_LOG_RETENTION_HOURS', 168);
+  if (!(hours > 0) || hours > 24 * 366) read.problem('REQUEST_LOG_RETENTION_HOURS', `must be a number of hours above 0 and at most a year (got '${read.optional('REQUEST_LOG_RETENTION_HOURS')}')`);
+  return {
+    file: raw.toLowerCase() === 'off' ? undefined : raw,
+    retentionMs: Math.round((hours > 0 && hours <= 24 * 366 ? hours : 168) * 3_600_000),
+    maxRows: read.integer('REQUEST_LOG_MAX_ROWS', 100_000, 100, 10_000_000),
+  };
 }
 
 function proxyVariable(read: EnvReader, name: string): string | undefined {

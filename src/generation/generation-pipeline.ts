@@ -182,6 +182,7 @@ export class GenerationPipeline {
 
   private async callKiroOn(lease: RequestLease, asked: Conversation, { modelName, context, signal, stream, flow }: CallSettings, prepare?: PrepareFirstCall): Promise<KiroCallInFlight> {
     const session = lease.session;
+    if (lease.account !== undefined) context.served.attempt(lease.account);
     // Before the body: a refresh may bring the profile ARN it needs. The call sends this same token.
     const accessToken = await session.getAccessToken(context);
     // The lead web search runs on the account that serves the call; its failure fails over like the call's.
@@ -190,6 +191,7 @@ export class GenerationPipeline {
     // conversation each is tens of milliseconds, and other requests get the loop in between.
     await new Promise((resolve) => setImmediate(resolve));
     const model = await this.models.resolve(modelName, session, signal);
+    context.served.kiroModel = model.kiroModelId;
     const kiro = this.converter.toKiroRequest(conversation, model, session.profileArn, {
       nativeReasoning: this.models.nativeReasoning(model.kiroModelId, session),
       sessionKey: sessionKeyOf(context),
@@ -292,7 +294,10 @@ export class GenerationPipeline {
       firstContentWithin(firstContentMs, () => new FirstTokenTimeoutError(firstContentMs)),
       // → text, reasoning, whole tool calls, and a final `end` with the usage.
       toAssistantEvents(call.kiro.assistant),
-      tap((event) => this.noteCutToolCalls(event, call.model, context)),
+      tap((event) => {
+        this.noteServed(event, context);
+        this.noteCutToolCalls(event, call.model, context);
+      }),
       // Metering and the account's verdict on a mid-stream failure; the slot is freed at the end.
       call.lease.track(call.model.kiroModelId),
     );
@@ -314,9 +319,17 @@ export class GenerationPipeline {
     this.metrics.upstreamErrors.inc({ kind: `mid_stream:${code ?? 'error'}` });
     this.metrics.streamErrors.inc({ kind });
     context.markFailed();
+    context.served.failed(kind, message);
     const what = mode === 'stream' ? 'Stream ended with an error' : 'Reply failed after Kiro started answering';
     if (expected) this.logger.warn(logLine(`${what}: ${message}`, context));
     else this.logger.error(logLine(`${what}, unexpectedly: ${(error as Error)?.message ?? String(error)}`, context), (error as Error)?.stack);
+  }
+
+  /** The request log's view of the answer: when its first content came, and its usage. */
+  private noteServed(event: AssistantEvent, context: RequestContext): void {
+    const served = context.served;
+    if (served.firstContentAt === undefined && event.type !== 'end') served.firstContentAt = process.hrtime.bigint();
+    if (event.type === 'end') served.addUsage(event.usage);
   }
 
   /**

@@ -23,7 +23,7 @@ const GATEWAY_VARIABLES = [
   'MAX_IMAGE_BYTES', 'MAX_REQUEST_IMAGE_BYTES', 'METRICS_PORT', 'GATEWAY_SECRET', 'METRICS_LABEL_SECRET',
   'WEB_SEARCH', 'WEB_SEARCH_MAX_ROUNDS', 'WEB_SEARCH_TIMEOUT',
   'KIRO_ACCOUNTS_FILE', 'ACCOUNT_STRATEGY', 'ACCOUNT_MAX_CONCURRENCY', 'ACCOUNT_QUEUE_SIZE', 'ACCOUNT_QUEUE_TIMEOUT',
-  'SESSION_AFFINITY_TTL', 'USAGE_REFRESH_INTERVAL', 'ADMIN_API_KEY', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'https_proxy', 'http_proxy', 'no_proxy',
+  'SESSION_AFFINITY_TTL', 'USAGE_REFRESH_INTERVAL', 'ADMIN_API_KEY', 'ADMIN_SESSION_TTL', 'REQUEST_LOG_FILE', 'REQUEST_LOG_RETENTION_HOURS', 'REQUEST_LOG_MAX_ROWS', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'https_proxy', 'http_proxy', 'no_proxy',
 ];
 
 export interface Harness {
@@ -53,6 +53,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     BASE_RETRY_DELAY: '0.01',
     // No stray Kiro IDE login from the machine running the tests.
     KIRO_HOME: '/nonexistent-kiro-home',
+    // The admin console's request log, where ADMIN_API_KEY turns it on: never a file in the work tree.
+    REQUEST_LOG_FILE: ':memory:',
     ...options.env,
   });
 

@@ -110,7 +110,8 @@ function gatewayCommand(args: readonly string[], env: Record<string, string>): {
  */
 export async function startGatewayProcess(env: Record<string, string>, options: StartOptions = {}): Promise<RunningProcess & { url: string; readStdout(): void }> {
   const port = await freePort();
-  const gateway = gatewayCommand([], { PORT: String(port), ...env });
+  // The console's request log (with ADMIN_API_KEY) in memory: never a file in the work tree.
+  const gateway = gatewayCommand([], { PORT: String(port), REQUEST_LOG_FILE: ':memory:', ...env });
   const child = start(gateway.command, gateway.args, gateway.env, options);
   const url = `http://127.0.0.1:${port}`;
   await waitFor(async () => (await fetch(`${url}/health/live`)).ok, 'gateway', 60_000, child.process, child.output);

@@ -158,6 +158,12 @@ export class AuthenticationError extends GatewayError {
   }
 }
 
+export class PermissionDeniedError extends GatewayError {
+  constructor(message: string, code: string | null = 'permission_denied') {
+    super(message, { kind: 'permission', code });
+  }
+}
+
 export class NotFoundError extends GatewayError {
   constructor(message: string, code: string | null = 'not_found', param: string | null = null) {
     super(message, { kind: 'not_found', code, param });

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { ClientAbortedError } from '../errors';
+import { classifyError, ClientAbortedError } from '../errors';
+import { requestContextOf } from '../request-context';
 import { renderError } from './api-family';
 
 /**
@@ -17,6 +18,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<Request>();
     if (exception instanceof ClientAbortedError) return;
     const rendered = renderError(request, exception);
+    const { kind, message } = classifyError(exception);
+    requestContextOf(request).served.failed(kind, message);
     if (!rendered.expected) {
       this.logger.error(`${request.method} ${request.originalUrl} failed unexpectedly`, (exception as Error)?.stack);
     }

@@ -3,6 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import type { DebugDumps, DebugRecording } from '../../debug/debug-dumps';
 import type { MetricsService } from '../../metrics/metrics.service';
+import { isLoggedPath, requestLogEntry, type RequestLogSink } from '../../admin-console/request-log/request-log-sink';
 import { attachRequestContext, RequestContext } from '../request-context';
 
 const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -24,10 +25,13 @@ export class RequestTrackingMiddleware implements NestMiddleware {
     private readonly knownSecrets: readonly string[],
     /** Which of `log`/`warn` LOG_LEVEL lets through: nothing is built for a line never written. */
     private readonly logLevels: ReadonlyArray<'log' | 'warn'>,
+    /** The admin console's request log, when it is kept (ADMIN_API_KEY). */
+    private readonly requestLog?: RequestLogSink,
   ) {}
 
   use(request: Request, response: Response, next: NextFunction): void {
     const started = process.hrtime.bigint();
+    const arrivedAt = Date.now();
     const incoming = request.headers['x-request-id'];
     const requestId = typeof incoming === 'string' && VALID_REQUEST_ID.test(incoming) ? incoming : randomUUID();
     response.setHeader('X-Request-ID', requestId);
@@ -60,6 +64,11 @@ export class RequestTrackingMiddleware implements NestMiddleware {
         ...(context.generation ? { model: context.generation.model, stream: context.generation.stream } : {}),
       };
       this.record(request, context, line.status, elapsedSeconds(started));
+      if (this.requestLog?.enabled && isLoggedPath(line.path)) {
+        this.requestLog.record(
+          requestLogEntry({ context, arrivedAt, method: line.method, route: routePattern(request) ?? line.path, status: line.status, clientClosed: outcome === 'client closed', durationMs: line.durationMs }),
+        );
+      }
       if (recording) {
         recording.clientRequest(request.method, request.originalUrl, request.body);
         recording.finish(line.status);

@@ -1,0 +1,109 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RequestLogEntry } from './request-log-entry';
+import { SqliteRequestLogStore } from './request-log-store';
+
+const NOW = Date.UTC(2026, 11, 1, 12, 30, 10);
+
+function entry(overrides: Partial<RequestLogEntry> = {}): RequestLogEntry {
+  return {
+    requestId: 'req-1',
+    at: NOW - 1_000,
+    method: 'POST',
+    route: '/v1/chat/completions',
+    status: 200,
+    clientClosed: false,
+    durationMs: 120,
+    ttftMs: 40,
+    callerKind: 'key',
+    caller: 'default',
+    modelAsked: 'claude-sonnet-4.5',
+    modelUsed: 'claude-sonnet-4.5',
+    stream: true,
+    account: 'a',
+    attempts: ['a'],
+    inputTokens: 10,
+    outputTokens: 5,
+    cachedTokens: null,
+    credits: 0.25,
+    errorKind: null,
+    errorMessage: null,
+    ...overrides,
+  };
+}
+
+describe(SqliteRequestLogStore.name, () => {
+  let store: SqliteRequestLogStore;
+  beforeEach(() => {
+    store = new SqliteRequestLogStore(':memory:');
+  });
+  afterEach(() => store.close());
+
+  it('gives back what it was given, newest first, numbered in order', () => {
+    store.insert([entry({ requestId: 'first', attempts: ['b', 'a'] }), entry({ requestId: 'second', stream: null, credits: null })]);
+
+    const [second, first] = store.list({ limit: 10 });
+
+    expect(first).toEqual({ seq: 1, ...entry({ requestId: 'first', attempts: ['b', 'a'] }) });
+    expect(second).toEqual({ seq: 2, ...entry({ requestId: 'second', stream: null, credits: null }) });
+    expect(store.get(1)).toEqual(first);
+    expect(store.get(3)).toBeUndefined();
+  });
+
+  it('filters by outcome, account, model and caller, and pages with before', () => {
+    store.insert([
+      entry({ requestId: 'ok-a' }),
+      entry({ requestId: 'throttled-b', account: 'b', status: 429, errorKind: 'rate_limited' }),
+      entry({ requestId: 'stream-failed-b', account: 'b', status: 200, errorKind: 'upstream_error', modelUsed: 'claude-haiku-4.5' }),
+      entry({ requestId: 'tenant', callerKind: 'tenant', caller: 'tenant:abc', account: null }),
+    ]);
+    const ids = (query: Parameters<SqliteRequestLogStore['list']>[0]) => store.list(query).map((e) => e.requestId);
+
+    expect(ids({ limit: 10, outcome: 'error' })).toEqual(['stream-failed-b', 'throttled-b']);
+    expect(ids({ limit: 10, outcome: 'ok' })).toEqual(['tenant', 'ok-a']);
+    expect(ids({ limit: 10, account: 'b' })).toEqual(['stream-failed-b', 'throttled-b']);
+    expect(ids({ limit: 10, model: 'claude-haiku-4.5' })).toEqual(['stream-failed-b']);
+    expect(ids({ limit: 10, caller: 'tenant:abc' })).toEqual(['tenant']);
+    expect(ids({ limit: 2 })).toEqual(['tenant', 'stream-failed-b']);
+    expect(ids({ limit: 2, before: 3 })).toEqual(['throttled-b', 'ok-a']);
+  });
+
+  it('sums the last hour per minute: requests, errors by kind, tokens, credits and TTFT percentiles', () => {
+    const minuteAgo = NOW - 60_000;
+    store.insert([
+      ...[10, 20, 30, 40, 1000].map((ttftMs, i) => entry({ requestId: `now-${i}`, ttftMs, at: NOW - 5_000 })),
+      entry({ requestId: 'throttled', at: minuteAgo, status: 429, errorKind: 'rate_limited', ttftMs: null, inputTokens: null, outputTokens: null, credits: null }),
+      entry({ requestId: 'old', at: NOW - 2 * 3_600_000 }),
+    ]);
+
+    const overview = store.overview('hour', NOW);
+
+    expect(overview.buckets).toHaveLength(60);
+    expect(overview.bucketMs).toBe(60_000);
+    expect(overview.from).toBe(Date.UTC(2026, 11, 1, 11, 31));
+    expect(overview.buckets[59]).toEqual({ at: Date.UTC(2026, 11, 1, 12, 30), requests: 5, errors: 0, inputTokens: 50, outputTokens: 25, cachedTokens: 0, credits: 1.25, ttftP50Ms: 30, ttftP95Ms: 1000 });
+    expect(overview.buckets[58]).toMatchObject({ requests: 1, errors: 1, ttftP50Ms: null });
+    expect(overview.errorsByKind).toEqual({ rate_limited: 1 });
+    expect(overview.totals).toEqual({ requests: 6, errors: 1, inputTokens: 50, outputTokens: 25, cachedTokens: 0, credits: 1.25, ttftP50Ms: 30, ttftP95Ms: 1000 });
+    expect(store.overview('day', NOW).totals.requests).toBe(7);
+  });
+
+  it('prunes by age, then keeps only the newest rows', () => {
+    store.insert([entry({ requestId: 'old', at: NOW - 10_000 }), ...[1, 2, 3, 4].map((i) => entry({ requestId: `new-${i}` }))]);
+
+    expect(store.prune(NOW - 5_000, 2)).toBe(3);
+    expect(store.list({ limit: 10 }).map((e) => e.requestId)).toEqual(['new-4', 'new-3']);
+  });
+
+  it('keeps its entries in a file across a reopen', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'request-log-')), 'nested', 'log.sqlite3');
+    const first = new SqliteRequestLogStore(file);
+    first.insert([entry()]);
+    first.close();
+
+    const reopened = new SqliteRequestLogStore(file);
+    expect(reopened.list({ limit: 5 }).map((e) => e.requestId)).toEqual(['req-1']);
+    reopened.close();
+  });
+});
