@@ -1,6 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import request from 'supertest';
-import { type SimEvent, textEvents, toolCallReply } from './simulator';
+import { type SimEvent, textEvents, textReply, toolCallReply } from './simulator';
 import { Harness, parseSse, PROXY_KEY, startHarness } from './support/gateway-harness';
 import { metric } from './support/metrics';
 
@@ -268,6 +268,16 @@ describe('tool calls Kiro cuts off, asked for again (e2e, TOOL_CALL_RECOVERY)', 
     expect((await recoveries('failed')) - failedBefore).toBe(1);
   });
 
+  it('does not ask again when the context window is full: a longer prompt cannot fit, stop_reason model_context_window_exceeded kept', async () => {
+    h.sim.enqueue({ kind: 'stream', events: [...cutCall().events, { type: 'metadata', stopReason: 'MODEL_CONTEXT_WINDOW_EXCEEDED' }] }, textReply('Not a call.'));
+
+    const message = await anthropicClient.messages.create(ask());
+
+    expect(message.stop_reason).toBe('model_context_window_exceeded');
+    expect(message.content.filter((block) => block.type === 'tool_use').map((block) => block.id)).toStrictEqual(['tooluse_done']);
+    expect(kiroCalls()).toHaveLength(1);
+  });
+
   it('counts the re-ask as a stream recovery of kind tool_call in /metrics', async () => {
     const before = await labelled(h, 'kiro_gateway_stream_recoveries_total{kind="tool_call"}');
     h.sim.enqueue(cutCall(), smallerCall());
@@ -282,6 +292,36 @@ describe('tool calls Kiro cuts off, asked for again (e2e, TOOL_CALL_RECOVERY)', 
 
     expect(message.stop_reason).toBe('tool_use');
     expect(message.content.at(-1)).toEqual({ type: 'tool_use', id: expect.stringMatching(/^tooluse_/), name: 'Write', input: { path: 'sim-path', content: 'x'.repeat(100) } });
+  });
+});
+
+/** STREAM_MAX_RESUMES=1: the recovery takes the only resume, so its re-ask failing cannot be resumed. */
+describe('tool calls Kiro cuts off, asked for again with the last resume (e2e)', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await startHarness({ env: { FAKE_REASONING: 'false', STREAM_MAX_RESUMES: '1' } });
+  });
+  afterAll(() => h.close());
+  beforeEach(() => h.sim.reset());
+
+  it('ends cleanly as max_tokens, not with an error, when the re-ask sends some text and then fails', async () => {
+    const throttled: SimEvent = { type: 'exception', exceptionType: 'ThrottlingException', message: 'Too many requests, please wait before trying again.' };
+    h.sim.enqueue(cutCall(), { kind: 'stream', events: [...textEvents('Writing b.txt in two parts, the first one now. '), throttled] }, textReply('Never asked for.'));
+
+    const res = await request(h.url)
+      .post('/v1/messages')
+      .set('x-api-key', PROXY_KEY)
+      .send({ model: 'claude-sonnet-4-5', max_tokens: 1000, stream: true, tools: [WRITE_TOOL], messages: [{ role: 'user', content: 'Write a.txt and b.txt' }] });
+
+    const events = parseSse(res.text) as Array<Record<string, unknown>>;
+    expect(res.status).toBe(200);
+    expect(events.map((e) => e.type)).not.toContain('error');
+    expect(events.find((e) => e.type === 'message_delta')).toMatchObject({ delta: { stop_reason: 'max_tokens' } });
+    expect(events.at(-1)).toStrictEqual({ type: 'message_stop' });
+    const text = events.map((e) => (e.delta as { text?: string } | undefined)?.text ?? '').join('');
+    expect(text).toBe('I will write both files. Writing b.txt in two parts, the first one now. ');
+    expect(h.sim.stats.chatRequests).toBe(2);
   });
 });
 

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import request from 'supertest';
-import { DEFAULT_SIM_PROFILE_ARN, sampleResults, textReply, toolCallReply } from './simulator';
-import { type Harness, PROXY_KEY, startHarness } from './support/gateway-harness';
+import { DEFAULT_SIM_PROFILE_ARN, sampleResults, textEvents, textReply, toolCallReply } from './simulator';
+import { type Harness, parseSse, PROXY_KEY, startHarness } from './support/gateway-harness';
 import { metric } from './support/metrics';
 
 /** Claude Code's WebSearch side request: only the server tool, the query in its prompt (kiro-protocol.md §9.7). */
@@ -197,6 +197,72 @@ describe('Web search (Kiro MCP, kiro-protocol.md §9.7)', () => {
       expect(last).toMatch(/^event: error\ndata: /);
       expect(JSON.parse(last.split('data: ')[1])).toMatchObject({ type: 'error', error: { type: 'overloaded_error', message: expect.stringMatching(/throttling/) } });
       expect(res.text).toContain('"type":"server_tool_use"');
+    });
+  });
+
+  // One budget per response (README: STREAM_MAX_RESUMES, TOOL_CALL_RECOVERY), not one per search round.
+  describe('Kiro failing in every round of a searching response', () => {
+    let budgeted: Harness;
+    const throttledFrame = { type: 'exception' as const, exceptionType: 'ThrottlingException', message: 'Too many requests, please wait before trying again.' };
+    const WRITE: Anthropic.Tool = { name: 'Write', description: 'Write a file', input_schema: { type: 'object', properties: { path: { type: 'string' }, content: { type: 'string' } }, required: ['path', 'content'] } };
+    const cutWrite = (leading: string) => ({
+      kind: 'stream' as const,
+      events: [
+        ...textEvents(leading),
+        { type: 'toolUse' as const, toolUseId: 'tooluse_cut', name: 'Write' },
+        { type: 'toolUse' as const, toolUseId: 'tooluse_cut', name: 'Write', input: '{"path":"b.txt","content":"BBBB' },
+      ],
+    });
+    const searching = (body: Record<string, unknown>) =>
+      request(budgeted.url)
+        .post('/v1/messages')
+        .set('x-api-key', PROXY_KEY)
+        .send({ model: 'claude-sonnet-4-5', max_tokens: 100, stream: true, messages: [{ role: 'user', content: 'go' }], ...body });
+
+    beforeAll(async () => {
+      budgeted = await startHarness({ simulator: { accounts: [] }, env: { FAKE_REASONING: 'false', MAX_RETRIES: '1', STREAM_MAX_RESUMES: '1', BASE_RETRY_DELAY: '0.01' } });
+    });
+    afterAll(() => budgeted.close());
+    beforeEach(() => budgeted.sim.reset());
+
+    it('asks Kiro again at most MAX_RETRIES + STREAM_MAX_RESUMES times in the whole response, then ends with the error', async () => {
+      budgeted.sim.enqueue(
+        // Round 1: cut mid-answer, resumed (the one resume); the continuation asks for a search.
+        { kind: 'stream', events: [...textEvents('Searching for it. '), throttledFrame] },
+        toolCallReply('tooluse_s1', 'web_search', JSON.stringify({ query: 'q1' })),
+        // Round 2: fails before content (the one retry), then mid-answer: nothing left to resume with.
+        { kind: 'stream', events: [throttledFrame] },
+        { kind: 'stream', events: [...textEvents('From what I found, '), throttledFrame] },
+        // Only a budget per round would get this far.
+        textReply('the answer.'),
+      );
+
+      const res = await searching({ tools: [{ type: 'web_search_20250305', name: 'web_search' }] });
+
+      expect(res.status).toBe(200);
+      expect(budgeted.sim.stats.chatRequests).toBe(2 + 1 + 1);
+      const last = res.text.trim().split('\n\n').at(-1) ?? '';
+      expect(last).toMatch(/^event: error\ndata: /);
+      expect(res.text).not.toContain('the answer.');
+    });
+
+    it('asks again for a cut-off tool call once in the whole response, not once per round', async () => {
+      budgeted.sim.enqueue(
+        // Round 1: a cut Write; asked again for it, the model searches first.
+        cutWrite('Writing it. '),
+        toolCallReply('tooluse_s1', 'web_search', JSON.stringify({ query: 'q1' })),
+        // Round 2: cut again; the recovery was spent, so the turn ends as cut short.
+        cutWrite('Writing it now. '),
+        toolCallReply('tooluse_small', 'Write', JSON.stringify({ path: 'b.txt', content: 'BB' })),
+      );
+
+      const res = await searching({ tools: [WRITE, { type: 'web_search_20250305', name: 'web_search' }] });
+
+      expect(res.status).toBe(200);
+      expect(budgeted.sim.stats.chatRequests).toBe(3);
+      const events = parseSse(res.text) as Array<Record<string, unknown>>;
+      expect(events.map((e) => e.type)).not.toContain('error');
+      expect(events.find((e) => e.type === 'message_delta')).toMatchObject({ delta: { stop_reason: 'max_tokens' } });
     });
   });
 

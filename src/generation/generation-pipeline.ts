@@ -15,7 +15,7 @@ import { Interruption } from './interruption';
 import { keepAlive } from './keep-alive';
 import { commitOnFirstEvent } from './resume/commit-on-first-event';
 import { continuationOf } from './resume/continuation';
-import { type Recovery, resumable, type ToolCallRecoveryOutcome } from './resume/resumable-events';
+import { type Recovery, RecoveryBudget, resumable, type ToolCallRecoveryOutcome } from './resume/resumable-events';
 import { toolCallRecoveryOf } from './resume/tool-call-recovery';
 import { KEEP_ALIVE_COMMENT, type SseComment } from './sse-writer';
 import { WebSearchTurn } from './web-search/web-search-turn';
@@ -52,6 +52,8 @@ interface CallSettings {
   signal: AbortSignal;
   stream: boolean;
   flow: FlowGate;
+  /** The retries, resumes and tool-call recovery left to the whole response, every web search round included. */
+  budget: RecoveryBudget;
 }
 
 /** Makes the conversation of a response's first call on the account about to serve it (the lead web search). */
@@ -106,7 +108,7 @@ export class GenerationPipeline {
     signal: AbortSignal,
   ): Promise<GenerationStream<Out>> {
     const conversion = await family.toConversation(request, context);
-    const settings: CallSettings = { modelName: request.model, context, signal, stream: true, flow: new FlowGate() };
+    const settings: CallSettings = { modelName: request.model, context, signal, stream: true, flow: new FlowGate(), budget: new RecoveryBudget() };
     const { conversation, turn } = this.searchTurn(conversion.conversation, settings);
     const call = await this.callKiro(conversation, settings, turn && ((session, sent) => turn.prepare(session, sent, signal)));
     const renderer = this.rendererFor(family, conversion, call);
@@ -148,7 +150,7 @@ export class GenerationPipeline {
     signal.addEventListener('abort', onClientGone, { once: true });
     let answering = false;
     try {
-      const settings: CallSettings = { modelName: request.model, context, signal: deadline.signal, stream: false, flow: new FlowGate() };
+      const settings: CallSettings = { modelName: request.model, context, signal: deadline.signal, stream: false, flow: new FlowGate(), budget: new RecoveryBudget() };
       const { conversation, turn } = this.searchTurn(conversion.conversation, settings);
       const call = await this.callKiro(conversation, settings, turn && ((session, sent) => turn.prepare(session, sent, deadline.signal)));
       answering = true;
@@ -239,6 +241,7 @@ export class GenerationPipeline {
       maxResumes: this.config.streams.maxResumes,
       maxPartialChars: MAX_RESUMABLE_CHARS,
       recoverCutToolCalls: this.config.streams.toolCallRecovery,
+      budget: settings.budget,
       isTransient: isTransientFailure,
       onRecovery: (recovery) => this.recovering(recovery, settings.context),
       onToolCallRecovery: (outcome, error) => this.toolCallRecovered(outcome, error, settings.context),

@@ -1,6 +1,6 @@
 import { concat, lastValueFrom, Observable, of, Subject, throwError, toArray } from 'rxjs';
 import type { AssistantEvent, ToolCallEvent } from '../../converter/assistant/assistant-events';
-import { type Reasked, type Recovery, resumable, type ResumeOptions, type ToolCallRecoveryOutcome } from './resumable-events';
+import { type Reasked, type Recovery, RecoveryBudget, resumable, type ResumeOptions, type ToolCallRecoveryOutcome } from './resumable-events';
 import type { PartialTurn } from './partial-turn';
 
 const cut = new Error('cut mid-stream');
@@ -91,6 +91,25 @@ describe(resumable.name, () => {
 
     await expect(all()).rejects.toBe(cut);
     expect(recoveries.map((r) => r.kind)).toStrictEqual(['resume', 'resume']);
+  });
+
+  it('shares one budget between the streams of one response: a second stream resumes no more once the first spent it', async () => {
+    const budget = new RecoveryBudget();
+    const firstRound = run(failing(text('a')), fakeKiro(of(text('a, then b.'), end())).reask, { budget, maxResumes: 1 });
+    await firstRound.all();
+    const kiro = fakeKiro(of(text('c, then d.'), end()));
+
+    await expect(run(failing(text('c')), kiro.reask, { budget, maxResumes: 1 }).all()).rejects.toBe(cut);
+    expect(kiro.asked).toStrictEqual([]);
+  });
+
+  it('counts the retries of a response across its streams too', async () => {
+    const budget = new RecoveryBudget();
+    await run(failing(), fakeKiro(of(end())).reask, { budget, maxRetries: 1 }).all();
+    const kiro = fakeKiro(of(end()));
+
+    await expect(run(failing(), kiro.reask, { budget, maxRetries: 1 }).all()).rejects.toBe(cut);
+    expect(kiro.asked).toStrictEqual([]);
   });
 
   it('numbers the continuation’s tool calls on and leaves out a call already passed on', async () => {
@@ -206,6 +225,42 @@ describe(resumable.name, () => {
       expect(await all()).toStrictEqual([text('First. '), text('Here is the first part of it. '), write(0, 'part one'), end('tool_calls')]);
       expect(recoveries).toStrictEqual([{ kind: 'tool_call', attempt: 1 }, { kind: 'resume', attempt: 2 }]);
       expect(kiro.cuts).toStrictEqual([['Write'], ['Write']]);
+    });
+
+    it('ends as cut short, not failed, when the re-ask passes something on and then fails with the resumes spent', async () => {
+      const kiro = fakeKiro(failing(text('Here is the first part of it. ')));
+      const { all, outcomes } = run(of(text('First. '), cutEnd('Write')), kiro.reask, { maxResumes: 1 });
+
+      expect(await all()).toStrictEqual([text('First. '), text('Here is the first part of it. '), cutEnd('Write')]);
+      expect(kiro.asked).toHaveLength(1);
+      expect(outcomes).toStrictEqual(['failed']);
+    });
+
+    it('ends as cut short, not failed, when the re-ask passes something on and then fails for good', async () => {
+      const kiro = fakeKiro(concat(of(text('Here is the first part of it. ')), throwError(() => refused)));
+      const { all, outcomes } = run(of(text('First. '), cutEnd('Write')), kiro.reask);
+
+      expect(await all()).toStrictEqual([text('First. '), text('Here is the first part of it. '), cutEnd('Write')]);
+      expect(outcomes).toStrictEqual(['failed']);
+    });
+
+    it('is not asked for when the context window is full: a longer prompt cannot fit, and the end stays as Kiro said', async () => {
+      const windowEnd: AssistantEvent = { type: 'end', finishReason: 'context_window', usage: { inputTokens: 1, outputTokens: 1 }, cutToolCalls: ['Write'] };
+      const kiro = fakeKiro();
+      const { all, outcomes } = run(of(text('First. '), windowEnd), kiro.reask);
+
+      expect(await all()).toStrictEqual([text('First. '), windowEnd]);
+      expect(kiro.asked).toStrictEqual([]);
+      expect(outcomes).toStrictEqual([]);
+    });
+
+    it('is asked for once per response: not again in a later stream of it', async () => {
+      const budget = new RecoveryBudget();
+      await run(of(cutEnd('Write')), fakeKiro(of(text('Searching first.'), end())).reask, { budget }).all();
+      const kiro = fakeKiro(of(write(0, 'small'), end('tool_calls')));
+
+      expect(await run(of(cutEnd('Write')), kiro.reask, { budget }).all()).toStrictEqual([cutEnd('Write')]);
+      expect(kiro.asked).toStrictEqual([]);
     });
 
     it('is not asked for when TOOL_CALL_RECOVERY is off', async () => {

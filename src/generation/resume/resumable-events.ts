@@ -31,6 +31,18 @@ export type ToolCallRecoveryOutcome = 'recovered' | 'cut_again' | 'no_call' | 'f
 
 type EndEvent = Extract<AssistantEvent, { type: 'end' }>;
 
+/**
+ * What one response may still spend on asking Kiro again. One per response, shared by each of
+ * its `resumable()` streams (a web search's rounds are a stream each), so STREAM_MAX_RESUMES and
+ * the one tool-call recovery count per response, not per Kiro call.
+ */
+export class RecoveryBudget {
+  retries = 0;
+  resumes = 0;
+  /** A cut tool call was asked for again: never a second time in the response. */
+  toolCallAsked = false;
+}
+
 export interface ResumeOptions {
   /** Failures before anything was sent that are asked again (the original conversation). */
   maxRetries: number;
@@ -43,6 +55,8 @@ export interface ResumeOptions {
    * once more (the cut call, in smaller pieces), taking one of the `maxResumes`.
    */
   recoverCutToolCalls?: boolean;
+  /** The response's budget, when it makes more than one Kiro call stream (web search rounds); else one of its own. */
+  budget?: RecoveryBudget;
   /** Whether asking Kiro again can help (a cut, an exception frame, throttling), not a refusal. */
   isTransient(error: unknown): boolean;
   /**
@@ -63,24 +77,27 @@ export interface ResumeOptions {
  * call indices going on, tool calls already passed on not passed twice). Both bounded; once the
  * budget is spent, or for a failure asking again cannot fix, the failure goes on as the error.
  *
- * A turn that ends with a tool call Kiro cut off (`end.cutToolCalls`) is not a failure, but
+ * A turn that ends with a tool call Kiro cut off at the output limit (`end.cutToolCalls`,
+ * `length`; at the context window's end a longer prompt cannot fit) is not a failure, but
  * nothing of the cut call reached the client (tool calls pass on whole only), so it can be asked
  * for again: the `end` is held back, Kiro is asked once for the call in smaller pieces, and that
  * answer is spliced in like a continuation. If the re-ask brings nothing, the held `end` goes on
- * and the turn ends as it would have (cut, as `length`). Only the `end` waits: on every other
+ * and the turn ends as it would have (cut, as `length`); so it does when the re-ask fails after
+ * passing something on and cannot be resumed. Only the `end` waits: on every other
  * turn nothing is held back longer than without recovery.
  */
 export function resumable(first$: Observable<AssistantEvent>, options: ResumeOptions): Observable<AssistantEvent> {
   return new Observable<AssistantEvent>((subscriber) => {
     const partial = new PartialTurn(options.maxPartialChars);
     let current: Subscription | undefined;
-    let retries = 0;
-    let resumes = 0;
+    const budget = options.budget ?? new RecoveryBudget();
     let closed = false;
     /** Set once a cut tool call was asked for again: every later re-ask asks for it too; never twice. */
     let cutToolCalls: readonly string[] | undefined;
     /** The cut turn's end, while the re-ask for its tool call has passed nothing on yet. */
     let heldEnd: EndEvent | undefined;
+    /** The cut turn's end, until the re-ask's own end passed: how the turn ends if the re-ask fails for good. */
+    let cutEnd: EndEvent | undefined;
     /** What the cut turn cost: the response's end reports it with the re-ask's (both were billed). */
     let cutTurnCredits: number | undefined;
     let outcomePending = false;
@@ -90,10 +107,17 @@ export function resumable(first$: Observable<AssistantEvent>, options: ResumeOpt
     const settleOutcome = (outcome: ToolCallRecoveryOutcome, error?: unknown) => {
       if (!outcomePending) return;
       outcomePending = false;
+      cutEnd = undefined;
       options.onToolCallRecovery?.(outcome, error);
     };
+    // Only a cut at the output limit: at the context window's end, a longer prompt cannot fit.
     const canRecoverToolCall = (end: EndEvent) =>
-      options.recoverCutToolCalls === true && (end.cutToolCalls?.length ?? 0) > 0 && cutToolCalls === undefined && partial.resumable && resumes < options.maxResumes;
+      options.recoverCutToolCalls === true &&
+      end.finishReason === 'length' &&
+      (end.cutToolCalls?.length ?? 0) > 0 &&
+      !budget.toolCallAsked &&
+      partial.resumable &&
+      budget.resumes < options.maxResumes;
 
     const attach = (events$: Observable<AssistantEvent>, splice: Continuation | undefined) => {
       // Set when this call's turn ended with a cut tool call that is being asked for again.
@@ -159,14 +183,26 @@ export function resumable(first$: Observable<AssistantEvent>, options: ResumeOpt
       subscriber.error(error);
     }
 
+    /** Ends the response with the cut turn's end (as `length`, naming the cut calls): the recovery failed. */
+    function endAsCut(end: EndEvent, error: unknown): void {
+      heldEnd = undefined;
+      cutTurnCredits = undefined;
+      settleOutcome('failed', error);
+      partial.record(end);
+      subscriber.next(end);
+      subscriber.complete();
+    }
+
     function recoverToolCall(end: EndEvent): void {
       cutToolCalls = end.cutToolCalls;
+      budget.toolCallAsked = true;
       heldEnd = end;
+      cutEnd = end;
       cutTurnCredits = end.usage.credits;
       callsBeforeRecovery = partial.toolCalls.length;
       outcomePending = true;
       try {
-        options.onRecovery?.({ kind: 'tool_call', attempt: ++resumes, error: undefined, partial });
+        options.onRecovery?.({ kind: 'tool_call', attempt: ++budget.resumes, error: undefined, partial });
       } catch (err) {
         return fail(err);
       }
@@ -175,20 +211,15 @@ export function resumable(first$: Observable<AssistantEvent>, options: ResumeOpt
 
     function recover(error: unknown): void {
       current = undefined;
-      if (heldEnd) {
-        // Asking again for the cut call brought nothing: the turn ends as it would have without it.
-        const end = heldEnd;
-        heldEnd = undefined;
-        cutTurnCredits = undefined;
-        settleOutcome('failed', error);
-        partial.record(end);
-        subscriber.next(end);
-        return subscriber.complete();
-      }
+      // Asking again for the cut call brought nothing: the turn ends as it would have without it.
+      if (heldEnd) return endAsCut(heldEnd, error);
       const beforeContent = partial.empty;
-      const allowed = options.isTransient(error) && (beforeContent ? retries < options.maxRetries : partial.resumable && resumes < options.maxResumes);
+      const allowed = options.isTransient(error) && (beforeContent ? budget.retries < options.maxRetries : partial.resumable && budget.resumes < options.maxResumes);
+      // It passed something on and then failed for good: still the cut turn's end, not a failure
+      // the client would not have had without the recovery.
+      if (!allowed && cutEnd) return endAsCut(cutEnd, error);
       if (!allowed) return fail(error);
-      const attempt = beforeContent ? ++retries : ++resumes;
+      const attempt = beforeContent ? ++budget.retries : ++budget.resumes;
       try {
         options.onRecovery?.({ kind: beforeContent ? 'retry' : 'resume', attempt, error, partial });
       } catch (err) {
