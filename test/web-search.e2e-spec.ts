@@ -152,6 +152,24 @@ describe('Web search (Kiro MCP, kiro-protocol.md §9.7)', () => {
       expect(h.sim.stats.searchRequests).toBe(0);
     });
 
+    it.each([
+      ['Anthropic tool_choice {type: "tool", name: "web_search"}', { type: 'tool', name: 'web_search' }],
+      ['Anthropic tool_choice {type: "any"}', { type: 'any' }],
+    ])('forces the search of the first round only, with %s: the next round may answer', async (_name, toolChoice) => {
+      h.sim.enqueue(toolCallReply('tooluse_f1', 'web_search', JSON.stringify({ query: 'forced' })));
+      const message = await anthropic.messages.create({
+        model: 'claude-sonnet-4-5',
+        max_tokens: 1024,
+        messages: [{ role: 'user', content: 'Search it' }],
+        tools: [{ type: 'web_search_20250305', name: 'web_search' }],
+        tool_choice: toolChoice as Anthropic.ToolChoice,
+      });
+
+      expect(message.content.map((block) => block.type)).toEqual(['server_tool_use', 'web_search_tool_result', 'text']);
+      const prompts = chatBodies(h).map((body) => JSON.stringify(body.conversationState).includes('You must call'));
+      expect(prompts).toEqual([true, false]);
+    });
+
     it('stops searching at max_uses: the extra search gets a max_uses_exceeded result and the model answers', async () => {
       h.sim.enqueue(
         toolCallReply('tooluse_s1', 'web_search', JSON.stringify({ query: 'one' })),
@@ -303,6 +321,24 @@ describe('Web search (Kiro MCP, kiro-protocol.md §9.7)', () => {
       const accounts = await request(pool.url).get('/admin/api/accounts').set('authorization', `Bearer ${ADMIN_KEY}`);
       expect(Object.fromEntries((accounts.body.data as Array<{ name: string; state: { kind: string } }>).map((a) => [a.name, a.state.kind]))).toStrictEqual({ free: 'healthy', pro: 'healthy' });
     });
+
+    it('hands a search the model asks for mid-turn to the account that can search', async () => {
+      pool.sim.reset();
+      // Four conversations (four affinity keys): round robin serves some of them on "free", whose search is refused there.
+      for (let i = 0; i < 4; i++) {
+        pool.sim.enqueue(toolCallReply(`tooluse_m${i}`, 'web_search', JSON.stringify({ query: `mid ${i}` })));
+        const res = await request(pool.url)
+          .post('/v1/messages')
+          .set('x-api-key', PROXY_KEY)
+          .send({ model: 'claude-sonnet-4-5', max_tokens: 100, messages: [{ role: 'user', content: `look up ${i}` }], tools: [{ type: 'web_search_20250305', name: 'web_search' }] });
+        expect(res.status).toBe(200);
+        expect(res.body.content.map((block: { type: string }) => block.type)).toEqual(['server_tool_use', 'web_search_tool_result', 'text']);
+      }
+
+      const searches = pool.sim.requests.filter((r) => r.path === '/mcp').map((r) => `${r.account}:${r.status}`);
+      expect(searches).toContain('free:403');
+      expect(searches.filter((s) => s.endsWith(':200'))).toStrictEqual(['pro:200', 'pro:200', 'pro:200', 'pro:200']);
+    });
   });
 
   describe('Responses web_search (Codex)', () => {
@@ -335,6 +371,20 @@ describe('Web search (Kiro MCP, kiro-protocol.md §9.7)', () => {
       const search = types.filter((type) => type.startsWith('response.web_search_call.'));
       expect(search).toEqual(['response.web_search_call.in_progress', 'response.web_search_call.searching', 'response.web_search_call.completed']);
       expect(types.at(-1)).toBe('response.completed');
+    });
+
+    it('forces the search of the first round only, with tool_choice "required"', async () => {
+      h.sim.enqueue(toolCallReply('tooluse_r3', 'web_search', JSON.stringify({ query: 'codex cli' })));
+      const response = await openai.responses.create({
+        model: 'claude-sonnet-4-5',
+        input: 'Find the Codex CLI docs',
+        tools: [{ type: 'web_search' } as unknown as OpenAI.Responses.Tool],
+        tool_choice: 'required',
+      });
+
+      expect(response.status).toBe('completed');
+      expect(response.output_text).toContain('Result 1 for codex cli');
+      expect(chatBodies(h).map((body) => JSON.stringify(body.conversationState).includes('You must call'))).toEqual([true, false]);
     });
 
     it('takes an earlier web_search_call item back as input', async () => {

@@ -35,6 +35,8 @@ export interface RequestLease {
    * then: bytes reached the client) and frees the account's slot when the stream ends.
    */
   track(kiroModelId: string): MonoTypeOperatorFunction<AssistantEvent>;
+  /** Frees the account's slot now, for work that is no answer stream (a web search); freeing it twice is harmless. */
+  release(): void;
 }
 
 export interface ServeRequest {
@@ -195,7 +197,7 @@ export class AccountsService implements OnModuleInit, OnApplicationShutdown {
   async serve<T>(principal: Principal, request: ServeRequest, attempt: (lease: RequestLease) => Promise<T>): Promise<T> {
     if (principal.kind === 'tenant' || this.pool.size === 0) {
       const label = this.metrics.principalLabel(principal);
-      return attempt({ session: this.auth.sessionFor(principal), account: undefined, track: (model) => tap((event) => this.countCredits(event, model, label)) });
+      return attempt({ session: this.auth.sessionFor(principal), account: undefined, track: (model) => tap((event) => this.countCredits(event, model, label)), release: () => undefined });
     }
     const affinityKey = this.config.accounts.affinityTtlMs > 0 ? request.affinityKey?.() : undefined;
     if (affinityKey) await this.sync?.loadPin(this.pool, affinityKey);
@@ -220,7 +222,7 @@ export class AccountsService implements OnModuleInit, OnApplicationShutdown {
       // A client gone before anyone subscribed must still free the slot.
       request.signal.addEventListener('abort', release, { once: true });
       try {
-        return await attempt({ session: account.session, account: account.name, track: (model) => this.tracker(account, model, release) });
+        return await attempt({ session: account.session, account: account.name, track: (model) => this.tracker(account, model, release), release });
       } catch (err) {
         // Judged before the slot is freed: a waiter handed the slot must see the account's new state.
         const verdict = verdictFor(err);

@@ -114,7 +114,7 @@ export class GenerationPipeline {
     const renderer = this.rendererFor(family, conversion, call);
     const first$ = await commitOnFirstEvent(this.resilientEvents(call, settings));
     // With a web search tool, the searches the model asks for run here and the turn goes on.
-    const assistant$ = turn ? turn.events({ events$: first$, session: call.lease.session }, call.conversation, signal) : first$;
+    const assistant$ = turn ? turn.events({ events$: first$ }, call.conversation, signal) : first$;
     const shutdown = new Interruption();
     const events$ = assistant$.pipe(
       // Shutdown cuts in here, so that a cut stream ends like any failed one.
@@ -156,7 +156,7 @@ export class GenerationPipeline {
       answering = true;
       const renderer = this.rendererFor(family, conversion, call);
       const first$ = this.resilientEvents(call, settings);
-      const assistant$ = turn ? turn.events({ events$: first$, session: call.lease.session }, call.conversation, deadline.signal) : first$;
+      const assistant$ = turn ? turn.events({ events$: first$ }, call.conversation, deadline.signal) : first$;
       await lastValueFrom(assistant$.pipe(renderReply(renderer)), { defaultValue: undefined });
       const body = renderer.result();
       await family.settle?.(conversion, body);
@@ -216,13 +216,26 @@ export class GenerationPipeline {
     const turn = new WebSearchTurn({
       request: asked.webSearch,
       maxRounds: this.config.webSearch.maxRounds,
-      search: (session, query, signal) => {
-        this.metrics.webSearches.inc();
-        return this.webSearch.search(session, query, signal, settings.context);
+      search: (query, signal, session) => {
+        const searchOn = (on: KiroSession) => {
+          this.metrics.webSearches.inc();
+          return this.webSearch.search(on, query, signal, settings.context);
+        };
+        if (session) return searchOn(session);
+        // A search the model asks for mid-turn: on an account of the pool, so that an account
+        // without web search, or throttled, hands it to the next one (as the lead search's call does).
+        const { context, modelName } = settings;
+        return this.accounts.serve(context.caller, { model: modelName, signal, affinityKey: context.affinityKey }, async (lease) => {
+          try {
+            return await searchOn(lease.session);
+          } finally {
+            lease.release();
+          }
+        });
       },
       nextRound: async (conversation) => {
         const call = await this.callKiro(conversation, settings);
-        return { events$: this.resilientEvents(call, settings), session: call.lease.session };
+        return { events$: this.resilientEvents(call, settings) };
       },
       note: (message) => this.logger.warn(logLine(message, settings.context)),
     });

@@ -21,7 +21,7 @@ export interface AnthropicWebSearchResult {
 
 export interface AnthropicWebSearchError {
   type: 'web_search_tool_result_error';
-  error_code: 'max_uses_exceeded' | 'invalid_input' | 'unavailable' | 'too_many_requests' | 'query_too_long';
+  error_code: 'invalid_tool_input' | 'unavailable' | 'max_uses_exceeded' | 'too_many_requests' | 'query_too_long' | 'request_too_large';
 }
 
 export interface AnthropicUsage {

@@ -31,7 +31,7 @@ export interface UsageCounts {
 }
 
 /** Why a search the model asked for was not run. */
-export type WebSearchRefusal = 'max_uses_exceeded' | 'invalid_input';
+export type WebSearchRefusal = 'max_uses_exceeded' | 'invalid_tool_input';
 
 export interface ToolCallEvent {
   type: 'toolCall';

@@ -16,26 +16,28 @@ const conversation = (): Conversation => ({ system: [], messages: [userMessage('
 /** A turn over scripted rounds: the first is `first`, each next one the next of `rounds`; records what it searched and asked. */
 function turnOver(rounds: Array<Observable<AssistantEvent>>, overrides: Partial<WebSearchTurnOptions> = {}) {
   const searched: string[] = [];
+  const sessions: Array<KiroSession | undefined> = [];
   const asked: Conversation[] = [];
   const notes: string[] = [];
   const turn = new WebSearchTurn({
     request: { toolName: 'web_search' },
     maxRounds: 5,
-    search: async (_session, query): Promise<WebSearchOutcome> => {
+    search: async (query, _signal, on): Promise<WebSearchOutcome> => {
       searched.push(query);
+      sessions.push(on);
       return { query, hits: [{ title: `T ${query}`, url: 'https://e.com/', snippet: 'S' }] };
     },
     nextRound: async (next): Promise<SearchRound> => {
       asked.push(next);
-      return { events$: rounds.shift() ?? of(end()), session };
+      return { events$: rounds.shift() ?? of(end()) };
     },
     note: (message) => notes.push(message),
     ...overrides,
   });
-  return { turn, searched, asked, notes };
+  return { turn, searched, sessions, asked, notes };
 }
 
-const events = (turn: WebSearchTurn, first: Observable<AssistantEvent>, sent = conversation()) => lastValueFrom(turn.events({ events$: first, session }, sent, signal).pipe(toArray()));
+const events = (turn: WebSearchTurn, first: Observable<AssistantEvent>, sent = conversation()) => lastValueFrom(turn.events({ events$: first }, sent, signal).pipe(toArray()));
 
 describe(WebSearchTurn.name, () => {
   it('passes a round without searches through as it is, counting no searches', async () => {
@@ -85,12 +87,12 @@ describe(WebSearchTurn.name, () => {
     expect(out.filter((e) => e.type === 'webSearchResult' && e.refusal === 'max_uses_exceeded')).toHaveLength(3);
   });
 
-  it('answers a search without a query with invalid_input, searching nothing', async () => {
+  it('answers a search without a query with invalid_tool_input, searching nothing', async () => {
     const { turn, searched } = turnOver([]);
     const out = await events(turn, of(call('tooluse_1', 'web_search', {}), end('tool_calls')));
 
     expect(searched).toEqual([]);
-    expect(out).toContainEqual({ type: 'webSearchResult', id: 'tooluse_1', query: '', hits: [], refusal: 'invalid_input' });
+    expect(out).toContainEqual({ type: 'webSearchResult', id: 'tooluse_1', query: '', hits: [], refusal: 'invalid_tool_input' });
   });
 
   it('ends a round of client tool calls only, without asking Kiro again', async () => {
@@ -112,13 +114,14 @@ describe(WebSearchTurn.name, () => {
   });
 
   it('searches the lead query once, before the first call, and puts it in as the model\'s first call and its answer', async () => {
-    const { turn, searched } = turnOver([], { request: { toolName: 'web_search', leadQuery: 'lead q' } });
+    const { turn, searched, sessions } = turnOver([], { request: { toolName: 'web_search', leadQuery: 'lead q' } });
 
     const sent = await turn.prepare(session, conversation(), signal);
     await turn.prepare(session, conversation(), signal);
     const out = await events(turn, of(text('Found.'), end()), sent);
 
     expect(searched).toEqual(['lead q']);
+    expect(sessions).toEqual([session]);
     expect(sent.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
     expect(out.map((e) => e.type)).toEqual(['webSearch', 'webSearchResult', 'text', 'end']);
     expect(out[0]).toEqual({ type: 'webSearch', id: (sent.messages[1] as { toolCalls: Array<{ id: string }> }).toolCalls[0].id, query: 'lead q' });
@@ -127,7 +130,7 @@ describe(WebSearchTurn.name, () => {
   it('keeps only hits on the allowed domains', async () => {
     const { turn } = turnOver([], {
       request: { toolName: 'web_search', allowedDomains: ['kiro.dev'] },
-      search: async (_s, query) => ({ query, hits: [{ title: 'a', url: 'https://docs.kiro.dev/x', snippet: '' }, { title: 'b', url: 'https://evil.example/', snippet: '' }] }),
+      search: async (query) => ({ query, hits: [{ title: 'a', url: 'https://docs.kiro.dev/x', snippet: '' }, { title: 'b', url: 'https://evil.example/', snippet: '' }] }),
     });
     const out = await events(turn, of(search('tooluse_1', 'q'), end('tool_calls')));
 
@@ -149,15 +152,74 @@ describe(WebSearchTurn.name, () => {
   it('stops a search under way when the subscriber leaves', async () => {
     let aborted = false;
     const { turn } = turnOver([], {
-      search: (_s, _q, searchSignal) =>
+      search: (_q, searchSignal) =>
         new Promise(() => {
           searchSignal.addEventListener('abort', () => (aborted = true));
         }),
     });
-    const subscription = turn.events({ events$: of(search('tooluse_1', 'q'), end('tool_calls')), session }, conversation(), signal).subscribe();
+    const subscription = turn.events({ events$: of(search('tooluse_1', 'q'), end('tool_calls')) }, conversation(), signal).subscribe();
     await new Promise((resolve) => setImmediate(resolve));
     subscription.unsubscribe();
 
     expect(aborted).toBe(true);
+  });
+
+  it('runs a search asked for mid-turn on no account of its own: the pool picks one, and fails over', async () => {
+    const { turn, sessions } = turnOver([]);
+    await events(turn, of(search('tooluse_1', 'q'), end('tool_calls')));
+
+    expect(sessions).toEqual([undefined]);
+  });
+
+  describe('a forced tool choice', () => {
+    const forced = (toolChoice: Conversation['toolChoice']): Conversation => ({ ...conversation(), toolChoice });
+
+    it.each([{ type: 'required' as const }, { type: 'tool' as const, name: 'web_search' }])('is auto once a search met %j, so the model can answer', async (toolChoice) => {
+      const { turn, asked } = turnOver([of(search('tooluse_2', 'again'), end('tool_calls')), of(text('Answer.'), end())]);
+
+      await events(turn, of(search('tooluse_1', 'q'), end('tool_calls')), forced(toolChoice));
+
+      expect(asked.map((next) => next.toolChoice)).toEqual([{ type: 'auto' }, { type: 'auto' }]);
+    });
+
+    it('is auto in the first call after the lead search', async () => {
+      const { turn } = turnOver([], { request: { toolName: 'web_search', leadQuery: 'lead q' } });
+
+      const sent = await turn.prepare(session, forced({ type: 'tool', name: 'web_search' }), signal);
+
+      expect(sent.toolChoice).toEqual({ type: 'auto' });
+    });
+
+    it('stays on a client tool a search did not call', async () => {
+      const { turn, asked } = turnOver([]);
+
+      await events(turn, of(search('tooluse_1', 'q'), end('tool_calls')), forced({ type: 'tool', name: 'get_weather' }));
+
+      expect(asked[0].toolChoice).toEqual({ type: 'tool', name: 'get_weather' });
+    });
+  });
+
+  it("hands the next round the round's first signed thought with its own text, whatever came after", async () => {
+    const { turn, asked } = turnOver([]);
+    const thoughts: AssistantEvent[] = [
+      { type: 'reasoning', text: 'First ' },
+      { type: 'reasoning', text: 'thought.' },
+      { type: 'reasoningSignature', signature: 'sig-1' },
+      { type: 'reasoning', text: 'Second thought.' },
+      { type: 'reasoningSignature', signature: 'sig-2' },
+    ];
+
+    await events(turn, of(...thoughts, search('tooluse_1', 'q'), end('tool_calls')));
+
+    expect(asked[0].messages[1]).toMatchObject({ role: 'assistant', signedReasoning: { text: 'First thought.', signature: 'sig-1' } });
+  });
+
+  it('pairs a signature with the thought just before it, not with reasoning closed by text', async () => {
+    const { turn, asked } = turnOver([]);
+    const said: AssistantEvent[] = [{ type: 'reasoning', text: 'Unsigned.' }, text('Hm. '), { type: 'reasoning', text: 'Signed.' }, { type: 'reasoningSignature', signature: 'sig' }];
+
+    await events(turn, of(...said, search('tooluse_1', 'q'), end('tool_calls')));
+
+    expect(asked[0].messages[1]).toMatchObject({ text: 'Hm. ', signedReasoning: { text: 'Signed.', signature: 'sig' } });
   });
 });

@@ -8,18 +8,21 @@ import { domainAllowed, MAX_USES_TEXT, searchResultsText } from './search-result
 export const MAX_SEARCHES_PER_RESPONSE = 20;
 const INVALID_QUERY_TEXT = 'The web search was called without a query: call it with {"query": "…"}.';
 
-/** One Kiro call of the turn: its assistant events, and the account that answers it (its searches run there). */
+/** One Kiro call of the turn: its assistant events. */
 export interface SearchRound {
   events$: Observable<AssistantEvent>;
-  session: KiroSession;
 }
 
 export interface WebSearchTurnOptions {
   request: WebSearchRequest;
   /** WEB_SEARCH_MAX_ROUNDS: continuations with search results before the turn ends. */
   maxRounds: number;
-  /** One search on an account (kiro/web-search/); its failures end the response (a 429 stays a 429). */
-  search(session: KiroSession, query: string, signal: AbortSignal): Promise<WebSearchOutcome>;
+  /**
+   * One search (kiro/web-search/): on `session` when given (the lead query, inside the first
+   * call's failover), otherwise on an account of the pool, failing over as a call does
+   * (account-health.ts). Its failures end the response (a 429 stays a 429).
+   */
+  search(query: string, signal: AbortSignal, session?: KiroSession): Promise<WebSearchOutcome>;
   /** The next Kiro call, with the search results in the conversation. */
   nextRound(conversation: Conversation): Promise<SearchRound>;
   /** One line for the log, when the turn ends with searches it did not run. */
@@ -55,7 +58,7 @@ export class WebSearchTurn {
   async prepare(session: KiroSession, conversation: Conversation, signal: AbortSignal): Promise<Conversation> {
     const query = this.options.request.leadQuery;
     if (query !== undefined && !this.lead) {
-      const outcome = await this.searchOn(session, query, signal);
+      const outcome = await this.searchOn(query, signal, session);
       this.lead = { id: `tooluse_lead${Date.now().toString(36)}`, outcome };
     }
     return this.withLead(conversation);
@@ -108,7 +111,7 @@ export class WebSearchTurn {
                 this.options.note?.(`The model asked for ${asked.length} more web search(es) after WEB_SEARCH_MAX_ROUNDS (${this.options.maxRounds}) rounds; the turn ends here`);
                 return finish(clientCalls > 0 ? 'tool_calls' : 'stop');
               }
-              this.answer(asked, round.session, searchAbort.signal, (e) => subscriber.next(e))
+              this.answer(asked, searchAbort.signal, (e) => subscriber.next(e))
                 .then(async (results) => {
                   if (stopped) return;
                   if (clientCalls > 0) return finish('tool_calls');
@@ -149,49 +152,64 @@ export class WebSearchTurn {
   }
 
   /** Runs the searches the model asked for, in order, passing each on; the tool results for the next round. */
-  private async answer(asked: ToolCallEvent[], session: KiroSession, signal: AbortSignal, emit: (event: AssistantEvent) => void): Promise<ToolResult[]> {
+  private async answer(asked: ToolCallEvent[], signal: AbortSignal, emit: (event: AssistantEvent) => void): Promise<ToolResult[]> {
     const results: ToolResult[] = [];
     for (const call of asked) {
       const query = typeof call.input.query === 'string' ? call.input.query.trim() : '';
       emit({ type: 'webSearch', id: call.id, query });
       if (!query || this.searches >= this.maxUses) {
-        const refusal = query ? 'max_uses_exceeded' : 'invalid_input';
+        const refusal = query ? 'max_uses_exceeded' : 'invalid_tool_input';
         emit({ type: 'webSearchResult', id: call.id, query, hits: [], refusal });
         results.push({ toolCallId: call.id, text: query ? MAX_USES_TEXT : INVALID_QUERY_TEXT, isError: true });
         continue;
       }
-      const outcome = await this.searchOn(session, query, signal);
+      const outcome = await this.searchOn(query, signal);
       emit({ type: 'webSearchResult', id: call.id, query: outcome.query, hits: outcome.hits });
       results.push({ toolCallId: call.id, text: searchResultsText(outcome.query, outcome.hits), isError: false });
     }
     return results;
   }
 
-  private async searchOn(session: KiroSession, query: string, signal: AbortSignal): Promise<WebSearchOutcome> {
+  private async searchOn(query: string, signal: AbortSignal, session?: KiroSession): Promise<WebSearchOutcome> {
     this.searches++;
-    const outcome = await this.options.search(session, query, signal);
+    const outcome = await this.options.search(query, signal, session);
     const { allowedDomains, blockedDomains } = this.options.request;
     if (!allowedDomains?.length && !blockedDomains?.length) return outcome;
     return { query: outcome.query, hits: outcome.hits.filter((hit) => domainAllowed(hit.url, allowedDomains, blockedDomains)) };
   }
 
+  /**
+   * The conversation with a round of searches and their results. A tool choice the search met
+   * (`required`, or the search tool by name) is `auto` from here: kept, it would tell the model to
+   * search again every round until the rounds ran out, and the turn would end without an answer.
+   */
   private continued(conversation: Conversation, assistant: AssistantMessage, results: ToolResult[]): Conversation {
-    return { ...conversation, messages: [...conversation.messages, assistant, userMessage('', { toolResults: results })] };
+    const choice = conversation.toolChoice;
+    const met = choice.type === 'required' || (choice.type === 'tool' && choice.name === this.options.request.toolName);
+    return { ...conversation, toolChoice: met ? { type: 'auto' } : choice, messages: [...conversation.messages, assistant, userMessage('', { toolResults: results })] };
   }
 }
 
-/** What the model said in one round, for the assistant turn of the next round's history. */
+/**
+ * What the model said in one round, for the assistant turn of the next round's history. Kiro
+ * takes one reasoning block per turn: the round's first signed thought, with its own text only
+ * (the signature covers that text; another thought's text beside it is THINKING_SIGNATURE_INVALID),
+ * as the Anthropic converter keeps the first signed thinking block.
+ */
 class RoundRecorder {
   private text = '';
-  private reasoning = '';
+  /** The thought under way: a signature closes it, and so does anything else said (as the renderers close the block). */
+  private thought = '';
   private signed: AssistantMessage['signedReasoning'];
   private readonly calls: ToolCallEvent[] = [];
 
   note(event: AssistantEvent): void {
+    if (event.type === 'reasoning') return void (this.thought += event.text);
+    const thought = this.thought;
+    this.thought = '';
     if (event.type === 'text') this.text += event.text;
-    else if (event.type === 'reasoning') this.reasoning += event.text;
-    else if (event.type === 'reasoningSignature') this.signed = { text: this.reasoning, signature: event.signature };
-    else if (event.type === 'redactedReasoning') this.signed = { redacted: event.data };
+    else if (event.type === 'reasoningSignature') this.signed ??= { text: thought, signature: event.signature };
+    else if (event.type === 'redactedReasoning') this.signed ??= { redacted: event.data };
     else if (event.type === 'toolCall') this.calls.push(event);
   }
 

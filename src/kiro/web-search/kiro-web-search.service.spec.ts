@@ -25,6 +25,15 @@ class SimSession implements KiroSession {
   }
 }
 
+/** An account not used yet: it learns its profile ARN from its first refresh, as a pooled account does. */
+class FirstUseSession extends SimSession {
+  override profileArn: string | undefined = undefined;
+  override async getAccessToken(): Promise<string> {
+    this.profileArn = DEFAULT_SIM_PROFILE_ARN;
+    return super.getAccessToken();
+  }
+}
+
 function issueToken(sim: KiroSimulator, refreshToken = 'sim-refresh-token'): Promise<string> {
   return new Promise((resolve, reject) => {
     const req = request(`${sim.authUrl}/refreshToken`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
@@ -88,6 +97,13 @@ describe(KiroWebSearch.name, () => {
     const noProfile = new SimSession(await issueToken(sim), undefined, () => issueToken(sim));
     await expect(search.search(noProfile, 'q', signal)).rejects.toThrow(/Web search needs a Kiro account with a profile/);
     expect(sim.stats.searchRequests).toBe(0);
+  });
+
+  it('searches on an account not used yet, whose first refresh brings its profile ARN', async () => {
+    const unused = new FirstUseSession(await issueToken(sim), undefined, () => issueToken(sim));
+
+    await expect(search.search(unused, 'q', signal)).resolves.toMatchObject({ hits: expect.any(Array) });
+    expect(sim.requests.find((r) => r.path === '/mcp')?.headers['x-amzn-kiro-profile-arn']).toBe(DEFAULT_SIM_PROFILE_ARN);
   });
 
   it('says clearly that the plan has no web search when Kiro refuses it with a 403', async () => {

@@ -38,13 +38,14 @@ export class KiroWebSearch {
 
   async search(session: KiroSession, rawQuery: string, signal: AbortSignal, trace?: RequestTrace): Promise<WebSearchOutcome> {
     const query = searchQuery(rawQuery);
+    // First the token: an account not used yet learns its profile ARN from its first refresh.
+    const token = new SessionToken(session, await session.getAccessToken(trace), trace);
     const profileArn = session.profileArn;
     if (!profileArn) {
       throw new WebSearchUnavailableError(
         'Web search needs a Kiro account with a profile (Kiro Pro or a plan that includes web search); the account serving this request has no profile ARN.',
       );
     }
-    const token = new SessionToken(session, await session.getAccessToken(trace), trace);
     const timeoutMs = this.config.webSearch.timeoutMs;
     for (;;) {
       if (signal.aborted) throw new ClientAbortedError();
