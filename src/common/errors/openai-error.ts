@@ -54,7 +54,7 @@ export function retryHeaders(error: ClassifiedError): Record<string, string> {
 }
 
 /** `Retry-After` in whole seconds (at least 1), when the error says when to come back. */
-export function retryAfterHeaders(retryAfterSeconds: number | undefined): Record<string, string> {
+function retryAfterHeaders(retryAfterSeconds: number | undefined): Record<string, string> {
   return retryAfterSeconds === undefined ? {} : { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) };
 }
 
