@@ -1,6 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import request from 'supertest';
 import { textReply, toolCallReply } from './simulator';
+import { ConverterService } from '../src/converter/converter.service';
 import { type Harness, parseSse, PROXY_KEY, startHarness } from './support/gateway-harness';
 
 /**
@@ -39,6 +40,33 @@ describe('one generation pipeline for every API family (e2e)', () => {
     h = await startHarness({ env: { FAKE_REASONING: 'false', MAX_RETRIES: '0', STREAM_MAX_RESUMES: '0', STREAM_KEEPALIVE_INTERVAL: '0.1' } });
   });
   afterAll(() => h.close());
+
+  // message_start carries the prompt's token count: a 400 KB agent turn costs milliseconds to
+  // count, which belong in Kiro's own wait, not between its first token and the client's.
+  it.each([
+    ['Anthropic stream', () => messages({ stream: true, tools: undefined })],
+    ['OpenAI chat, non-stream', () => chat({ tools: undefined })],
+  ])('counts the prompt (%s) while Kiro works, before its first byte', async (_name, send) => {
+    const converter = h.app.get(ConverterService);
+    const counted: number[] = [];
+    const count = converter.countPromptTokens.bind(converter);
+    const spy = jest.spyOn(converter, 'countPromptTokens').mockImplementation((conversation) => {
+      counted.push(performance.now());
+      return count(conversation);
+    });
+    h.sim.enqueue({ ...textReply('Counted.'), firstByteDelayMs: 400 });
+    try {
+      const started = performance.now();
+      const res = await send();
+
+      expect(res.status).toBe(200);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(400);
+      expect(counted.length).toBeGreaterThanOrEqual(1);
+      expect(counted[0] - started).toBeLessThan(400);
+    } finally {
+      spy.mockRestore();
+    }
+  });
 
   // Kiro's toolUseEvent input can be any JSON: these are valid JSON, and not the object every API takes.
   describe.each(['null', '5', '"x"', '[]'])('a tool call whose arguments are %s', (args) => {

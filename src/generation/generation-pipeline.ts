@@ -54,6 +54,8 @@ interface CallSettings {
   flow: FlowGate;
   /** The retries, resumes and tool-call recovery left to the whole response, every web search round included. */
   budget: RecoveryBudget;
+  /** Until a first call is under way: its prompt is counted while Kiro works on it (see callKiroOn). */
+  countPromptEarly: boolean;
 }
 
 /** Makes the conversation of a response's first call on the account about to serve it (the lead web search). */
@@ -108,7 +110,7 @@ export class GenerationPipeline {
     signal: AbortSignal,
   ): Promise<GenerationStream<Out>> {
     const conversion = await family.toConversation(request, context);
-    const settings: CallSettings = { modelName: request.model, context, signal, stream: true, flow: new FlowGate(), budget: new RecoveryBudget() };
+    const settings: CallSettings = { modelName: request.model, context, signal, stream: true, flow: new FlowGate(), budget: new RecoveryBudget(), countPromptEarly: true };
     const { conversation, turn } = this.searchTurn(conversion.conversation, settings);
     const call = await this.callKiro(conversation, settings, turn && ((session, sent) => turn.prepare(session, sent, signal)));
     const renderer = this.rendererFor(family, conversion, call);
@@ -150,7 +152,7 @@ export class GenerationPipeline {
     signal.addEventListener('abort', onClientGone, { once: true });
     let answering = false;
     try {
-      const settings: CallSettings = { modelName: request.model, context, signal: deadline.signal, stream: false, flow: new FlowGate(), budget: new RecoveryBudget() };
+      const settings: CallSettings = { modelName: request.model, context, signal: deadline.signal, stream: false, flow: new FlowGate(), budget: new RecoveryBudget(), countPromptEarly: true };
       const { conversation, turn } = this.searchTurn(conversion.conversation, settings);
       const call = await this.callKiro(conversation, settings, turn && ((session, sent) => turn.prepare(session, sent, deadline.signal)));
       answering = true;
@@ -182,7 +184,8 @@ export class GenerationPipeline {
     return this.accounts.serve(context.caller, { model: modelName, signal, affinityKey: context.affinityKey }, (lease) => this.callKiroOn(lease, conversation, settings, prepare));
   }
 
-  private async callKiroOn(lease: RequestLease, asked: Conversation, { modelName, context, signal, stream, flow }: CallSettings, prepare?: PrepareFirstCall): Promise<KiroCallInFlight> {
+  private async callKiroOn(lease: RequestLease, asked: Conversation, settings: CallSettings, prepare?: PrepareFirstCall): Promise<KiroCallInFlight> {
+    const { modelName, context, signal, stream, flow } = settings;
     const session = lease.session;
     if (lease.account !== undefined) context.served.attempt(lease.account);
     // Before the body: a refresh may bring the profile ARN it needs. The call sends this same token.
@@ -199,7 +202,12 @@ export class GenerationPipeline {
       sessionKey: sessionKeyOf(context),
       cacheCheckpoints: this.models.cacheCheckpoints(model.kiroModelId, session),
     });
+    // The prompt's token count (message_start's input_tokens, the usage when Kiro reports none)
+    // costs a few milliseconds for an agent's 400 KB turn: counted once the body is on its way,
+    // while Kiro works on it, instead of between Kiro's first token and the client's.
+    if (settings.countPromptEarly) setImmediate(countQuietly, kiro.promptTokens);
     const upstream = await this.kiro.open({ payload: kiro.payload, session, accessToken, signal, slowModel: model.slow, stream, trace: context, flow });
+    settings.countPromptEarly = false;
     return { lease, conversation, model, kiro, upstream };
   }
 
@@ -373,4 +381,13 @@ function sessionKeyOf(context: RequestContext): string | undefined {
   if (affinity === undefined) return undefined;
   const caller = context.caller;
   return `${caller.kind === 'tenant' ? caller.tokenHash : 'gateway'}:${affinity}`;
+}
+
+/** Counts ahead of need; a failure surfaces where the count is used, not here. */
+function countQuietly(count: () => number): void {
+  try {
+    count();
+  } catch {
+    // Counted again, and reported, where the figure is needed.
+  }
 }

@@ -140,6 +140,29 @@ describe(JsonShapeScanner.name, () => {
     expect(() => scanInSlices(distinct)).toThrow(/distinct object keys/);
   });
 
+  it('crosses strings the same whether it counts escapes (bodies over 4 MB) or goes quote to quote', () => {
+    const tricky = [
+      `{"a":"${'[\\"'.repeat(50)}\\\\","b":"]]]","c":["\\\\\\"]"]}`,
+      '{"x":"\\\\\\\\","y":[1,2,{"z":"\\u005f_proto__"}],"\\u005f_proto__":1}',
+      '{"k":"\\"","l":"\\\\"}',
+    ];
+    const pad = 'p'.repeat(4 * 1024 * 1024 + 1);
+    for (const text of tricky) {
+      expect(() => JSON.parse(text)).not.toThrow();
+      const quick = new JsonShapeScanner(Buffer.from(text), 0, 1e9);
+      const counting = new JsonShapeScanner(Buffer.from(`[${text},"${pad}"]`), 0, 1e9);
+      while (!quick.scan(1000));
+      while (!counting.scan(1000));
+      expect({ elements: quick.elementCount + 2, unsafe: quick.unsafeKeys }).toEqual({ elements: counting.elementCount, unsafe: counting.unsafeKeys });
+    }
+  });
+
+  it('looks at the clock while crossing a string of escaped quotes quote by quote', () => {
+    const text = `{"a":"${'\\"'.repeat(1_000_000)}"}`;
+    expect(text.length).toBeLessThan(4 * 1024 * 1024);
+    expect(scanInSlices(text)).toBeGreaterThan(10);
+  });
+
   it('bounds escape sequences', () => {
     expect(() => scanInSlices(JSON.stringify({ a: '\n'.repeat(2_000_001) }))).toThrow(/escape sequences/);
   });
