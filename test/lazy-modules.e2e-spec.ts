@@ -3,13 +3,18 @@ import { join } from 'node:path';
 
 /**
  * What only some deployments use is loaded only when used (issue 18): ioredis (~20 MB) without
- * REDIS_URL, cl100k's tables (~35 MB) until a count needs them. Checked in a fresh process that
- * loads every module of the app, as `node dist/main.js` does before listening.
+ * REDIS_URL; and cl100k's tables (~45 MB) never: token counts are estimated. Checked in a fresh
+ * process that loads every module of the app, as `node dist/main.js` does before listening, and
+ * then counts a prompt and an answer as a request does.
  */
 describe('lazily loaded packages (e2e)', () => {
-  it('loads neither ioredis nor the tokenizer with the app modules', () => {
+  it('loads neither ioredis nor the tokenizer with the app modules, nor the tokenizer to count', () => {
     const script = `
       require('./src/app.module');
+      const { countTokens, countConversationTokens } = require('./src/converter/token-counter');
+      const { anthropicToConversation } = require('./src/converter');
+      countTokens('An answer of a few words.');
+      countConversationTokens(anthropicToConversation({ model: 'm', max_tokens: 1, messages: [{ role: 'user', content: 'Hello' }] }).conversation);
       const loaded = Object.keys(require.cache);
       console.log(JSON.stringify({
         ioredis: loaded.some((path) => path.includes('/node_modules/ioredis/')),

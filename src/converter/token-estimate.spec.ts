@@ -1,4 +1,4 @@
-import { countTokens } from './token-counter';
+import { countTokens } from 'gpt-tokenizer/encoding/cl100k_base';
 import { estimateTokens, pairCounts, PAIR_WEIGHTS } from './token-estimate';
 import { estimatorErrors } from '../../test/support/token-corpus';
 

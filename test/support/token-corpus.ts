@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { countTokens as countCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
+import { countTokens } from '../../src/converter/token-counter';
 import { CLASSES, estimateTokens, pairCounts } from '../../src/converter/token-estimate';
 
 /**
@@ -124,9 +125,37 @@ function solve(a: number[][], b: number[]): number[] {
   return m.map((row, i) => row[n] / row[i]);
 }
 
+/**
+ * The local count (token-counter.ts) against the tokenizer on short pieces of the corpora, where
+ * one or two tokens off is a large share: the median and 95th percentile of the relative and the
+ * absolute error, per piece length.
+ */
+export function shortTextErrors(lengths = [8, 32, 128, 512, 2048], perCorpus = 300): Array<{ length: number; relP50: number; relP95: number; absP50: number; absP95: number }> {
+  const texts = Object.entries(corpora()).filter(([name]) => name !== 'client bodies').map(([, text]) => text);
+  return lengths.map((length) => {
+    const rel: number[] = [];
+    const abs: number[] = [];
+    for (const text of texts) {
+      for (let i = 0; i < perCorpus; i++) {
+        const at = Math.floor((i / perCorpus) * (text.length - length));
+        const piece = text.slice(at, at + length);
+        const exact = countCl100k(piece);
+        const off = Math.abs(countTokens(piece) - exact);
+        abs.push(off);
+        rel.push(off / Math.max(1, exact));
+      }
+    }
+    const q = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.floor(p * (values.length - 1))];
+    return { length, relP50: q(rel, 0.5), relP95: q(rel, 0.95), absP50: q(abs, 0.5), absP95: q(abs, 0.95) };
+  });
+}
+
 if (require.main === module) {
   if (process.argv.includes('--fit')) console.log(weightTable(fitWeights()));
   for (const e of estimatorErrors()) {
     console.log(`${e.corpus.padEnd(14)} ${String(e.chars).padStart(7)} chars ${String(e.tokens).padStart(6)} tokens, estimate ${String(e.estimate).padStart(6)} (${(e.error * 100).toFixed(1)} %), chunk p95 ±${(e.chunkP95 * 100).toFixed(1)} %`);
+  }
+  for (const e of shortTextErrors()) {
+    console.log(`${String(e.length).padStart(5)}-char pieces: median ${(e.relP50 * 100).toFixed(1)} % (${e.absP50} tokens), 95 % within ${(e.relP95 * 100).toFixed(1)} % (${e.absP95} tokens)`);
   }
 }

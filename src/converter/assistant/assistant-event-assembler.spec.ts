@@ -1,4 +1,5 @@
 import { ContextTooLongError, InvalidRequestError, QuotaExceededError, UpstreamAuthError, UpstreamError, UpstreamThrottledError } from '../../common/errors';
+import { countTokens } from '../token-counter';
 import type { KiroEvent } from '../../kiro';
 import { ToolNameMap } from '../kiro/tool-names';
 import type { AssistantEvent } from './assistant-events';
@@ -142,7 +143,7 @@ describe(AssistantEventAssembler.name, () => {
 
       expect(events).toStrictEqual([
         { type: 'toolCall', index: 0, id: 'tooluse_A', name: 'files.read', arguments: '{"path":"a.txt"}', input: { path: 'a.txt' } },
-        { type: 'end', finishReason: 'tool_calls', usage: { inputTokens: 1234, outputTokens: 6 } },
+        { type: 'end', finishReason: 'tool_calls', usage: { inputTokens: 1234, outputTokens: countTokens('{"path":"a.txt"}') } },
       ]);
     });
 
@@ -156,14 +157,14 @@ describe(AssistantEventAssembler.name, () => {
       expect(events).toStrictEqual([
         { type: 'text', text: 'Writing both files.' },
         { type: 'toolCall', index: 0, id: 'tooluse_A', name: 'Write', arguments: '{"path":"a.txt"}', input: { path: 'a.txt' } },
-        { type: 'end', finishReason: 'length', cutToolCalls: ['Write'], usage: { inputTokens: 1234, outputTokens: 19 } },
+        { type: 'end', finishReason: 'length', cutToolCalls: ['Write'], usage: { inputTokens: 1234, outputTokens: countTokens('Writing both files.{"path":"a.txt"}{"path":"b.txt","content":"abc') } },
       ]);
     });
 
     it('ends as length when a call with complete-looking arguments had no stop and no normal end after it', () => {
       const events = assemble([{ kind: 'toolUse', toolUseId: 'tooluse_A', name: 'f', input: '{"a":1}', stop: false }]);
 
-      expect(events).toStrictEqual([{ type: 'end', finishReason: 'length', cutToolCalls: ['f'], usage: { inputTokens: 1234, outputTokens: 5 } }]);
+      expect(events).toStrictEqual([{ type: 'end', finishReason: 'length', cutToolCalls: ['f'], usage: { inputTokens: 1234, outputTokens: countTokens('{"a":1}') } }]);
     });
 
     it('passes on a zero-argument call (one event, input "", no stop) followed by a normal end, ending with tool_calls', () => {
@@ -187,7 +188,7 @@ describe(AssistantEventAssembler.name, () => {
         { kind: 'metadata', stopReason: 'MAX_TOKENS' },
       ]);
 
-      expect(events).toStrictEqual([{ type: 'end', finishReason: 'length', cutToolCalls: ['f'], usage: { inputTokens: 1234, outputTokens: 5 } }]);
+      expect(events).toStrictEqual([{ type: 'end', finishReason: 'length', cutToolCalls: ['f'], usage: { inputTokens: 1234, outputTokens: countTokens('{"a":1}') } }]);
     });
   });
 
@@ -364,7 +365,7 @@ describe(AssistantEventAssembler.name, () => {
         { kind: 'toolUse', toolUseId: 'tooluse_A', name: 'f', input: '{"path":"a.txt"}', stop: true },
       ]);
 
-      expect(events[events.length - 1]).toMatchObject({ usage: { outputTokens: 7 } });
+      expect(events[events.length - 1]).toMatchObject({ usage: { outputTokens: countTokens('abc{"path":"a.txt"}') } });
     });
   });
 

@@ -2,7 +2,7 @@ import type { FakeReasoningHandling } from '../../config/env.schema';
 import type { KiroEvent } from '../../kiro';
 import { mapKiroStreamException } from '../../kiro';
 import type { ToolNameMap } from '../kiro/tool-names';
-import { countTokensBounded } from '../token-counter';
+import { countTokens } from '../token-counter';
 import type { AssistantEvent, FinishReason } from './assistant-events';
 import { BracketToolCallExtractor } from './bracket-tool-calls';
 import { NativeReasoningRelay } from './native-reasoning-relay';
@@ -138,7 +138,7 @@ export class AssistantEventAssembler {
       ...(cut.length > 0 ? { cutToolCalls: [...cut] } : {}),
       usage: {
         inputTokens: this.inputTokens(),
-        outputTokens: this.reportedOutputTokens ?? countTokensBounded(this.generated),
+        outputTokens: this.reportedOutputTokens ?? countTokens(this.generated),
         ...(this.credits !== undefined ? { credits: this.credits } : {}),
         ...(this.reportedInputTokens !== undefined ? this.reportedCache : {}),
       },

@@ -1,4 +1,5 @@
 import { catchError, from, lastValueFrom, of, Subject, throwError, toArray } from 'rxjs';
+import { countTokens } from '../token-counter';
 import type { KiroEvent } from '../../kiro';
 import { ToolNameMap } from '../kiro/tool-names';
 import type { AssistantEvent } from './assistant-events';
@@ -58,7 +59,7 @@ describe(toAssistantEvents.name, () => {
 
     expect(events).toStrictEqual([
       { type: 'toolCall', index: 0, id: 'tooluse_A', name: 'get_weather', arguments: '{"city":"Paris"}', input: { city: 'Paris' } },
-      { type: 'end', finishReason: 'tool_calls', usage: { inputTokens: 1234, outputTokens: 5 } },
+      { type: 'end', finishReason: 'tool_calls', usage: { inputTokens: 1234, outputTokens: countTokens('{"city":"Paris"}') } },
     ]);
   });
 
