@@ -322,8 +322,9 @@ describe('Web search (Kiro MCP, kiro-protocol.md §9.7)', () => {
       expect(Object.fromEntries((accounts.body.data as Array<{ name: string; state: { kind: string } }>).map((a) => [a.name, a.state.kind]))).toStrictEqual({ free: 'healthy', pro: 'healthy' });
     });
 
-    it('hands a search the model asks for mid-turn to the account that can search', async () => {
+    it('hands a search the model asks for mid-turn to the account that can search, counting each search once', async () => {
       pool.sim.reset();
+      const searchesBefore = await metric(pool, 'kiro_gateway_web_searches_total');
       // Four conversations (four affinity keys): round robin serves some of them on "free", whose search is refused there.
       for (let i = 0; i < 4; i++) {
         pool.sim.enqueue(toolCallReply(`tooluse_m${i}`, 'web_search', JSON.stringify({ query: `mid ${i}` })));
@@ -338,6 +339,7 @@ describe('Web search (Kiro MCP, kiro-protocol.md §9.7)', () => {
       const searches = pool.sim.requests.filter((r) => r.path === '/mcp').map((r) => `${r.account}:${r.status}`);
       expect(searches).toContain('free:403');
       expect(searches.filter((s) => s.endsWith(':200'))).toStrictEqual(['pro:200', 'pro:200', 'pro:200', 'pro:200']);
+      expect((await metric(pool, 'kiro_gateway_web_searches_total')) - searchesBefore).toBe(4);
     });
   });
 

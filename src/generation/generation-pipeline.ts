@@ -225,9 +225,11 @@ export class GenerationPipeline {
       request: asked.webSearch,
       maxRounds: this.config.webSearch.maxRounds,
       search: (query, signal, session) => {
-        const searchOn = (on: KiroSession) => {
+        // Counted once it has run: a search handed on to another account is still one search.
+        const searchOn = async (on: KiroSession) => {
+          const results = await this.webSearch.search(on, query, signal, settings.context);
           this.metrics.webSearches.inc();
-          return this.webSearch.search(on, query, signal, settings.context);
+          return results;
         };
         if (session) return searchOn(session);
         // A search the model asks for mid-turn: on an account of the pool, so that an account

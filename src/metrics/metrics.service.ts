@@ -98,7 +98,7 @@ export class MetricsService {
 
   readonly webSearches = new Counter({
     name: 'kiro_gateway_web_searches_total',
-    help: "Web searches the gateway ran through Kiro's MCP endpoint for clients' web search tools.",
+    help: "Web searches the gateway ran through Kiro's MCP endpoint for clients' web search tools (each once, whichever account ran it).",
     registers: [this.registry],
   });
 
