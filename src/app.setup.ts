@@ -43,8 +43,10 @@ export function configureApp(app: INestApplication, config: GatewayConfig): void
     });
   }
   // Asked for by the account pool once the body has been read (after the key was checked).
+  // Once per request: the pool and the Kiro body's conversation id both ask for it.
   express.use((req: Request, _res: Response, next: NextFunction) => {
-    requestContextOf(req).affinityKey = () => affinityKeyOf(req.headers, req.body);
+    let key: { value: string | undefined } | undefined;
+    requestContextOf(req).affinityKey = () => (key ??= { value: affinityKeyOf(req.headers, req.body) }).value;
     next();
   });
   // Errors raised before any route (Express itself) still leave in the caller's envelope.

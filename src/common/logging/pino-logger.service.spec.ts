@@ -26,6 +26,23 @@ describe(PinoLoggerService.name, () => {
     expect(lines()).toEqual([{ level: 30, time: expect.any(String), context: 'Gateway', msg: 'started' }]);
   });
 
+  it('does not even read a message whose level is off', () => {
+    const { logger, lines } = capture('INFO');
+    let read = 0;
+    const message = {
+      get msg() {
+        read++;
+        return 'detail';
+      },
+    };
+
+    logger.debug(message, 'Kiro');
+    logger.log(message, 'Kiro');
+
+    expect(read).toBe(1);
+    expect(lines()).toEqual([expect.objectContaining({ level: 30, msg: 'detail' })]);
+  });
+
   it('turns an object message into structured fields', () => {
     const { logger, lines } = capture();
 

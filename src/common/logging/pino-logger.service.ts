@@ -133,6 +133,8 @@ export class PinoLoggerService implements LoggerService {
   }
 
   private write(level: pino.Level, message: unknown, context?: string, stack?: string): void {
+    // Debug lines are asked for on every request: nothing is built for a level that is off.
+    if (!this.logger.isLevelEnabled(level)) return;
     const fields: Record<string, unknown> = context ? { context } : {};
     if (stack) fields.stack = stack;
     if (message instanceof Error) {
