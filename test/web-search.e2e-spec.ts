@@ -87,10 +87,21 @@ describe('Web search (Kiro MCP, kiro-protocol.md §9.7)', () => {
       expect((message.content[2] as { text: string }).text).toContain('found no results');
     });
 
-    it('keeps MCP throttling a 429 rate_limit_error, streamed or not', async () => {
+    it('absorbs a throttled search: asked again, its results reach the answer', async () => {
+      h.sim.reset();
       h.sim.enqueueSearch({ kind: 'throttled' });
+      const res = await request(h.url).post('/v1/messages').set('x-api-key', PROXY_KEY).send(SIDE_QUERY);
+
+      expect(res.status).toBe(200);
+      expect(res.body.content.map((block: { type: string }) => block.type)).toContain('web_search_tool_result');
+      expect(h.sim.requests.filter((r) => r.path === '/mcp').map((r) => r.status)).toEqual([429, 200]);
+    });
+
+    it('answers a 429 rate_limit_error once MCP throttling outlasts MAX_RETRIES, streamed or not', async () => {
+      const throttledThroughout = () => h.sim.enqueueSearch(...Array.from({ length: h.config.retry.maxRetries + 1 }, () => ({ kind: 'throttled' as const })));
+      throttledThroughout();
       const plain = await request(h.url).post('/v1/messages').set('x-api-key', PROXY_KEY).send(SIDE_QUERY);
-      h.sim.enqueueSearch({ kind: 'throttled' });
+      throttledThroughout();
       const streamed = await request(h.url).post('/v1/messages').set('x-api-key', PROXY_KEY).send({ ...SIDE_QUERY, stream: true });
 
       for (const res of [plain, streamed]) {
@@ -189,9 +200,9 @@ describe('Web search (Kiro MCP, kiro-protocol.md §9.7)', () => {
       expect(message.usage.server_tool_use).toEqual({ web_search_requests: 1 });
     });
 
-    it('a turn whose mid-turn search is throttled answers 429 rate_limit_error', async () => {
+    it('a turn whose mid-turn search stays throttled answers 429 rate_limit_error', async () => {
       h.sim.enqueue(toolCallReply('tooluse_s1', 'web_search', JSON.stringify({ query: 'q' })));
-      h.sim.enqueueSearch({ kind: 'throttled' });
+      h.sim.enqueueSearch(...Array.from({ length: h.config.retry.maxRetries + 1 }, () => ({ kind: 'throttled' as const })));
       const res = await request(h.url)
         .post('/v1/messages')
         .set('x-api-key', PROXY_KEY)
@@ -202,9 +213,9 @@ describe('Web search (Kiro MCP, kiro-protocol.md §9.7)', () => {
     });
 
     // After the first byte the status is 200: a transient failure is the overloaded_error Claude Code retries (anthropic-error.ts).
-    it('a streamed turn whose mid-turn search is throttled ends with the error event Claude Code retries', async () => {
+    it('a streamed turn whose mid-turn search stays throttled ends with the error event Claude Code retries', async () => {
       h.sim.enqueue(toolCallReply('tooluse_s1', 'web_search', JSON.stringify({ query: 'q' }), { leadingText: 'Searching. ' }));
-      h.sim.enqueueSearch({ kind: 'throttled' });
+      h.sim.enqueueSearch(...Array.from({ length: h.config.retry.maxRetries + 1 }, () => ({ kind: 'throttled' as const })));
       const res = await request(h.url)
         .post('/v1/messages')
         .set('x-api-key', PROXY_KEY)

@@ -7,6 +7,7 @@ import { kiroHeaders } from './kiro-headers';
 import type { KiroSession } from './kiro-session';
 import { KiroHttpResponse, KiroTransport } from './kiro-transport';
 import { Clock } from '../common/clock';
+import { retryDelayMs } from './retry-backoff';
 import { FlowGate } from '../common/flow-gate';
 import { logLine, type RequestTrace } from '../common/request-context';
 import { MetricsService } from '../metrics/metrics.service';
@@ -152,7 +153,7 @@ export class KiroClient {
             `Kiro sent no first token within ${firstTokenMs / 1000} s (tried ${firstTokenRetries + 1} times)`,
           );
         }
-        const delayMs = error.retryable ? this.backoffMs(retries, error.retryAfterSeconds) : undefined;
+        const delayMs = error.retryable ? retryDelayMs(retry.baseDelayMs, retries, error.retryAfterSeconds) : undefined;
         if (delayMs !== undefined && retries < retry.maxRetries) {
           retries++;
           this.metrics.upstreamRetries.inc({ reason: error.code ?? error.kind });
@@ -207,17 +208,6 @@ export class KiroClient {
       if (!nextToken) break;
     }
     return models;
-  }
-
-  /** Exponential backoff from BASE_RETRY_DELAY with jitter; a long Retry-After is the client's to honour. */
-  private backoffMs(retryIndex: number, retryAfterSeconds: number | undefined): number | undefined {
-    const MAX_WAIT_MS = 30_000;
-    if (retryAfterSeconds !== undefined) {
-      const wait = retryAfterSeconds * 1000;
-      return wait <= MAX_WAIT_MS ? wait : undefined;
-    }
-    const base = this.config.retry.baseDelayMs * 2 ** retryIndex;
-    return Math.min(MAX_WAIT_MS, Math.round(base + Math.random() * base * 0.25));
   }
 
   private async firstChunk(

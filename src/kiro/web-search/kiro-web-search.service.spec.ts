@@ -54,7 +54,7 @@ describe(KiroWebSearch.name, () => {
 
   beforeAll(async () => {
     sim = await KiroSimulator.start({ accounts: [{ name: 'free', webSearch: false, profileArn: DEFAULT_SIM_PROFILE_ARN }] });
-    const config = parseGatewayEnv({ PROXY_API_KEY: 'a-long-test-key', KIRO_API_HOST: sim.url, WEB_SEARCH_TIMEOUT: '2' });
+    const config = parseGatewayEnv({ PROXY_API_KEY: 'a-long-test-key', KIRO_API_HOST: sim.url, WEB_SEARCH_TIMEOUT: '2', MAX_RETRIES: '2', BASE_RETRY_DELAY: '0.01' });
     search = new KiroWebSearch(config, new UndiciKiroTransport(config));
   });
   beforeEach(async () => {
@@ -80,11 +80,19 @@ describe(KiroWebSearch.name, () => {
     await expect(search.search(session, 'nothing', signal)).resolves.toEqual({ query: 'nothing', hits: [] });
   });
 
-  it('keeps Kiro\'s throttling a 429', async () => {
-    sim.enqueueSearch({ kind: 'throttled' });
+  it('keeps Kiro\'s throttling a 429 once it outlasts MAX_RETRIES', async () => {
+    sim.enqueueSearch({ kind: 'throttled' }, { kind: 'throttled' }, { kind: 'throttled' });
     const error = await search.search(session, 'q', signal).catch((err: unknown) => err);
     expect(error).toBeInstanceOf(UpstreamThrottledError);
     expect((error as UpstreamThrottledError).status).toBe(429);
+    expect(sim.requests.filter((r) => r.path === '/mcp').map((r) => r.status)).toEqual([429, 429, 429]);
+  });
+
+  it('asks a throttled search again and returns what the retry finds', async () => {
+    sim.enqueueSearch({ kind: 'throttled' });
+
+    await expect(search.search(session, 'q', signal)).resolves.toMatchObject({ query: 'q', hits: expect.arrayContaining([expect.objectContaining({ title: 'Result 1 for q' })]) });
+    expect(sim.requests.filter((r) => r.path === '/mcp').map((r) => r.status)).toEqual([429, 200]);
   });
 
   it('refreshes a rejected token once and searches again', async () => {

@@ -1,10 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Clock, systemClock } from '../../common/clock';
 import { ClientAbortedError, GatewayError, UpstreamAuthError, UpstreamError, UpstreamThrottledError, UpstreamTimeoutError } from '../../common/errors';
 import { logLine, type RequestTrace } from '../../common/request-context';
 import { gatewayConfig, type GatewayConfig } from '../../config/gateway.config';
 import { SessionToken } from '../kiro-client.service';
 import { KiroTokenRejectedError, mapKiroHttpError, mapNetworkError } from '../kiro-errors';
 import { kiroHeaders } from '../kiro-headers';
+import { retryDelayMs } from '../retry-backoff';
 import type { KiroSession } from '../kiro-session';
 import { KiroTransport } from '../kiro-transport';
 import { mcpSearchBody, parseMcpSearchAnswer, searchQuery, type WebSearchOutcome } from './mcp-search';
@@ -25,7 +27,10 @@ export class WebSearchThrottledError extends UpstreamThrottledError {}
 /**
  * One web search through Kiro's MCP endpoint (kiro-protocol.md §9.7) on the account that serves
  * the response: `POST {apiHost}/mcp` with the IDE headers, `x-amzn-kiro-profile-arn` and the
- * profile ARN at the body's root. A rejected token is refreshed once; throttling stays a 429.
+ * profile ARN at the body's root. A rejected token is refreshed once; throttling and Kiro's
+ * transient failures are asked again up to MAX_RETRIES times, backing off as chats do, within
+ * WEB_SEARCH_TIMEOUT for the whole search; what outlasts that reaches the client (a 429 for
+ * throttling).
  */
 @Injectable()
 export class KiroWebSearch {
@@ -34,6 +39,7 @@ export class KiroWebSearch {
   constructor(
     @Inject(gatewayConfig.KEY) private readonly config: GatewayConfig,
     @Inject(KiroTransport) private readonly transport: KiroTransport,
+    @Inject(Clock) private readonly clock: Clock = systemClock,
   ) {}
 
   async search(session: KiroSession, rawQuery: string, signal: AbortSignal, trace?: RequestTrace): Promise<WebSearchOutcome> {
@@ -47,9 +53,11 @@ export class KiroWebSearch {
       );
     }
     const timeoutMs = this.config.webSearch.timeoutMs;
-    for (;;) {
+    const { maxRetries, baseDelayMs } = this.config.retry;
+    const giveUpAt = this.clock.now() + timeoutMs;
+    for (let retries = 0; ; ) {
       if (signal.aborted) throw new ClientAbortedError();
-      const deadline = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
+      const deadline = AbortSignal.any([signal, AbortSignal.timeout(Math.max(1, giveUpAt - this.clock.now()))]);
       try {
         const response = await this.transport.send({
           method: 'POST',
@@ -76,7 +84,11 @@ export class KiroWebSearch {
         const error = err instanceof GatewayError ? err : mapNetworkError(err, false, timeoutMs);
         if (await token.refreshedAfter(error)) continue;
         if (error.kind === 'timeout' || deadline.aborted) throw new UpstreamTimeoutError(`Kiro's web search did not answer within WEB_SEARCH_TIMEOUT (${timeoutMs / 1000} s)`);
-        throw error;
+        const delayMs = error.retryable && retries < maxRetries ? retryDelayMs(baseDelayMs, retries, error.retryAfterSeconds, giveUpAt - this.clock.now()) : undefined;
+        if (delayMs === undefined) throw error;
+        retries++;
+        this.logger.warn(logLine(`${error.message}; search retry ${retries}/${maxRetries} in ${delayMs} ms`, trace));
+        await this.clock.sleep(delayMs, signal).catch(() => undefined);
       }
     }
   }
@@ -86,6 +98,6 @@ export class KiroWebSearch {
     if (error instanceof UpstreamThrottledError) return new WebSearchThrottledError(`Kiro is throttling web searches: ${error.message}`, error.retryAfterSeconds);
     if (error instanceof KiroTokenRejectedError) return error;
     if (status === 403) return new WebSearchUnavailableError(`Kiro refused web search for this account (plans without web search answer so): ${error.message}`);
-    return new UpstreamError(`Kiro's web search failed: ${error.message}`, { retryable: false, code: 'web_search_failed' });
+    return new UpstreamError(`Kiro's web search failed: ${error.message}`, { retryable: error.retryable, code: 'web_search_failed' });
   }
 }
