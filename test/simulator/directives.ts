@@ -218,9 +218,31 @@ function directedScenario(body: unknown): Scenario {
         { ...usage, chunkChars: 5 },
       );
     case 'redacted':
-    case undefined:
       return friendlyReply(current, usage);
+    case undefined:
+      return forcedToolCall(state, usage) ?? friendlyReply(current, usage);
   }
+}
+
+/** The gateway's rendering of a forced tool_choice (Kiro has none): in the system text, which leads the first turn. */
+const FORCED_TOOL = /You must call the tool "([^"]+)" in your reply\./;
+const ANY_TOOL_REQUIRED = /You must call at least one of the available tools in your reply\./;
+
+/**
+ * A model obeys a forced tool choice: on a turn without tool results it calls the named tool (or
+ * the first declared one, for "at least one"), with arguments sampled from its schema, as
+ * LangChain's and the AI SDK's structured output through a forced tool expect.
+ */
+function forcedToolCall(state: ValidatedBody['conversationState'], usage: TextReplyOptions): Scenario | undefined {
+  const current = state.currentMessage.userInputMessage;
+  if ((current.userInputMessageContext?.toolResults ?? []).length > 0) return undefined;
+  const system = state.history?.[0]?.userInputMessage?.content ?? current.content;
+  const named = FORCED_TOOL.exec(system)?.[1];
+  if (named === undefined && !ANY_TOOL_REQUIRED.test(system)) return undefined;
+  const tools = declaredTools(current);
+  const tool = named === undefined ? tools[0] : tools.find((candidate) => candidate.name === named);
+  if (!tool) return undefined;
+  return toolCallReply(newToolUseId(), tool.name, JSON.stringify(sampleArguments(tool)), { ...usage, fragments: 3 });
 }
 
 /**

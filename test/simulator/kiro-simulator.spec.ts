@@ -477,6 +477,28 @@ describe(KiroSimulator.name, () => {
     });
   });
 
+  describe('a forced tool choice (the gateway writes it into the system text: Kiro has none)', () => {
+    const tool = (name: string) => ({ toolSpecification: { name, description: name, inputSchema: { json: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] } } } });
+    const calledTools = (body: Buffer) =>
+      decodeFrames(body)
+        .filter((f) => f.headers[':event-type'] === 'toolUseEvent' && (f.payload as { stop?: boolean }).stop === undefined && (f.payload as { input?: string }).input === undefined)
+        .map((f) => (f.payload as { name: string }).name);
+
+    it('calls the named tool, as a model obeying tool_choice does', async () => {
+      const result = await chat(sim, chatBody('You must call the tool "person" in your reply.\n\nExtract the person.', [tool('other'), tool('person')]));
+
+      expect(calledTools(result.body)).toEqual(['person']);
+    });
+
+    it('calls a declared tool for "at least one", and answers in text without the instruction', async () => {
+      const first = await chat(sim, chatBody('You must call at least one of the available tools in your reply.\n\nGo.', [tool('lookup')]));
+      expect(calledTools(first.body)).toEqual(['lookup']);
+
+      const plain = await chat(sim, chatBody('Go.', [tool('lookup')]));
+      expect(calledTools(plain.body)).toEqual([]);
+    });
+  });
+
   it('answers 404 JSON for an unknown path', async () => {
     const result = await send(sim, '/nope');
 
