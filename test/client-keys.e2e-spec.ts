@@ -243,17 +243,48 @@ describe('client keys (e2e)', () => {
     expect(bad.body.error).toMatchObject({ param: 'dailyCredits', message: 'dailyCredits must be a number of Kiro credits above 0 (at most 1e9), or null for no budget' });
   });
 
-  it('keeps created keys across a restart (the file), and refuses creation with no file', async () => {
-    const { secret } = await createKey(h, { name: 'survives' });
-    const again = await keysHarness({}, h.keysFile);
-    const none = await keysHarness({ CLIENT_KEYS_FILE: 'off' });
+  it('keeps created keys and their spend of the day across a restart, without Redis', async () => {
+    const file = keysFile();
+    const first = await keysHarness({}, file);
+    let secret: string;
     try {
-      await request(again.url).post('/v1/chat/completions').set(bearer(secret)).send(chat('after restart')).expect(200);
-      const refused = await request(none.url).post('/admin/api/keys').set(admin).send({ name: 'nowhere' }).expect(400);
-      expect(refused.body.error.code).toBe('no_keys_file');
+      ({ secret } = await createKey(first, { name: 'survives', dailyCredits: 0.03 }));
+      for (let i = 0; i < 2; i++) await request(first.url).post('/v1/chat/completions').set(bearer(secret)).send(chat(`before restart ${i}`)).expect(200);
+    } finally {
+      await first.close();
+    }
+    const again = await keysHarness({}, file);
+    try {
+      const refused = await request(again.url).post('/v1/chat/completions').set(bearer(secret)).send(chat('after restart')).expect(429);
+      expect(refused.body.error.code).toBe('daily_budget_exceeded');
+      expect(readFileSync(file.replace(/\.json$/, '.usage.json'), 'utf8')).not.toContain(secret);
     } finally {
       await again.close();
+    }
+  });
+
+  it('refuses to create keys with CLIENT_KEYS_FILE off, serving on with the others', async () => {
+    const none = await keysHarness({ CLIENT_KEYS_FILE: 'off' });
+    try {
+      const refused = await request(none.url).post('/admin/api/keys').set(admin).send({ name: 'nowhere' }).expect(400);
+      await request(none.url).post('/v1/chat/completions').set(bearer(STATIC_KEY)).send(chat('static still works')).expect(200);
+      expect(refused.body.error.code).toBe('no_keys_file');
+    } finally {
       await none.close();
+    }
+  });
+
+  it('starts and serves with a keys file that cannot be written, refusing only the changes', async () => {
+    const blocked = join(mkdtempSync(join(tmpdir(), 'kiro-keys-blocked-')), 'not-a-dir');
+    writeFileSync(blocked, 'a file where the directory should be');
+    const stuck = await keysHarness({}, join(blocked, 'client-keys.json'));
+    try {
+      const refused = await request(stuck.url).post('/admin/api/keys').set(admin).send({ name: 'unsaved' }).expect(503);
+      await request(stuck.url).post('/v1/chat/completions').set(bearer(PROXY_KEY)).send(chat('still serving')).expect(200);
+      expect(refused.body.error.code).toBe('keys_file_unwritable');
+      expect((await request(stuck.url).get('/admin/api/keys').set(admin)).body.data.map((k: { name: string }) => k.name)).toEqual(['default', 'ci']);
+    } finally {
+      await stuck.close();
     }
   });
 });

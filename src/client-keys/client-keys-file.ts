@@ -38,7 +38,7 @@ export class ClientKeysFile {
     try {
       text = await readFile(this.path, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { keys: [], problems: [] };
+      if (isMissing(err)) return { keys: [], problems: [] };
       throw err;
     }
     const document = JSON.parse(text) as { keys?: unknown };
@@ -103,4 +103,54 @@ function fromStored(entry: unknown): ClientKey | string {
     dailyCredits: policy.dailyCredits ?? undefined,
     monthlyCredits: policy.monthlyCredits ?? undefined,
   };
+}
+
+/** `data/client-keys.json` → `data/client-keys.usage.json`: where a process without Redis keeps its keys' spend. */
+export function usageFileFor(keysFile: string): string {
+  return keysFile.endsWith('.json') ? `${keysFile.slice(0, -'.json'.length)}.usage.json` : `${keysFile}.usage.json`;
+}
+
+interface SpendEntry {
+  counter: string;
+  total: number;
+  expiresAt: number;
+}
+
+const COUNTER = /^(credits|requests):[A-Za-z0-9._-]{1,80}:[dm]\d{6,8}$/;
+
+/** The current periods' counters of every key, rewritten whole (atomic, 0600) every few seconds while they change. */
+export class SpendFile {
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly path: string) {}
+
+  async load(): Promise<SpendEntry[]> {
+    let text: string;
+    try {
+      text = await readFile(this.path, 'utf8');
+    } catch (err) {
+      if (isMissing(err)) return [];
+      throw err;
+    }
+    const counters = (JSON.parse(text) as { counters?: unknown })?.counters;
+    if (!Array.isArray(counters)) throw new Error('it holds no "counters" list');
+    return counters
+      .slice(0, MAX_CLIENT_KEYS * 8)
+      .filter((entry): entry is SpendEntry => typeof entry?.counter === 'string' && COUNTER.test(entry.counter) && Number.isFinite(entry.total) && Number.isFinite(entry.expiresAt));
+  }
+
+  save(entries: SpendEntry[]): Promise<void> {
+    const run = this.chain.then(async () => {
+      await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
+      await replaceFile(this.path, `${JSON.stringify({ counters: entries })}\n`);
+    });
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+}
+
+/** No such file, or a path through something that is not a directory: nothing there yet. */
+function isMissing(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { type Observable, Subject } from 'rxjs';
 import type { Principal } from '../auth/principal';
@@ -8,7 +8,7 @@ import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import { BUDGET_PERIODS, type BudgetPeriod, periodWindow } from './budget-periods';
 import { type ClientKey, type ClientKeyPolicy, DEFAULT_KEY_NAME, KEY_NAME, KEY_NAME_RULE, MAX_CLIENT_KEYS, NO_LIMITS } from './client-key';
 import { BudgetExceededError, KeyDisabledError, ModelNotAllowedError } from './client-key-errors';
-import { ClientKeysFile } from './client-keys-file';
+import { ClientKeysFile, SpendFile, usageFileFor } from './client-keys-file';
 import { parsePolicy, type PolicyInput } from './key-policy-input';
 import { keyDigest, keyHint, newKeySecret } from './key-secret';
 import { ModelPolicy } from './model-policy';
@@ -66,7 +66,7 @@ const SHARED_REFRESH_MS = 1_000;
  * counts its credits per UTC day and month (shared through Redis by the replicas).
  */
 @Injectable()
-export class ClientKeysService implements OnModuleInit {
+export class ClientKeysService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('ClientKeys');
   private readonly byDigest = new Map<string, ClientKey>();
   private readonly byId = new Map<string, ClientKey>();
@@ -79,6 +79,9 @@ export class ClientKeysService implements OnModuleInit {
   private readonly reached = new Subject<BudgetReachedEvent>();
   private readonly notified = new Set<string>();
   private lastSharedWarning = 0;
+  /** Without Redis, the spend of the current day and month is kept here across restarts. */
+  private readonly usageFile: SpendFile | undefined;
+  private usageTimer: NodeJS.Timeout | undefined;
   readonly defaultKey: ClientKey;
 
   constructor(
@@ -87,6 +90,7 @@ export class ClientKeysService implements OnModuleInit {
     @Optional() @Inject(SpendCounterStore) shared?: SpendCounterStore | null,
   ) {
     this.file = config.clientKeys.file ? new ClientKeysFile(config.clientKeys.file) : undefined;
+    this.usageFile = config.clientKeys.file && !shared ? new SpendFile(usageFileFor(config.clientKeys.file)) : undefined;
     this.ledger = new SpendLedger({
       shared: shared ?? undefined,
       now: () => clock.now(),
@@ -102,6 +106,7 @@ export class ClientKeysService implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     if (!this.file) return;
+    await this.loadUsage();
     try {
       const { keys, problems } = await this.file.load();
       for (const problem of problems) this.logger.warn(`${this.file.path}: ${problem} (that key is refused)`);
@@ -116,6 +121,11 @@ export class ClientKeysService implements OnModuleInit {
       this.fileProblem = `${this.file.path} cannot be read (${(err as Error).message})`;
       this.logger.error(`Client keys: ${this.fileProblem}; keys made in the console are refused and none can be changed until it is fixed`);
     }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.usageTimer);
+    await this.saveUsage();
   }
 
   /** Told once per key and period when a request's credits reach its budget. */
@@ -336,6 +346,26 @@ export class ClientKeysService implements OnModuleInit {
     this.reached.next({ keyId: key.id, keyName: key.name, period, limit, used: round(used), resetsAt: new Date(resetsAt).toISOString() });
   }
 
+  private async loadUsage(): Promise<void> {
+    const file = this.usageFile;
+    if (!file) return;
+    try {
+      this.ledger.seed(await file.load());
+    } catch (err) {
+      this.logger.warn(`${file.path} cannot be read (${(err as Error).message}): today's and this month's key spend start from 0`);
+    }
+    this.usageTimer = setInterval(() => void this.saveUsage(), USAGE_SAVE_MS).unref();
+  }
+
+  private async saveUsage(): Promise<void> {
+    if (!this.usageFile || !this.ledger.dirty) return;
+    try {
+      await this.usageFile.save(this.ledger.snapshot());
+    } catch (err) {
+      this.logger.warn(`Key spend cannot be saved to ${this.usageFile.path} (${(err as Error).message})`);
+    }
+  }
+
   private warnShared(err: Error): void {
     const now = this.clock.now();
     if (now - this.lastSharedWarning < 10_000) return;
@@ -343,6 +373,9 @@ export class ClientKeysService implements OnModuleInit {
     this.logger.warn(`Shared key spend unavailable, counting on this replica: ${err.message}`);
   }
 }
+
+/** How often a process without Redis writes the keys' spend to disk (and at shutdown). */
+const USAGE_SAVE_MS = 15_000;
 
 /** Counters live a day past their period, so a replica with a skewed clock still finds them. */
 const MARGIN_MS = 86_400_000;

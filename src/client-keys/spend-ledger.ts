@@ -33,6 +33,8 @@ export interface LedgerOptions {
  */
 export class SpendLedger {
   private readonly cells = new Map<string, Cell>();
+  /** Something was added since the last {@link snapshot}. */
+  dirty = false;
 
   constructor(private readonly options: LedgerOptions) {}
 
@@ -40,7 +42,25 @@ export class SpendLedger {
     if (!(amount > 0)) return;
     const cell = this.cell(counter, expiresAt);
     cell.unsent += amount;
+    this.dirty = true;
     this.flush(counter, cell);
+  }
+
+  /** The totals of the periods not over yet (kept on disk by a process without a shared store). */
+  snapshot(): Array<{ counter: string; total: number; expiresAt: number }> {
+    this.dirty = false;
+    const now = this.options.now();
+    const out = [];
+    for (const [counter, cell] of this.cells) if (cell.expiresAt > now) out.push({ counter, total: cell.shared + cell.inFlight + cell.unsent, expiresAt: cell.expiresAt });
+    return out;
+  }
+
+  /** Totals from an earlier {@link snapshot} (a restart); those of ended periods are ignored. */
+  seed(entries: ReadonlyArray<{ counter: string; total: number; expiresAt: number }>): void {
+    const now = this.options.now();
+    for (const { counter, total, expiresAt } of entries) {
+      if (expiresAt > now && total > 0 && !this.cells.has(counter)) this.cell(counter, expiresAt).unsent = total;
+    }
   }
 
   /** The counter's total as known now; a stale one is read again in the background. */
