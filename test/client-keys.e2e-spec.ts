@@ -56,6 +56,15 @@ async function createKey(h: Harness, body: Record<string, unknown>): Promise<Cre
 /** The simulator account each answered chat call was for, in order. */
 const servedBy = (h: Harness): Array<string | undefined> => h.sim.requests.filter((r) => r.path === '/generateAssistantResponse' && r.status === 200).map((r) => r.account);
 
+/** Waits until `check` holds, within a deadline. */
+async function poll(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('the condition did not hold within the deadline');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** Seconds from now to the next UTC midnight, as Retry-After should say. */
 function secondsToUtcMidnight(): number {
   const now = new Date();
@@ -299,8 +308,10 @@ describe('client keys (e2e)', () => {
     const first = await keysHarness({ REDIS_URL: redis.url }, file);
     let second: Harness | undefined;
     try {
-      const { secret } = await createKey(first, { name: 'shared-budget', dailyCredits: 0.05 });
       second = await keysHarness({ REDIS_URL: redis.url }, file);
+      const { secret } = await createKey(first, { name: 'shared-budget', dailyCredits: 0.05 });
+      // The other replica reads the shared keys file again when it changes (every 2 s).
+      await poll(async () => (await request(second!.url).get('/admin/api/keys').set(admin)).body.data.some((k: { name: string }) => k.name === 'shared-budget'));
       for (let i = 0; i < 3; i++) await request(first.url).post('/v1/chat/completions').set(bearer(secret)).send(chat(`first ${i}`)).expect(200);
 
       // The second replica reads the shared spend in the background: at most the first request
@@ -313,6 +324,11 @@ describe('client keys (e2e)', () => {
       }
       expect(statuses.at(-1)).toBe(429);
       expect(statuses.filter((status) => status === 200).length).toBeLessThanOrEqual(1);
+
+      // A key deleted on one replica is refused by the other too.
+      const id = ((await request(first.url).get('/admin/api/keys').set(admin)).body.data as Array<{ id: string; name: string }>).find((k) => k.name === 'shared-budget')!.id;
+      await request(first.url).delete(`/admin/api/keys/${id}`).set(admin).expect(204);
+      await poll(async () => (await request(second!.url).post('/v1/chat/completions').set(bearer(secret)).send(chat('deleted'))).status === 401);
     } finally {
       await second?.close();
       await first.close();

@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { replaceFile } from '../auth/replace-file';
 import { type ClientKey, KEY_NAME, MAX_CLIENT_KEYS } from './client-key';
@@ -51,6 +51,17 @@ export class ClientKeysFile {
       else keys.push(key);
     }
     return { keys, problems };
+  }
+
+  /** The file's size and modification time (`missing` when there is none): what tells that another replica wrote it. */
+  async version(): Promise<string> {
+    try {
+      const info = await stat(this.path);
+      return `${info.size}:${info.mtimeMs}`;
+    } catch (err) {
+      if (isMissing(err)) return 'missing';
+      throw err;
+    }
   }
 
   save(keys: readonly ClientKey[]): Promise<void> {

@@ -82,6 +82,9 @@ export class ClientKeysService implements OnModuleInit, OnApplicationShutdown {
   /** Without Redis, the spend of the current day and month is kept here across restarts. */
   private readonly usageFile: SpendFile | undefined;
   private usageTimer: NodeJS.Timeout | undefined;
+  private reloadTimer: NodeJS.Timeout | undefined;
+  /** The keys file as last read or written here (see ClientKeysFile.version). */
+  private fileVersion = 'missing';
   readonly defaultKey: ClientKey;
 
   constructor(
@@ -108,23 +111,23 @@ export class ClientKeysService implements OnModuleInit, OnApplicationShutdown {
     if (!this.file) return;
     await this.loadUsage();
     try {
-      const { keys, problems } = await this.file.load();
-      for (const problem of problems) this.logger.warn(`${this.file.path}: ${problem} (that key is refused)`);
-      for (const key of keys) {
-        if (this.byDigest.has(key.digest) || this.nameTaken(key.name)) this.logger.warn(`${this.file.path}: key ${key.id} ("${key.name}") repeats another key or name (it is refused)`);
-        else if (this.byId.size < MAX_CLIENT_KEYS) this.register(key);
-      }
-      if (keys.length > 0) this.logger.log(`${keys.length} client key(s) from ${this.file.path}`);
+      await this.reload();
+      const created = this.created().length;
+      if (created > 0) this.logger.log(`${created} client key(s) from ${this.file.path}`);
     } catch (err) {
       // The gateway serves on with its other keys; the file is left as it is for the operator to fix.
       this.fileWritable = false;
       this.fileProblem = `${this.file.path} cannot be read (${(err as Error).message})`;
       this.logger.error(`Client keys: ${this.fileProblem}; keys made in the console are refused and none can be changed until it is fixed`);
+      return;
     }
+    // Replicas sharing the file (one volume) see each other's changes within RELOAD_MS.
+    this.reloadTimer = setInterval(() => void this.reloadIfChanged(), RELOAD_MS).unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.usageTimer);
+    clearInterval(this.reloadTimer);
     await this.saveUsage();
   }
 
@@ -242,10 +245,7 @@ export class ClientKeysService implements OnModuleInit, OnApplicationShutdown {
   async remove(id: string): Promise<void> {
     const key = this.requireCreated(id);
     await this.persist(this.created().filter((candidate) => candidate.id !== id));
-    key.enabled = false;
-    this.byDigest.delete(key.digest);
-    this.byId.delete(id);
-    this.policies.delete(id);
+    this.forget(key);
   }
 
   /** Whether keys can be created and changed here, and why not. */
@@ -288,6 +288,7 @@ export class ClientKeysService implements OnModuleInit, OnApplicationShutdown {
     if (!this.fileWritable) throw new GatewayError(`Client keys cannot be changed: ${this.fileProblem}`, { kind: 'unavailable', code: 'keys_file_unreadable' });
     try {
       await this.file.save(keys);
+      this.fileVersion = await this.file.version().catch(() => 'unknown');
     } catch (err) {
       throw new GatewayError(`Client keys cannot be saved to ${this.file.path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); nothing was changed`, { kind: 'unavailable', code: 'keys_file_unwritable' });
     }
@@ -346,6 +347,48 @@ export class ClientKeysService implements OnModuleInit, OnApplicationShutdown {
     this.reached.next({ keyId: key.id, keyName: key.name, period, limit, used: round(used), resetsAt: new Date(resetsAt).toISOString() });
   }
 
+  /**
+   * The created keys as the file has them now: new ones added, changed ones updated in place
+   * (requests holding them see the change), removed ones gone.
+   */
+  private async reload(): Promise<void> {
+    const file = this.file!;
+    const version = await file.version();
+    const { keys, problems } = await file.load();
+    this.fileVersion = version;
+    for (const problem of problems) this.logger.warn(`${file.path}: ${problem} (that key is refused)`);
+    const inFile = new Set<string>();
+    for (const key of keys) {
+      const known = this.byId.get(key.id);
+      if (known && known.digest === key.digest && known.source === 'created') {
+        Object.assign(known, key);
+        this.policies.delete(key.id);
+      } else if (this.byDigest.has(key.digest) || this.nameTaken(key.name)) {
+        this.logger.warn(`${file.path}: key ${key.id} ("${key.name}") repeats another key or name (it is refused)`);
+        continue;
+      } else if (this.byId.size < MAX_CLIENT_KEYS) {
+        this.register(key);
+      }
+      inFile.add(key.id);
+    }
+    for (const key of this.created()) if (!inFile.has(key.id)) this.forget(key);
+  }
+
+  private async reloadIfChanged(): Promise<void> {
+    try {
+      if ((await this.file!.version()) !== this.fileVersion) await this.reload();
+    } catch (err) {
+      this.logger.warn(`${this.file!.path} could not be read again (${(err as Error).message}); the keys stay as they were`);
+    }
+  }
+
+  private forget(key: ClientKey): void {
+    key.enabled = false;
+    this.byDigest.delete(key.digest);
+    this.byId.delete(key.id);
+    this.policies.delete(key.id);
+  }
+
   private async loadUsage(): Promise<void> {
     const file = this.usageFile;
     if (!file) return;
@@ -373,6 +416,9 @@ export class ClientKeysService implements OnModuleInit, OnApplicationShutdown {
     this.logger.warn(`Shared key spend unavailable, counting on this replica: ${err.message}`);
   }
 }
+
+/** How often the keys file is checked for changes made by another replica. */
+const RELOAD_MS = 2_000;
 
 /** How often a process without Redis writes the keys' spend to disk (and at shutdown). */
 const USAGE_SAVE_MS = 15_000;
