@@ -202,6 +202,11 @@ describe('client keys (e2e)', () => {
       code: 'model_not_allowed',
     });
     expect(anthropic.body).toEqual({ type: 'error', error: { type: 'permission_error', message: openai.body.error.message } });
+    const listed = (await request(h.url).get('/v1/models').set(bearer(secret)).expect(200)).body.data.map((m: { id: string }) => m.id) as string[];
+    expect(listed.length).toBeGreaterThan(0);
+    expect(listed.filter((id) => !/sonnet-4[.-]5|haiku/.test(id))).toEqual([]);
+    await request(h.url).get('/v1/models/claude-opus-4.5').set(bearer(secret)).expect(404);
+    await request(h.url).get('/v1/models/claude-opus-4.5').set(bearer(PROXY_KEY)).expect(200);
   });
 
   it('applies its own rate limit to a key, leaving the others alone', async () => {

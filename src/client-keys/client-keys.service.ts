@@ -166,11 +166,16 @@ export class ClientKeysService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  /** Whether the caller's key may use the model (see ModelPolicy for how names compare). */
+  allowsModel(principal: Principal, model: string): boolean {
+    const key = principal.key;
+    return !key || key.models.length === 0 || this.policyOf(key).allows(model);
+  }
+
   /** Refuses a model the caller's key does not allow. */
   assertModel(principal: Principal, model: string): void {
     const key = principal.key;
-    if (!key || key.models.length === 0) return;
-    if (!this.policyOf(key).allows(model)) throw new ModelNotAllowedError(key.name, model, key.models);
+    if (key && !this.allowsModel(principal, model)) throw new ModelNotAllowedError(key.name, model, key.models);
   }
 
   /** The credits of one answer (its meteringEvent), counted against the key's budgets. */
