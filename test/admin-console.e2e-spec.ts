@@ -324,7 +324,7 @@ describe('the admin console over HTTP (e2e)', () => {
     expect(statuses).toEqual([200, 200, 200, 429]);
     expect(refusal?.error.code).toBe('daily_budget_exceeded');
     expect(await card.locator('.usage[data-period="Today"] small').first().innerText()).toMatch(/^Today: 1\.5 \/ 1\.2 credits · resets /);
-    expect(await card.locator('.usage[data-period="Today"] small.spent').innerText()).toBe('· spent: requests are refused until then');
+    expect(await card.locator('.usage[data-period="Today"] small.spent').innerText()).toBe(' · spent: requests are refused until then');
     // Requests admitted (the refused one spent nothing).
     expect(await card.locator('.requests').innerText()).toBe('3 today, 3 this month');
     expect(await card.locator('code').innerText()).toBe(`${secret.slice(0, 8)}…`);
