@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from './auth';
 import { ChatModule } from './chat/chat.module';
+import { ClientKeysModule } from './client-keys/client-keys.module';
 import { ApiExceptionFilter } from './common/http/api-exception.filter';
 import { ClockModule } from './common/clock.module';
 import { JsonBodyModule } from './common/http/json-body.interceptor';
@@ -23,7 +24,7 @@ import { AdminConsoleModule } from './admin-console/admin-console.module';
 import { OutboundModule } from './outbound/outbound.module';
 
 @Module({
-  imports: [ClockModule, JsonBodyModule, RedisModule, DeploymentSecretModule, OutboundModule, MetricsModule, DebugModule, RateLimitModule, AuthModule, KiroClientModule, AccountsModule, AdminConsoleModule, ConverterModule, ChatModule, MessagesModule, ResponsesModule, ModelsModule, HealthModule],
+  imports: [ClockModule, JsonBodyModule, RedisModule, DeploymentSecretModule, OutboundModule, MetricsModule, DebugModule, RateLimitModule, ClientKeysModule, AuthModule, KiroClientModule, AccountsModule, AdminConsoleModule, ConverterModule, ChatModule, MessagesModule, ResponsesModule, ModelsModule, HealthModule],
   providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
 })
 export class AppModule {

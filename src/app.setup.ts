@@ -31,7 +31,7 @@ export function configureApp(app: INestApplication, config: GatewayConfig): void
   const level = config.logging.level;
   const requestLogLevels = level === 'DEBUG' || level === 'INFO' ? (['log', 'warn'] as const) : level === 'WARNING' ? (['warn'] as const) : ([] as const);
   const requestLog = app.get(RequestLogService);
-  const tracking = new RequestTrackingMiddleware(app.get(MetricsService), app.get(DebugDumps), [config.server.proxyApiKey], requestLogLevels, requestLog);
+  const tracking = new RequestTrackingMiddleware(app.get(MetricsService), app.get(DebugDumps), [config.server.proxyApiKey, ...config.clientKeys.static.map((key) => key.secret)], requestLogLevels, requestLog);
   express.use((req: Request, res: Response, next: NextFunction) => tracking.use(req, res, next));
   const { corsOrigins } = config.server;
   if (corsOrigins === '*' || corsOrigins.length > 0) {

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import request from 'supertest';
 import { textReply } from './simulator';
@@ -34,7 +34,7 @@ async function consoleHarness(env: Record<string, string> = {}): Promise<Harness
         { name: 'c', used: 100 },
       ],
     },
-    env: { KIRO_ACCOUNTS_FILE: file, REFRESH_TOKEN: '', ADMIN_API_KEY: ADMIN_KEY, ACCOUNT_STRATEGY: 'round_robin', FAKE_REASONING: 'false', ...env },
+    env: { KIRO_ACCOUNTS_FILE: file, CLIENT_KEYS_FILE: join(dirname(file), 'client-keys.json'), REFRESH_TOKEN: '', ADMIN_API_KEY: ADMIN_KEY, ACCOUNT_STRATEGY: 'round_robin', FAKE_REASONING: 'false', ...env },
   });
 }
 
@@ -291,10 +291,68 @@ describe('the admin console over HTTP (e2e)', () => {
     expect(await page.locator('figure[data-chart="Tokens"] rect').count()).toBeGreaterThan(0);
   }, 60_000);
 
+  it('creates a key with a small credit budget, shows its secret once, and shows it refused past the budget', async () => {
+    await page.goto(`${h.url}/admin#/keys`);
+    await page.locator('article.client-key[data-key="default"]').waitFor({ timeout: 15_000 });
+    await page.locator('button', { hasText: 'New key' }).click();
+    const form = page.getByRole('dialog', { name: 'New key' });
+    await form.locator('input[name=name]').fill('browser-budget');
+    // Each answer costs 0.5 credits: two fit, the third is admitted at 1.0 and ends at 1.5, the fourth is refused.
+    await form.locator('input[name=dailyCredits]').fill('1.2');
+    await form.locator('button[type=submit]').click();
+    const shown = page.getByRole('dialog', { name: 'Key created' });
+    await shown.waitFor({ timeout: 15_000 });
+    const secret = await shown.locator('input.secret').inputValue();
+    await shown.locator('button', { hasText: 'Copy' }).click();
+    await shown.locator('button', { hasText: 'Copied' }).waitFor();
+    await shown.locator('button', { hasText: 'Done' }).click();
+    await shown.waitFor({ state: 'detached' });
+
+    const statuses: number[] = [];
+    let refusal: { error: { code: string; message: string } } | undefined;
+    for (let i = 0; i < 6 && refusal === undefined; i++) {
+      const res = await request(h.url).post('/v1/chat/completions').set('Authorization', `Bearer ${secret}`).send(chat(`budgeted ${i}`));
+      statuses.push(res.status);
+      if (res.status === 429) refusal = res.body;
+    }
+    const card = page.locator('article.client-key[data-key="browser-budget"]');
+    await card.locator('.usage[data-period="Today"][data-level="danger"]').waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: join(ARTIFACTS, 'keys.png'), fullPage: true });
+
+    expect(secret).toMatch(/^kgw_[A-Za-z0-9_-]{43}$/);
+    expect(await page.content()).not.toContain(secret);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    expect(refusal?.error.code).toBe('daily_budget_exceeded');
+    expect(await card.locator('.usage[data-period="Today"] small').first().innerText()).toMatch(/^Today: 1\.5 \/ 1\.2 credits · resets /);
+    expect(await card.locator('.usage[data-period="Today"] small.spent').innerText()).toBe(' · spent: requests are refused until then');
+    // Requests admitted (the refused one spent nothing).
+    expect(await card.locator('.requests').innerText()).toBe('3 today, 3 this month');
+    expect(await card.locator('code').innerText()).toBe(`${secret.slice(0, 8)}…`);
+  }, 60_000);
+
+  it('edits, disables and deletes a key in the console', async () => {
+    const card = page.locator('article.client-key[data-key="browser-budget"]');
+    await card.locator('button', { hasText: 'Edit' }).click();
+    const form = page.getByRole('dialog', { name: 'Edit key' });
+    await form.locator('input[name=dailyCredits]').fill('');
+    await form.locator('label.check', { hasText: 'a' }).first().locator('input').check();
+    await form.locator('button[type=submit]').click();
+    await page.getByRole('status').filter({ hasText: 'browser-budget: saved' }).waitFor({ timeout: 15_000 });
+    await card.locator('.usage[data-period="Today"]').waitFor({ state: 'detached', timeout: 15_000 });
+    await card.locator('button', { hasText: 'Disable' }).click();
+    await card.locator('.badge.disabled').waitFor({ timeout: 15_000 });
+
+    const keys = (await request(h.url).get('/admin/api/keys').set('Authorization', `Bearer ${ADMIN_KEY}`)).body.data as Array<{ name: string; dailyCredits: number | null; accounts: string[]; enabled: boolean }>;
+    expect(keys.find((k) => k.name === 'browser-budget')).toMatchObject({ dailyCredits: null, accounts: ['a'], enabled: false });
+    page.once('dialog', (dialog) => void dialog.accept());
+    await card.locator('button', { hasText: 'Delete' }).click();
+    await card.waitFor({ state: 'detached', timeout: 15_000 });
+  }, 60_000);
+
   it('fits a phone-width screen', async () => {
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
     await phone.context().addCookies(await page.context().cookies());
-    for (const name of ['overview', 'accounts', 'requests']) {
+    for (const name of ['overview', 'accounts', 'requests', 'keys']) {
       await phone.goto(`${h.url}/admin#/${name}`);
       await phone.locator(`section#${name}`).waitFor({ timeout: 15_000 });
       await phone.waitForLoadState('networkidle');

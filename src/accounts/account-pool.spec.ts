@@ -35,6 +35,24 @@ describe(AccountPool.name, () => {
     expect(changes).toEqual(['b:healthy->disabled']);
   });
 
+  it("serves a request only from its key's allowed accounts, and says so when none of them can", async () => {
+    const { p } = pool();
+    const allowed = new Set(['b', 'c']);
+    const names = [];
+    for (let i = 0; i < 4; i++) {
+      const lease = await p.acquire({ allowed });
+      names.push(lease.account.name);
+      lease.release();
+    }
+    p.setState('b', { kind: 'disabled', reason: 'operator' });
+    p.setState('c', { kind: 'disabled', reason: 'operator' });
+
+    expect(names).toEqual(['b', 'c', 'b', 'c']);
+    await expect(p.acquire({ allowed })).rejects.toThrow('No Kiro account can serve this request now (each this key may use is disabled, cooling down or lacks the model).');
+    await expect(p.acquire({ allowed: new Set(['gone']) })).rejects.toThrow('None of the Kiro accounts this key may use (gone) is in the pool.');
+    expect((await p.acquire({})).account.name).toBe('a');
+  });
+
   it('never gives a request an account it already tried', async () => {
     const { p } = pool();
 

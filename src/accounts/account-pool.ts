@@ -56,6 +56,8 @@ export interface AcquireRequest {
   affinityKey?: string;
   /** Accounts this request already tried: never twice. */
   tried?: ReadonlySet<string>;
+  /** The only accounts that may serve it (its client key's); undefined: any. */
+  allowed?: ReadonlySet<string>;
   signal?: AbortSignal;
 }
 
@@ -195,7 +197,7 @@ export class AccountPool<S> {
   acquire(request: AcquireRequest): Promise<AccountLease<S>> {
     const now = this.options.now();
     const usable = this.usable(request, now);
-    if (usable.length === 0) return Promise.reject(this.noneAvailable(now));
+    if (usable.length === 0) return Promise.reject(this.noneAvailable(now, request));
     const lease = this.tryLease(request, usable, now);
     if (lease) return Promise.resolve(lease);
     if (this.waiters.length >= this.options.queueSize) {
@@ -245,7 +247,7 @@ export class AccountPool<S> {
       const usable = this.usable(waiter.request, now);
       if (usable.length === 0) {
         this.dropWaiter(waiter);
-        waiter.reject(this.noneAvailable(now));
+        waiter.reject(this.noneAvailable(now, waiter.request));
         continue;
       }
       const lease = this.tryLease(waiter.request, usable, now);
@@ -267,6 +269,7 @@ export class AccountPool<S> {
     const result: PooledAccount<S>[] = [];
     for (const account of this.accounts) {
       if (request.tried?.has(account.name)) continue;
+      if (request.allowed && !request.allowed.has(account.name)) continue;
       if (this.observe(account, now).kind !== 'healthy') continue;
       if (request.model && this.skips(account, request.model, now)) continue;
       result.push(account);
@@ -274,7 +277,7 @@ export class AccountPool<S> {
     if (result.length === 0 && this.accounts.length === 1) {
       const only = this.accounts[0];
       const operatorDisabled = only.state.kind === 'disabled' && only.state.reason === 'operator';
-      if (!operatorDisabled && !request.tried?.has(only.name)) result.push(only);
+      if (!operatorDisabled && !request.tried?.has(only.name) && (!request.allowed || request.allowed.has(only.name))) result.push(only);
     }
     return result;
   }
@@ -343,10 +346,16 @@ export class AccountPool<S> {
     this.options.onStateChange?.(account.name, from, to);
   }
 
-  private noneAvailable(now: number): NoAccountAvailableError {
+  private noneAvailable(now: number, request: AcquireRequest): NoAccountAvailableError {
     let soonest: number | undefined;
-    let quotaOnly = this.accounts.length > 0;
-    for (const account of this.accounts) {
+    // Only the accounts the request may use say why none can serve it.
+    const allowed = request.allowed;
+    const candidates = allowed ? this.accounts.filter((account) => allowed.has(account.name)) : this.accounts;
+    if (allowed && candidates.length === 0) {
+      return new NoAccountAvailableError(`None of the Kiro accounts this key may use (${[...allowed].slice(0, 10).join(', ')}) is in the pool.`, undefined, false);
+    }
+    let quotaOnly = candidates.length > 0;
+    for (const account of candidates) {
       const state = this.observe(account, now);
       if (state.kind === 'cooling' || (state.kind === 'disabled' && state.until !== undefined)) {
         const until = (state as { until: number }).until;
@@ -357,7 +366,7 @@ export class AccountPool<S> {
     const retryAfter = soonest !== undefined ? Math.max(1, Math.ceil((soonest - now) / 1000)) : undefined;
     const message = quotaOnly
       ? "Every Kiro account's usage quota is spent until its next reset."
-      : `No Kiro account can serve this request now (${this.accounts.length === 0 ? 'none is configured' : 'each is disabled, cooling down or lacks the model'}).`;
+      : `No Kiro account can serve this request now (${candidates.length === 0 ? 'none is configured' : `each${allowed ? ' this key may use' : ''} is disabled, cooling down or lacks the model`}).`;
     return new NoAccountAvailableError(message, retryAfter, quotaOnly);
   }
 }

@@ -9,6 +9,7 @@ import { detectFlow, type KiroCredential } from '../auth/kiro-credential';
 import { SharedTokenStore } from '../auth/shared-token-store';
 import { TokenManager } from '../auth/token-manager';
 import { TokenRefresher } from '../auth/token-refresher';
+import { ClientKeysService } from '../client-keys/client-keys.service';
 import { Clock } from '../common/clock';
 import { GatewayError, InvalidRequestError, NotFoundError } from '../common/errors';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
@@ -113,6 +114,7 @@ export class AccountsService implements OnModuleInit, OnApplicationShutdown {
     private readonly metrics: MetricsService,
     @Optional() @Inject(SharedTokenStore) private readonly shared?: SharedTokenStore | null,
     @Optional() private readonly sync?: PoolStateSync,
+    @Optional() private readonly keys?: ClientKeysService,
   ) {
     const accounts = config.accounts;
     this.file = accounts.file ? new AccountsFileStore(accounts.file) : undefined;
@@ -197,8 +199,10 @@ export class AccountsService implements OnModuleInit, OnApplicationShutdown {
   async serve<T>(principal: Principal, request: ServeRequest, attempt: (lease: RequestLease) => Promise<T>): Promise<T> {
     if (principal.kind === 'tenant' || this.pool.size === 0) {
       const label = this.metrics.principalLabel(principal);
-      return attempt({ session: this.auth.sessionFor(principal), account: undefined, track: (model) => tap((event) => this.countCredits(event, model, label)), release: () => undefined });
+      return attempt({ session: this.auth.sessionFor(principal), account: undefined, track: (model) => tap((event) => this.countCredits(event, model, label, principal)), release: () => undefined });
     }
+    // A key limited to some accounts fails over among those only.
+    const allowed = principal.key && principal.key.accounts.length > 0 ? new Set(principal.key.accounts) : undefined;
     const affinityKey = this.config.accounts.affinityTtlMs > 0 ? request.affinityKey?.() : undefined;
     if (affinityKey) await this.sync?.loadPin(this.pool, affinityKey);
     const tried = new Set<string>();
@@ -206,7 +210,7 @@ export class AccountsService implements OnModuleInit, OnApplicationShutdown {
     for (let round = 0; round < MAX_FAILOVERS; round++) {
       let lease;
       try {
-        lease = await this.pool.acquire({ model: request.model, affinityKey, tried, signal: request.signal });
+        lease = await this.pool.acquire({ model: request.model, affinityKey, tried, allowed, signal: request.signal });
       } catch (err) {
         // Every account has been tried: the client gets what the last one said.
         if (lastError !== undefined && err instanceof NoAccountAvailableError) throw lastError;
@@ -222,7 +226,7 @@ export class AccountsService implements OnModuleInit, OnApplicationShutdown {
       // A client gone before anyone subscribed must still free the slot.
       request.signal.addEventListener('abort', release, { once: true });
       try {
-        return await attempt({ session: account.session, account: account.name, track: (model) => this.tracker(account, model, release), release });
+        return await attempt({ session: account.session, account: account.name, track: (model) => this.tracker(account, model, release, principal), release });
       } catch (err) {
         // Judged before the slot is freed: a waiter handed the slot must see the account's new state.
         const verdict = verdictFor(err);
@@ -236,13 +240,13 @@ export class AccountsService implements OnModuleInit, OnApplicationShutdown {
     throw lastError;
   }
 
-  private tracker(account: PooledAccount<AccountSession>, model: string, release: () => void): MonoTypeOperatorFunction<AssistantEvent> {
+  private tracker(account: PooledAccount<AccountSession>, model: string, release: () => void, principal: Principal): MonoTypeOperatorFunction<AssistantEvent> {
     return (source) =>
       source.pipe(
         tap({
           next: (event) => {
             if (event.type === 'end' && event.usage.credits !== undefined) this.records.get(account.name)?.metering.add(model, event.usage.credits, this.clock.now());
-            this.countCredits(event, model, account.name);
+            this.countCredits(event, model, account.name, principal);
           },
           // After the first byte nothing is replayed, but what Kiro said still counts for the account.
           error: (err: unknown) => this.judge(account, verdictFor(err), model, err),
@@ -251,10 +255,14 @@ export class AccountsService implements OnModuleInit, OnApplicationShutdown {
       );
   }
 
-  /** The answer's credits in /metrics; account names are the operator's, never a token. */
-  private countCredits(event: AssistantEvent, model: string, account: string): void {
+  /**
+   * The answer's credits in /metrics (account names are the operator's, never a token) and
+   * against the budgets of the client key that asked: the same figure for both.
+   */
+  private countCredits(event: AssistantEvent, model: string, account: string, principal: Principal): void {
     if (event.type === 'end' && event.usage.credits !== undefined && event.usage.credits > 0) {
       this.credits.inc({ model: this.metrics.modelLabel(model), account }, event.usage.credits);
+      if (principal.key) this.keys?.spend(principal.key, event.usage.credits);
     }
   }
 

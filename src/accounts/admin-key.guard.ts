@@ -92,10 +92,10 @@ function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
 
-/** The admin routes: the guard, then the JSON body, documented under their own tag and scheme. */
-export function RequiresAdminKey(): ClassDecorator {
+/** The admin routes: the guard, then the JSON body, documented under their own tag (`admin` unless named) and scheme. */
+export function RequiresAdminKey(tag = 'admin'): ClassDecorator {
   return applyDecorators(
-    ApiTags('admin'),
+    ApiTags(tag),
     ApiBearerAuth('admin-key'),
     UseGuards(AdminKeyGuard),
     UseInterceptors(JsonBodyInterceptor),

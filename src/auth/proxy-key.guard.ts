@@ -1,11 +1,11 @@
-import { applyDecorators, CanActivate, createParamDecorator, ExecutionContext, Inject, Injectable, UseGuards, UseInterceptors } from '@nestjs/common';
+import { applyDecorators, CanActivate, createParamDecorator, ExecutionContext, Injectable, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { AuthBackoffError, AuthenticationError } from '../common/errors';
 import { JsonBodyInterceptor } from '../common/http/json-body.interceptor';
 import { requestContextOf } from '../common/request-context';
-import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
+import { ClientKeyBudgetGuard } from '../client-keys/client-key-budget.guard';
+import { ClientKeysService } from '../client-keys/client-keys.service';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { AuthFailureThrottle } from './auth-failure-throttle';
 import { clientAddressKey } from './client-address';
@@ -19,22 +19,19 @@ const TENANT_TOKEN = /^[\x21-\x7e]{1,8192}$/;
 /**
  * Accepts the proxy key as `Authorization: Bearer KEY`, a raw `Authorization: KEY` (what Swagger
  * UI's API-key scheme sends) or `x-api-key: KEY`; `KEY:REFRESH_TOKEN` makes the caller a tenant.
- * Keys are compared as SHA-256 digests with `timingSafeEqual`, so neither length nor content leaks.
+ * A key is any client key (ClientKeysService): looked up by its SHA-256 digest, so no secret is
+ * ever compared byte by byte and neither its length nor its content leaks through timing.
  * Runs on the raw request, before any byte of the body is read (routes read it after the guards).
  * Wrong keys and refused tenant tokens count against the client address, which then backs off;
  * tenant tokens not known yet are admitted within a quota per address.
  */
 @Injectable()
 export class ProxyKeyGuard implements CanActivate {
-  private readonly keyDigest: Buffer;
-
   constructor(
-    @Inject(gatewayConfig.KEY) config: GatewayConfig,
+    private readonly keys: ClientKeysService,
     private readonly throttle: AuthFailureThrottle,
     private readonly tenants: TenantGate,
-  ) {
-    this.keyDigest = digest(config.server.proxyApiKey);
-  }
+  ) {}
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<Request>();
@@ -71,20 +68,23 @@ export class ProxyKeyGuard implements CanActivate {
     }
   }
 
+  /** Any client key (PROXY_API_KEY, PROXY_API_KEYS, a created one), alone or as `KEY:REFRESH_TOKEN`. */
   private principalFor(presented: string): Principal {
-    if (this.matches(presented)) return { kind: 'gateway' };
+    const key = this.keys.lookup(presented);
+    if (key) {
+      this.keys.assertEnabled(key);
+      return { kind: 'gateway', key };
+    }
     const separator = presented.indexOf(':');
-    if (separator > 0 && this.matches(presented.slice(0, separator))) {
+    const tenantKey = separator > 0 ? this.keys.lookup(presented.slice(0, separator)) : undefined;
+    if (tenantKey) {
+      this.keys.assertEnabled(tenantKey);
       const refreshToken = presented.slice(separator + 1).trim();
       if (!refreshToken) throw new AuthenticationError('The refresh token after "KEY:" is empty.');
       if (!TENANT_TOKEN.test(refreshToken)) throw new AuthenticationError('The refresh token after "KEY:" is not a Kiro refresh token (printable characters, no spaces, at most 8192).');
-      return { kind: 'tenant', refreshToken, tokenHash: fingerprint(refreshToken) };
+      return { kind: 'tenant', refreshToken, tokenHash: fingerprint(refreshToken), key: tenantKey };
     }
     throw new AuthenticationError();
-  }
-
-  private matches(candidate: string): boolean {
-    return timingSafeEqual(digest(candidate), this.keyDigest);
   }
 }
 
@@ -99,17 +99,13 @@ function presentedKey(request: Request): string | undefined {
   return value?.trim() || undefined;
 }
 
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
-}
-
 /**
- * Guards a route with the proxy key (then the rate limit), reads its JSON body only once both
+ * Guards a route with the proxy key (then the rate limit, then the key's budgets), reads its JSON body only once both
  * passed, and documents the schemes in Swagger.
  */
 export function RequiresProxyKey(): MethodDecorator & ClassDecorator {
   return applyDecorators(
-    UseGuards(ProxyKeyGuard, RateLimitGuard),
+    UseGuards(ProxyKeyGuard, RateLimitGuard, ClientKeyBudgetGuard),
     UseInterceptors(JsonBodyInterceptor),
     ApiBearerAuth('proxy-key'),
     ApiSecurity('x-api-key'),

@@ -173,6 +173,33 @@ describe(parseGatewayEnv.name, () => {
     expect(() => parseGatewayEnv(env)).toThrow(new RegExp(`^Invalid configuration: ${variable} `));
   });
 
+  it('reads PROXY_API_KEYS as name:key entries and CLIENT_KEYS_FILE, data/client-keys.json by default', () => {
+    const config = parseGatewayEnv({ ...minimal, PROXY_API_KEYS: 'ci:ci-key-0123456789abcdef,bob:bob-key-0123456789abcd' });
+
+    expect(config.clientKeys).toEqual({
+      static: [
+        { name: 'ci', secret: 'ci-key-0123456789abcdef' },
+        { name: 'bob', secret: 'bob-key-0123456789abcd' },
+      ],
+      file: 'data/client-keys.json',
+    });
+    expect(parseGatewayEnv({ ...minimal, CLIENT_KEYS_FILE: 'off' }).clientKeys.file).toBeUndefined();
+  });
+
+  it('refuses each bad PROXY_API_KEYS entry on its own line, and a key that is also PROXY_API_KEY or ADMIN_API_KEY', () => {
+    const admin = 'an-admin-key-long-enough';
+    const attempt = () => parseGatewayEnv({ PROXY_API_KEY: 'the-proxy-key-0123456789', ADMIN_API_KEY: admin, PROXY_API_KEYS: `a:the-proxy-key-0123456789,b:${admin},c` });
+
+    expect(attempt).toThrow(
+      [
+        "Invalid configuration: PROXY_API_KEYS entry 1 ('a'): the key is the same as another key (PROXY_API_KEY, ADMIN_API_KEY or an earlier entry)",
+        "Invalid configuration: PROXY_API_KEYS entry 2 ('b'): the key is the same as another key (PROXY_API_KEY, ADMIN_API_KEY or an earlier entry)",
+        'Invalid configuration: PROXY_API_KEYS entry 3 is not name:key',
+      ].join('\n'),
+    );
+    expect(attempt).toThrow(/^(?!.*the-proxy-key-0123456789)(?!.*an-admin-key)/s);
+  });
+
   it('never echoes the proxy key in an error', () => {
     expect(() => parseGatewayEnv({ PROXY_API_KEY: 'top-secret', PORT: 'x' })).toThrow(/^(?!.*top-secret)/s);
   });

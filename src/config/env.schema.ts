@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { type AccountSpec, parseAccountsFile, isProxyUrl } from '../accounts/account-spec';
 import { SELECTION_STRATEGIES, type SelectionStrategy } from '../accounts/account-selection';
+import { parseStaticKeys, type StaticKeyEntry } from '../client-keys/static-keys';
 
 /**
  * The gateway's whole configuration, parsed and validated from environment variables in one
@@ -117,6 +118,8 @@ export interface GatewayConfig {
     format: 'json' | 'pretty';
   };
   rateLimitPerMinute: number;
+  /** Client keys beyond PROXY_API_KEY (issue 15 item 4). */
+  clientKeys: ClientKeysConfig;
   accounts: AccountsConfig;
   admin: {
     /** ADMIN_API_KEY: guards /admin/api and the console at /admin; unset turns both off. */
@@ -459,6 +462,7 @@ export function parseGatewayEnv(env: RawEnv, options: ParseOptions = {}): Gatewa
       format: read.oneOf('LOG_FORMAT', ['json', 'pretty'] as const, read.optional('NODE_ENV') === 'production' ? 'json' : 'pretty', (v) => v.toLowerCase()),
     },
     rateLimitPerMinute: read.integer('RATE_LIMIT_PER_MINUTE', 0, 0),
+    clientKeys: clientKeysConfig(read, [proxyApiKey, read.optional('ADMIN_API_KEY')].filter((key): key is string => key !== undefined)),
     accounts: accountsConfig(read, homeDir),
     admin: {
       apiKey: adminApiKey(read, proxyApiKey),
@@ -621,6 +625,20 @@ function accountsConfig(read: EnvReader, homeDir: string | undefined): AccountsC
     affinityTtlMs: read.durationMs('SESSION_AFFINITY_TTL', 3600, { allowZero: true }),
     usageRefreshMs: read.durationMs('USAGE_REFRESH_INTERVAL', 600, { allowZero: true }),
   };
+}
+
+/** PROXY_API_KEYS (static, read-only keys) and CLIENT_KEYS_FILE (where keys made in the console are kept, hashed). */
+export interface ClientKeysConfig {
+  static: StaticKeyEntry[];
+  /** CLIENT_KEYS_FILE, or undefined (`off`): then no key can be created. */
+  file: string | undefined;
+}
+
+function clientKeysConfig(read: EnvReader, reserved: string[]): ClientKeysConfig {
+  const parsed = parseStaticKeys(read.optional('PROXY_API_KEYS'), reserved);
+  for (const problem of parsed.problems) read.problem('PROXY_API_KEYS', problem);
+  const file = read.string('CLIENT_KEYS_FILE', 'data/client-keys.json');
+  return { static: parsed.keys, file: file.toLowerCase() === 'off' ? undefined : file };
 }
 
 /** Separate from the proxy key: holding the key that uses the accounts must not manage them. */

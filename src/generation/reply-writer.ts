@@ -1,5 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import type { Response } from 'express';
+import { ClientKeysService } from '../client-keys/client-keys.service';
 import { ShuttingDownError } from '../common/errors';
 import { abortOnClientGone } from '../common/http/client-abort';
 import { routePattern } from '../common/http/request-tracking.middleware';
@@ -24,6 +25,7 @@ export class ReplyWriter {
   constructor(
     private readonly pipeline: GenerationPipeline,
     private readonly activeStreams: ActiveStreams,
+    @Optional() private readonly keys?: ClientKeysService,
   ) {}
 
   async send<Req extends GenerationRequest, C extends FamilyConversion, Out, Result>(
@@ -32,9 +34,11 @@ export class ReplyWriter {
     family: ApiFamily<Req, C, Out, Result>,
     request: Req,
   ): Promise<void> {
-    const signal = abortOnClientGone(response);
     const stream = request.stream === true;
     context.generation = { model: request.model, stream };
+    // The caller's key may be limited to some models: refused before any work.
+    this.keys?.assertModel(context.caller, request.model);
+    const signal = abortOnClientGone(response);
     if (!stream) {
       const reply = await this.pipeline.complete(family, request, context, signal);
       response.setHeader(KIRO_MODEL_HEADER, reply.kiroModel);

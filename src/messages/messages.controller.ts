@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { RequiresProxyKey } from '../auth';
+import { ClientKeysService } from '../client-keys/client-keys.service';
 import { CurrentRequest } from '../common/http/current-request.decorator';
 import type { RequestContext } from '../common/request-context';
 import { ReplyWriter } from '../generation/reply-writer';
@@ -15,6 +16,7 @@ export class MessagesController {
   constructor(
     private readonly messages: MessagesFamily,
     private readonly replies: ReplyWriter,
+    private readonly keys: ClientKeysService,
   ) {}
 
   @Post()
@@ -38,7 +40,8 @@ export class MessagesController {
   @ApiOperation({ summary: 'Count input tokens', description: 'Counted locally (system, messages, tools, images); no upstream call.' })
   @ApiBody({ type: CountTokensRequestDto, examples: COUNT_TOKENS_REQUEST_EXAMPLES })
   @ApiOkResponse({ schema: { example: { input_tokens: 42 } } })
-  countTokens(@Body() body: CountTokensRequestDto): { input_tokens: number } {
+  countTokens(@Body() body: CountTokensRequestDto, @CurrentRequest() context: RequestContext): { input_tokens: number } {
+    this.keys.assertModel(context.caller, body.model);
     return this.messages.countTokens(body);
   }
 }

@@ -6,7 +6,8 @@ import type { Clock } from '../common/clock';
 import { attachRequestContext, RequestContext } from '../common/request-context';
 import { parseGatewayEnv } from '../config/env.schema';
 import { MetricsService } from '../metrics/metrics.service';
-import { RateLimitGuard } from './rate-limit.guard';
+import { bucketsOf, RateLimitGuard } from './rate-limit.guard';
+import { type ClientKey, NO_LIMITS } from '../client-keys/client-key';
 import type { RateLimitStore, WindowCount } from './rate-limit-store';
 
 class RecordingStore implements RateLimitStore {
@@ -37,5 +38,25 @@ describe(RateLimitGuard.name, () => {
     await guard.canActivate(contextFor({ kind: 'gateway' }));
 
     expect(store.keys).toEqual([`rl:tenant:${fingerprint('aorT')}`, 'rl:gateway']);
+  });
+});
+
+describe(bucketsOf.name, () => {
+  const key = (rateLimitPerMinute?: number, source: ClientKey['source'] = 'created'): ClientKey => ({ ...NO_LIMITS, id: 'key_0123456789ab', name: 'ci', source, digest: '0'.repeat(64), hint: undefined, enabled: true, createdAt: undefined, rateLimitPerMinute });
+  const tenant = (k?: ClientKey) => ({ kind: 'tenant' as const, refreshToken: 'aorT', tokenHash: 'h'.repeat(64), key: k });
+
+  it('keeps PROXY_API_KEY in its `gateway` bucket, and gives every other key its own', () => {
+    expect(bucketsOf({ kind: 'gateway', key: key(undefined, 'default') }, 10)).toEqual([{ name: 'gateway', limit: 10 }]);
+    expect(bucketsOf({ kind: 'gateway', key: key() }, 10)).toEqual([{ name: 'key:key_0123456789ab', limit: 10 }]);
+  });
+
+  it("puts a key's own limit in place of RATE_LIMIT_PER_MINUTE, even when that is off", () => {
+    expect(bucketsOf({ kind: 'gateway', key: key(3) }, 0)).toEqual([{ name: 'key:key_0123456789ab', limit: 3 }]);
+    expect(bucketsOf({ kind: 'gateway', key: key() }, 0)).toEqual([]);
+  });
+
+  it("counts a tenant in its own bucket and in its key's, when the key has a limit", () => {
+    expect(bucketsOf(tenant(key(5)), 10)).toEqual([{ name: `tenant:${'h'.repeat(64)}`, limit: 10 }, { name: 'key:key_0123456789ab', limit: 5 }]);
+    expect(bucketsOf(tenant(key()), 10)).toEqual([{ name: `tenant:${'h'.repeat(64)}`, limit: 10 }]);
   });
 });

@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/commo
 import type { Request, Response } from 'express';
 import { Clock } from '../common/clock';
 import { GatewayError } from '../common/errors';
+import type { Principal } from '../auth/principal';
 import { requestContextOf } from '../common/request-context';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import { MetricsService } from '../metrics';
@@ -20,7 +21,27 @@ export class RateLimitedError extends GatewayError {
 }
 
 /**
- * RATE_LIMIT_PER_MINUTE per proxy key or tenant, with OpenAI's `x-ratelimit-*` headers on every
+ * The buckets a request counts in: RATE_LIMIT_PER_MINUTE per tenant, or per client key (the
+ * full hash of a tenant's token: a prefix of it would let made-up tokens share, or dodge,
+ * another tenant's bucket); a key's own rate limit replaces the global one for the key and
+ * holds for its tenants too. PROXY_API_KEY keeps its bucket `gateway`.
+ */
+export function bucketsOf(principal: Principal, globalLimit: number): Array<{ name: string; limit: number }> {
+  const buckets: Array<{ name: string; limit: number }> = [];
+  const key = principal.key;
+  const keyBucket = !key || key.source === 'default' ? 'gateway' : `key:${key.id}`;
+  if (principal.kind === 'tenant') {
+    if (globalLimit > 0) buckets.push({ name: `tenant:${principal.tokenHash}`, limit: globalLimit });
+    if (key?.rateLimitPerMinute !== undefined) buckets.push({ name: keyBucket, limit: key.rateLimitPerMinute });
+  } else {
+    const limit = key?.rateLimitPerMinute ?? globalLimit;
+    if (limit > 0) buckets.push({ name: keyBucket, limit });
+  }
+  return buckets;
+}
+
+/**
+ * RATE_LIMIT_PER_MINUTE per proxy key or tenant (or a key's own limit, see bucketsOf), with OpenAI's `x-ratelimit-*` headers on every
  * answer and `Retry-After` on a refusal. Runs after the key guard, which names the principal.
  */
 @Injectable()
@@ -34,22 +55,23 @@ export class RateLimitGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const limit = this.config.rateLimitPerMinute;
-    if (limit <= 0) return true;
     const http = context.switchToHttp();
     const principal = requestContextOf(http.getRequest<Request>()).caller;
-    // The full hash: a prefix of it would let made-up tokens share (or dodge) another tenant's bucket.
-    const key = principal.kind === 'tenant' ? `tenant:${principal.tokenHash}` : 'gateway';
+    const buckets = bucketsOf(principal, this.config.rateLimitPerMinute);
+    if (buckets.length === 0) return true;
     const now = this.clock.now();
-    const window = await this.store.hit(`rl:${key}`, WINDOW_MS, now);
-    const resetSeconds = Math.max(1, Math.ceil((window.resetAt - now) / 1000));
     const response = http.getResponse<Response>();
-    response.setHeader('x-ratelimit-limit-requests', String(limit));
-    response.setHeader('x-ratelimit-remaining-requests', String(Math.max(0, limit - window.count)));
-    response.setHeader('x-ratelimit-reset-requests', `${resetSeconds}s`);
-    if (window.count > limit) {
-      this.metrics.rateLimited.inc({ principal: this.metrics.principalLabel(principal) });
-      throw new RateLimitedError(limit, resetSeconds);
+    for (const { name, limit } of buckets) {
+      const window = await this.store.hit(`rl:${name}`, WINDOW_MS, now);
+      const resetSeconds = Math.max(1, Math.ceil((window.resetAt - now) / 1000));
+      // The headers of the last bucket counted: the key's own limit, where it has one.
+      response.setHeader('x-ratelimit-limit-requests', String(limit));
+      response.setHeader('x-ratelimit-remaining-requests', String(Math.max(0, limit - window.count)));
+      response.setHeader('x-ratelimit-reset-requests', `${resetSeconds}s`);
+      if (window.count > limit) {
+        this.metrics.rateLimited.inc({ principal: this.metrics.principalLabel(principal) });
+        throw new RateLimitedError(limit, resetSeconds);
+      }
     }
     return true;
   }

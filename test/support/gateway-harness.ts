@@ -12,7 +12,7 @@ export const PROXY_KEY = 'test-proxy-key';
 
 /** Every variable the gateway reads, so a test's environment is complete and explicit. */
 const GATEWAY_VARIABLES = [
-  'PROXY_API_KEY', 'PORT', 'HOST', 'REFRESH_TOKEN', 'PROFILE_ARN', 'KIRO_REGION', 'KIRO_CREDS_FILE', 'KIRO_CLIENT_ID',
+  'PROXY_API_KEY', 'PROXY_API_KEYS', 'CLIENT_KEYS_FILE', 'PORT', 'HOST', 'REFRESH_TOKEN', 'PROFILE_ARN', 'KIRO_REGION', 'KIRO_CREDS_FILE', 'KIRO_CLIENT_ID',
   'KIRO_CLIENT_SECRET', 'KIRO_HOME', 'MAX_RETRIES', 'BASE_RETRY_DELAY', 'FIRST_TOKEN_TIMEOUT', 'FIRST_TOKEN_MAX_RETRIES',
   'STREAM_READ_TIMEOUT', 'NON_STREAM_TIMEOUT', 'SLOW_MODEL_TIMEOUT_MULTIPLIER', 'STREAM_KEEPALIVE_INTERVAL', 'MODEL_CACHE_TTL',
   'TOOL_DESCRIPTION_MAX_LENGTH', 'LOG_LEVEL', 'DEBUG_MODE', 'DEBUG_DIR', 'RATE_LIMIT_PER_MINUTE', 'FAKE_REASONING',
@@ -55,6 +55,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     KIRO_HOME: '/nonexistent-kiro-home',
     // The admin console's request log, where ADMIN_API_KEY turns it on: never a file in the work tree.
     REQUEST_LOG_FILE: ':memory:',
+    // Keys made through the admin API: a test that makes some names its own file.
+    CLIENT_KEYS_FILE: 'off',
     ...options.env,
   });
 

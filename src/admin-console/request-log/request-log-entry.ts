@@ -17,7 +17,7 @@ export interface RequestLogEntry {
   /** Time to Kiro's first content (text, reasoning or a tool call) from the request's arrival. */
   ttftMs: number | null;
   /**
-   * Who called: `key` (a proxy key, by name; today only PROXY_API_KEY, named `default`), `tenant`
+   * Who called: `key` (a client key, by name; PROXY_API_KEY is `default`), `tenant`
    * (`KEY:REFRESH_TOKEN`, by a prefix of its token's hash) or `none` (refused before a key was checked).
    */
   callerKind: CallerKind;

@@ -1,6 +1,7 @@
 import type { Principal } from '../../auth/principal';
 import { kindForStatus } from '../../common/errors';
 import type { RequestContext } from '../../common/request-context';
+import { DEFAULT_KEY_NAME } from '../../client-keys/client-key';
 import type { CallerKind, RequestLogEntry } from './request-log-entry';
 
 /** Where the request-tracking middleware hands each API request once its response has ended. */
@@ -12,9 +13,6 @@ export interface RequestLogSink {
 
 /** Error messages are kept this long at most (they come from the gateway or, redacted, from Kiro). */
 const MAX_ERROR_MESSAGE = 500;
-
-/** The name the single PROXY_API_KEY goes by in the log (client keys, issue 15 item 4, will bring theirs). */
-export const DEFAULT_KEY_NAME = 'default';
 
 /** Only the API routes are logged: not health probes, metrics, docs or the console itself. */
 export function isLoggedPath(path: string): boolean {
@@ -61,9 +59,12 @@ export function requestLogEntry({ context, arrivedAt, method, route, status, cli
   };
 }
 
-/** A tenant by a prefix of its token's SHA-256 (never the token): enough to tell tenants apart. */
+/**
+ * A client key by its name (never the key or its hash); a tenant by a prefix of its token's
+ * SHA-256 (never the token): enough to tell tenants apart, whichever key they came with.
+ */
 function callerOf(principal: Principal | undefined): { kind: CallerKind; name: string | null } {
   if (!principal) return { kind: 'none', name: null };
-  if (principal.kind === 'gateway') return { kind: 'key', name: DEFAULT_KEY_NAME };
+  if (principal.kind === 'gateway') return { kind: 'key', name: principal.key?.name ?? DEFAULT_KEY_NAME };
   return { kind: 'tenant', name: `tenant:${principal.tokenHash.slice(0, 12)}` };
 }

@@ -26,6 +26,7 @@ const ANTHROPIC_ERROR_TYPE: Readonly<Record<ErrorKind, string>> = {
   not_found: 'not_found_error',
   rate_limited: 'rate_limit_error',
   quota_exceeded: 'rate_limit_error',
+  budget_exceeded: 'rate_limit_error',
   upstream: 'api_error',
   timeout: 'timeout_error',
   unavailable: 'overloaded_error',

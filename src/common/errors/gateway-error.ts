@@ -16,6 +16,8 @@ export type ErrorKind =
   | 'not_found'
   | 'rate_limited'
   | 'quota_exceeded'
+  /** A client key spent its budget of Kiro credits for the day or month (no retry helps before the reset). */
+  | 'budget_exceeded'
   /** Kiro failed or answered something unusable. */
   | 'upstream'
   | 'timeout'
@@ -38,6 +40,7 @@ export const KIND_STATUS: Readonly<Record<ErrorKind, number>> = {
   not_found: 404,
   rate_limited: 429,
   quota_exceeded: 429,
+  budget_exceeded: 429,
   upstream: 502,
   timeout: 504,
   unavailable: 503,
@@ -55,6 +58,7 @@ export const OPENAI_ERROR_TYPE: Readonly<Record<ErrorKind, string>> = {
   not_found: 'invalid_request_error',
   rate_limited: 'rate_limit_error',
   quota_exceeded: 'insufficient_quota',
+  budget_exceeded: 'insufficient_quota',
   upstream: 'api_error',
   timeout: 'timeout_error',
   unavailable: 'server_error',

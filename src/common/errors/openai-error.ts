@@ -41,6 +41,7 @@ const SHOULD_RETRY: Readonly<Record<ErrorKind, 'true' | 'false' | undefined>> = 
   not_found: 'false',
   rate_limited: 'true',
   quota_exceeded: 'false',
+  budget_exceeded: 'false',
   upstream: 'true',
   timeout: 'true',
   unavailable: 'true',

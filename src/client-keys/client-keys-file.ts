@@ -1,0 +1,167 @@
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { replaceFile } from '../auth/replace-file';
+import { type ClientKey, KEY_NAME, MAX_CLIENT_KEYS } from './client-key';
+import { parsePolicy } from './key-policy-input';
+
+/** A created key as CLIENT_KEYS_FILE holds it: the digest, never the secret. */
+export interface StoredClientKey {
+  id: string;
+  name: string;
+  /** `sha256:<hex>`. */
+  digest: string;
+  hint: string;
+  enabled: boolean;
+  createdAt: string;
+  models: string[];
+  accounts: string[];
+  rateLimitPerMinute?: number;
+  dailyCredits?: number;
+  monthlyCredits?: number;
+}
+
+const DIGEST = /^sha256:([0-9a-f]{64})$/;
+const ID = /^key_[0-9a-f]{12}$/;
+
+/**
+ * CLIENT_KEYS_FILE: `{"keys": [...]}`, written whole (it is small and bounded), one write at a
+ * time, atomically and 0600 ({@link replaceFile}); its directory is made on the first write.
+ */
+export class ClientKeysFile {
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly path: string) {}
+
+  /** The keys in the file (none if it does not exist yet), and a problem for each entry that cannot be used. */
+  async load(): Promise<{ keys: ClientKey[]; problems: string[] }> {
+    let text: string;
+    try {
+      text = await readFile(this.path, 'utf8');
+    } catch (err) {
+      if (isMissing(err)) return { keys: [], problems: [] };
+      throw err;
+    }
+    const document = JSON.parse(text) as { keys?: unknown };
+    if (!Array.isArray(document?.keys)) throw new Error('it holds no "keys" list');
+    const keys: ClientKey[] = [];
+    const problems: string[] = [];
+    for (const [index, entry] of (document.keys as unknown[]).slice(0, MAX_CLIENT_KEYS).entries()) {
+      const key = fromStored(entry);
+      if (typeof key === 'string') problems.push(`entry ${index + 1}: ${key}`);
+      else keys.push(key);
+    }
+    return { keys, problems };
+  }
+
+  /** The file's size and modification time (`missing` when there is none): what tells that another replica wrote it. */
+  async version(): Promise<string> {
+    try {
+      const info = await stat(this.path);
+      return `${info.size}:${info.mtimeMs}`;
+    } catch (err) {
+      if (isMissing(err)) return 'missing';
+      throw err;
+    }
+  }
+
+  save(keys: readonly ClientKey[]): Promise<void> {
+    const run = this.chain.then(async () => {
+      await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
+      await replaceFile(this.path, `${JSON.stringify({ keys: keys.map(toStored) }, null, 2)}\n`);
+    });
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+}
+
+function toStored(key: ClientKey): StoredClientKey {
+  return {
+    id: key.id,
+    name: key.name,
+    digest: `sha256:${key.digest}`,
+    hint: key.hint ?? '',
+    enabled: key.enabled,
+    createdAt: key.createdAt ?? '',
+    models: key.models,
+    accounts: key.accounts,
+    ...(key.rateLimitPerMinute !== undefined ? { rateLimitPerMinute: key.rateLimitPerMinute } : {}),
+    ...(key.dailyCredits !== undefined ? { dailyCredits: key.dailyCredits } : {}),
+    ...(key.monthlyCredits !== undefined ? { monthlyCredits: key.monthlyCredits } : {}),
+  };
+}
+
+/** A stored entry as a key, or why it cannot be one. */
+function fromStored(entry: unknown): ClientKey | string {
+  if (typeof entry !== 'object' || entry === null) return 'not an object';
+  const e = entry as Record<string, unknown>;
+  if (typeof e.id !== 'string' || !ID.test(e.id)) return 'no valid id';
+  if (typeof e.name !== 'string' || !KEY_NAME.test(e.name)) return `${e.id}: no valid name`;
+  const digest = typeof e.digest === 'string' ? DIGEST.exec(e.digest)?.[1] : undefined;
+  if (!digest) return `${e.id}: no sha256 digest`;
+  const policy = parsePolicy({ models: e.models, accounts: e.accounts, rateLimitPerMinute: e.rateLimitPerMinute, dailyCredits: e.dailyCredits, monthlyCredits: e.monthlyCredits });
+  if (typeof policy === 'string') return `${e.id}: ${policy}`;
+  return {
+    id: e.id,
+    name: e.name,
+    source: 'created',
+    digest,
+    hint: typeof e.hint === 'string' ? e.hint : undefined,
+    enabled: e.enabled !== false,
+    createdAt: typeof e.createdAt === 'string' ? e.createdAt : undefined,
+    models: policy.models ?? [],
+    accounts: policy.accounts ?? [],
+    rateLimitPerMinute: policy.rateLimitPerMinute ?? undefined,
+    dailyCredits: policy.dailyCredits ?? undefined,
+    monthlyCredits: policy.monthlyCredits ?? undefined,
+  };
+}
+
+/** `data/client-keys.json` → `data/client-keys.usage.json`: where a process without Redis keeps its keys' spend. */
+export function usageFileFor(keysFile: string): string {
+  return keysFile.endsWith('.json') ? `${keysFile.slice(0, -'.json'.length)}.usage.json` : `${keysFile}.usage.json`;
+}
+
+interface SpendEntry {
+  counter: string;
+  total: number;
+  expiresAt: number;
+}
+
+const COUNTER = /^(credits|requests):[A-Za-z0-9._-]{1,80}:[dm]\d{6,8}$/;
+
+/** The current periods' counters of every key, rewritten whole (atomic, 0600) every few seconds while they change. */
+export class SpendFile {
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly path: string) {}
+
+  async load(): Promise<SpendEntry[]> {
+    let text: string;
+    try {
+      text = await readFile(this.path, 'utf8');
+    } catch (err) {
+      if (isMissing(err)) return [];
+      throw err;
+    }
+    const counters = (JSON.parse(text) as { counters?: unknown })?.counters;
+    if (!Array.isArray(counters)) throw new Error('it holds no "counters" list');
+    return counters
+      .slice(0, MAX_CLIENT_KEYS * 8)
+      .filter((entry): entry is SpendEntry => typeof entry?.counter === 'string' && COUNTER.test(entry.counter) && Number.isFinite(entry.total) && Number.isFinite(entry.expiresAt));
+  }
+
+  save(entries: SpendEntry[]): Promise<void> {
+    const run = this.chain.then(async () => {
+      await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
+      await replaceFile(this.path, `${JSON.stringify({ counters: entries })}\n`);
+    });
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+}
+
+/** No such file, or a path through something that is not a directory: nothing there yet. */
+function isMissing(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
