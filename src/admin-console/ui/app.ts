@@ -1,11 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import { AccountsPage } from './accounts';
+import { AlertsPage } from './alerts';
 import { api, ApiError, type Session, setCsrfToken } from './api';
 import { html } from './html';
 import { OverviewPage } from './overview';
 import { RequestsPage } from './requests';
 
-const PAGES = { overview: OverviewPage, accounts: AccountsPage, requests: RequestsPage } as const;
+const PAGES = { overview: OverviewPage, accounts: AccountsPage, requests: RequestsPage, alerts: AlertsPage } as const;
 type PageName = keyof typeof PAGES;
 
 function pageFromHash(): PageName {
