@@ -71,7 +71,7 @@ describe('alerts to a webhook (e2e)', () => {
 
     // 950 at the start, and what the requests so far cost.
     expect(alert.details).toMatchObject({ account: 'a', limit: 1000, percentUsed: 95, thresholdPercent: 90 });
-    expect(alert.details.used).toBeGreaterThanOrEqual(950);
+    expect((alert.details as { used: number }).used).toBeGreaterThanOrEqual(950);
     expect(webhook.received.filter((a) => a.kind === 'quota_threshold').map((a) => a.subject)).toEqual(['a']);
   });
 
