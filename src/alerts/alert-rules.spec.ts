@@ -1,4 +1,4 @@
-import { budgetAlert, quotaAlert, refreshFailedAlert, suspendedAlert, ThrottleCounter, throttledAlert } from './alert-rules';
+import { budgetAlert, QuotaAlertMemory, quotaAlert, refreshFailedAlert, suspendedAlert, ThrottleCounter, throttledAlert } from './alert-rules';
 
 const AT = Date.UTC(2026, 11, 1, 12, 0, 0);
 
@@ -62,5 +62,17 @@ describe('the alerts raised', () => {
       details: { key: 'ci-bot', period: 'day', limit: 50, used: 50.2, resetsAt: '2026-12-02T00:00:00.000Z' },
       at: AT,
     });
+  });
+});
+
+describe(QuotaAlertMemory.name, () => {
+  it('reports an account past the threshold once per quota period, and again when it is spent', () => {
+    const memory = new QuotaAlertMemory();
+    const january = Date.UTC(2027, 0, 1);
+    const february = Date.UTC(2027, 1, 1);
+
+    expect([memory.isNews('a', january, false), memory.isNews('a', january, false), memory.isNews('b', january, false)]).toEqual([true, false, true]);
+    expect([memory.isNews('a', january, true), memory.isNews('a', january, true), memory.isNews('a', january, false)]).toEqual([true, false, false]);
+    expect(memory.isNews('a', february, false)).toBe(true);
   });
 });

@@ -106,3 +106,25 @@ export class ThrottleCounter {
     return this.times.size;
   }
 }
+
+/**
+ * Which quota alerts were raised this quota period: an account past the threshold is reported
+ * once per period (its reset date), and once more when it is spent; not at every usage read.
+ * Bounded like the throttle counter.
+ */
+export class QuotaAlertMemory {
+  private readonly raised = new Map<string, { period: number | undefined; level: 1 | 2 }>();
+
+  constructor(private readonly maxSubjects = 1_000) {}
+
+  /** True when this reading is news: a new period, or a higher level (1 past the threshold, 2 spent). */
+  isNews(account: string, period: number | undefined, spent: boolean): boolean {
+    const level = spent ? 2 : 1;
+    const last = this.raised.get(account);
+    if (last && last.period === period && last.level >= level) return false;
+    this.raised.delete(account);
+    this.raised.set(account, { period, level });
+    if (this.raised.size > this.maxSubjects) this.raised.delete(this.raised.keys().next().value as string);
+    return true;
+  }
+}

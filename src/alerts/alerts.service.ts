@@ -10,7 +10,7 @@ import { RedisConnection } from '../redis/redis.module';
 import type { Alert, BudgetReached, DeliveryOutcome } from './alert';
 import { type AlertDedupe, LocalAlertDedupe, RedisAlertDedupe } from './alert-dedupe';
 import { alertPayload, maskWebhookUrl } from './alert-payload';
-import { budgetAlert, quotaAlert, refreshFailedAlert, suspendedAlert, testAlert, ThrottleCounter, throttledAlert } from './alert-rules';
+import { budgetAlert, QuotaAlertMemory, quotaAlert, refreshFailedAlert, suspendedAlert, testAlert, ThrottleCounter, throttledAlert } from './alert-rules';
 import { type PostAlert, webhookPoster, WebhookQueue } from './webhook-sender';
 
 /** Alerts kept for the console, newest first. */
@@ -52,6 +52,7 @@ export class AlertsService implements OnApplicationShutdown {
   private readonly recentAlerts: RecentAlert[] = [];
   private readonly dedupe: AlertDedupe;
   private readonly throttles: ThrottleCounter;
+  private readonly quotaAlerts = new QuotaAlertMemory();
   private readonly post: PostAlert | undefined;
   private readonly queue: WebhookQueue | undefined;
   private readonly counter: Counter<'kind' | 'outcome'>;
@@ -110,10 +111,10 @@ export class AlertsService implements OnApplicationShutdown {
     this.raise(suspendedAlert(account, reason, this.clock.now()));
   }
 
-  /** Every usage read: an alert only past ALERT_QUOTA_THRESHOLD. */
+  /** Every usage read: an alert past ALERT_QUOTA_THRESHOLD, once per quota period (and once more when spent). */
   accountUsage(account: string, usage: Pick<AccountUsage, 'used' | 'limit' | 'remaining' | 'nextResetAt'>): void {
     const alert = quotaAlert(account, usage, this.config.alerts.quotaThresholdPercent, this.clock.now());
-    if (alert) this.raise(alert);
+    if (alert && this.quotaAlerts.isNews(account, usage.nextResetAt, usage.remaining <= 0)) this.raise(alert);
   }
 
   /** Every throttle an account got (after the retries): an alert at ALERT_THROTTLE_COUNT within ALERT_THROTTLE_WINDOW. */
