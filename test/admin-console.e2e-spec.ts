@@ -274,6 +274,11 @@ describe('the admin console over HTTP (e2e)', () => {
     expect(await detail.locator('dd[data-field="Request ID"]').innerText()).toBe('browser-visible-request');
     expect(await detail.locator('dd[data-field="Attempts"]').innerText()).toBe('a');
     expect(await detail.locator('dd[data-field="Model used"]').innerText()).toBe('claude-sonnet-4.5');
+    expect(await detail.locator('dd[data-field="Replica"]').innerText()).toBe(h.config.instance);
+    // DEBUG_MODE is off here: no body is kept, and the detail says why.
+    await detail.locator('.bodies-none').waitFor({ timeout: 15_000 });
+    expect(await detail.locator('.bodies-none').innerText()).toBe('Bodies are shown only while DEBUG_MODE writes debug dumps.');
+    expect(await detail.locator('pre.body').count()).toBe(0);
 
     await page.locator('select[name=outcome]').selectOption('error');
     await page.locator('p.muted', { hasText: 'No requests yet matching these filters.' }).waitFor({ timeout: 15_000 });

@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chromium } from 'playwright-core';
 import request from 'supertest';
 import { textReply } from './simulator';
 import { type Harness, PROXY_KEY, startHarness } from './support/gateway-harness';
@@ -13,6 +14,8 @@ import { type Harness, PROXY_KEY, startHarness } from './support/gateway-harness
 const ADMIN_KEY = 'admin-key-for-the-bodies-tests';
 const admin = { Authorization: `Bearer ${ADMIN_KEY}` };
 const auth = { Authorization: `Bearer ${PROXY_KEY}` };
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 interface Entry {
   requestId: string;
@@ -86,4 +89,26 @@ describe('request bodies in the request log (e2e)', () => {
     expect((await request(h.url).get(`/admin/api/requests/by-id/${fine.entryId}/bodies`).set(admin)).body).toMatchObject({ available: false, reason: 'no_dump' });
     expect((await request(h.url).get(`/admin/api/requests/by-id/${refused.entryId}/bodies`).set(admin)).body).toMatchObject({ available: true, request: { truncated: false } });
   });
+
+  (existsSync(CHROMIUM) ? it : it.skip)("shows the bodies in the console's detail view", async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kiro-bodies-'));
+    h = await startHarness({ env: { ADMIN_API_KEY: ADMIN_KEY, DEBUG_MODE: 'all', DEBUG_DIR: dir, FAKE_REASONING: 'false' } });
+    h.sim.enqueue(textReply('An answer worth reading.'));
+    await request(h.url).post('/v1/chat/completions').set(auth).set('X-Request-ID', 'in-the-browser').send({ model: 'auto', messages: [{ role: 'user', content: 'a question worth asking' }] }).expect(200);
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${h.url}/admin#/requests`);
+      await page.locator('input[name=key]').fill(ADMIN_KEY);
+      await page.locator('button[type=submit]').click();
+      await page.locator('table.log tbody tr').first().click();
+      const detail = page.getByRole('dialog', { name: 'Request detail' });
+      await detail.locator('pre.response-body').waitFor({ timeout: 15_000 });
+
+      expect(await detail.locator('pre.request-body').innerText()).toContain('a question worth asking');
+      expect(await detail.locator('pre.response-body').innerText()).toContain('An answer worth reading.');
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 });
