@@ -56,7 +56,7 @@ export class AlertsService implements OnApplicationShutdown {
   private readonly post: PostAlert | undefined;
   private readonly queue: WebhookQueue | undefined;
   private readonly counter: Counter<'kind' | 'outcome'>;
-  private lastFailureLog = 0;
+  private lastFailureLog = -Infinity;
 
   constructor(
     @Inject(gatewayConfig.KEY) private readonly config: GatewayConfig,

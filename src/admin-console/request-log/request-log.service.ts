@@ -33,7 +33,7 @@ export class RequestLogService implements RequestLogSink, OnModuleInit, OnApplic
   private writer: RequestLogWriter | undefined;
   private stream: RequestLogStream | undefined;
   private reportedWriteFailure = false;
-  private lastStreamWarning = 0;
+  private lastStreamWarning = -Infinity;
 
   constructor(
     @Inject(gatewayConfig.KEY) private readonly config: GatewayConfig,
