@@ -78,7 +78,8 @@ export class RequestLogService implements RequestLogSink, OnModuleInit, OnApplic
       pollEveryMs: POLL_EVERY_MS,
       maxOutbox: MAX_QUEUED,
       readCount: 500,
-      maxReadsPerPoll: 10,
+      // At most 2,000 a second: the writer (5,000 waiting at most, written every 250 ms) keeps up with a backlog.
+      maxReadsPerPoll: 4,
       onEntries: (entries) => {
         const oldest = this.clock.now() - requestLog.retentionMs;
         for (const entry of entries) if (entry.at >= oldest) this.writer?.record(entry);
