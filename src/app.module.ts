@@ -21,10 +21,11 @@ import { KiroClientModule } from './kiro';
 import { ModelsModule } from './models';
 import { AccountsModule } from './accounts';
 import { AdminConsoleModule } from './admin-console/admin-console.module';
+import { AlertsModule } from './alerts/alerts.module';
 import { OutboundModule } from './outbound/outbound.module';
 
 @Module({
-  imports: [ClockModule, JsonBodyModule, RedisModule, DeploymentSecretModule, OutboundModule, MetricsModule, DebugModule, RateLimitModule, ClientKeysModule, AuthModule, KiroClientModule, AccountsModule, AdminConsoleModule, ConverterModule, ChatModule, MessagesModule, ResponsesModule, ModelsModule, HealthModule],
+  imports: [ClockModule, JsonBodyModule, RedisModule, DeploymentSecretModule, OutboundModule, MetricsModule, DebugModule, RateLimitModule, ClientKeysModule, AuthModule, KiroClientModule, AlertsModule, AccountsModule, AdminConsoleModule, ConverterModule, ChatModule, MessagesModule, ResponsesModule, ModelsModule, HealthModule],
   providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
 })
 export class AppModule {

@@ -5,6 +5,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import request from 'supertest';
 import { textReply } from './simulator';
 import { type Harness, PROXY_KEY, startHarness } from './support/gateway-harness';
+import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver';
 
 /**
  * The admin console (/admin) in a real Chromium, against three simulator accounts behind
@@ -160,6 +161,7 @@ describe('the admin console over HTTP (e2e)', () => {
 
 (available ? describe : describe.skip)('the admin console in a browser (e2e)', () => {
   let h: Harness;
+  let webhook: WebhookReceiver;
   let browser: Browser;
   let page: Page;
   const foreign: string[] = [];
@@ -167,7 +169,8 @@ describe('the admin console over HTTP (e2e)', () => {
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    h = await consoleHarness();
+    webhook = await startWebhookReceiver();
+    h = await consoleHarness({ ALERT_WEBHOOK_URL: webhook.url });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -184,6 +187,7 @@ describe('the admin console over HTTP (e2e)', () => {
   afterAll(async () => {
     await browser?.close();
     await h?.close();
+    await webhook?.close();
   });
 
   it('logs in with the admin key', async () => {
@@ -270,6 +274,11 @@ describe('the admin console over HTTP (e2e)', () => {
     expect(await detail.locator('dd[data-field="Request ID"]').innerText()).toBe('browser-visible-request');
     expect(await detail.locator('dd[data-field="Attempts"]').innerText()).toBe('a');
     expect(await detail.locator('dd[data-field="Model used"]').innerText()).toBe('claude-sonnet-4.5');
+    expect(await detail.locator('dd[data-field="Replica"]').innerText()).toBe(h.config.instance);
+    // DEBUG_MODE is off here: no body is kept, and the detail says why.
+    await detail.locator('.bodies-none').waitFor({ timeout: 15_000 });
+    expect(await detail.locator('.bodies-none').innerText()).toBe('Bodies are shown only while DEBUG_MODE writes debug dumps.');
+    expect(await detail.locator('pre.body').count()).toBe(0);
 
     await page.locator('select[name=outcome]').selectOption('error');
     await page.locator('p.muted', { hasText: 'No requests yet matching these filters.' }).waitFor({ timeout: 15_000 });
@@ -349,10 +358,27 @@ describe('the admin console over HTTP (e2e)', () => {
     await card.waitFor({ state: 'detached', timeout: 15_000 });
   }, 60_000);
 
+  it('sends the suspension to the webhook, lists it on the alerts page, and delivers a test alert', async () => {
+    const suspension = await webhook.waitFor('account_suspended', 'c');
+    await page.goto(`${h.url}/admin#/alerts`);
+    await page.locator('li.alert[data-kind="account_suspended"][data-subject="c"] .delivery[data-outcome="delivered"]').waitFor({ timeout: 15_000 });
+
+    await page.locator('button.send-test').click();
+    await page.getByRole('status').filter({ hasText: 'Test alert: delivered (HTTP 200)' }).waitFor({ timeout: 15_000 });
+    await page.locator('li.alert[data-kind="test"] .delivery[data-outcome="delivered"]').waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: join(ARTIFACTS, 'alerts.png'), fullPage: true });
+
+    expect(suspension).toMatchObject({ kind: 'account_suspended', subject: 'c', details: { account: 'c' } });
+    expect(suspension.text).toContain('Account "c" was suspended by Kiro');
+    expect(webhook.received.filter((alert) => alert.kind === 'test')).toHaveLength(1);
+    expect(await page.locator('dd[data-field="Webhook"]').innerText()).toBe(`http://${new URL(webhook.url).host}/…`);
+    expect(await page.content()).not.toContain(webhook.secret);
+  }, 60_000);
+
   it('fits a phone-width screen', async () => {
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
     await phone.context().addCookies(await page.context().cookies());
-    for (const name of ['overview', 'accounts', 'requests', 'keys']) {
+    for (const name of ['overview', 'accounts', 'requests', 'keys', 'alerts']) {
       await phone.goto(`${h.url}/admin#/${name}`);
       await phone.locator(`section#${name}`).waitFor({ timeout: 15_000 });
       await phone.waitForLoadState('networkidle');

@@ -10,11 +10,13 @@ import { SharedTokenStore } from '../auth/shared-token-store';
 import { TokenManager } from '../auth/token-manager';
 import { TokenRefresher } from '../auth/token-refresher';
 import { ClientKeysService } from '../client-keys/client-keys.service';
+import { AlertsService } from '../alerts/alerts.service';
 import { Clock } from '../common/clock';
-import { GatewayError, InvalidRequestError, NotFoundError } from '../common/errors';
+import { GatewayError, InvalidRequestError, NotFoundError, UpstreamThrottledError } from '../common/errors';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import type { AssistantEvent } from '../converter';
 import type { KiroSession, KiroUpstream } from '../kiro';
+import { AccountThrottledError } from '../kiro/kiro-errors';
 import { KiroTransport } from '../kiro/kiro-transport';
 import { MetricsService } from '../metrics/metrics.service';
 import { type AccountState, type AccountVerdict, describeState, HEALTHY, verdictFor } from './account-health';
@@ -115,6 +117,7 @@ export class AccountsService implements OnModuleInit, OnApplicationShutdown {
     @Optional() @Inject(SharedTokenStore) private readonly shared?: SharedTokenStore | null,
     @Optional() private readonly sync?: PoolStateSync,
     @Optional() private readonly keys?: ClientKeysService,
+    @Optional() private readonly alerts?: AlertsService,
   ) {
     const accounts = config.accounts;
     this.file = accounts.file ? new AccountsFileStore(accounts.file) : undefined;
@@ -272,6 +275,7 @@ export class AccountsService implements OnModuleInit, OnApplicationShutdown {
       const record = this.records.get(account.name);
       if (record) record.lastError = { at: new Date(this.clock.now()).toISOString(), code: err instanceof GatewayError ? err.code : null, message: String((err as Error)?.message ?? err).slice(0, 300) };
     }
+    if (err instanceof UpstreamThrottledError || err instanceof AccountThrottledError) this.alerts?.accountThrottled(account.name);
     this.pool.report(account, verdict, model, this.records.get(account.name)?.usage?.nextResetAt);
     // §9.3: after a 402 the reset date comes from getUsageLimits, read now.
     if (verdict.effect === 'disable' && verdict.reason === 'quota_exhausted') this.refreshUsage(account.name).catch(() => undefined);
@@ -283,6 +287,8 @@ export class AccountsService implements OnModuleInit, OnApplicationShutdown {
     else this.logger.warn(line);
     this.stateChanges.inc({ account: name, state: to.kind, reason: to.kind === 'healthy' ? '' : to.reason });
     this.sync?.publishState(name, to);
+    if (to.kind === 'disabled' && to.reason === 'suspended') this.alerts?.accountSuspended(name, this.records.get(name)?.lastError?.message);
+    if (to.kind === 'disabled' && to.reason === 'refresh_refused') this.alerts?.refreshFailed(name, 'refused');
   }
 
   /** A session for the model catalog: the first healthy account's. */
@@ -383,6 +389,7 @@ export class AccountsService implements OnModuleInit, OnApplicationShutdown {
     try {
       const usage = await fetchUsageLimits(this.transport, account.session, { qHost: this.config.kiro.qHost, sendProfileArn: !idc, now: () => this.clock.now() });
       record.usage = usage;
+      this.alerts?.accountUsage(name, usage);
       if (usage.limit > 0 && usage.remaining <= 0 && account.state.kind !== 'disabled') {
         this.pool.report(account, { effect: 'disable', reason: 'quota_exhausted', failover: true }, undefined, usage.nextResetAt);
       } else if (account.state.kind === 'disabled' && account.state.reason === 'quota_exhausted' && usage.nextResetAt !== undefined) {
@@ -540,7 +547,10 @@ export class AccountsService implements OnModuleInit, OnApplicationShutdown {
       refresher: this.refresher,
       clock: this.clock,
       shared: this.shared ?? undefined,
-      onRefreshed: (flow, outcome) => this.metrics.tokenRefreshes.inc({ flow, outcome }),
+      onRefreshed: (flow, outcome) => {
+        this.metrics.tokenRefreshes.inc({ flow, outcome });
+        if (outcome !== 'success') this.alerts?.refreshFailed(spec.name, outcome);
+      },
       onRotated: (updated) => this.writeBack(spec.name, updated),
     });
     return new RefreshingAccountSession(manager, upstream, spec.profileArn);

@@ -1,18 +1,29 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiQuery } from '@nestjs/swagger';
 import { RequiresAdminKey } from '../accounts/admin-key.guard';
 import { InvalidRequestError, NotFoundError } from '../common/errors';
+import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
+import { DebugDumps, type DumpBodies } from '../debug/debug-dumps';
 import type { RequestLogOverview, RequestLogQuery, StoredRequestLogEntry } from './request-log/request-log-entry';
 import { RequestLogService } from './request-log/request-log.service';
 import { MAX_PAGE } from './request-log/request-log-store';
 
 const FILTERS = ['account', 'model', 'caller', 'route', 'errorKind'] as const;
 
+/** A request's bodies, from its debug dump; or why there are none to show. */
+export type RequestBodies =
+  | ({ available: true; dump: string } & DumpBodies)
+  | { available: false; reason: 'debug_off' | 'no_dump' | 'gone'; instance: string | null };
+
 /** The request log and the overview charts drawn from it (the admin console reads these). */
 @RequiresAdminKey()
 @Controller('admin/api')
 export class RequestLogController {
-  constructor(private readonly log: RequestLogService) {}
+  constructor(
+    private readonly log: RequestLogService,
+    private readonly dumps: DebugDumps,
+    @Inject(gatewayConfig.KEY) private readonly config: GatewayConfig,
+  ) {}
 
   @Get('requests')
   @ApiOperation({ summary: 'The request log', description: 'The last requests, newest first: caller, route, models, account and attempts, status, TTFT, duration, tokens, credits, error kind.' })
@@ -30,6 +41,24 @@ export class RequestLogController {
     const entry = /^\d{1,15}$/.test(seq) ? await this.log.get(Number(seq)) : undefined;
     if (!entry) throw new NotFoundError(`No request numbered ${seq.slice(0, 20)} in the log`);
     return entry;
+  }
+
+  @Get('requests/by-id/:entryId/bodies')
+  @ApiOperation({
+    summary: "One request's bodies, from its debug dump",
+    description: 'With DEBUG_MODE on, the client request and response of a logged request, read from its dump (each cut at 64 KB, secrets redacted as in the dump). The log itself never stores a body.',
+  })
+  @ApiParam({ name: 'entryId', description: "The entry's entryId (the same on every replica)." })
+  async bodies(@Param('entryId') entryId: string): Promise<RequestBodies> {
+    const entry = /^[0-9a-f-]{36}$/.test(entryId) ? await this.log.byEntryId(entryId) : undefined;
+    if (!entry) throw new NotFoundError(`No request with the id ${entryId.slice(0, 40)} in the log`);
+    const instance = entry.instance ?? null;
+    if (!this.dumps.enabled) return { available: false, reason: 'debug_off', instance };
+    if (!entry.dump) return { available: false, reason: 'no_dump', instance };
+    const bodies = await this.dumps.bodies(entry.dump);
+    // Pruned, or written on another replica's disk: its console has it, if kept.
+    if (!bodies) return { available: false, reason: 'gone', instance: instance === this.config.instance ? null : instance };
+    return { available: true, dump: entry.dump, ...bodies };
   }
 
   @Get('overview')

@@ -324,5 +324,23 @@ describe(parseGatewayEnv.name, () => {
         "REQUEST_LOG_MAX_ROWS must be a whole number from 100 to 10000000 (got '5')",
       ]);
     });
-  });
+      it('reads the alert settings, with defaults, and refuses a webhook that is not http(s) without repeating it', () => {
+      expect(parseGatewayEnv({ PROXY_API_KEY: 'k' }).alerts).toEqual({ webhookUrl: undefined, quotaThresholdPercent: 90, throttleCount: 5, throttleWindowMs: 600_000, intervalMs: 900_000, timeoutMs: 5_000 });
+      expect(
+        parseGatewayEnv({ PROXY_API_KEY: 'k', ALERT_WEBHOOK_URL: 'https://hooks.slack.com/services/T1/B2/secret', ALERT_QUOTA_THRESHOLD: '75.5', ALERT_THROTTLE_COUNT: '3', ALERT_THROTTLE_WINDOW: '60', ALERT_INTERVAL: '30', ALERT_TIMEOUT: '2' }).alerts,
+      ).toEqual({ webhookUrl: 'https://hooks.slack.com/services/T1/B2/secret', quotaThresholdPercent: 75.5, throttleCount: 3, throttleWindowMs: 60_000, intervalMs: 30_000, timeoutMs: 2_000 });
+      const problems = problemsOf({ ALERT_WEBHOOK_URL: 'ftp://hooks.example/secret-token', ALERT_QUOTA_THRESHOLD: '120' });
+      expect(problems).toEqual([
+        "ALERT_QUOTA_THRESHOLD must be a percentage above 0 and at most 100 (got '120')",
+        'ALERT_WEBHOOK_URL must be an http:// or https:// URL (its value is not repeated here: it is a secret)',
+      ]);
+      expect(problemsOf({ ALERT_WEBHOOK_URL: 'not a url secret-token' })).toEqual(['ALERT_WEBHOOK_URL must be an http:// or https:// URL (its value is not repeated here: it is a secret)']);
+    });
+
+    it('names the replica by GATEWAY_INSTANCE, else by host and process', () => {
+      expect(parseGatewayEnv({ PROXY_API_KEY: 'k', GATEWAY_INSTANCE: 'gw-1' }).instance).toBe('gw-1');
+      expect(parseGatewayEnv({ PROXY_API_KEY: 'k' }).instance).toMatch(new RegExp(`:${process.pid}$`));
+      expect(problemsOf({ GATEWAY_INSTANCE: 'two words' })).toEqual(["GATEWAY_INSTANCE must be 1 to 64 letters, digits, '.', '_', ':' or '-' (got 'two words')"]);
+    });
+});
 });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { type AccountSpec, parseAccountsFile, isProxyUrl } from '../accounts/account-spec';
 import { SELECTION_STRATEGIES, type SelectionStrategy } from '../accounts/account-selection';
 import { parseStaticKeys, type StaticKeyEntry } from '../client-keys/static-keys';
@@ -165,6 +166,24 @@ export interface GatewayConfig {
     /** Serve /metrics without the key on this port only; unset: on the API port, with the key. */
     port: number | undefined;
   };
+  /** GATEWAY_INSTANCE: this replica's name in alerts and the request log (default host:pid). */
+  instance: string;
+  alerts: AlertsConfig;
+}
+
+/** Webhook alerts (ALERT_*): what is watched and how often one alert may repeat. */
+export interface AlertsConfig {
+  /** ALERT_WEBHOOK_URL: a secret (Slack's embed a token): never logged or shown unmasked. Unset: alerts are only listed in the console. */
+  webhookUrl: string | undefined;
+  /** ALERT_QUOTA_THRESHOLD: an account past this percent of its credit limit raises an alert. */
+  quotaThresholdPercent: number;
+  /** ALERT_THROTTLE_COUNT throttles of one account within ALERT_THROTTLE_WINDOW raise an alert. */
+  throttleCount: number;
+  throttleWindowMs: number;
+  /** ALERT_INTERVAL: one alert (kind and subject) at most once per interval, across replicas with Redis. */
+  intervalMs: number;
+  /** ALERT_TIMEOUT: the longest one delivery may take. */
+  timeoutMs: number;
 }
 
 export interface AccountsConfig {
@@ -505,6 +524,8 @@ export function parseGatewayEnv(env: RawEnv, options: ParseOptions = {}): Gatewa
     metrics: {
       port: read.optional('METRICS_PORT') === undefined ? undefined : read.integer('METRICS_PORT', 0, 0, 65535),
     },
+    instance: instanceName(read),
+    alerts: alertsConfig(read),
   };
   if (read.problems.length > 0) throw new ConfigValidationError(read.problems);
   return config;
@@ -659,6 +680,8 @@ export interface RequestLogConfig {
   retentionMs: number;
   /** REQUEST_LOG_MAX_ROWS: past it the oldest entries are deleted. */
   maxRows: number;
+  /** REQUEST_LOG_STREAM_MAX: with REDIS_URL, the entries the shared stream keeps (every replica reads them into its own log). */
+  streamMaxLength: number;
 }
 
 function requestLogConfig(read: EnvReader): RequestLogConfig {
@@ -669,7 +692,46 @@ function requestLogConfig(read: EnvReader): RequestLogConfig {
     file: raw.toLowerCase() === 'off' ? undefined : raw,
     retentionMs: Math.round((hours > 0 && hours <= 24 * 366 ? hours : 168) * 3_600_000),
     maxRows: read.integer('REQUEST_LOG_MAX_ROWS', 100_000, 100, 10_000_000),
+    streamMaxLength: read.integer('REQUEST_LOG_STREAM_MAX', 10_000, 100, 1_000_000),
   };
+}
+
+/** A replica's name: letters, digits and `._:-`, as hostnames and container names are. */
+function instanceName(read: EnvReader): string {
+  const raw = read.optional('GATEWAY_INSTANCE');
+  if (raw !== undefined && !/^[A-Za-z0-9._:-]{1,64}$/.test(raw)) read.problem('GATEWAY_INSTANCE', `must be 1 to 64 letters, digits, '.', '_', ':' or '-' (got '${raw.slice(0, 80)}')`);
+  else if (raw !== undefined) return raw;
+  // Two processes on one host (or two containers that share one name) still tell apart.
+  return `${hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 48) || 'gateway'}:${process.pid}`;
+}
+
+function alertsConfig(read: EnvReader): AlertsConfig {
+  const threshold = read.number('ALERT_QUOTA_THRESHOLD', 90);
+  if (!(threshold > 0 && threshold <= 100)) read.problem('ALERT_QUOTA_THRESHOLD', `must be a percentage above 0 and at most 100 (got '${read.optional('ALERT_QUOTA_THRESHOLD')}')`);
+  return {
+    webhookUrl: webhookUrl(read, read.optional('ALERT_WEBHOOK_URL')),
+    quotaThresholdPercent: threshold > 0 && threshold <= 100 ? threshold : 90,
+    throttleCount: read.integer('ALERT_THROTTLE_COUNT', 5, 1, 10_000),
+    throttleWindowMs: read.durationMs('ALERT_THROTTLE_WINDOW', 600),
+    intervalMs: read.durationMs('ALERT_INTERVAL', 900),
+    timeoutMs: read.durationMs('ALERT_TIMEOUT', 5),
+  };
+}
+
+/** The webhook is a secret (a Slack URL embeds its token): a problem with it never quotes it. */
+function webhookUrl(read: EnvReader, raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    // reported below
+  }
+  if ((parsed?.protocol !== 'http:' && parsed?.protocol !== 'https:') || /\s/.test(raw)) {
+    read.problem('ALERT_WEBHOOK_URL', 'must be an http:// or https:// URL (its value is not repeated here: it is a secret)');
+    return undefined;
+  }
+  return raw;
 }
 
 function proxyVariable(read: EnvReader, name: string): string | undefined {

@@ -1,4 +1,5 @@
-import { chmod, lstat, mkdir, readdir, rmdir, unlink, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { chmod, lstat, mkdir, open, readdir, rmdir, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { redactSecrets } from '../common/errors';
@@ -16,6 +17,22 @@ export const MAX_PENDING_DUMPS = 16;
 const PART_NAMES = ['client-request.json', 'kiro-request.json', 'kiro-response.bin', 'client-response.txt', 'meta.json'] as const;
 /** `<ISO time with - for : and .>-<request id>`: the names of the directories the gateway writes. */
 const DUMP_DIRECTORY = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z-[A-Za-z0-9._:-]{1,128}$/;
+/** The admin console shows at most this much of each body. */
+export const MAX_SHOWN_BODY_BYTES = 64 * 1024;
+/** How long the console waits for a dump still being written. */
+const PENDING_WAIT_MS = 2_000;
+
+/** One body of a dump as the console shows it: its start, redacted as the dump is. */
+export interface DumpBody {
+  text: string;
+  /** Cut at {@link MAX_SHOWN_BODY_BYTES} here (the file holds more). */
+  truncated: boolean;
+}
+
+export interface DumpBodies {
+  request: DumpBody;
+  response: DumpBody;
+}
 
 /**
  * DEBUG_MODE: `all` writes every request, `errors` only failed ones (an error status or a stream
@@ -37,6 +54,26 @@ export class DebugDumps {
     @Optional() private readonly metrics?: MetricsService,
   ) {}
 
+  get enabled(): boolean {
+    return this.config.logging.debugMode !== 'off';
+  }
+
+  /**
+   * The client request and response of one dump (the request log's detail view), each cut at
+   * {@link MAX_SHOWN_BODY_BYTES}: undefined when DEBUG_MODE is off, the name is not one the
+   * gateway gives, or the dump is gone (pruned, or written by another replica elsewhere).
+   */
+  async bodies(dump: string): Promise<DumpBodies | undefined> {
+    if (!this.enabled || !DUMP_DIRECTORY.test(dump)) return undefined;
+    // A dump queued a moment ago is waited for, briefly.
+    await Promise.race([this.writing, new Promise((resolve) => setTimeout(resolve, PENDING_WAIT_MS).unref())]);
+    const dir = join(this.config.logging.debugDir, dump);
+    const stat = await lstat(dir).catch(() => undefined);
+    if (!stat?.isDirectory()) return undefined;
+    const [request, response] = await Promise.all([readStart(join(dir, 'client-request.json')), readStart(join(dir, 'client-response.txt'))]);
+    return request && response ? { request, response } : undefined;
+  }
+
   /** A recorder for one request, or undefined when DEBUG_MODE is off. */
   start(requestId: string, secrets: () => readonly string[]): DebugRecording | undefined {
     if (this.config.logging.debugMode === 'off') return undefined;
@@ -48,27 +85,30 @@ export class DebugDumps {
     return this.writing;
   }
 
-  private finish(recording: DebugRecording, status: number): void {
+  /** Queues the dump's write; its directory's name, or undefined when none is written. */
+  private finish(recording: DebugRecording, status: number): string | undefined {
     const failed = status >= 400 || recording.failed;
-    if (this.config.logging.debugMode === 'errors' && !failed) return;
+    if (this.config.logging.debugMode === 'errors' && !failed) return undefined;
     if (this.pending >= MAX_PENDING_DUMPS) {
       this.metrics?.debugDumpsDropped.inc();
       this.logger.warn(`Dropped the debug dump of ${recording.requestId}: ${MAX_PENDING_DUMPS} are still waiting to be written`);
-      return;
+      return undefined;
     }
     this.pending++;
+    const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${recording.requestId}`;
     // One write at a time: dumps are diagnostics, never a reason to load the disk in parallel.
     this.writing = this.writing
-      .then(() => this.write(recording, status))
+      .then(() => this.write(recording, status, name))
       .catch((err: unknown) => this.logger.warn(`Could not write a debug dump: ${(err as Error).message}`))
       .finally(() => {
         this.pending--;
       });
+    return name;
   }
 
-  private async write(recording: DebugRecording, status: number): Promise<void> {
+  private async write(recording: DebugRecording, status: number, name: string): Promise<void> {
     const root = this.config.logging.debugDir;
-    const dir = join(root, `${new Date().toISOString().replace(/[:.]/g, '-')}-${recording.requestId}`);
+    const dir = join(root, name);
     await mkdir(root, { recursive: true, mode: 0o700 });
     await mkdir(dir, { mode: 0o700 });
     await chmod(dir, 0o700); // whatever the umask
@@ -105,7 +145,7 @@ export class DebugRecording implements RequestRecorder {
   constructor(
     readonly requestId: string,
     private readonly secrets: readonly string[],
-    private readonly onFinish: (recording: DebugRecording, status: number) => void,
+    private readonly onFinish: (recording: DebugRecording, status: number) => string | undefined,
   ) {}
 
   clientRequest(method: string, path: string, body: unknown): void {
@@ -128,8 +168,9 @@ export class DebugRecording implements RequestRecorder {
     this.failed = true;
   }
 
-  finish(status: number): void {
-    this.onFinish(this, status);
+  /** The response ended: the dump is queued; its directory's name, or undefined when none is written. */
+  finish(status: number): string | undefined {
+    return this.onFinish(this, status);
   }
 
   parts(status: number): Record<string, string | Buffer> {
@@ -149,6 +190,21 @@ export class DebugRecording implements RequestRecorder {
       .replace(/("bytes"\s*:\s*")([A-Za-z0-9+/=]{64,})"/g, (_m, head: string, data: string) => `${head}[base64 image, ${data.length} chars]"`)
       .replace(/data:image\/[a-z]+;base64,[A-Za-z0-9+/=]{64,}/g, (m) => `data:image;base64,[${m.length} chars]`);
     return redactSecrets(withoutImages, this.secrets).slice(0, MAX_PART_BYTES);
+  }
+}
+
+/** The first {@link MAX_SHOWN_BODY_BYTES} of a file the gateway wrote (never through a link); undefined if it is not there. */
+async function readStart(path: string): Promise<DumpBody | undefined> {
+  const file = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW).catch(() => undefined);
+  if (!file) return undefined;
+  try {
+    const buffer = Buffer.alloc(MAX_SHOWN_BODY_BYTES + 1);
+    const { bytesRead } = await file.read(buffer, 0, buffer.length, 0);
+    const truncated = bytesRead > MAX_SHOWN_BODY_BYTES;
+    // Cut on a character boundary: a multi-byte character split at the end is dropped.
+    return { text: new TextDecoder('utf-8', { fatal: false }).decode(buffer.subarray(0, Math.min(bytesRead, MAX_SHOWN_BODY_BYTES))).replace(/\uFFFD$/, ''), truncated };
+  } finally {
+    await file.close();
   }
 }
 

@@ -39,6 +39,15 @@ export interface RequestLogEntry {
   /** The error's family-neutral kind (common/errors), for a refused or failed request. */
   errorKind: string | null;
   errorMessage: string | null;
+  /**
+   * Set by the log as it records the entry: a unique id (replicas share entries through Redis and
+   * each keeps an entry once) and the replica that served it (GATEWAY_INSTANCE). Entries written
+   * before they existed have neither.
+   */
+  entryId?: string;
+  instance?: string;
+  /** The debug dump of this request (its directory under DEBUG_DIR), when DEBUG_MODE wrote one. */
+  dump?: string;
 }
 
 export type CallerKind = 'key' | 'tenant' | 'none';

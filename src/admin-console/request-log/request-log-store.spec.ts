@@ -106,4 +106,34 @@ describe(SqliteRequestLogStore.name, () => {
     expect(reopened.list({ limit: 5 }).map((e) => e.requestId)).toEqual(['req-1']);
     reopened.close();
   });
+
+  it('keeps an entry once by its id, however often it is handed over, and finds it by that id', () => {
+    store.insert([entry({ requestId: 'shared', entryId: 'e-1', instance: 'replica-a', dump: '2026-12-01T12-30-09-000Z-shared' })]);
+    store.insert([entry({ requestId: 'shared', entryId: 'e-1', instance: 'replica-a' }), entry({ requestId: 'other', entryId: 'e-2', instance: 'replica-b' }), entry({ requestId: 'old' })]);
+
+    expect(store.list({ limit: 10 }).map((e) => [e.requestId, e.entryId, e.instance])).toEqual([
+      ['old', undefined, undefined],
+      ['other', 'e-2', 'replica-b'],
+      ['shared', 'e-1', 'replica-a'],
+    ]);
+    expect(store.byEntryId('e-1')).toEqual({ seq: 1, ...entry({ requestId: 'shared', entryId: 'e-1', instance: 'replica-a', dump: '2026-12-01T12-30-09-000Z-shared' }) });
+    expect(store.byEntryId('nope')).toBeUndefined();
+  });
+
+  it('adds the newer columns to a database an older gateway wrote', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'request-log-')), 'old.sqlite3');
+    const Sqlite = require('better-sqlite3') as typeof import('better-sqlite3');
+    const old = new Sqlite(file);
+    old.exec(`CREATE TABLE requests (seq INTEGER PRIMARY KEY AUTOINCREMENT, request_id TEXT NOT NULL, at INTEGER NOT NULL, method TEXT NOT NULL, route TEXT NOT NULL, status INTEGER NOT NULL,
+      client_closed INTEGER NOT NULL, duration_ms INTEGER NOT NULL, ttft_ms INTEGER, caller_kind TEXT NOT NULL, caller TEXT, model_asked TEXT, model_used TEXT, stream INTEGER, account TEXT,
+      attempts TEXT NOT NULL, input_tokens INTEGER, output_tokens INTEGER, cached_tokens INTEGER, credits REAL, error_kind TEXT, error_message TEXT)`);
+    old.prepare(`INSERT INTO requests (request_id, at, method, route, status, client_closed, duration_ms, caller_kind, attempts) VALUES ('before', 1, 'POST', '/v1/messages', 200, 0, 5, 'key', '[]')`).run();
+    old.close();
+
+    const upgraded = new SqliteRequestLogStore(file);
+    upgraded.insert([entry({ requestId: 'after', entryId: 'e-9', instance: 'gw' })]);
+
+    expect(upgraded.list({ limit: 5 }).map((e) => [e.requestId, e.entryId])).toEqual([['after', 'e-9'], ['before', undefined]]);
+    upgraded.close();
+  });
 });

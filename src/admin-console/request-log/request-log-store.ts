@@ -9,6 +9,7 @@ export interface RequestLogStore {
   insert(entries: readonly RequestLogEntry[]): void;
   list(query: RequestLogQuery): StoredRequestLogEntry[];
   get(seq: number): StoredRequestLogEntry | undefined;
+  byEntryId(entryId: string): StoredRequestLogEntry | undefined;
   overview(window: 'hour' | 'day', now: number): RequestLogOverview;
   /** Deletes what is older than `olderThan` (epoch ms) and all but the newest `maxRows`. */
   prune(olderThan: number, maxRows: number): number;
@@ -38,12 +39,20 @@ CREATE TABLE IF NOT EXISTS requests (
   cached_tokens INTEGER,
   credits REAL,
   error_kind TEXT,
-  error_message TEXT
+  error_message TEXT,
+  entry_id TEXT,
+  instance TEXT,
+  dump TEXT
 );
 CREATE INDEX IF NOT EXISTS requests_at ON requests (at);
 CREATE INDEX IF NOT EXISTS requests_caller_at ON requests (caller, at);
 CREATE INDEX IF NOT EXISTS requests_account ON requests (account, seq);
 `;
+
+/** Columns added since the first schema: a database written by an older gateway gets them at start. */
+const ADDED_COLUMNS = ['entry_id TEXT', 'instance TEXT', 'dump TEXT'];
+/** One entry once, however often replicas hand it over (NULLs, the older entries, do not collide). */
+const ENTRY_ID_INDEX = 'CREATE UNIQUE INDEX IF NOT EXISTS requests_entry_id ON requests (entry_id)';
 
 /** The most one query returns. */
 export const MAX_PAGE = 500;
@@ -71,6 +80,9 @@ interface Row {
   credits: number | null;
   error_kind: string | null;
   error_message: string | null;
+  entry_id: string | null;
+  instance: string | null;
+  dump: string | null;
 }
 
 /**
@@ -92,9 +104,12 @@ export class SqliteRequestLogStore implements RequestLogStore {
     if (file !== ':memory:') this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(SCHEMA);
+    const columns = new Set((this.db.prepare('PRAGMA table_info(requests)').all() as Array<{ name: string }>).map((column) => column.name));
+    for (const column of ADDED_COLUMNS) if (!columns.has(column.split(' ')[0])) this.db.exec(`ALTER TABLE requests ADD COLUMN ${column}`);
+    this.db.exec(ENTRY_ID_INDEX);
     this.insertRow = this.db.prepare(
-      `INSERT INTO requests (request_id, at, method, route, status, client_closed, duration_ms, ttft_ms, caller_kind, caller, model_asked, model_used, stream, account, attempts, input_tokens, output_tokens, cached_tokens, credits, error_kind, error_message)
-       VALUES (@requestId, @at, @method, @route, @status, @clientClosed, @durationMs, @ttftMs, @callerKind, @caller, @modelAsked, @modelUsed, @stream, @account, @attempts, @inputTokens, @outputTokens, @cachedTokens, @credits, @errorKind, @errorMessage)`,
+      `INSERT OR IGNORE INTO requests (request_id, at, method, route, status, client_closed, duration_ms, ttft_ms, caller_kind, caller, model_asked, model_used, stream, account, attempts, input_tokens, output_tokens, cached_tokens, credits, error_kind, error_message, entry_id, instance, dump)
+       VALUES (@requestId, @at, @method, @route, @status, @clientClosed, @durationMs, @ttftMs, @callerKind, @caller, @modelAsked, @modelUsed, @stream, @account, @attempts, @inputTokens, @outputTokens, @cachedTokens, @credits, @errorKind, @errorMessage, @entryId, @instance, @dump)`,
     );
     this.insertMany = this.db.transaction((entries: readonly RequestLogEntry[]) => {
       for (const entry of entries) {
@@ -103,6 +118,9 @@ export class SqliteRequestLogStore implements RequestLogStore {
           clientClosed: entry.clientClosed ? 1 : 0,
           stream: entry.stream === null ? null : entry.stream ? 1 : 0,
           attempts: JSON.stringify(entry.attempts),
+          entryId: entry.entryId ?? null,
+          instance: entry.instance ?? null,
+          dump: entry.dump ?? null,
         });
       }
     });
@@ -138,6 +156,12 @@ export class SqliteRequestLogStore implements RequestLogStore {
 
   get(seq: number): StoredRequestLogEntry | undefined {
     const row = this.db.prepare('SELECT * FROM requests WHERE seq = ?').get(seq) as Row | undefined;
+    return row && fromRow(row);
+  }
+
+  /** By its id: the same entry on every replica (its `seq` is each replica's own). */
+  byEntryId(entryId: string): StoredRequestLogEntry | undefined {
+    const row = this.db.prepare('SELECT * FROM requests WHERE entry_id = ?').get(entryId) as Row | undefined;
     return row && fromRow(row);
   }
 
@@ -237,5 +261,8 @@ function fromRow(row: Row): StoredRequestLogEntry {
     credits: row.credits,
     errorKind: row.error_kind,
     errorMessage: row.error_message,
+    ...(row.entry_id !== null ? { entryId: row.entry_id } : {}),
+    ...(row.instance !== null ? { instance: row.instance } : {}),
+    ...(row.dump !== null ? { dump: row.dump } : {}),
   };
 }

@@ -9,6 +9,7 @@ export interface AsyncRequestLogStore {
   insert(entries: readonly RequestLogEntry[]): Promise<void>;
   list(query: RequestLogQuery): Promise<StoredRequestLogEntry[]>;
   get(seq: number): Promise<StoredRequestLogEntry | undefined>;
+  byEntryId(entryId: string): Promise<StoredRequestLogEntry | undefined>;
   overview(window: 'hour' | 'day', now: number): Promise<RequestLogOverview>;
   prune(olderThan: number, maxRows: number): Promise<number>;
   close(): Promise<void>;
@@ -65,6 +66,10 @@ export class WorkerRequestLogStore implements AsyncRequestLogStore {
 
   get(seq: number): Promise<StoredRequestLogEntry | undefined> {
     return this.call({ op: 'get', args: [seq] }) as Promise<StoredRequestLogEntry | undefined>;
+  }
+
+  byEntryId(entryId: string): Promise<StoredRequestLogEntry | undefined> {
+    return this.call({ op: 'byEntryId', args: [entryId] }) as Promise<StoredRequestLogEntry | undefined>;
   }
 
   overview(window: 'hour' | 'day', now: number): Promise<RequestLogOverview> {

@@ -1,12 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import { AccountsPage } from './accounts';
+import { AlertsPage } from './alerts';
 import { api, ApiError, type Session, setCsrfToken } from './api';
 import { html } from './html';
 import { KeysPage } from './keys';
 import { OverviewPage } from './overview';
 import { RequestsPage } from './requests';
 
-const PAGES = { overview: OverviewPage, accounts: AccountsPage, requests: RequestsPage, keys: KeysPage } as const;
+const PAGES = { overview: OverviewPage, accounts: AccountsPage, requests: RequestsPage, keys: KeysPage, alerts: AlertsPage } as const;
 type PageName = keyof typeof PAGES;
 
 function pageFromHash(): PageName {

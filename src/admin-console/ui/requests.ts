@@ -4,6 +4,7 @@ import { api } from './api';
 import { dateTime, formatMs, formatNumber, queryString } from './format';
 import { html } from './html';
 import { usePolling } from './polling';
+import { RequestBodies } from './request-bodies';
 
 interface Filters {
   outcome: string;
@@ -101,6 +102,7 @@ function RequestDetail({ entry, onClose }: { entry: StoredRequestLogEntry; onClo
     ['Model used', entry.modelUsed ?? '–'],
     ['Stream', entry.stream === null ? '–' : entry.stream ? 'yes' : 'no'],
     ['Account', entry.account ?? '–'],
+    ['Replica', entry.instance ?? '–'],
     ['Attempts', entry.attempts.length ? entry.attempts.join(' → ') : '–'],
     ['Time to first token', formatMs(entry.ttftMs)],
     ['Duration', formatMs(entry.durationMs)],
@@ -114,5 +116,6 @@ function RequestDetail({ entry, onClose }: { entry: StoredRequestLogEntry; onClo
   return html`<aside class="detail" role="dialog" aria-label="Request detail">
     <header><h2>Request #${entry.seq}</h2><button onClick=${onClose} aria-label="Close">×</button></header>
     <dl>${rows.map(([name, value]) => html`<dt>${name}</dt><dd data-field=${name}>${value}</dd>`)}</dl>
+    <${RequestBodies} entry=${entry} />
   </aside>`;
 }

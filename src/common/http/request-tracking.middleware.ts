@@ -64,14 +64,15 @@ export class RequestTrackingMiddleware implements NestMiddleware {
         ...(context.generation ? { model: context.generation.model, stream: context.generation.stream } : {}),
       };
       this.record(request, context, line.status, elapsedSeconds(started));
-      if (this.requestLog?.enabled && isLoggedPath(line.path)) {
-        this.requestLog.record(
-          requestLogEntry({ context, arrivedAt, method: line.method, route: routePattern(request) ?? line.path, status: line.status, clientClosed: outcome === 'client closed', durationMs: line.durationMs }),
-        );
-      }
+      let dump: string | undefined;
       if (recording) {
         recording.clientRequest(request.method, request.originalUrl, request.body);
-        recording.finish(line.status);
+        dump = recording.finish(line.status);
+      }
+      if (this.requestLog?.enabled && isLoggedPath(line.path)) {
+        const entry = requestLogEntry({ context, arrivedAt, method: line.method, route: routePattern(request) ?? line.path, status: line.status, clientClosed: outcome === 'client closed', durationMs: line.durationMs });
+        // The log names the dump (its bodies are read from there, redacted as written); it never holds a body.
+        this.requestLog.record(dump ? { ...entry, dump } : entry);
       }
       const level = response.statusCode >= 500 ? 'warn' : 'log';
       if (!this.logLevels.includes(level)) return;

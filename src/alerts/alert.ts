@@ -1,0 +1,43 @@
+/**
+ * What the gateway alerts on (issue 15, item 6), as plain data: the rules that raise them, the
+ * payload a webhook gets and the console's list all read this shape. No Nest, no I/O.
+ */
+export type AlertKind = 'account_suspended' | 'quota_threshold' | 'account_throttled' | 'refresh_failed' | 'budget_reached' | 'test';
+
+export const ALERT_KINDS: readonly AlertKind[] = ['account_suspended', 'quota_threshold', 'account_throttled', 'refresh_failed', 'budget_reached', 'test'];
+
+export type AlertDetails = Record<string, string | number | boolean | null>;
+
+export interface Alert {
+  kind: AlertKind;
+  /** What it is about: an account's or a client key's name. With the kind, the unit of "once per interval". */
+  subject: string;
+  /** One human sentence (the Slack text's first line). */
+  summary: string;
+  details: AlertDetails;
+  /** Epoch ms it was raised. */
+  at: number;
+}
+
+/** A client key's credit budget ran out (raised by the client keys' code, issue 15 item 4). */
+export interface BudgetReached {
+  /** The key's name (never the key). */
+  key: string;
+  period: 'day' | 'month';
+  /** Kiro credits allowed per period, and used so far. */
+  limit: number;
+  used: number;
+  /** Epoch ms the period ends and the budget is whole again. */
+  resetsAt: number;
+}
+
+/** How one delivery ended; never the URL, never a message that could hold it. */
+export type DeliveryOutcome =
+  | { outcome: 'delivered'; status: number }
+  | { outcome: 'failed'; status?: number; error: DeliveryError }
+  /** The queue was full: alerts are diagnostics, never a reason to hold memory. */
+  | { outcome: 'dropped' }
+  /** No ALERT_WEBHOOK_URL: listed in the console only. */
+  | { outcome: 'not_configured' };
+
+export type DeliveryError = 'http_status' | 'timeout' | 'connection_refused' | 'dns' | 'tls' | 'network';
