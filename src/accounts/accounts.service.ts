@@ -205,7 +205,7 @@ export class AccountsService implements OnModuleInit, OnApplicationShutdown {
       return attempt({ session: this.auth.sessionFor(principal), account: undefined, track: (model) => tap((event) => this.countCredits(event, model, label, principal)), release: () => undefined });
     }
     // A key limited to some accounts fails over among those only.
-    const allowed = principal.key && principal.key.accounts.length > 0 ? new Set(principal.key.accounts) : undefined;
+    const allowed = allowedAccountsOf(principal);
     const affinityKey = this.config.accounts.affinityTtlMs > 0 ? request.affinityKey?.() : undefined;
     if (affinityKey) await this.sync?.loadPin(this.pool, affinityKey);
     const tried = new Set<string>();
@@ -291,9 +291,9 @@ export class AccountsService implements OnModuleInit, OnApplicationShutdown {
     if (to.kind === 'disabled' && to.reason === 'refresh_refused') this.alerts?.refreshFailed(name, 'refused');
   }
 
-  /** A session for the model catalog: the first healthy account's. */
-  catalogSession(): KiroSession | undefined {
-    const accounts = this.pool.list();
+  /** A session for the model catalog: the first healthy account's among those `allowed` (a key's accounts; undefined: any). */
+  catalogSession(allowed?: ReadonlySet<string>): KiroSession | undefined {
+    const accounts = this.pool.list().filter((account) => !allowed || allowed.has(account.name));
     return (accounts.find((account) => account.state.kind === 'healthy') ?? accounts[0])?.session;
   }
 
@@ -342,15 +342,18 @@ export class AccountsService implements OnModuleInit, OnApplicationShutdown {
     );
   }
 
-  /** The credits the gateway's callers can still use: what the accounts able to serve have left. */
-  remaining(): { remaining: number; limit: number; used: number; accounts: number; available: number; nextResetAt: number | undefined; known: boolean } {
+  /** The credits the gateway's callers can still use: what the accounts able to serve have left, among those `allowed` (a key's accounts; undefined: any). */
+  remaining(allowed?: ReadonlySet<string>): { remaining: number; limit: number; used: number; accounts: number; available: number; nextResetAt: number | undefined; known: boolean } {
     let remaining = 0;
     let limit = 0;
     let used = 0;
+    let accounts = 0;
     let available = 0;
     let nextResetAt: number | undefined;
     let known = false;
     for (const account of this.pool.list()) {
+      if (allowed && !allowed.has(account.name)) continue;
+      accounts++;
       if (account.state.kind === 'disabled') continue;
       available++;
       const usage = this.records.get(account.name)?.usage;
@@ -361,7 +364,7 @@ export class AccountsService implements OnModuleInit, OnApplicationShutdown {
       used += usage.used;
       if (usage.nextResetAt !== undefined) nextResetAt = nextResetAt === undefined ? usage.nextResetAt : Math.min(nextResetAt, usage.nextResetAt);
     }
-    return { remaining: round(remaining), limit: round(limit), used: round(used), accounts: this.pool.size, available, nextResetAt, known };
+    return { remaining: round(remaining), limit: round(limit), used: round(used), accounts, available, nextResetAt, known };
   }
 
   /** A tenant's own usage limits, read from Kiro with the tenant's login. */
@@ -585,3 +588,8 @@ function describeSpecSource(spec: AccountSpec): string {
 }
 
 const round = (n: number): number => Math.round(n * 10_000) / 10_000;
+
+/** The pool accounts a caller's key limits it to; undefined: any (no key, or a key naming none). */
+export function allowedAccountsOf(principal: Principal): ReadonlySet<string> | undefined {
+  return principal.key && principal.key.accounts.length > 0 ? new Set(principal.key.accounts) : undefined;
+}
