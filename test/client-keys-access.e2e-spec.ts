@@ -1,4 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -146,6 +147,36 @@ describe('what a client key reaches (e2e)', () => {
     expect(pool.accounts).toEqual({ total: 2, available: 2 });
     expect(pool.limit_credits).toBe(1050);
     expect(pool.key_budget).toBeUndefined();
+  });
+
+  it("charges a stream cut off before Kiro's metering what the model's metered answers cost lately", async () => {
+    const { key, secret } = await created({ name: 'hangs-up-early', dailyCredits: 10 });
+    const credits = async (): Promise<number> => (await request(h.url).get(`/admin/api/keys/${key.id}/usage`).set(admin).expect(200)).body.daily.credits;
+    await request(h.url).post('/v1/chat/completions').set(bearer(secret)).send(chat('metered')).expect(200);
+    const aborts = h.sim.stats.aborts;
+    h.sim.enqueue({ ...textReply('x'.repeat(200), { chunkChars: 1, meteringUsage: 5 }), frameDelayMs: 20 });
+
+    await new Promise<void>((resolve, reject) => {
+      const req = http.request(`${h.url}/v1/chat/completions`, { method: 'POST', headers: { ...bearer(secret), 'content-type': 'application/json' } });
+      req.on('response', (res) => {
+        let events = 0;
+        res.on('data', (chunk: Buffer) => {
+          events += chunk.toString().split('data: ').length - 1;
+          if (events >= 5) {
+            req.destroy();
+            resolve();
+          }
+        });
+      });
+      req.on('error', (err) => (req.destroyed ? undefined : reject(err)));
+      req.end(JSON.stringify({ ...chat('long'), stream: true }));
+    });
+    await h.sim.waitFor((sim) => sim.stats.aborts === aborts + 1, 5_000);
+    const deadline = Date.now() + 5_000;
+    while ((await credits()) < 0.04 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+
+    // 0.02 metered, then the cut-off stream at the model's recent mean (0.02), never its unseen 5.
+    expect(await credits()).toBe(0.04);
   });
 
   it("lists /v1/models from an account the key may use, not the pool's first", async () => {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import { Counter, Gauge } from 'prom-client';
-import { finalize, type MonoTypeOperatorFunction, tap } from 'rxjs';
+import { defer, finalize, type MonoTypeOperatorFunction, tap } from 'rxjs';
 import { AuthService, type Principal } from '../auth';
 import { loadGatewayCredential } from '../auth/credential-loader';
 import { CredentialStore } from '../auth/credential-store';
@@ -25,6 +25,7 @@ import { ApiKeySession, type AccountSession, RefreshingAccountSession } from './
 import { type AccountSpec, MAX_ACCOUNTS, maskProxy, parseAccountEntry } from './account-spec';
 import { AccountsFileStore } from './accounts-file-store';
 import { PoolStateSync } from './pool-state-sync';
+import { RecentCredits } from './recent-credits';
 import { type AccountUsage, MeteringLedger } from './usage-limits';
 import { fetchUsageLimits } from './usage-limits-client';
 
@@ -105,6 +106,8 @@ export class AccountsService implements OnModuleInit, OnApplicationShutdown {
   private readonly file: AccountsFileStore | undefined;
   private readonly stateChanges: Counter<'account' | 'state' | 'reason'>;
   private readonly credits: Counter<'model' | 'account'>;
+  /** What each model's metered answers cost lately: the charge of a key's answer cut off before its metering. */
+  private readonly recentCredits = new RecentCredits();
 
   constructor(
     @Inject(gatewayConfig.KEY) private readonly config: GatewayConfig,
@@ -202,7 +205,8 @@ export class AccountsService implements OnModuleInit, OnApplicationShutdown {
   async serve<T>(principal: Principal, request: ServeRequest, attempt: (lease: RequestLease) => Promise<T>): Promise<T> {
     if (principal.kind === 'tenant' || this.pool.size === 0) {
       const label = this.metrics.principalLabel(principal);
-      return attempt({ session: this.auth.sessionFor(principal), account: undefined, track: (model) => tap((event) => this.countCredits(event, model, label, principal)), release: () => undefined });
+      const track = (model: string): MonoTypeOperatorFunction<AssistantEvent> => (source) => source.pipe(tap((event) => this.countCredits(event, model, label, principal)), this.chargeCutOff(model, principal));
+      return attempt({ session: this.auth.sessionFor(principal), account: undefined, track, release: () => undefined });
     }
     // A key limited to some accounts fails over among those only.
     const allowed = allowedAccountsOf(principal);
@@ -254,8 +258,40 @@ export class AccountsService implements OnModuleInit, OnApplicationShutdown {
           // After the first byte nothing is replayed, but what Kiro said still counts for the account.
           error: (err: unknown) => this.judge(account, verdictFor(err), model, err),
         }),
+        this.chargeCutOff(model, principal),
         finalize(release),
       );
+  }
+
+  /**
+   * An answer that had started and ended before Kiro's meteringEvent — the client left, or the
+   * stream failed mid-answer — cost the account credits no event reported. The caller's key is
+   * charged what the model's metered answers cost lately (RecentCredits; nothing before the
+   * first), so a client cannot spend past its budget by hanging up early. An answer Kiro ended
+   * without metering, and a call that failed before any content (asked again), are not charged.
+   */
+  private chargeCutOff(model: string, principal: Principal): MonoTypeOperatorFunction<AssistantEvent> {
+    const key = principal.key;
+    const keys = this.keys;
+    if (!key || !keys) return (source) => source;
+    return (source) =>
+      defer(() => {
+        let started = false;
+        let ended = false;
+        return source.pipe(
+          tap({
+            next: (event) => {
+              if (event.type === 'end') ended = true;
+              else started = true;
+            },
+            complete: () => (ended = true),
+          }),
+          finalize(() => {
+            const estimate = started && !ended ? this.recentCredits.mean(model) : undefined;
+            if (estimate !== undefined) keys.spend(key, estimate);
+          }),
+        );
+      });
   }
 
   /**
@@ -265,6 +301,7 @@ export class AccountsService implements OnModuleInit, OnApplicationShutdown {
   private countCredits(event: AssistantEvent, model: string, account: string, principal: Principal): void {
     if (event.type === 'end' && event.usage.credits !== undefined && event.usage.credits > 0) {
       this.credits.inc({ model: this.metrics.modelLabel(model), account }, event.usage.credits);
+      this.recentCredits.record(model, event.usage.credits);
       if (principal.key) this.keys?.spend(principal.key, event.usage.credits);
     }
   }
