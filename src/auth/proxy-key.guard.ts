@@ -1,17 +1,17 @@
 import { applyDecorators, CanActivate, createParamDecorator, ExecutionContext, Inject, Injectable, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { AuthBackoffError, AuthenticationError } from '../common/errors';
 import { JsonBodyInterceptor } from '../common/http/json-body.interceptor';
 import { requestContextOf } from '../common/request-context';
+import type { ClientKey } from '../client-keys/client-key';
 import { ClientKeyBudgetGuard } from '../client-keys/client-key-budget.guard';
 import { ClientKeysService } from '../client-keys/client-keys.service';
+import { keyDigest } from '../client-keys/key-secret';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { AuthFailureThrottle } from './auth-failure-throttle';
 import { clientAddressKey } from './client-address';
-import type { ClientKey } from '../client-keys/client-key';
 import type { Principal } from './principal';
 import { fingerprint } from './fingerprint';
 import { TenantGate } from './tenant-gate';
@@ -30,7 +30,8 @@ const TENANT_TOKEN = /^[\x21-\x7e]{1,8192}$/;
  */
 @Injectable()
 export class ProxyKeyGuard implements CanActivate {
-  private readonly adminDigest: Buffer | undefined;
+  /** ADMIN_API_KEY's digest: compared as digests, like every key here, never byte by byte. */
+  private readonly adminDigest: string | undefined;
 
   constructor(
     private readonly keys: ClientKeysService,
@@ -38,7 +39,7 @@ export class ProxyKeyGuard implements CanActivate {
     private readonly tenants: TenantGate,
     @Inject(gatewayConfig.KEY) config: GatewayConfig,
   ) {
-    this.adminDigest = config.admin.apiKey ? sha256(config.admin.apiKey) : undefined;
+    this.adminDigest = config.admin.apiKey ? keyDigest(config.admin.apiKey) : undefined;
   }
 
   canActivate(context: ExecutionContext): boolean {
@@ -104,7 +105,7 @@ export class ProxyKeyGuard implements CanActivate {
   }
 
   private isAdminKey(presented: string): boolean {
-    return this.adminDigest !== undefined && timingSafeEqual(sha256(presented), this.adminDigest);
+    return this.adminDigest !== undefined && keyDigest(presented) === this.adminDigest;
   }
 
   /** Any client key (PROXY_API_KEY, PROXY_API_KEYS, a created one), alone or as `KEY:REFRESH_TOKEN`. */
@@ -125,10 +126,6 @@ export class ProxyKeyGuard implements CanActivate {
     }
     throw new AuthenticationError();
   }
-}
-
-function sha256(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
 }
 
 function presentedKey(request: Request): string | undefined {
