@@ -82,7 +82,9 @@ export class UsageController {
   /** The key's budgets and what they leave; undefined for a key without any. */
   private async budgetOf(key: ClientKey): Promise<UsageAnswer['key_budget']> {
     if (key.dailyCredits === undefined && key.monthlyCredits === undefined) return undefined;
-    const { usage } = await this.keys.get(key.id);
+    // A key deleted since the guard let this request in has no budget left to show.
+    const usage = await this.keys.get(key.id).then((view) => view.usage, () => undefined);
+    if (!usage) return undefined;
     const daily = toBudget(usage.daily);
     const monthly = toBudget(usage.monthly);
     return { ...(daily ? { daily } : {}), ...(monthly ? { monthly } : {}) };
