@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import { Counter, Gauge } from 'prom-client';
-import { finalize, type MonoTypeOperatorFunction, tap } from 'rxjs';
+import { defer, finalize, type MonoTypeOperatorFunction, tap } from 'rxjs';
 import { AuthService, type Principal } from '../auth';
 import { loadGatewayCredential } from '../auth/credential-loader';
 import { CredentialStore } from '../auth/credential-store';
@@ -25,6 +25,7 @@ import { ApiKeySession, type AccountSession, RefreshingAccountSession } from './
 import { type AccountSpec, MAX_ACCOUNTS, maskProxy, parseAccountEntry } from './account-spec';
 import { AccountsFileStore } from './accounts-file-store';
 import { PoolStateSync } from './pool-state-sync';
+import { RecentCredits } from './recent-credits';
 import { type AccountUsage, MeteringLedger } from './usage-limits';
 import { fetchUsageLimits } from './usage-limits-client';
 
@@ -105,6 +106,8 @@ export class AccountsService implements OnModuleInit, OnApplicationShutdown {
   private readonly file: AccountsFileStore | undefined;
   private readonly stateChanges: Counter<'account' | 'state' | 'reason'>;
   private readonly credits: Counter<'model' | 'account'>;
+  /** What each model's metered answers cost lately: the charge of a key's answer cut off before its metering. */
+  private readonly recentCredits = new RecentCredits();
 
   constructor(
     @Inject(gatewayConfig.KEY) private readonly config: GatewayConfig,
@@ -202,10 +205,11 @@ export class AccountsService implements OnModuleInit, OnApplicationShutdown {
   async serve<T>(principal: Principal, request: ServeRequest, attempt: (lease: RequestLease) => Promise<T>): Promise<T> {
     if (principal.kind === 'tenant' || this.pool.size === 0) {
       const label = this.metrics.principalLabel(principal);
-      return attempt({ session: this.auth.sessionFor(principal), account: undefined, track: (model) => tap((event) => this.countCredits(event, model, label, principal)), release: () => undefined });
+      const track = (model: string): MonoTypeOperatorFunction<AssistantEvent> => (source) => source.pipe(tap((event) => this.countCredits(event, model, label, principal)), this.chargeCutOff(model, principal));
+      return attempt({ session: this.auth.sessionFor(principal), account: undefined, track, release: () => undefined });
     }
     // A key limited to some accounts fails over among those only.
-    const allowed = principal.key && principal.key.accounts.length > 0 ? new Set(principal.key.accounts) : undefined;
+    const allowed = allowedAccountsOf(principal);
     const affinityKey = this.config.accounts.affinityTtlMs > 0 ? request.affinityKey?.() : undefined;
     if (affinityKey) await this.sync?.loadPin(this.pool, affinityKey);
     const tried = new Set<string>();
@@ -254,8 +258,40 @@ export class AccountsService implements OnModuleInit, OnApplicationShutdown {
           // After the first byte nothing is replayed, but what Kiro said still counts for the account.
           error: (err: unknown) => this.judge(account, verdictFor(err), model, err),
         }),
+        this.chargeCutOff(model, principal),
         finalize(release),
       );
+  }
+
+  /**
+   * An answer that had started and ended before Kiro's meteringEvent — the client left, or the
+   * stream failed mid-answer — cost the account credits no event reported. The caller's key is
+   * charged what the model's metered answers cost lately (RecentCredits; nothing before the
+   * first), so a client cannot spend past its budget by hanging up early. An answer Kiro ended
+   * without metering, and a call that failed before any content (asked again), are not charged.
+   */
+  private chargeCutOff(model: string, principal: Principal): MonoTypeOperatorFunction<AssistantEvent> {
+    const key = principal.key;
+    const keys = this.keys;
+    if (!key || !keys) return (source) => source;
+    return (source) =>
+      defer(() => {
+        let started = false;
+        let ended = false;
+        return source.pipe(
+          tap({
+            next: (event) => {
+              if (event.type === 'end') ended = true;
+              else started = true;
+            },
+            complete: () => (ended = true),
+          }),
+          finalize(() => {
+            const estimate = started && !ended ? this.recentCredits.mean(model) : undefined;
+            if (estimate !== undefined) keys.spend(key, estimate);
+          }),
+        );
+      });
   }
 
   /**
@@ -265,6 +301,7 @@ export class AccountsService implements OnModuleInit, OnApplicationShutdown {
   private countCredits(event: AssistantEvent, model: string, account: string, principal: Principal): void {
     if (event.type === 'end' && event.usage.credits !== undefined && event.usage.credits > 0) {
       this.credits.inc({ model: this.metrics.modelLabel(model), account }, event.usage.credits);
+      this.recentCredits.record(model, event.usage.credits);
       if (principal.key) this.keys?.spend(principal.key, event.usage.credits);
     }
   }
@@ -291,9 +328,9 @@ export class AccountsService implements OnModuleInit, OnApplicationShutdown {
     if (to.kind === 'disabled' && to.reason === 'refresh_refused') this.alerts?.refreshFailed(name, 'refused');
   }
 
-  /** A session for the model catalog: the first healthy account's. */
-  catalogSession(): KiroSession | undefined {
-    const accounts = this.pool.list();
+  /** A session for the model catalog: the first healthy account's among those `allowed` (a key's accounts; undefined: any). */
+  catalogSession(allowed?: ReadonlySet<string>): KiroSession | undefined {
+    const accounts = this.pool.list().filter((account) => !allowed || allowed.has(account.name));
     return (accounts.find((account) => account.state.kind === 'healthy') ?? accounts[0])?.session;
   }
 
@@ -342,15 +379,18 @@ export class AccountsService implements OnModuleInit, OnApplicationShutdown {
     );
   }
 
-  /** The credits the gateway's callers can still use: what the accounts able to serve have left. */
-  remaining(): { remaining: number; limit: number; used: number; accounts: number; available: number; nextResetAt: number | undefined; known: boolean } {
+  /** The credits the gateway's callers can still use: what the accounts able to serve have left, among those `allowed` (a key's accounts; undefined: any). */
+  remaining(allowed?: ReadonlySet<string>): { remaining: number; limit: number; used: number; accounts: number; available: number; nextResetAt: number | undefined; known: boolean } {
     let remaining = 0;
     let limit = 0;
     let used = 0;
+    let accounts = 0;
     let available = 0;
     let nextResetAt: number | undefined;
     let known = false;
     for (const account of this.pool.list()) {
+      if (allowed && !allowed.has(account.name)) continue;
+      accounts++;
       if (account.state.kind === 'disabled') continue;
       available++;
       const usage = this.records.get(account.name)?.usage;
@@ -361,7 +401,7 @@ export class AccountsService implements OnModuleInit, OnApplicationShutdown {
       used += usage.used;
       if (usage.nextResetAt !== undefined) nextResetAt = nextResetAt === undefined ? usage.nextResetAt : Math.min(nextResetAt, usage.nextResetAt);
     }
-    return { remaining: round(remaining), limit: round(limit), used: round(used), accounts: this.pool.size, available, nextResetAt, known };
+    return { remaining: round(remaining), limit: round(limit), used: round(used), accounts, available, nextResetAt, known };
   }
 
   /** A tenant's own usage limits, read from Kiro with the tenant's login. */
@@ -585,3 +625,8 @@ function describeSpecSource(spec: AccountSpec): string {
 }
 
 const round = (n: number): number => Math.round(n * 10_000) / 10_000;
+
+/** The pool accounts a caller's key limits it to; undefined: any (no key, or a key naming none). */
+export function allowedAccountsOf(principal: Principal): ReadonlySet<string> | undefined {
+  return principal.key && principal.key.accounts.length > 0 ? new Set(principal.key.accounts) : undefined;
+}

@@ -1,2 +1,2 @@
 export { AccountsModule } from './accounts.module';
-export { AccountsService, type RequestLease } from './accounts.service';
+export { AccountsService, allowedAccountsOf, type RequestLease } from './accounts.service';

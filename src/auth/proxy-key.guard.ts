@@ -1,11 +1,14 @@
-import { applyDecorators, CanActivate, createParamDecorator, ExecutionContext, Injectable, UseGuards, UseInterceptors } from '@nestjs/common';
+import { applyDecorators, CanActivate, createParamDecorator, ExecutionContext, Inject, Injectable, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { AuthBackoffError, AuthenticationError } from '../common/errors';
 import { JsonBodyInterceptor } from '../common/http/json-body.interceptor';
 import { requestContextOf } from '../common/request-context';
+import type { ClientKey } from '../client-keys/client-key';
 import { ClientKeyBudgetGuard } from '../client-keys/client-key-budget.guard';
 import { ClientKeysService } from '../client-keys/client-keys.service';
+import { keyDigest } from '../client-keys/key-secret';
+import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { AuthFailureThrottle } from './auth-failure-throttle';
 import { clientAddressKey } from './client-address';
@@ -27,11 +30,17 @@ const TENANT_TOKEN = /^[\x21-\x7e]{1,8192}$/;
  */
 @Injectable()
 export class ProxyKeyGuard implements CanActivate {
+  /** ADMIN_API_KEY's digest: compared as digests, like every key here, never byte by byte. */
+  private readonly adminDigest: string | undefined;
+
   constructor(
     private readonly keys: ClientKeysService,
     private readonly throttle: AuthFailureThrottle,
     private readonly tenants: TenantGate,
-  ) {}
+    @Inject(gatewayConfig.KEY) config: GatewayConfig,
+  ) {
+    this.adminDigest = config.admin.apiKey ? keyDigest(config.admin.apiKey) : undefined;
+  }
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<Request>();
@@ -58,14 +67,45 @@ export class ProxyKeyGuard implements CanActivate {
     return principal;
   }
 
-  /** The caller when it presented a valid key; undefined for anonymous callers (a wrong key still counts). */
-  optionalPrincipal(request: Request): Principal | undefined {
-    if (presentedKey(request) === undefined) return undefined;
-    try {
-      return this.authenticate(request);
-    } catch {
-      return undefined;
+  /**
+   * For the operator's views (/metrics on the API port, the details of /health and
+   * /health/ready): PROXY_API_KEY (the key named `default`, alone or in front of a refresh token)
+   * or ADMIN_API_KEY. Any other client key is a client's, not the operator's: it gets the same 401
+   * as no key. A wrong key counts against the address as everywhere; a valid client key does not.
+   */
+  authenticateOperator(request: Request): void {
+    const address = clientAddressKey(request.ip);
+    const wait = this.throttle.retryAfterSeconds(address);
+    if (wait !== undefined) throw new AuthBackoffError(wait);
+    const presented = presentedKey(request);
+    const key = presented === undefined ? undefined : this.keyIn(presented);
+    if ((key?.source === 'default' && key.enabled) || (presented !== undefined && this.isAdminKey(presented))) {
+      this.throttle.recordSuccess(address);
+      return;
     }
+    if (presented !== undefined && !key) this.throttle.recordFailure(address);
+    throw new AuthenticationError('Invalid or missing key: this needs PROXY_API_KEY or ADMIN_API_KEY, as "Authorization: Bearer <key>".');
+  }
+
+  /** Whether the caller presented PROXY_API_KEY or ADMIN_API_KEY (see authenticateOperator); never throws. */
+  isOperator(request: Request): boolean {
+    if (presentedKey(request) === undefined) return false;
+    try {
+      this.authenticateOperator(request);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The client key presented alone or in front of `:REFRESH_TOKEN`. */
+  private keyIn(presented: string): ClientKey | undefined {
+    const separator = presented.indexOf(':');
+    return this.keys.lookup(presented) ?? (separator > 0 ? this.keys.lookup(presented.slice(0, separator)) : undefined);
+  }
+
+  private isAdminKey(presented: string): boolean {
+    return this.adminDigest !== undefined && keyDigest(presented) === this.adminDigest;
   }
 
   /** Any client key (PROXY_API_KEY, PROXY_API_KEYS, a created one), alone or as `KEY:REFRESH_TOKEN`. */

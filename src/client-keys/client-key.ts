@@ -3,7 +3,7 @@
  * kept: only its SHA-256 digest (the lookup key) and a short, recognisable hint of its start.
  */
 export interface ClientKeyPolicy {
-  /** Model names (after MODEL_ALIASES and normalising, see model-policy.ts); `*` at the end matches a prefix. Empty: any. */
+  /** The models it may be served (a request is taken after MODEL_ALIASES and normalising, see model-policy.ts); `*` at the end matches a prefix. Empty: any. */
   models: string[];
   /** Pool accounts that may serve its requests (failover only among them). Empty: any. */
   accounts: string[];

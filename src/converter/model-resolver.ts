@@ -49,6 +49,17 @@ function normalise(name: string): string {
   return id;
 }
 
+/**
+ * The Kiro model id a client name asks for before any catalog is consulted: MODEL_ALIASES
+ * (under the name as sent, or as normalised: `claude-sonnet-4-5-20250929` finds an alias of
+ * `claude-sonnet-4.5`), then the normalising. What {@link routeModel} serves and what a client
+ * key's allowed models are checked against (ModelPolicy), so the two cannot disagree.
+ */
+export function askedModel(requested: string, aliases: ReadonlyMap<string, string>): { id: string; aliased: boolean } {
+  const alias = aliases.get(requested.trim().toLowerCase()) ?? aliases.get(resolveModel(requested).kiroModelId);
+  return { id: resolveModel(alias ?? requested).kiroModelId, aliased: alias !== undefined };
+}
+
 /** How a requested name reached the model that serves it. */
 export type ModelRoute =
   /** In the account's catalog (after normalising). */
@@ -113,8 +124,7 @@ function newestOfFamily(family: Family, catalog: Iterable<string>): string | und
  * normalised name goes to Kiro as it is.
  */
 export function routeModel(requested: string, catalog: CatalogIds | undefined, routing: ModelRouting): RoutedModel {
-  const alias = routing.aliases.get(requested.trim().toLowerCase()) ?? routing.aliases.get(resolveModel(requested).kiroModelId);
-  const id = resolveModel(alias ?? requested).kiroModelId;
+  const { id, aliased: alias } = askedModel(requested, routing.aliases);
   const thinking = resolveModel(requested).thinkingSuffix;
   const served = (kiroModelId: string, route: ModelRoute): RoutedModel => ({
     requested,

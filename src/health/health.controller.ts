@@ -28,9 +28,9 @@ interface Readiness {
 const REDIS_PING_TIMEOUT_MS = 500;
 
 /**
- * Liveness and readiness for anyone (container and load-balancer probes), details for the key
- * holder only: the credential source (a path on the host), token expiry and tenant count are
- * nobody else's business. Readiness reports cause codes, never an error's text.
+ * Liveness and readiness for anyone (container and load-balancer probes), details for the
+ * operator only (PROXY_API_KEY or ADMIN_API_KEY, not the client keys): the credential source (a
+ * path on the host), token expiry, tenant count and the accounts are no client's business. Readiness reports cause codes, never an error's text.
  */
 @ApiTags('health')
 @Controller()
@@ -62,7 +62,7 @@ export class HealthController {
     summary: 'Readiness: Kiro can be used',
     description:
       "200 when the gateway's Kiro credentials give a token (or it serves tenants only) and Kiro is reachable; 503 otherwise. " +
-      'The checks, with cause codes, only with the proxy key. Redis being down is reported (the gateway falls back to local state) but does not make it unready.',
+      'The checks, with cause codes, only with PROXY_API_KEY or ADMIN_API_KEY. Redis being down is reported (the gateway falls back to local state) but does not make it unready.',
   })
   async ready(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<Readiness> {
     const [credentials, upstream, redis] = await Promise.all([this.auth.check(), this.upstream.check(), this.redisCheck()]);
@@ -76,18 +76,18 @@ export class HealthController {
     const ready = credentials.ok && accounts.ok && upstream.reachable;
     response.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
     const status = ready ? 'ready' : 'not_ready';
-    return this.keys.optionalPrincipal(request) ? { status, checks } : { status };
+    return this.keys.isOperator(request) ? { status, checks } : { status };
   }
 
   @Get('health')
   @ApiOperation({
-    summary: 'Health: status; with the proxy key, token state and upstream reachability',
-    description: 'Always 200 while the process serves; `status` says whether Kiro can be used. Details only with the proxy key.',
+    summary: 'Health: status; with PROXY_API_KEY or ADMIN_API_KEY, token state and upstream reachability',
+    description: 'Always 200 while the process serves; `status` says whether Kiro can be used. Details only with PROXY_API_KEY or ADMIN_API_KEY (other client keys get the status alone).',
   })
   async health(@Req() request: Request): Promise<HealthDetails | { status: 'healthy' | 'degraded' }> {
     const upstream = await this.upstream.check();
     const status = upstream.reachable ? 'healthy' : 'degraded';
-    if (!this.keys.optionalPrincipal(request)) return { status };
+    if (!this.keys.isOperator(request)) return { status };
     return {
       status,
       version: APP_VERSION,

@@ -6,8 +6,8 @@ import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import { MetricsService } from '../metrics/metrics.service';
 
 /**
- * Prometheus scrape endpoint on the API port, for the proxy key only (Prometheus sends it as
- * `authorization: Bearer KEY`). With METRICS_PORT set it is served there instead, and is not here.
+ * Prometheus scrape endpoint on the API port, for PROXY_API_KEY or ADMIN_API_KEY only (Prometheus
+ * sends it as `authorization: Bearer KEY`); other client keys get a 401, as without a key. With METRICS_PORT set it is served there instead, and is not here.
  */
 @ApiExcludeController()
 @Controller('metrics')
@@ -22,7 +22,7 @@ export class MetricsController {
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   render(@Req() request: Request): Promise<string> {
     if (this.config.metrics.port !== undefined) throw new NotFoundException('Cannot GET /metrics');
-    this.keys.authenticate(request);
+    this.keys.authenticateOperator(request);
     return this.metrics.render();
   }
 }

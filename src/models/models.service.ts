@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { AccountsService } from '../accounts';
+import { AccountsService, allowedAccountsOf } from '../accounts';
 import { AuthService, type Principal } from '../auth';
 import { Clock } from '../common/clock';
 import { forLog } from '../common/text';
@@ -157,10 +157,11 @@ export class ModelsService implements OnApplicationBootstrap {
 
   /**
    * The caller's account's catalog: a tenant's own login's, else the pool's catalog session (the
-   * first healthy account's); none for the gateway in multi-tenant-only mode.
+   * first healthy account's among those the caller's key may use); none for the gateway in
+   * multi-tenant-only mode.
    */
   private catalogOf(principal: Principal): CatalogCache | undefined {
-    const session = principal.kind === 'tenant' ? this.auth.sessionFor(principal) : this.accounts.catalogSession();
+    const session = principal.kind === 'tenant' ? this.auth.sessionFor(principal) : this.accounts.catalogSession(allowedAccountsOf(principal));
     return session && this.catalogFor(session);
   }
 

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { MemoryRateLimitStore, type RateLimitStore, type WindowCount } from './rate-limit-store';
+import { type BucketHit, MemoryRateLimitStore, type RateLimitStore, type WindowCount } from './rate-limit-store';
 
 /**
  * The shared (Redis) count, and this replica's own count when the shared store fails: limits stay
@@ -13,15 +13,15 @@ export class FallbackRateLimitStore implements RateLimitStore {
 
   constructor(private readonly shared: RateLimitStore) {}
 
-  async hit(key: string, windowMs: number, now: number): Promise<WindowCount> {
+  async hit(buckets: readonly BucketHit[], windowMs: number, now: number): Promise<WindowCount[]> {
     try {
-      return await this.shared.hit(key, windowMs, now);
+      return await this.shared.hit(buckets, windowMs, now);
     } catch (err) {
       if (now - this.lastWarning > 10_000) {
         this.lastWarning = now;
         this.logger.warn(`Shared rate-limit store unavailable, counting on this replica: ${(err as Error).message}`);
       }
-      return this.local.hit(key, windowMs, now);
+      return this.local.hit(buckets, windowMs, now);
     }
   }
 }

@@ -5,9 +5,20 @@ export interface WindowCount {
   resetAt: number;
 }
 
-/** Where request counts live: in memory here, shared (Redis) when replicas must agree. */
+/** A bucket a request counts in: its store key and its requests per window. */
+export interface BucketHit {
+  key: string;
+  limit: number;
+}
+
+/**
+ * Where request counts live: in memory here, shared (Redis) when replicas must agree.
+ * `hit` counts the request in each bucket in turn, all in one call (one round trip to Redis),
+ * and stops after the first bucket it takes over its limit: a refused request counts no further.
+ * The answer holds one count per bucket counted, in order.
+ */
 export interface RateLimitStore {
-  hit(key: string, windowMs: number, now: number): Promise<WindowCount>;
+  hit(buckets: readonly BucketHit[], windowMs: number, now: number): Promise<WindowCount[]>;
 }
 
 export const RateLimitStore = Symbol('RateLimitStore');
@@ -16,15 +27,20 @@ export const RateLimitStore = Symbol('RateLimitStore');
 export class MemoryRateLimitStore implements RateLimitStore {
   private readonly windows = new Map<string, WindowCount>();
 
-  async hit(key: string, windowMs: number, now: number): Promise<WindowCount> {
-    let window = this.windows.get(key);
-    if (!window || window.resetAt <= now) {
-      window = { count: 0, resetAt: now + windowMs };
-      this.windows.set(key, window);
-      if (this.windows.size > 10_000) this.sweep(now);
+  async hit(buckets: readonly BucketHit[], windowMs: number, now: number): Promise<WindowCount[]> {
+    const counts: WindowCount[] = [];
+    for (const { key, limit } of buckets) {
+      let window = this.windows.get(key);
+      if (!window || window.resetAt <= now) {
+        window = { count: 0, resetAt: now + windowMs };
+        this.windows.set(key, window);
+        if (this.windows.size > 10_000) this.sweep(now);
+      }
+      window.count++;
+      counts.push({ ...window });
+      if (window.count > limit) break;
     }
-    window.count++;
-    return { ...window };
+    return counts;
   }
 
   private sweep(now: number): void {

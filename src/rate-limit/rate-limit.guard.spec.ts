@@ -8,13 +8,17 @@ import { parseGatewayEnv } from '../config/env.schema';
 import { MetricsService } from '../metrics/metrics.service';
 import { bucketsOf, RateLimitGuard } from './rate-limit.guard';
 import { type ClientKey, NO_LIMITS } from '../client-keys/client-key';
-import type { RateLimitStore, WindowCount } from './rate-limit-store';
+import { type BucketHit, MemoryRateLimitStore, type RateLimitStore, type WindowCount } from './rate-limit-store';
 
+/** Counts like the memory store, recording each call (one call: one round trip to Redis). */
 class RecordingStore implements RateLimitStore {
   readonly keys: string[] = [];
-  async hit(key: string, windowMs: number, now: number): Promise<WindowCount> {
-    this.keys.push(key);
-    return { count: 1, resetAt: now + windowMs };
+  readonly calls: string[][] = [];
+  private readonly counting = new MemoryRateLimitStore();
+  async hit(buckets: readonly BucketHit[], windowMs: number, now: number): Promise<WindowCount[]> {
+    this.calls.push(buckets.map((bucket) => bucket.key));
+    this.keys.push(...buckets.map((bucket) => bucket.key));
+    return this.counting.hit(buckets, windowMs, now);
   }
 }
 
@@ -38,6 +42,20 @@ describe(RateLimitGuard.name, () => {
     await guard.canActivate(contextFor({ kind: 'gateway' }));
 
     expect(store.keys).toEqual([`rl:tenant:${fingerprint('aorT')}`, 'rl:gateway']);
+  });
+
+  it("counts a tenant and its key's own limit in one call to the store, refusing on either", async () => {
+    const store = new RecordingStore();
+    const clock: Clock = { now: () => 0, sleep: async () => undefined };
+    const guard = new RateLimitGuard(parseGatewayEnv({ PROXY_API_KEY: 'k', RATE_LIMIT_PER_MINUTE: '10' }), store, clock, new MetricsService());
+    const key: ClientKey = { ...NO_LIMITS, id: 'key_0123456789ab', name: 'ci', source: 'created', digest: '0'.repeat(64), hint: undefined, enabled: true, createdAt: undefined, rateLimitPerMinute: 2 };
+    const tenant: Principal = { kind: 'tenant', refreshToken: 'aorT', tokenHash: fingerprint('aorT'), key };
+
+    const outcomes: string[] = [];
+    for (let i = 0; i < 3; i++) outcomes.push(await guard.canActivate(contextFor(tenant)).then(() => 'ok', (err: Error) => err.constructor.name));
+
+    expect(outcomes).toEqual(['ok', 'ok', 'RateLimitedError']);
+    expect(store.calls).toEqual(Array.from({ length: 3 }, () => [`rl:tenant:${fingerprint('aorT')}`, 'rl:key:key_0123456789ab']));
   });
 });
 

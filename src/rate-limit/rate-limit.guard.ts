@@ -61,8 +61,10 @@ export class RateLimitGuard implements CanActivate {
     if (buckets.length === 0) return true;
     const now = this.clock.now();
     const response = http.getResponse<Response>();
-    for (const { name, limit } of buckets) {
-      const window = await this.store.hit(`rl:${name}`, WINDOW_MS, now);
+    // Every bucket in one call: a tenant behind a key with its own limit waits on one round trip to Redis, not two.
+    const windows = await this.store.hit(buckets.map(({ name, limit }) => ({ key: `rl:${name}`, limit })), WINDOW_MS, now);
+    for (const [i, window] of windows.entries()) {
+      const { limit } = buckets[i];
       const resetSeconds = Math.max(1, Math.ceil((window.resetAt - now) / 1000));
       // The headers of the last bucket counted: the key's own limit, where it has one.
       response.setHeader('x-ratelimit-limit-requests', String(limit));

@@ -37,9 +37,16 @@ interface ResponsesCall extends FamilyConversion, ResponsesConversion {
   signedThoughts: SignedReasoning[];
 }
 
-/** Stored responses belong to whoever created them: the gateway's key, or one tenant. */
-function ownerOf(principal: Principal): string {
-  return principal.kind === 'tenant' ? `tenant:${createHash('sha256').update(principal.refreshToken).digest('hex')}` : 'gateway';
+/**
+ * Stored responses (and sealed reasoning) belong to whoever created them: one tenant (its Kiro
+ * login, whichever key it came with), one client key (PROXY_API_KEYS or made in the console), or
+ * PROXY_API_KEY, which keeps the owner `gateway` so responses stored before keys existed, and by
+ * replicas still on it, stay readable. Another key gets a 404 for them, as for a response that never was.
+ */
+export function ownerOf(principal: Principal): string {
+  if (principal.kind === 'tenant') return `tenant:${createHash('sha256').update(principal.refreshToken).digest('hex')}`;
+  const key = principal.key;
+  return key && key.source !== 'default' ? `key:${key.id}` : 'gateway';
 }
 
 /** The Responses API family (Codex): its request, its numbered events, its stored responses. */
