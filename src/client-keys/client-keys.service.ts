@@ -3,12 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { type Observable, Subject } from 'rxjs';
 import type { Principal } from '../auth/principal';
 import { Clock } from '../common/clock';
-import { GatewayError, InvalidRequestError, NotFoundError } from '../common/errors';
+import { InvalidRequestError, NotFoundError } from '../common/errors';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import { BUDGET_PERIODS, type BudgetPeriod, periodWindow } from './budget-periods';
 import { type ClientKey, type ClientKeyPolicy, DEFAULT_KEY_NAME, KEY_NAME, KEY_NAME_RULE, MAX_CLIENT_KEYS, NO_LIMITS } from './client-key';
 import { BudgetExceededError, KeyDisabledError, ModelNotAllowedError } from './client-key-errors';
 import { ClientKeysFile, SpendFile, usageFileFor } from './client-keys-file';
+import { ClientKeysSync } from './client-keys-sync';
 import { parsePolicy, type PolicyInput } from './key-policy-input';
 import { keyDigest, keyHint, newKeySecret } from './key-secret';
 import { ModelPolicy } from './model-policy';
@@ -71,10 +72,8 @@ export class ClientKeysService implements OnModuleInit, OnApplicationShutdown {
   private readonly byDigest = new Map<string, ClientKey>();
   private readonly byId = new Map<string, ClientKey>();
   private readonly policies = new Map<string, ModelPolicy>();
-  private readonly file: ClientKeysFile | undefined;
-  /** False when the file exists but could not be read: then nothing overwrites it. */
-  private fileWritable = true;
-  private fileProblem: string | undefined;
+  /** CLIENT_KEYS_FILE, or undefined when it is off (then no key can be created). */
+  private readonly sync: ClientKeysSync | undefined;
   private readonly ledger: SpendLedger;
   private readonly reached = new Subject<BudgetReachedEvent>();
   private readonly notified = new Set<string>();
@@ -82,9 +81,6 @@ export class ClientKeysService implements OnModuleInit, OnApplicationShutdown {
   /** Without Redis, the spend of the current day and month is kept here across restarts. */
   private readonly usageFile: SpendFile | undefined;
   private usageTimer: NodeJS.Timeout | undefined;
-  private reloadTimer: NodeJS.Timeout | undefined;
-  /** The keys file as last read or written here (see ClientKeysFile.version). */
-  private fileVersion = 'missing';
   readonly defaultKey: ClientKey;
 
   constructor(
@@ -92,13 +88,18 @@ export class ClientKeysService implements OnModuleInit, OnApplicationShutdown {
     @Inject(Clock) private readonly clock: Clock,
     @Optional() @Inject(SpendCounterStore) shared?: SpendCounterStore | null,
   ) {
-    this.file = config.clientKeys.file ? new ClientKeysFile(config.clientKeys.file) : undefined;
+    this.sync = config.clientKeys.file
+      ? new ClientKeysSync(new ClientKeysFile(config.clientKeys.file), (keys) => this.reconcile(keys), { owner: config.instance, reloadMs: RELOAD_MS, lockWaitMs: LOCK_WAIT_MS, lockStaleMs: LOCK_STALE_MS })
+      : undefined;
     this.usageFile = config.clientKeys.file && !shared ? new SpendFile(usageFileFor(config.clientKeys.file)) : undefined;
     this.ledger = new SpendLedger({
       shared: shared ?? undefined,
       now: () => clock.now(),
       refreshMs: SHARED_REFRESH_MS,
+      // A key's current periods take 4 counters (credits and requests, day and month), its ended
+      // ones up to 4 more while they linger: the current ones of every key always fit.
       maxCells: MAX_CLIENT_KEYS * 8,
+      lingerMs: MARGIN_MS,
       onSharedFailure: (err) => this.warnShared(err),
     });
     this.defaultKey = this.register({ id: 'default', name: DEFAULT_KEY_NAME, source: 'default', digest: keyDigest(config.server.proxyApiKey), hint: undefined, enabled: true, createdAt: undefined, ...NO_LIMITS });
@@ -108,26 +109,18 @@ export class ClientKeysService implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
-    if (!this.file) return;
+    if (!this.sync) return;
     await this.loadUsage();
-    try {
-      await this.reload();
-      const created = this.created().length;
-      if (created > 0) this.logger.log(`${created} client key(s) from ${this.file.path}`);
-    } catch (err) {
-      // The gateway serves on with its other keys; the file is left as it is for the operator to fix.
-      this.fileWritable = false;
-      this.fileProblem = `${this.file.path} cannot be read (${(err as Error).message})`;
-      this.logger.error(`Client keys: ${this.fileProblem}; keys made in the console are refused and none can be changed until it is fixed`);
-      return;
-    }
-    // Replicas sharing the file (one volume) see each other's changes within RELOAD_MS.
-    this.reloadTimer = setInterval(() => void this.reloadIfChanged(), RELOAD_MS).unref();
+    // A file that cannot be read is left as it is for the operator to fix; the gateway serves on
+    // with its other keys and reads it again until it can.
+    await this.sync.start();
+    const created = this.created().length;
+    if (created > 0) this.logger.log(`${created} client key(s) from ${this.sync.file.path}`);
   }
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.usageTimer);
-    clearInterval(this.reloadTimer);
+    this.sync?.stop();
     await this.saveUsage();
   }
 
@@ -212,8 +205,6 @@ export class ClientKeysService implements OnModuleInit, OnApplicationShutdown {
     const { name, enabled, ...rest } = body;
     const policy = checked(rest);
     if (typeof name !== 'string' || !KEY_NAME.test(name)) throw new InvalidRequestError(`name must be ${KEY_NAME_RULE}`, 'name');
-    if (this.nameTaken(name)) throw new InvalidRequestError(`A key named "${name}" already exists`, 'name', 'key_exists');
-    if (this.byId.size >= MAX_CLIENT_KEYS) throw new InvalidRequestError(`The gateway holds its maximum of ${MAX_CLIENT_KEYS} client keys; delete one first`, null, 'too_many_keys');
     if (enabled !== undefined && typeof enabled !== 'boolean') throw new InvalidRequestError('enabled must be true or false', 'enabled');
     const secret = newKeySecret();
     const key: ClientKey = {
@@ -227,35 +218,44 @@ export class ClientKeysService implements OnModuleInit, OnApplicationShutdown {
       ...NO_LIMITS,
       ...applied(NO_LIMITS, policy),
     };
-    await this.persist([...this.created(), key]);
-    this.register(key);
+    // Checked against the file as it is now (under its lock): other replicas' keys count too.
+    await this.changes().change((onDisk) => {
+      this.assertNameFree(name, onDisk);
+      if (onDisk.length + this.envKeys() >= MAX_CLIENT_KEYS) throw new InvalidRequestError(`The gateway holds its maximum of ${MAX_CLIENT_KEYS} client keys; delete one first`, null, 'too_many_keys');
+      return [...onDisk, key];
+    });
     return { key: await this.get(key.id), secret };
   }
 
   async update(id: string, body: Record<string, unknown>): Promise<ClientKeyView> {
-    const key = this.requireCreated(id);
+    this.assertChangeable(id);
     const { name, enabled, ...rest } = body;
     const policy = checked(rest);
     if (name !== undefined && (typeof name !== 'string' || !KEY_NAME.test(name))) throw new InvalidRequestError(`name must be ${KEY_NAME_RULE}`, 'name');
-    if (typeof name === 'string' && name !== key.name && this.nameTaken(name)) throw new InvalidRequestError(`A key named "${name}" already exists`, 'name', 'key_exists');
     if (enabled !== undefined && typeof enabled !== 'boolean') throw new InvalidRequestError('enabled must be true or false', 'enabled');
-    const next: ClientKey = { ...key, ...applied(key, policy), ...(typeof name === 'string' ? { name } : {}), ...(typeof enabled === 'boolean' ? { enabled } : {}) };
-    await this.persist(this.created().map((candidate) => (candidate.id === id ? next : candidate)));
-    // Changed in place: requests holding the key see the change at once.
-    Object.assign(key, next);
-    this.policies.delete(key.id);
+    // The change applies to the key as the file has it now (another replica may have changed it).
+    // The registry's key is then changed in place: requests holding it see the change at once.
+    await this.changes().change((onDisk) => {
+      const key = onDisk.find((candidate) => candidate.id === id) ?? notFound(id);
+      if (typeof name === 'string' && name !== key.name) this.assertNameFree(name, onDisk);
+      const next: ClientKey = { ...key, ...applied(key, policy), ...(typeof name === 'string' ? { name } : {}), ...(typeof enabled === 'boolean' ? { enabled } : {}) };
+      return onDisk.map((candidate) => (candidate.id === id ? next : candidate));
+    });
     return this.get(id);
   }
 
   async remove(id: string): Promise<void> {
-    const key = this.requireCreated(id);
-    await this.persist(this.created().filter((candidate) => candidate.id !== id));
-    this.forget(key);
+    this.assertChangeable(id);
+    await this.changes().change((onDisk) => {
+      if (!onDisk.some((candidate) => candidate.id === id)) notFound(id);
+      return onDisk.filter((candidate) => candidate.id !== id);
+    });
   }
 
   /** Whether keys can be created and changed here, and why not. */
   status(): { file: string | null; writable: boolean; problem: string | null } {
-    return { file: this.file?.path ?? null, writable: this.file !== undefined && this.fileWritable, problem: this.file ? (this.fileProblem ?? null) : 'CLIENT_KEYS_FILE is off' };
+    if (!this.sync) return { file: null, writable: false, problem: 'CLIENT_KEYS_FILE is off' };
+    return { file: this.sync.file.path, ...this.sync.status() };
   }
 
   // ---- internals ----
@@ -271,32 +271,35 @@ export class ClientKeysService implements OnModuleInit, OnApplicationShutdown {
     return false;
   }
 
+  /** A name is free when no key in the file and no key of the environment has it. */
+  private assertNameFree(name: string, onDisk: readonly ClientKey[]): void {
+    const taken = onDisk.some((key) => key.name === name) || [...this.byId.values()].some((key) => key.source !== 'created' && key.name === name);
+    if (taken) throw new InvalidRequestError(`A key named "${name}" already exists`, 'name', 'key_exists');
+  }
+
+  /** PROXY_API_KEY and PROXY_API_KEYS: they count towards MAX_CLIENT_KEYS. */
+  private envKeys(): number {
+    return this.byId.size - this.created().length;
+  }
+
   private created(): ClientKey[] {
     return [...this.byId.values()].filter((key) => key.source === 'created');
   }
 
   private require(id: string): ClientKey {
-    const key = this.byId.get(id);
-    if (!key) throw new NotFoundError(`No client key with the id "${id.slice(0, 80)}"`, 'key_not_found');
-    return key;
+    return this.byId.get(id) ?? notFound(id);
   }
 
-  private requireCreated(id: string): ClientKey {
-    const key = this.require(id);
-    if (key.source !== 'created') throw new InvalidRequestError(`The key "${key.name}" comes from ${key.source === 'default' ? 'PROXY_API_KEY' : 'PROXY_API_KEYS'} and cannot be changed here`, null, 'key_read_only');
-    return key;
+  /** Keys of the environment are read-only; a created key is looked for in the file (it may be another replica's, made just now). */
+  private assertChangeable(id: string): void {
+    const key = this.byId.get(id);
+    if (key && key.source !== 'created') throw new InvalidRequestError(`The key "${key.name}" comes from ${key.source === 'default' ? 'PROXY_API_KEY' : 'PROXY_API_KEYS'} and cannot be changed here`, null, 'key_read_only');
   }
 
   /** The file first: a key that would not survive a restart is never handed out or changed. */
-  private async persist(keys: ClientKey[]): Promise<void> {
-    if (!this.file) throw new InvalidRequestError('Client keys can be created only with CLIENT_KEYS_FILE set (it is off)', null, 'no_keys_file');
-    if (!this.fileWritable) throw new GatewayError(`Client keys cannot be changed: ${this.fileProblem}`, { kind: 'unavailable', code: 'keys_file_unreadable' });
-    try {
-      await this.file.save(keys);
-      this.fileVersion = await this.file.version().catch(() => 'unknown');
-    } catch (err) {
-      throw new GatewayError(`Client keys cannot be saved to ${this.file.path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); nothing was changed`, { kind: 'unavailable', code: 'keys_file_unwritable' });
-    }
+  private changes(): ClientKeysSync {
+    if (!this.sync) throw new InvalidRequestError('Client keys can be created only with CLIENT_KEYS_FILE set (it is off)', null, 'no_keys_file');
+    return this.sync;
   }
 
   private policyOf(key: ClientKey): ModelPolicy {
@@ -353,45 +356,34 @@ export class ClientKeysService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
-   * The created keys as the file has them now: new ones added, changed ones updated in place
-   * (requests holding them see the change), removed ones gone.
+   * The created keys as the file has them now (ClientKeysSync calls it after each read and
+   * change): removed ones gone, changed ones updated in place (requests holding them see the
+   * change), new ones added.
    */
-  private async reload(): Promise<void> {
-    const file = this.file!;
-    const version = await file.version();
-    const { keys, problems } = await file.load();
-    this.fileVersion = version;
-    for (const problem of problems) this.logger.warn(`${file.path}: ${problem} (that key is refused)`);
-    const inFile = new Set<string>();
+  private reconcile(keys: readonly ClientKey[]): void {
+    const path = this.sync!.file.path;
+    const inFile = new Map(keys.map((key) => [key.id, key]));
+    for (const key of this.created()) if (inFile.get(key.id)?.digest !== key.digest) this.forget(key);
     for (const key of keys) {
       const known = this.byId.get(key.id);
       if (known && known.digest === key.digest && known.source === 'created') {
         Object.assign(known, key);
         this.policies.delete(key.id);
-      } else if (this.byDigest.has(key.digest) || this.nameTaken(key.name)) {
-        this.logger.warn(`${file.path}: key ${key.id} ("${key.name}") repeats another key or name (it is refused)`);
-        continue;
+      } else if (known || this.byDigest.has(key.digest) || this.nameTaken(key.name)) {
+        this.logger.warn(`${path}: key ${key.id} ("${key.name}") repeats another key or name (it is refused)`);
       } else if (this.byId.size < MAX_CLIENT_KEYS) {
         this.register(key);
       }
-      inFile.add(key.id);
-    }
-    for (const key of this.created()) if (!inFile.has(key.id)) this.forget(key);
-  }
-
-  private async reloadIfChanged(): Promise<void> {
-    try {
-      if ((await this.file!.version()) !== this.fileVersion) await this.reload();
-    } catch (err) {
-      this.logger.warn(`${this.file!.path} could not be read again (${(err as Error).message}); the keys stay as they were`);
     }
   }
 
+  /** A deleted key: refused by requests still holding it, and its counters gone (they no longer take room from the live keys'). */
   private forget(key: ClientKey): void {
     key.enabled = false;
     this.byDigest.delete(key.digest);
     this.byId.delete(key.id);
     this.policies.delete(key.id);
+    this.ledger.drop((name) => keyIdOf(name) === key.id);
   }
 
   private async loadUsage(): Promise<void> {
@@ -425,6 +417,12 @@ export class ClientKeysService implements OnModuleInit, OnApplicationShutdown {
 /** How often the keys file is checked for changes made by another replica. */
 const RELOAD_MS = 2_000;
 
+/** A change waits this long for another replica's (a change takes milliseconds), then is refused with a 503. */
+const LOCK_WAIT_MS = 5_000;
+
+/** The keys file's lock is taken over once this old: its holder died. */
+const LOCK_STALE_MS = 10_000;
+
 /** How often a process without Redis writes the keys' spend to disk (and at shutdown). */
 const USAGE_SAVE_MS = 15_000;
 
@@ -432,6 +430,13 @@ const USAGE_SAVE_MS = 15_000;
 const MARGIN_MS = 86_400_000;
 
 const counter = (what: 'credits' | 'requests', key: ClientKey, label: string): string => `${what}:${key.id}:${label}`;
+
+/** The key id in a {@link counter} name (ids hold no colon). */
+const keyIdOf = (name: string): string => name.slice(name.indexOf(':') + 1, name.lastIndexOf(':'));
+
+function notFound(id: string): never {
+  throw new NotFoundError(`No client key with the id "${id.slice(0, 80)}"`, 'key_not_found');
+}
 
 const limitOf = (key: ClientKey, period: BudgetPeriod): number | undefined => (period === 'daily' ? key.dailyCredits : key.monthlyCredits);
 
