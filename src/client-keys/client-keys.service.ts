@@ -1,20 +1,21 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { type Observable, Subject } from 'rxjs';
+import type { Observable } from 'rxjs';
 import type { Principal } from '../auth/principal';
 import { Clock } from '../common/clock';
 import { InvalidRequestError, NotFoundError } from '../common/errors';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
-import { BUDGET_PERIODS, type BudgetPeriod, periodWindow } from './budget-periods';
 import { type ClientKey, type ClientKeyPolicy, DEFAULT_KEY_NAME, KEY_NAME, KEY_NAME_RULE, MAX_CLIENT_KEYS, NO_LIMITS } from './client-key';
-import { BudgetExceededError, KeyDisabledError, ModelNotAllowedError } from './client-key-errors';
+import { KeyDisabledError, ModelNotAllowedError } from './client-key-errors';
 import { ClientKeysFile, SpendFile, usageFileFor } from './client-keys-file';
 import { ClientKeysSync } from './client-keys-sync';
+import { type BudgetReachedEvent, type ClientKeyUsage, KeyBudgets } from './key-budgets';
 import { parsePolicy, type PolicyInput } from './key-policy-input';
 import { keyDigest, keyHint, newKeySecret } from './key-secret';
 import { ModelPolicy } from './model-policy';
 import { SpendCounterStore } from './spend-counter-store';
-import { SpendLedger } from './spend-ledger';
+
+export type { BudgetReachedEvent, ClientKeyUsage, PeriodUsage } from './key-budgets';
 
 /** A key as the admin API shows it: never the secret or its digest. */
 export interface ClientKeyView {
@@ -34,37 +35,12 @@ export interface ClientKeyView {
   usage: ClientKeyUsage;
 }
 
-export interface ClientKeyUsage {
-  daily: PeriodUsage;
-  monthly: PeriodUsage;
-}
-
-export interface PeriodUsage {
-  credits: number;
-  requests: number;
-  limit: number | null;
-  resetsAt: string;
-}
-
-/** What the alerts (issue 15 item 6) are told when a key reaches a budget; once per key and period. */
-export interface BudgetReachedEvent {
-  keyId: string;
-  keyName: string;
-  period: BudgetPeriod;
-  limit: number;
-  used: number;
-  /** ISO time of the period's end (UTC). */
-  resetsAt: string;
-}
-
-/** The store is read again after this long (another replica's spend shows within about this). */
-const SHARED_REFRESH_MS = 1_000;
-
 /**
  * Every client key: PROXY_API_KEY (`default`), PROXY_API_KEYS (static) and those made through
  * the admin API (kept hashed in CLIENT_KEYS_FILE). Looks a presented key up by its SHA-256 in a
- * Map (no secret is ever compared byte by byte), enforces each key's models and budgets, and
- * counts its credits per UTC day and month (shared through Redis by the replicas).
+ * Map (no secret is ever compared byte by byte), enforces each key's models, and serves the admin
+ * API. CLIENT_KEYS_FILE is kept in step by {@link ClientKeysSync}; the budgets (credits per UTC
+ * day and month, shared through Redis by the replicas) are {@link KeyBudgets}'.
  */
 @Injectable()
 export class ClientKeysService implements OnModuleInit, OnApplicationShutdown {
@@ -74,13 +50,7 @@ export class ClientKeysService implements OnModuleInit, OnApplicationShutdown {
   private readonly policies = new Map<string, ModelPolicy>();
   /** CLIENT_KEYS_FILE, or undefined when it is off (then no key can be created). */
   private readonly sync: ClientKeysSync | undefined;
-  private readonly ledger: SpendLedger;
-  private readonly reached = new Subject<BudgetReachedEvent>();
-  private readonly notified = new Set<string>();
-  private lastSharedWarning = 0;
-  /** Without Redis, the spend of the current day and month is kept here across restarts. */
-  private readonly usageFile: SpendFile | undefined;
-  private usageTimer: NodeJS.Timeout | undefined;
+  private readonly budgets: KeyBudgets;
   readonly defaultKey: ClientKey;
 
   constructor(
@@ -91,17 +61,8 @@ export class ClientKeysService implements OnModuleInit, OnApplicationShutdown {
     this.sync = config.clientKeys.file
       ? new ClientKeysSync(new ClientKeysFile(config.clientKeys.file), (keys) => this.reconcile(keys), { owner: config.instance, reloadMs: RELOAD_MS, lockWaitMs: LOCK_WAIT_MS, lockStaleMs: LOCK_STALE_MS })
       : undefined;
-    this.usageFile = config.clientKeys.file && !shared ? new SpendFile(usageFileFor(config.clientKeys.file)) : undefined;
-    this.ledger = new SpendLedger({
-      shared: shared ?? undefined,
-      now: () => clock.now(),
-      refreshMs: SHARED_REFRESH_MS,
-      // A key's current periods take 4 counters (credits and requests, day and month), its ended
-      // ones up to 4 more while they linger: the current ones of every key always fit.
-      maxCells: MAX_CLIENT_KEYS * 8,
-      lingerMs: MARGIN_MS,
-      onSharedFailure: (err) => this.warnShared(err),
-    });
+    // Without Redis, the spend of the current day and month is kept beside the keys file across restarts.
+    this.budgets = new KeyBudgets(clock, shared ?? undefined, config.clientKeys.file && !shared ? new SpendFile(usageFileFor(config.clientKeys.file)) : undefined);
     this.defaultKey = this.register({ id: 'default', name: DEFAULT_KEY_NAME, source: 'default', digest: keyDigest(config.server.proxyApiKey), hint: undefined, enabled: true, createdAt: undefined, ...NO_LIMITS });
     for (const entry of config.clientKeys.static) {
       this.register({ id: `env.${entry.name}`, name: entry.name, source: 'static', digest: keyDigest(entry.secret), hint: undefined, enabled: true, createdAt: undefined, ...NO_LIMITS });
@@ -110,7 +71,7 @@ export class ClientKeysService implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     if (!this.sync) return;
-    await this.loadUsage();
+    await this.budgets.start();
     // A file that cannot be read is left as it is for the operator to fix; the gateway serves on
     // with its other keys and reads it again until it can.
     await this.sync.start();
@@ -119,14 +80,13 @@ export class ClientKeysService implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.usageTimer);
     this.sync?.stop();
-    await this.saveUsage();
+    await this.budgets.stop();
   }
 
   /** Told once per key and period when a request's credits reach its budget. */
   get budgetReached(): Observable<BudgetReachedEvent> {
-    return this.reached.asObservable();
+    return this.budgets.budgetReached;
   }
 
   /** The key a client presented, if any: one hash and one Map lookup. */
@@ -141,22 +101,7 @@ export class ClientKeysService implements OnModuleInit, OnApplicationShutdown {
 
   /** Refuses a request of a key past one of its budgets; the request is counted otherwise. */
   admit(key: ClientKey): void {
-    const now = this.clock.now();
-    for (const period of BUDGET_PERIODS) {
-      const limit = limitOf(key, period);
-      const window = periodWindow(period, now);
-      if (limit !== undefined) {
-        const used = this.ledger.total(counter('credits', key, window.label), window.resetsAt + MARGIN_MS);
-        if (used >= limit) {
-          this.notify(key, period, limit, used, window.resetsAt);
-          throw new BudgetExceededError(key.name, period, limit, used, window.resetsAt, now);
-        }
-      }
-    }
-    for (const period of BUDGET_PERIODS) {
-      const window = periodWindow(period, now);
-      this.ledger.add(counter('requests', key, window.label), 1, window.resetsAt + MARGIN_MS);
-    }
+    this.budgets.admit(key);
   }
 
   /** Whether the caller's key may use the model (see ModelPolicy for how names compare). */
@@ -173,31 +118,20 @@ export class ClientKeysService implements OnModuleInit, OnApplicationShutdown {
 
   /** The credits of one answer (its meteringEvent), counted against the key's budgets. */
   spend(key: ClientKey, credits: number): void {
-    if (!(credits > 0)) return;
-    const now = this.clock.now();
-    for (const period of BUDGET_PERIODS) {
-      const window = periodWindow(period, now);
-      const name = counter('credits', key, window.label);
-      this.ledger.add(name, credits, window.resetsAt + MARGIN_MS);
-      const limit = limitOf(key, period);
-      if (limit !== undefined) {
-        const used = this.ledger.total(name, window.resetsAt + MARGIN_MS);
-        if (used >= limit) this.notify(key, period, limit, used, window.resetsAt);
-      }
-    }
+    this.budgets.spend(key, credits);
   }
 
   // ---- the admin API ----
 
   async list(): Promise<ClientKeyView[]> {
     const keys = [...this.byId.values()];
-    const usages = await this.usages(keys);
+    const usages = await this.budgets.usages(keys);
     return keys.map((key, i) => this.view(key, usages[i]));
   }
 
   async get(id: string): Promise<ClientKeyView> {
     const key = this.require(id);
-    return this.view(key, (await this.usages([key]))[0]);
+    return this.view(key, (await this.budgets.usages([key]))[0]);
   }
 
   /** A new key; its secret is in this answer only. */
@@ -293,6 +227,7 @@ export class ClientKeysService implements OnModuleInit, OnApplicationShutdown {
   /** Keys of the environment are read-only; a created key is looked for in the file (it may be another replica's, made just now). */
   private assertChangeable(id: string): void {
     const key = this.byId.get(id);
+    if (!key && !this.sync) notFound(id);
     if (key && key.source !== 'created') throw new InvalidRequestError(`The key "${key.name}" comes from ${key.source === 'default' ? 'PROXY_API_KEY' : 'PROXY_API_KEYS'} and cannot be changed here`, null, 'key_read_only');
   }
 
@@ -311,23 +246,6 @@ export class ClientKeysService implements OnModuleInit, OnApplicationShutdown {
     return policy;
   }
 
-  private async usages(keys: readonly ClientKey[]): Promise<ClientKeyUsage[]> {
-    const now = this.clock.now();
-    const windows = BUDGET_PERIODS.map((period) => periodWindow(period, now));
-    const counters = keys.flatMap((key) => windows.flatMap((window) => (['credits', 'requests'] as const).map((what) => ({ counter: counter(what, key, window.label), expiresAt: window.resetsAt + MARGIN_MS }))));
-    const totals = await this.ledger.read(counters);
-    return keys.map((key, k) => {
-      const at = (w: number, what: number) => totals[k * 4 + w * 2 + what];
-      const usage = (w: number): PeriodUsage => ({
-        credits: round(at(w, 0)),
-        requests: Math.round(at(w, 1)),
-        limit: limitOf(key, windows[w].period) ?? null,
-        resetsAt: new Date(windows[w].resetsAt).toISOString(),
-      });
-      return { daily: usage(0), monthly: usage(1) };
-    });
-  }
-
   private view(key: ClientKey, usage: ClientKeyUsage): ClientKeyView {
     return {
       id: key.id,
@@ -344,15 +262,6 @@ export class ClientKeysService implements OnModuleInit, OnApplicationShutdown {
       monthlyCredits: key.monthlyCredits ?? null,
       usage,
     };
-  }
-
-  private notify(key: ClientKey, period: BudgetPeriod, limit: number, used: number, resetsAt: number): void {
-    const id = `${key.id}:${periodWindow(period, this.clock.now()).label}:${limit}`;
-    if (this.notified.has(id)) return;
-    if (this.notified.size >= MAX_CLIENT_KEYS * 4) this.notified.clear();
-    this.notified.add(id);
-    this.logger.warn(`Client key "${key.name}" reached its ${period} budget (${round(used)} of ${limit} Kiro credits); refused until ${new Date(resetsAt).toISOString()}`);
-    this.reached.next({ keyId: key.id, keyName: key.name, period, limit, used: round(used), resetsAt: new Date(resetsAt).toISOString() });
   }
 
   /**
@@ -383,35 +292,9 @@ export class ClientKeysService implements OnModuleInit, OnApplicationShutdown {
     this.byDigest.delete(key.digest);
     this.byId.delete(key.id);
     this.policies.delete(key.id);
-    this.ledger.drop((name) => keyIdOf(name) === key.id);
+    this.budgets.forget(key);
   }
 
-  private async loadUsage(): Promise<void> {
-    const file = this.usageFile;
-    if (!file) return;
-    try {
-      this.ledger.seed(await file.load());
-    } catch (err) {
-      this.logger.warn(`${file.path} cannot be read (${(err as Error).message}): today's and this month's key spend start from 0`);
-    }
-    this.usageTimer = setInterval(() => void this.saveUsage(), USAGE_SAVE_MS).unref();
-  }
-
-  private async saveUsage(): Promise<void> {
-    if (!this.usageFile || !this.ledger.dirty) return;
-    try {
-      await this.usageFile.save(this.ledger.snapshot());
-    } catch (err) {
-      this.logger.warn(`Key spend cannot be saved to ${this.usageFile.path} (${(err as Error).message})`);
-    }
-  }
-
-  private warnShared(err: Error): void {
-    const now = this.clock.now();
-    if (now - this.lastSharedWarning < 10_000) return;
-    this.lastSharedWarning = now;
-    this.logger.warn(`Shared key spend unavailable, counting on this replica: ${err.message}`);
-  }
 }
 
 /** How often the keys file is checked for changes made by another replica. */
@@ -423,22 +306,11 @@ const LOCK_WAIT_MS = 5_000;
 /** The keys file's lock is taken over once this old: its holder died. */
 const LOCK_STALE_MS = 10_000;
 
-/** How often a process without Redis writes the keys' spend to disk (and at shutdown). */
-const USAGE_SAVE_MS = 15_000;
-
-/** Counters live a day past their period, so a replica with a skewed clock still finds them. */
-const MARGIN_MS = 86_400_000;
-
-const counter = (what: 'credits' | 'requests', key: ClientKey, label: string): string => `${what}:${key.id}:${label}`;
-
-/** The key id in a {@link counter} name (ids hold no colon). */
-const keyIdOf = (name: string): string => name.slice(name.indexOf(':') + 1, name.lastIndexOf(':'));
 
 function notFound(id: string): never {
   throw new NotFoundError(`No client key with the id "${id.slice(0, 80)}"`, 'key_not_found');
 }
 
-const limitOf = (key: ClientKey, period: BudgetPeriod): number | undefined => (period === 'daily' ? key.dailyCredits : key.monthlyCredits);
 
 function checked(body: Record<string, unknown>): PolicyInput {
   const known = new Set(['models', 'accounts', 'rateLimitPerMinute', 'dailyCredits', 'monthlyCredits']);
@@ -460,5 +332,3 @@ function applied(current: ClientKeyPolicy, change: PolicyInput): ClientKeyPolicy
     monthlyCredits: pick(change.monthlyCredits, current.monthlyCredits),
   };
 }
-
-const round = (n: number): number => Math.round(n * 1e6) / 1e6;
