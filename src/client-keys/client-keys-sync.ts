@@ -124,8 +124,15 @@ export class ClientKeysSync {
       return;
     }
     this.problem = undefined;
-    this.apply(keys);
-    for (const pending of accepted) pending.resolve();
+    try {
+      this.apply(keys);
+    } catch (err) {
+      this.logger.error(`Client keys: the keys written to ${this.file.path} could not be taken up here (${(err as Error).message}); they are read again on the next change of the file`);
+      this.version = 'unknown';
+    } finally {
+      // Written: the changes are made, whatever became of this replica's copy.
+      for (const pending of accepted) pending.resolve();
+    }
   }
 
   private serial<T>(work: () => Promise<T>): Promise<T> {

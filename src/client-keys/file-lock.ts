@@ -57,12 +57,11 @@ export class FileLock {
   /** The lock's token, or undefined where the directory allows no lock file. */
   private async acquire(): Promise<string | undefined> {
     const token = randomBytes(12).toString('hex');
-    const content = `${JSON.stringify({ owner: this.options.owner, token, at: new Date().toISOString() })}\n`;
     const deadline = Date.now() + this.options.waitMs;
     let madeDirectory = false;
     for (;;) {
       try {
-        await writeFile(this.path, content, { flag: 'wx', mode: 0o600 });
+        await writeFile(this.path, `${JSON.stringify({ owner: this.options.owner, token, at: new Date().toISOString() })}\n`, { flag: 'wx', mode: 0o600 });
         return token;
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code ?? '';
