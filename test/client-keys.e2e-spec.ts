@@ -277,6 +277,35 @@ describe('client keys (e2e)', () => {
     }
   });
 
+  it('keeps the changes of two replicas sharing the keys file: a deleted key stays deleted, both new keys stay', async () => {
+    const file = keysFile();
+    const first = await keysHarness({}, file);
+    let second: Harness | undefined;
+    try {
+      second = await keysHarness({}, file);
+      const names = async (replica: Harness) => ((await request(replica.url).get('/admin/api/keys').set(admin).expect(200)).body.data as Array<{ name: string }>).map((k) => k.name);
+      const victim = await createKey(first, { name: 'deleted-on-first' });
+      await poll(async () => (await names(second!)).includes('deleted-on-first'));
+
+      // Each replica changes the file before it read the other's change (within its 2 s).
+      await request(first.url).delete(`/admin/api/keys/${victim.key.id}`).set(admin).expect(204);
+      const onSecond = await createKey(second, { name: 'made-on-second' });
+      const onFirst = await createKey(first, { name: 'made-on-first' });
+      await poll(async () => (await names(second!)).includes('made-on-first') && (await names(first)).includes('made-on-second'));
+
+      for (const replica of [first, second]) {
+        await request(replica.url).post('/v1/chat/completions').set(bearer(victim.secret)).send(chat('deleted')).expect(401);
+        await request(replica.url).post('/v1/chat/completions').set(bearer(onSecond.secret)).send(chat('made on the second')).expect(200);
+        await request(replica.url).post('/v1/chat/completions').set(bearer(onFirst.secret)).send(chat('made on the first')).expect(200);
+      }
+      const stored = (JSON.parse(readFileSync(file, 'utf8')) as { keys: Array<{ name: string }> }).keys.map((k) => k.name);
+      expect(stored.sort()).toEqual(['made-on-first', 'made-on-second']);
+    } finally {
+      await second?.close();
+      await first.close();
+    }
+  }, 60_000);
+
   it('refuses to create keys with CLIENT_KEYS_FILE off, serving on with the others', async () => {
     const none = await keysHarness({ CLIENT_KEYS_FILE: 'off' });
     try {

@@ -23,54 +23,88 @@ export interface StoredClientKey {
 const DIGEST = /^sha256:([0-9a-f]{64})$/;
 const ID = /^key_[0-9a-f]{12}$/;
 
+/** What CLIENT_KEYS_FILE holds: the usable keys, and the entries that are not (kept as they are when the file is written). */
+export interface ClientKeysDocument {
+  keys: ClientKey[];
+  /** Why each unusable entry is refused. */
+  problems: string[];
+  unusable: unknown[];
+}
+
 /**
- * CLIENT_KEYS_FILE: `{"keys": [...]}`, written whole (it is small and bounded), one write at a
- * time, atomically and 0600 ({@link replaceFile}); its directory is made on the first write.
+ * Writes one file whole, one write at a time, atomically and 0600 ({@link replaceFile}); its
+ * directory is made on the first write.
  */
-export class ClientKeysFile {
+export class FileWriter {
   private chain: Promise<unknown> = Promise.resolve();
 
   constructor(readonly path: string) {}
 
+  write(content: string): Promise<void> {
+    const run = this.chain.then(async () => {
+      await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
+      await replaceFile(this.path, content);
+    });
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+}
+
+/**
+ * CLIENT_KEYS_FILE: `{"keys": [...]}`, written whole (it is small and bounded). Replicas share it
+ * (one volume): ClientKeysSync changes it under a lock, always from what it holds on disk.
+ */
+export class ClientKeysFile {
+  private readonly writer: FileWriter;
+
+  constructor(readonly path: string) {
+    this.writer = new FileWriter(path);
+  }
+
   /** The keys in the file (none if it does not exist yet), and a problem for each entry that cannot be used. */
-  async load(): Promise<{ keys: ClientKey[]; problems: string[] }> {
+  async load(): Promise<ClientKeysDocument> {
     let text: string;
     try {
       text = await readFile(this.path, 'utf8');
     } catch (err) {
-      if (isMissing(err)) return { keys: [], problems: [] };
+      if (isMissing(err)) return { keys: [], problems: [], unusable: [] };
       throw err;
     }
     const document = JSON.parse(text) as { keys?: unknown };
     if (!Array.isArray(document?.keys)) throw new Error('it holds no "keys" list');
     const keys: ClientKey[] = [];
     const problems: string[] = [];
+    const unusable: unknown[] = [];
     for (const [index, entry] of (document.keys as unknown[]).slice(0, MAX_CLIENT_KEYS).entries()) {
       const key = fromStored(entry);
-      if (typeof key === 'string') problems.push(`entry ${index + 1}: ${key}`);
-      else keys.push(key);
+      if (typeof key === 'string') {
+        problems.push(`entry ${index + 1}: ${key}`);
+        unusable.push(entry);
+      } else {
+        keys.push(key);
+      }
     }
-    return { keys, problems };
+    return { keys, problems, unusable };
   }
 
-  /** The file's size and modification time (`missing` when there is none): what tells that another replica wrote it. */
+  /**
+   * What tells that another replica wrote the file (`missing` when there is none): its inode (a
+   * replacement is a new file), size, and modification and change times in nanoseconds. Size and
+   * milliseconds alone miss two writes of one size within the file system's time granularity.
+   */
   async version(): Promise<string> {
     try {
-      const info = await stat(this.path);
-      return `${info.size}:${info.mtimeMs}`;
+      const info = await stat(this.path, { bigint: true });
+      return `${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`;
     } catch (err) {
       if (isMissing(err)) return 'missing';
       throw err;
     }
   }
 
-  save(keys: readonly ClientKey[]): Promise<void> {
-    const run = this.chain.then(async () => {
-      await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
-      await replaceFile(this.path, `${JSON.stringify({ keys: keys.map(toStored) }, null, 2)}\n`);
-    });
-    this.chain = run.catch(() => undefined);
-    return run;
+  /** The keys, and the unusable entries as they were read (an operator's typo is not deleted by a change made in the console). */
+  save(keys: readonly ClientKey[], unusable: readonly unknown[] = []): Promise<void> {
+    return this.writer.write(`${JSON.stringify({ keys: [...keys.map(toStored), ...unusable] }, null, 2)}\n`);
   }
 }
 
@@ -131,9 +165,11 @@ const COUNTER = /^(credits|requests):[A-Za-z0-9._-]{1,80}:[dm]\d{6,8}$/;
 
 /** The current periods' counters of every key, rewritten whole (atomic, 0600) every few seconds while they change. */
 export class SpendFile {
-  private chain: Promise<unknown> = Promise.resolve();
+  private readonly writer: FileWriter;
 
-  constructor(readonly path: string) {}
+  constructor(readonly path: string) {
+    this.writer = new FileWriter(path);
+  }
 
   async load(): Promise<SpendEntry[]> {
     let text: string;
@@ -151,12 +187,7 @@ export class SpendFile {
   }
 
   save(entries: SpendEntry[]): Promise<void> {
-    const run = this.chain.then(async () => {
-      await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
-      await replaceFile(this.path, `${JSON.stringify({ counters: entries })}\n`);
-    });
-    this.chain = run.catch(() => undefined);
-    return run;
+    return this.writer.write(`${JSON.stringify({ counters: entries })}\n`);
   }
 }
 

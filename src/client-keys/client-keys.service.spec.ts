@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '../common/clock';
@@ -89,13 +89,36 @@ describe(ClientKeysService.name, () => {
     expect(() => keys.assertEnabled(key)).toThrow(KeyDisabledError);
   });
 
-  it('keeps at most 1000 keys', async () => {
-    const { keys } = service();
+  it('keeps at most 1000 keys, every one made at once reaching the file', async () => {
+    const { keys, file } = service();
     const created = [];
     for (let i = 0; i < 999; i++) created.push(keys.create({ name: `k${i}` }));
     await Promise.all(created);
 
     await expect(keys.create({ name: 'one-too-many' })).rejects.toThrow('The gateway holds its maximum of 1000 client keys; delete one first');
+    expect(storedNames(file)).toHaveLength(999);
+    expect(new Set(storedNames(file)).size).toBe(999);
+  });
+
+  it('writes every one of keys created at the same time', async () => {
+    const { keys, file } = service();
+    const made = await Promise.all(['w', 'x', 'y', 'z'].map((name) => keys.create({ name })));
+    const again = service({ CLIENT_KEYS_FILE: file }).keys;
+    await again.onModuleInit();
+    await again.onApplicationShutdown();
+
+    expect(storedNames(file).sort()).toEqual(['w', 'x', 'y', 'z']);
+    expect(made.map(({ secret }) => again.lookup(secret)?.name)).toEqual(['w', 'x', 'y', 'z']);
+  });
+
+  it('accepts one of two keys created at the same time with one name', async () => {
+    const { keys, file } = service();
+    const outcomes = await Promise.allSettled([keys.create({ name: 'twin' }), keys.create({ name: 'twin' })]);
+
+    expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(outcomes.find((outcome) => outcome.status === 'rejected')).toMatchObject({ reason: { status: 400, code: 'key_exists' } });
+    expect(storedNames(file)).toEqual(['twin']);
+    expect((await keys.list()).filter((key) => key.name === 'twin')).toHaveLength(1);
   });
 
   it('refuses changes to the keys of the environment', async () => {
@@ -104,4 +127,128 @@ describe(ClientKeysService.name, () => {
     await expect(keys.update('env.ci', { dailyCredits: 1 })).rejects.toThrow('The key "ci" comes from PROXY_API_KEYS and cannot be changed here');
     await expect(keys.remove('default')).rejects.toThrow('The key "default" comes from PROXY_API_KEY and cannot be changed here');
   });
+
+  it('drops the counters of a deleted key, so its spend no longer takes room from the live keys\'', async () => {
+    const { keys, file } = service();
+    const { secret, key } = await keys.create({ name: 'spent-then-deleted', dailyCredits: 5 });
+    const kept = await keys.create({ name: 'kept', dailyCredits: 5 });
+    keys.spend(keys.lookup(secret)!, 1);
+    keys.spend(keys.lookup(kept.secret)!, 2);
+    await keys.onModuleInit();
+    await keys.remove(key.id);
+    await keys.onApplicationShutdown();
+
+    const usage = readFileSync(file.replace(/\.json$/, '.usage.json'), 'utf8');
+    expect(usage).toContain(kept.key.id);
+    expect(usage).not.toContain(key.id);
+  });
 });
+
+describe(`${ClientKeysService.name} with replicas sharing the keys file`, () => {
+  /** Two replicas' services on one file, both started (each reads the file every 2 s). */
+  async function replicas() {
+    const a = service();
+    const b = service({ CLIENT_KEYS_FILE: a.file });
+    await a.keys.onModuleInit();
+    await b.keys.onModuleInit();
+    stops.push(a.keys, b.keys);
+    return { a: a.keys, b: b.keys, file: a.file };
+  }
+  const stops: ClientKeysService[] = [];
+  afterEach(async () => {
+    for (const keys of stops.splice(0)) await keys.onApplicationShutdown();
+  });
+
+  it('keeps a key deleted on one replica deleted when the other creates one before it read the file again', async () => {
+    const { a, b, file } = await replicas();
+    const victim = await a.create({ name: 'victim' });
+    await poll(() => b.lookup(victim.secret) !== undefined);
+
+    await a.remove(victim.key.id);
+    const other = await b.create({ name: 'made-on-b' });
+    await poll(() => a.lookup(other.secret) !== undefined);
+
+    expect(storedNames(file)).toEqual(['made-on-b']);
+    expect(a.lookup(victim.secret)).toBeUndefined();
+    expect(b.lookup(victim.secret)).toBeUndefined();
+  });
+
+  it('keeps the keys both replicas create, each without having read the other\'s', async () => {
+    const { a, b, file } = await replicas();
+    const onA = await a.create({ name: 'made-on-a' });
+    const onB = await b.create({ name: 'made-on-b' });
+    await poll(() => a.lookup(onB.secret) !== undefined);
+
+    expect(storedNames(file).sort()).toEqual(['made-on-a', 'made-on-b']);
+    expect(b.lookup(onA.secret)?.name).toBe('made-on-a');
+    expect(a.lookup(onB.secret)?.name).toBe('made-on-b');
+  });
+
+  it('applies a change to the key as the file has it, keeping what the other replica changed', async () => {
+    const { a, b } = await replicas();
+    const { secret, key } = await a.create({ name: 'changed-twice' });
+    await poll(() => b.lookup(secret) !== undefined);
+
+    await a.update(key.id, { enabled: false });
+    const onB = await b.update(key.id, { dailyCredits: 3 });
+    await poll(() => a.lookup(secret)?.dailyCredits === 3);
+
+    expect(onB).toMatchObject({ enabled: false, dailyCredits: 3 });
+    expect(a.lookup(secret)).toMatchObject({ enabled: false, dailyCredits: 3 });
+  });
+
+  it('refuses a name the other replica took just before', async () => {
+    const { a, b, file } = await replicas();
+    await a.create({ name: 'taken-on-a' });
+
+    await expect(b.create({ name: 'taken-on-a' })).rejects.toMatchObject({ status: 400, code: 'key_exists' });
+    expect(storedNames(file)).toEqual(['taken-on-a']);
+  });
+});
+
+describe(`${ClientKeysService.name} with a keys file that cannot be read at start`, () => {
+  it('reads it again until it can, then serves its keys and takes changes, without a restart', async () => {
+    const elsewhere = service();
+    const { secret } = await elsewhere.keys.create({ name: 'from-the-fixed-file' });
+    const { keys, file } = service();
+    writeFileSync(file, '{"keys": [ broken');
+    await keys.onModuleInit();
+    try {
+      expect(keys.status()).toMatchObject({ writable: false, problem: expect.stringContaining('cannot be read') });
+      await expect(keys.create({ name: 'refused' })).rejects.toMatchObject({ status: 503, code: 'keys_file_unreadable' });
+
+      writeFileSync(file, readFileSync(elsewhere.file));
+      await poll(() => keys.lookup(secret) !== undefined);
+
+      expect(keys.status()).toMatchObject({ writable: true, problem: null });
+      await keys.create({ name: 'accepted' });
+      expect(storedNames(file).sort()).toEqual(['accepted', 'from-the-fixed-file']);
+    } finally {
+      await keys.onApplicationShutdown();
+    }
+  });
+
+  it('never overwrites it while it cannot be read', async () => {
+    const { keys, file } = service();
+    writeFileSync(file, 'not json at all');
+    await keys.onModuleInit();
+    await keys.onApplicationShutdown();
+
+    await expect(keys.create({ name: 'refused' })).rejects.toMatchObject({ status: 503, code: 'keys_file_unreadable' });
+    expect(readFileSync(file, 'utf8')).toBe('not json at all');
+  });
+});
+
+/** The names of the keys in the file. */
+function storedNames(file: string): string[] {
+  return (JSON.parse(readFileSync(file, 'utf8')) as { keys: Array<{ name: string }> }).keys.map((key) => key.name);
+}
+
+/** Waits until `check` holds (a replica reads the file every 2 s), within a deadline. */
+async function poll(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('the condition did not hold within the deadline');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

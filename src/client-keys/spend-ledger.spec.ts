@@ -21,7 +21,7 @@ const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 describe(SpendLedger.name, () => {
   let now = 0;
-  const ledger = (shared?: SpendCounterStore) => new SpendLedger({ shared, now: () => now, refreshMs: 1_000, maxCells: 10 });
+  const ledger = (shared?: SpendCounterStore) => new SpendLedger({ shared, now: () => now, refreshMs: 1_000, maxCells: 10, lingerMs: 1_000 });
 
   beforeEach(() => {
     now = 0;
@@ -75,4 +75,35 @@ describe(SpendLedger.name, () => {
     expect(local.total('credits:k:current', 1_000_000)).toBe(1);
     expect(local.total('credits:k:old0', 10)).toBe(0);
   });
+
+  it('makes room from the counters of ended periods, never a current one of a key still in use', () => {
+    const local = ledger();
+    local.add('credits:live:d2', 1, 1_000_000);
+    // Yesterday's counters: their period ended, they linger (lingerMs) for replicas with a skewed clock.
+    for (let i = 0; i < 9; i++) local.add(`credits:k${i}:d1`, 1, 500);
+    local.add('credits:new:d2', 1, 1_000_000);
+
+    expect(local.total('credits:live:d2', 1_000_000)).toBe(1);
+    expect(local.total('credits:new:d2', 1_000_000)).toBe(1);
+  });
+
+  it('drops the least recently used counter when every one is current', () => {
+    const local = new SpendLedger({ shared: undefined, now: () => now, refreshMs: 1_000, maxCells: 3, lingerMs: 1_000 });
+    for (const key of ['a', 'b', 'c']) local.add(`credits:${key}:d1`, 1, 1_000_000);
+    local.add('credits:a:d1', 1, 1_000_000);
+    local.add('credits:d:d1', 1, 1_000_000);
+
+    expect(['a', 'b', 'c', 'd'].map((key) => local.total(`credits:${key}:d1`, 1_000_000))).toEqual([2, 0, 1, 1]);
+  });
+
+  it('drops the counters asked for (a deleted key\'s)', () => {
+    const local = ledger();
+    local.add('credits:gone:d1', 1, 1_000_000);
+    local.add('requests:gone:m1', 1, 1_000_000);
+    local.add('credits:kept:d1', 1, 1_000_000);
+    local.drop((counter) => counter.includes(':gone:'));
+
+    expect(local.snapshot().map(({ counter }) => counter)).toEqual(['credits:kept:d1']);
+  });
 });
+

@@ -9,7 +9,7 @@ interface Cell {
   unsent: number;
   fetchedAt: number;
   refreshing: boolean;
-  /** Epoch ms after which the counter's period is over (the cell can go). */
+  /** Epoch ms after which the counter is over (its period ended `lingerMs` before): the cell can go. */
   expiresAt: number;
 }
 
@@ -19,8 +19,10 @@ export interface LedgerOptions {
   now: () => number;
   /** A total older than this is read again from the shared store, in the background. */
   refreshMs: number;
-  /** At most this many counters are kept; past it, those of ended periods go first. */
+  /** At most this many counters are kept; past it, those of ended periods go first (see {@link SpendLedger.evict}). */
   maxCells: number;
+  /** How long a counter outlives its period (its `expiresAt` is the period's end plus this). */
+  lingerMs: number;
   onSharedFailure?: (err: Error) => void;
 }
 
@@ -32,6 +34,7 @@ export interface LedgerOptions {
  * Across replicas a total is at most about `refreshMs` (plus one request) behind.
  */
 export class SpendLedger {
+  /** In the order of last use, the least recently used first (a used cell moves to the end). */
   private readonly cells = new Map<string, Cell>();
   /** Something was added since the last {@link snapshot}. */
   dirty = false;
@@ -66,6 +69,7 @@ export class SpendLedger {
   /** The counter's total as known now; a stale one is read again in the background. */
   total(counter: string, expiresAt: number): number {
     const cell = this.cells.get(counter);
+    if (cell) this.touch(counter, cell);
     const now = this.options.now();
     if (this.options.shared && (!cell || now - cell.fetchedAt >= this.options.refreshMs)) this.refresh(counter, this.cell(counter, expiresAt));
     return cell ? cell.shared + cell.inFlight + cell.unsent : 0;
@@ -92,14 +96,27 @@ export class SpendLedger {
     });
   }
 
+  /** Drops the counters `test` picks (a deleted key's): they no longer take room from the others'. */
+  drop(test: (counter: string) => boolean): void {
+    for (const counter of this.cells.keys()) if (test(counter)) this.cells.delete(counter);
+  }
+
   private cell(counter: string, expiresAt: number): Cell {
     let cell = this.cells.get(counter);
-    if (!cell) {
+    if (cell) {
+      this.touch(counter, cell);
+    } else {
       if (this.cells.size >= this.options.maxCells) this.evict();
       cell = { shared: 0, inFlight: 0, unsent: 0, fetchedAt: -Infinity, refreshing: false, expiresAt };
       this.cells.set(counter, cell);
     }
     return cell;
+  }
+
+  /** Moves the cell to the end of the map's order: the map's first cells are the least recently used. */
+  private touch(counter: string, cell: Cell): void {
+    this.cells.delete(counter);
+    this.cells.set(counter, cell);
   }
 
   private flush(counter: string, cell: Cell): void {
@@ -143,13 +160,25 @@ export class SpendLedger {
     );
   }
 
-  /** Counters of ended periods, else the oldest-made one: the map stays bounded. */
+  /**
+   * Keeps the map bounded without resetting a budget: expired counters go first; then those of
+   * ended periods (kept only for replicas with a skewed clock), least recently used first, down
+   * to 90% so that the scan is not repeated for every new counter. A counter of a current period
+   * goes only when nothing else is left (least recently used first); the service sizes `maxCells`
+   * so that the current periods of all its keys always fit.
+   */
   private evict(): void {
     const now = this.options.now();
     for (const [counter, cell] of this.cells) if (cell.expiresAt <= now) this.cells.delete(counter);
+    if (this.cells.size < this.options.maxCells) return;
+    const target = Math.floor(this.options.maxCells * 0.9);
+    for (const [counter, cell] of this.cells) {
+      if (this.cells.size <= target) return;
+      if (cell.expiresAt - this.options.lingerMs <= now) this.cells.delete(counter);
+    }
     if (this.cells.size >= this.options.maxCells) {
-      const oldest = this.cells.keys().next();
-      if (!oldest.done) this.cells.delete(oldest.value);
+      const leastRecent = this.cells.keys().next();
+      if (!leastRecent.done) this.cells.delete(leastRecent.value);
     }
   }
 }
