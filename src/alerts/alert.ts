@@ -10,8 +10,14 @@ export type AlertDetails = Record<string, string | number | boolean | null>;
 
 export interface Alert {
   kind: AlertKind;
-  /** What it is about: an account's or a client key's name. With the kind, the unit of "once per interval". */
+  /** What it is about: an account's or a client key's name. */
   subject: string;
+  /**
+   * Which occurrence of (kind, subject) this is, where several are each news: a budget's period,
+   * a quota's level and reset date, a refresh's outcome. (kind, subject, variant) is the unit of
+   * "once per interval"; never shown or sent.
+   */
+  variant?: string;
   /** One human sentence (the Slack text's first line). */
   summary: string;
   details: AlertDetails;

@@ -41,8 +41,8 @@ export interface AlertSettings {
 
 /**
  * The gateway's alerts (ALERT_WEBHOOK_URL): the account pool, token refreshes and client-key
- * budgets tell it what happened; it decides what is worth an alert, lets each (kind, subject)
- * through at most once per ALERT_INTERVAL (across replicas with Redis), and posts it to the
+ * budgets tell it what happened; it decides what is worth an alert, lets each (kind, subject,
+ * variant) through at most once per ALERT_INTERVAL (across replicas with Redis), and posts it to the
  * webhook from a bounded queue, off every request's path. Every alert is also listed for the
  * console, webhook or not. The URL is a secret: only its scheme and host are ever shown.
  */
@@ -151,7 +151,7 @@ export class AlertsService implements OnApplicationShutdown {
 
   /** Never throws and never waits: callers are on a request's path. */
   private raise(alert: Alert): void {
-    this.dedupe.claim(alert.kind, alert.subject, this.config.alerts.intervalMs).then(
+    this.dedupe.claim(alert, this.config.alerts.intervalMs).then(
       (first) => {
         if (!first) return this.counter.inc({ kind: alert.kind, outcome: 'deduplicated' });
         const entry = this.remember(alert);
@@ -163,7 +163,7 @@ export class AlertsService implements OnApplicationShutdown {
   }
 
   private remember(alert: Alert): RecentAlert {
-    const { at, ...rest } = alert;
+    const { at, variant: _variant, ...rest } = alert;
     const entry: RecentAlert = { ...rest, time: new Date(at).toISOString(), instance: this.config.instance, delivery: { outcome: 'sending' } };
     this.recentAlerts.unshift(entry);
     if (this.recentAlerts.length > RECENT_ALERTS) this.recentAlerts.pop();
