@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { Counter } from 'prom-client';
 import type { AccountUsage } from '../accounts/usage-limits';
 import { Clock } from '../common/clock';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
@@ -55,13 +54,12 @@ export class AlertsService implements OnApplicationShutdown {
   private readonly quotaAlerts = new QuotaAlertMemory();
   private readonly post: PostAlert | undefined;
   private readonly queue: WebhookQueue | undefined;
-  private readonly counter: Counter<'kind' | 'outcome'>;
   private lastFailureLog = -Infinity;
 
   constructor(
     @Inject(gatewayConfig.KEY) private readonly config: GatewayConfig,
     @Inject(Clock) private readonly clock: Clock,
-    metrics: MetricsService,
+    private readonly metrics: MetricsService,
     @Optional() dispatchers?: OutboundDispatchers,
     @Optional() @Inject(RedisConnection) private readonly redis?: Redis | null,
   ) {
@@ -73,12 +71,6 @@ export class AlertsService implements OnApplicationShutdown {
       this.post = webhookPoster(alerts.webhookUrl, alerts.timeoutMs, () => dispatchers?.for(undefined));
       this.queue = new WebhookQueue(this.post, { maxQueued: MAX_QUEUED, retryDelayMs: RETRY_DELAY_MS });
     }
-    this.counter = new Counter({
-      name: 'kiro_gateway_alerts_total',
-      help: 'Alerts by kind and outcome: delivered, failed (after its one retry), dropped (queue full), deduplicated (sent within ALERT_INTERVAL), not_configured (no webhook).',
-      labelNames: ['kind', 'outcome'] as const,
-      registers: [metrics.registry],
-    });
   }
 
   get enabled(): boolean {
@@ -153,7 +145,7 @@ export class AlertsService implements OnApplicationShutdown {
   private raise(alert: Alert): void {
     this.dedupe.claim(alert, this.config.alerts.intervalMs).then(
       (first) => {
-        if (!first) return this.counter.inc({ kind: alert.kind, outcome: 'deduplicated' });
+        if (!first) return this.metrics.alerts.inc({ kind: alert.kind, outcome: 'deduplicated' });
         const entry = this.remember(alert);
         if (!this.queue) return this.settle(alert, entry, { outcome: 'not_configured' });
         this.queue.enqueue(alertPayload(alert, this.config.instance), (outcome) => this.settle(alert, entry, outcome));
@@ -172,7 +164,7 @@ export class AlertsService implements OnApplicationShutdown {
 
   private settle(alert: Alert, entry: RecentAlert, outcome: DeliveryOutcome): void {
     entry.delivery = outcome;
-    this.counter.inc({ kind: alert.kind, outcome: outcome.outcome });
+    this.metrics.alerts.inc({ kind: alert.kind, outcome: outcome.outcome });
     if (outcome.outcome !== 'failed' && outcome.outcome !== 'dropped') return;
     // At most one line a minute, naming the kind of failure: never the URL.
     if (this.clock.now() - this.lastFailureLog < 60_000) return;
