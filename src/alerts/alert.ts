@@ -47,3 +47,30 @@ export type DeliveryOutcome =
   | { outcome: 'not_configured' };
 
 export type DeliveryError = 'http_status' | 'timeout' | 'connection_refused' | 'dns' | 'tls' | 'network';
+
+/** An alert as the console lists it: what was raised and how its delivery went. */
+export interface RecentAlert extends Omit<Alert, 'at' | 'variant'> {
+  time: string;
+  instance: string;
+  delivery: DeliveryOutcome | { outcome: 'sending' };
+}
+
+/** The settings as the admin API shows them: the webhook masked, never whole. */
+export interface AlertSettings {
+  enabled: boolean;
+  webhook: string | null;
+  quotaThresholdPercent: number;
+  throttleCount: number;
+  throttleWindowSeconds: number;
+  intervalSeconds: number;
+  timeoutSeconds: number;
+  /** Whether "once per interval" holds across replicas (Redis) or per replica. */
+  dedupe: 'redis' | 'local';
+  instance: string;
+}
+
+/** GET /admin/api/alerts: what the console's alerts page reads. */
+export interface AlertsAnswer {
+  settings: AlertSettings;
+  recent: RecentAlert[];
+}

@@ -6,7 +6,7 @@ import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import { MetricsService } from '../metrics/metrics.service';
 import { OutboundDispatchers } from '../outbound/outbound-dispatchers';
 import { RedisConnection } from '../redis/redis.module';
-import type { Alert, BudgetReached, DeliveryOutcome } from './alert';
+import type { Alert, AlertSettings, BudgetReached, DeliveryOutcome, RecentAlert } from './alert';
 import { type AlertDedupe, LocalAlertDedupe, RedisAlertDedupe } from './alert-dedupe';
 import { alertPayload, maskWebhookUrl } from './alert-payload';
 import { budgetAlert, QuotaAlertMemory, quotaAlert, refreshFailedAlert, suspendedAlert, testAlert, ThrottleCounter, throttledAlert } from './alert-rules';
@@ -16,27 +16,6 @@ import { type PostAlert, webhookPoster, WebhookQueue } from './webhook-sender';
 export const RECENT_ALERTS = 50;
 const MAX_QUEUED = 100;
 const RETRY_DELAY_MS = 2_000;
-
-/** An alert as the console lists it: what was raised and how its delivery went. */
-export interface RecentAlert extends Omit<Alert, 'at'> {
-  time: string;
-  instance: string;
-  delivery: DeliveryOutcome | { outcome: 'sending' };
-}
-
-/** The settings as the admin API shows them: the webhook masked, never whole. */
-export interface AlertSettings {
-  enabled: boolean;
-  webhook: string | null;
-  quotaThresholdPercent: number;
-  throttleCount: number;
-  throttleWindowSeconds: number;
-  intervalSeconds: number;
-  timeoutSeconds: number;
-  /** Whether "once per interval" holds across replicas (Redis) or per replica. */
-  dedupe: 'redis' | 'local';
-  instance: string;
-}
 
 /**
  * The gateway's alerts (ALERT_WEBHOOK_URL): the account pool, token refreshes and client-key
