@@ -46,6 +46,19 @@ describe('alerts to a webhook (e2e)', () => {
     await webhook?.close();
   });
 
+  let markers = 0;
+  /**
+   * Raises a fresh alert (a marker key's spent budget) and waits for it: the queue posts one at a
+   * time in order, so a duplicate raised before it has reached the webhook by then. What makes a
+   * "sent once" assertion able to fail.
+   */
+  async function afterEarlierAlerts(): Promise<void> {
+    const name = `marker-${++markers}`;
+    const created = (await request(h.url).post('/admin/api/keys').set(admin).send({ name, dailyCredits: 0.01 }).expect(201)).body as { secret: string };
+    await request(h.url).post('/v1/chat/completions').set({ Authorization: `Bearer ${created.secret}` }).send(chat(name)).expect(200);
+    await webhook.waitFor('budget_reached', name);
+  }
+
   it('sends a suspension once, with Slack text and the structured fields', async () => {
     h.sim.account('b').setFault('suspend');
     for (let i = 0; i < 3; i++) await request(h.url).post('/v1/chat/completions').set(auth).send(chat(`suspend ${i}`)).expect(200);
@@ -55,6 +68,7 @@ describe('alerts to a webhook (e2e)', () => {
     await request(h.url).post('/admin/api/accounts/b/enable').set(admin).expect(200);
     for (let i = 0; i < 3; i++) await request(h.url).post('/v1/chat/completions').set(auth).send(chat(`again ${i}`)).expect(200);
     await eventually(async () => (await request(h.url).get('/admin/api/accounts').set(admin)).body.data[1].state.kind === 'disabled');
+    await afterEarlierAlerts();
     const metrics = (await request(h.url).get('/metrics').set(auth)).text;
 
     expect(alert).toMatchObject({ kind: 'account_suspended', subject: 'b', instance: 'gw-test-1', source: 'kiro-gateway', details: { account: 'b' } });
@@ -69,6 +83,9 @@ describe('alerts to a webhook (e2e)', () => {
     await request(h.url).get('/admin/api/accounts?usage=read').set(admin).expect(200);
 
     const alert = await webhook.waitFor('quota_threshold', 'a');
+    // Read again: the same level in the same period is not news.
+    await request(h.url).get('/admin/api/accounts?usage=read').set(admin).expect(200);
+    await afterEarlierAlerts();
 
     // 950 at the start, and what the requests so far cost.
     expect(alert.details).toMatchObject({ account: 'a', limit: 1000, percentUsed: 95, thresholdPercent: 90 });
@@ -120,7 +137,9 @@ describe('alerts to a webhook (e2e)', () => {
       ['test', 'test', 'failed'],
       ['test', 'test', 'delivered'],
       ['account_throttled', 'c', 'delivered'],
+      ['budget_reached', 'marker-2', 'delivered'],
       ['quota_threshold', 'a', 'delivered'],
+      ['budget_reached', 'marker-1', 'delivered'],
       ['account_suspended', 'b', 'delivered'],
     ]);
     expect(everywhere).not.toContain(webhook.secret);
@@ -134,11 +153,25 @@ describe('alerts to a webhook (e2e)', () => {
     await request(h.url).post('/v1/chat/completions').set(key).send(chat('refused')).expect(429);
 
     const alert = await webhook.waitFor('budget_reached', 'ci-budget');
+    await request(h.url).post('/v1/chat/completions').set(key).send(chat('refused again')).expect(429);
+    await afterEarlierAlerts();
 
     expect(alert.details).toMatchObject({ key: 'ci-budget', period: 'day', limit: 0.01 });
     expect(Date.parse((alert.details as { resetsAt: string }).resetsAt)).toBeGreaterThan(Date.now());
     expect(JSON.stringify(alert)).not.toContain(created.secret);
-    expect(webhook.received.filter((a) => a.kind === 'budget_reached')).toHaveLength(1);
+    expect(webhook.received.filter((a) => a.kind === 'budget_reached' && a.subject === 'ci-budget')).toHaveLength(1);
+  });
+
+  it('sends both the daily and the monthly budget that one request spent, each once', async () => {
+    const created = (await request(h.url).post('/admin/api/keys').set(admin).send({ name: 'ci-both', dailyCredits: 0.01, monthlyCredits: 0.01 }).expect(201)).body as { secret: string };
+    const key = { Authorization: `Bearer ${created.secret}` };
+    await request(h.url).post('/v1/chat/completions').set(key).send(chat('spend both')).expect(200);
+    await request(h.url).post('/v1/chat/completions').set(key).send(chat('refused')).expect(429);
+
+    await eventually(async () => webhook.received.filter((a) => a.subject === 'ci-both').length >= 2);
+    await afterEarlierAlerts();
+
+    expect(webhook.received.filter((a) => a.kind === 'budget_reached' && a.subject === 'ci-both').map((a) => (a.details as { period: string }).period)).toEqual(['day', 'month']);
   });
 
   it('needs the admin key', async () => {

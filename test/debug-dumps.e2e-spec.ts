@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -76,5 +76,46 @@ describe('DEBUG_MODE dumps (e2e)', () => {
       [200, true],
       [401, false],
     ]);
+  });
+  it("all: dumps no admin API request, and redacts created key secrets, Kiro API keys and a pasted kgw_ key", async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kiro-debug-'));
+    const data = mkdtempSync(join(tmpdir(), 'kiro-debug-data-'));
+    const accounts = join(data, 'accounts.json');
+    writeFileSync(accounts, JSON.stringify({ accounts: [{ name: 'a', refreshToken: 'a-refresh-token' }] }), { mode: 0o600 });
+    const kiroKey = 'ksk_sim_dumped_0123456789abcdef';
+    const pasted = 'kgw_PastedIntoAPromptNotAKeyOfThisGateway0123';
+    const adminKey = 'admin-key-for-the-dump-tests';
+    const admin = { Authorization: `Bearer ${adminKey}` };
+    h = await startHarness({
+      simulator: { defaultScenario: textReply('ok'), accounts: [{ name: 'a' }, { name: 'b', apiKeys: [kiroKey] }] },
+      env: { DEBUG_MODE: 'all', DEBUG_DIR: dir, FAKE_REASONING: 'false', ADMIN_API_KEY: adminKey, KIRO_ACCOUNTS_FILE: accounts, REFRESH_TOKEN: '', CLIENT_KEYS_FILE: join(data, 'client-keys.json') },
+    });
+
+    const created = await request(h.url).post('/admin/api/keys').set(admin).send({ name: 'dumped' }).expect(201);
+    const secret = created.body.secret as string;
+    await request(h.url).post('/admin/api/accounts').set(admin).send({ name: 'b', apiKey: kiroKey }).expect(201);
+    await request(h.url)
+      .post('/v1/chat/completions')
+      .set('Authorization', `Bearer ${secret}`)
+      .set('X-Request-ID', 'pasted-key')
+      .send({ model: 'auto', messages: [{ role: 'user', content: `keys: ${pasted} and ${secret} and ${kiroKey}` }] })
+      .expect(200);
+    await waitForDumps(dir, 1);
+    const log = await request(h.url).get('/admin/api/requests?limit=50').set(admin).expect(200);
+    const entry = (log.body.data as Array<{ requestId: string; entryId: string }>).find((e) => e.requestId === 'pasted-key');
+    const bodies = await request(h.url).get(`/admin/api/requests/by-id/${entry?.entryId}/bodies`).set(admin).expect(200);
+
+    const all = dumps(dir);
+    const everything = all.flatMap((d) => Object.values(d.files).map((b) => b.toString('latin1'))).join('\n');
+    expect(secret).toMatch(/^kgw_/);
+    expect(all.map((d) => JSON.parse(d.files['client-request.json'].toString()).path)).toEqual(['/v1/chat/completions']);
+    expect(everything).not.toContain(secret);
+    expect(everything).not.toContain(kiroKey);
+    expect(everything).not.toContain(pasted);
+    expect(JSON.parse(all[0].files['client-request.json'].toString()).body.messages[0].content).toBe('keys: [redacted] and [redacted] and [redacted]');
+    expect(bodies.body.available).toBe(true);
+    expect(JSON.parse(bodies.body.request.text).body.messages[0].content).toBe('keys: [redacted] and [redacted] and [redacted]');
+    expect(JSON.stringify(bodies.body)).not.toMatch(new RegExp(`${pasted}|${secret}|${kiroKey}`));
+    rmSync(data, { recursive: true, force: true });
   });
 });

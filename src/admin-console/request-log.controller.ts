@@ -26,9 +26,9 @@ export class RequestLogController {
   ) {}
 
   @Get('requests')
-  @ApiOperation({ summary: 'The request log', description: 'The last requests, newest first: caller, route, models, account and attempts, status, TTFT, duration, tokens, credits, error kind.' })
+  @ApiOperation({ summary: 'The request log', description: 'The last requests, newest first (by arrival time, then seq): caller, route, models, account and attempts, status, TTFT, duration, tokens, credits, error kind.' })
   @ApiQuery({ name: 'limit', required: false, example: 100 })
-  @ApiQuery({ name: 'before', required: false, description: 'Only entries numbered below this (the next page).' })
+  @ApiQuery({ name: 'before', required: false, description: 'The next page: the entries after the one with this seq, in the log order (arrival time, then seq).' })
   @ApiQuery({ name: 'outcome', required: false, enum: ['ok', 'error'] })
   async list(@Query() query: Record<string, unknown>): Promise<{ object: 'list'; enabled: boolean; data: StoredRequestLogEntry[] }> {
     return { object: 'list', enabled: this.log.enabled, data: await this.log.list(parseQuery(query)) };

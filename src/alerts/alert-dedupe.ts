@@ -1,15 +1,23 @@
 import { createHash } from 'node:crypto';
 import type Redis from 'ioredis';
-import type { AlertKind } from './alert';
+import type { Alert } from './alert';
 
-/** "Has this (kind, subject) been sent within the interval?" — claimed by whoever sends it. */
+/** What "once per interval" counts: the kind, the subject and the variant (alert.ts). */
+export type AlertIdentity = Pick<Alert, 'kind' | 'subject' | 'variant'>;
+
+/** "Has this (kind, subject, variant) been sent within the interval?" — claimed by whoever sends it. */
 export interface AlertDedupe {
   /** True when the caller may send now (and nobody else may until `ttlMs` has passed). */
-  claim(kind: AlertKind, subject: string, ttlMs: number): Promise<boolean>;
+  claim(alert: AlertIdentity, ttlMs: number): Promise<boolean>;
+}
+
+/** Subject and variant as one string, NUL-joined as the local key joins the kind. */
+function subjectKey({ subject, variant }: AlertIdentity): string {
+  return variant === undefined ? subject : `${subject}\u0000${variant}`;
 }
 
 /**
- * One process's memory of what it sent: at most `capacity` (kind, subject) pairs; when full, the
+ * One process's memory of what it sent: at most `capacity` (kind, subject, variant) triples; when full, the
  * expired ones go first, then the oldest (which can then repeat early: bounded beats exact).
  */
 export class LocalAlertDedupe implements AlertDedupe {
@@ -20,8 +28,8 @@ export class LocalAlertDedupe implements AlertDedupe {
     private readonly capacity = 10_000,
   ) {}
 
-  claim(kind: AlertKind, subject: string, ttlMs: number): Promise<boolean> {
-    return Promise.resolve(this.claimNow(`${kind}\u0000${subject}`, ttlMs));
+  claim(alert: AlertIdentity, ttlMs: number): Promise<boolean> {
+    return Promise.resolve(this.claimNow(`${alert.kind}\u0000${subjectKey(alert)}`, ttlMs));
   }
 
   get size(): number {
@@ -56,13 +64,13 @@ export class RedisAlertDedupe implements AlertDedupe {
     private readonly instance: string,
   ) {}
 
-  async claim(kind: AlertKind, subject: string, ttlMs: number): Promise<boolean> {
+  async claim(alert: AlertIdentity, ttlMs: number): Promise<boolean> {
     // Hashed: subjects are names, and a key of bounded length whatever the name.
-    const key = `${PREFIX}${kind}:${createHash('sha256').update(subject).digest('base64url').slice(0, 22)}`;
+    const key = `${PREFIX}${alert.kind}:${createHash('sha256').update(subjectKey(alert)).digest('base64url').slice(0, 22)}`;
     try {
       return (await this.redis.set(key, this.instance, 'PX', ttlMs, 'NX')) === 'OK';
     } catch {
-      return this.local.claim(kind, subject, ttlMs);
+      return this.local.claim(alert, ttlMs);
     }
   }
 }

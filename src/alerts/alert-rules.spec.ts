@@ -8,6 +8,7 @@ describe('quotaAlert', () => {
     expect(quotaAlert('a', { used: 950, limit: 1000, remaining: 50, nextResetAt: Date.UTC(2027, 0, 1) }, 90, AT)).toEqual({
       kind: 'quota_threshold',
       subject: 'a',
+      variant: `threshold:${Date.UTC(2027, 0, 1)}`,
       summary: 'Account "a" has used 95% of its Kiro credits (950 of 1000; threshold 90%).',
       details: { account: 'a', used: 950, limit: 1000, remaining: 50, percentUsed: 95, thresholdPercent: 90, resetsAt: '2027-01-01T00:00:00.000Z' },
       at: AT,
@@ -16,6 +17,7 @@ describe('quotaAlert', () => {
 
   it('counts a spent quota, and ignores an account whose limit is unknown', () => {
     expect(quotaAlert('a', { used: 1000, limit: 1000, remaining: 0, nextResetAt: undefined }, 100, AT)?.details.percentUsed).toBe(100);
+    expect(quotaAlert('a', { used: 1000, limit: 1000, remaining: 0, nextResetAt: undefined }, 100, AT)?.variant).toBe('spent:no-reset');
     expect(quotaAlert('a', { used: 5, limit: 0, remaining: 0, nextResetAt: undefined }, 1, AT)).toBeUndefined();
   });
 });
@@ -55,9 +57,11 @@ describe('the alerts raised', () => {
     });
     expect(throttledAlert('a', 5, 600_000, AT).summary).toBe('Account "a" was throttled by Kiro 5 times in 10 min.');
     expect(refreshFailedAlert('a', 'refused', AT).details).toEqual({ account: 'a', outcome: 'refused' });
+    expect([refreshFailedAlert('a', 'refused', AT).variant, refreshFailedAlert('a', 'failed', AT).variant]).toEqual(['refused', 'failed']);
     expect(budgetAlert({ key: 'ci-bot', period: 'day', limit: 50, used: 50.2, resetsAt: Date.UTC(2026, 11, 2) }, AT)).toEqual({
       kind: 'budget_reached',
       subject: 'ci-bot',
+      variant: `day:${Date.UTC(2026, 11, 2)}:50`,
       summary: 'Client key "ci-bot" reached its daily budget of 50 Kiro credits (50.2 used); it is refused until 2026-12-02T00:00:00.000Z.',
       details: { key: 'ci-bot', period: 'day', limit: 50, used: 50.2, resetsAt: '2026-12-02T00:00:00.000Z' },
       at: AT,

@@ -22,6 +22,8 @@ export function quotaAlert(account: string, usage: Pick<AccountUsage, 'used' | '
   return {
     kind: 'quota_threshold',
     subject: account,
+    // Past the threshold, then spent: two alerts of one quota period, each sent.
+    variant: `${usage.remaining <= 0 ? 'spent' : 'threshold'}:${usage.nextResetAt ?? 'no-reset'}`,
     summary: `Account "${account}" has used ${shown}% of its Kiro credits (${usage.used} of ${usage.limit}; threshold ${thresholdPercent}%).`,
     details: {
       account,
@@ -51,6 +53,8 @@ export function refreshFailedAlert(account: string, outcome: 'refused' | 'failed
   return {
     kind: 'refresh_failed',
     subject: account,
+    // A refresh that failed, then one refused (log in again): the second is news.
+    variant: outcome,
     summary: `Account "${account}": the token refresh ${outcome === 'refused' ? 'was refused' : 'failed'} (${meaning}).`,
     details: { account, outcome },
     at,
@@ -61,6 +65,9 @@ export function budgetAlert(budget: BudgetReached, at: number): Alert {
   return {
     kind: 'budget_reached',
     subject: budget.key,
+    // The daily and the monthly budget, each once per period (a period ends at its reset), and a
+    // budget raised and reached again within the period.
+    variant: `${budget.period}:${budget.resetsAt}:${budget.limit}`,
     summary: `Client key "${budget.key}" reached its ${budget.period === 'day' ? 'daily' : 'monthly'} budget of ${budget.limit} Kiro credits (${budget.used} used); it is refused until ${new Date(budget.resetsAt).toISOString()}.`,
     details: { key: budget.key, period: budget.period, limit: budget.limit, used: budget.used, resetsAt: new Date(budget.resetsAt).toISOString() },
     at,

@@ -10,8 +10,14 @@ export type AlertDetails = Record<string, string | number | boolean | null>;
 
 export interface Alert {
   kind: AlertKind;
-  /** What it is about: an account's or a client key's name. With the kind, the unit of "once per interval". */
+  /** What it is about: an account's or a client key's name. */
   subject: string;
+  /**
+   * Which occurrence of (kind, subject) this is, where several are each news: a budget's period,
+   * a quota's level and reset date, a refresh's outcome. (kind, subject, variant) is the unit of
+   * "once per interval"; never shown or sent.
+   */
+  variant?: string;
   /** One human sentence (the Slack text's first line). */
   summary: string;
   details: AlertDetails;
@@ -41,3 +47,30 @@ export type DeliveryOutcome =
   | { outcome: 'not_configured' };
 
 export type DeliveryError = 'http_status' | 'timeout' | 'connection_refused' | 'dns' | 'tls' | 'network';
+
+/** An alert as the console lists it: what was raised and how its delivery went. */
+export interface RecentAlert extends Omit<Alert, 'at' | 'variant'> {
+  time: string;
+  instance: string;
+  delivery: DeliveryOutcome | { outcome: 'sending' };
+}
+
+/** The settings as the admin API shows them: the webhook masked, never whole. */
+export interface AlertSettings {
+  enabled: boolean;
+  webhook: string | null;
+  quotaThresholdPercent: number;
+  throttleCount: number;
+  throttleWindowSeconds: number;
+  intervalSeconds: number;
+  timeoutSeconds: number;
+  /** Whether "once per interval" holds across replicas (Redis) or per replica. */
+  dedupe: 'redis' | 'local';
+  instance: string;
+}
+
+/** GET /admin/api/alerts: what the console's alerts page reads. */
+export interface AlertsAnswer {
+  settings: AlertSettings;
+  recent: RecentAlert[];
+}

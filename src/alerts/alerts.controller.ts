@@ -1,8 +1,8 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation } from '@nestjs/swagger';
 import { RequiresAdminKey } from '../accounts/admin-key.guard';
-import type { DeliveryOutcome } from './alert';
-import { type AlertSettings, AlertsService, type RecentAlert } from './alerts.service';
+import type { AlertsAnswer, DeliveryOutcome } from './alert';
+import { AlertsService } from './alerts.service';
 
 /** The alert settings (the webhook masked), the recent alerts, and a test delivery. */
 @RequiresAdminKey()
@@ -12,7 +12,7 @@ export class AlertsController {
 
   @Get()
   @ApiOperation({ summary: 'Alert settings and recent alerts', description: 'The ALERT_* settings (the webhook URL shown as scheme and host only) and the last 50 alerts this replica raised, with how each delivery went.' })
-  list(): { settings: AlertSettings; recent: RecentAlert[] } {
+  list(): AlertsAnswer {
     return { settings: this.alerts.settings(), recent: this.alerts.recent() };
   }
 

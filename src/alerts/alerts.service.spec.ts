@@ -31,6 +31,39 @@ describe(AlertsService.name, () => {
     expect(await metrics.registry.getSingleMetricAsString('kiro_gateway_alerts_total')).toContain('kiro_gateway_alerts_total{kind="account_suspended",outcome="deduplicated"} 1');
   });
 
+  it('sends each budget period, quota level and refresh outcome of one subject, each once per interval', async () => {
+    const metrics = new MetricsService();
+    const alerts = new AlertsService(parseGatewayEnv({ PROXY_API_KEY: 'k', ALERT_INTERVAL: '900' }), clock({ at: 1_000_000 }), metrics);
+    const daily = { key: 'ci', period: 'day', limit: 1, used: 1.02, resetsAt: Date.UTC(2026, 11, 2) } as const;
+    const monthly = { key: 'ci', period: 'month', limit: 1, used: 1.02, resetsAt: Date.UTC(2027, 0, 1) } as const;
+    const usage = { used: 950, limit: 1000, remaining: 50, nextResetAt: Date.UTC(2027, 0, 1) };
+
+    // One request past both budgets.
+    alerts.budgetReached(daily);
+    alerts.budgetReached(monthly);
+    alerts.budgetReached(monthly);
+    // Past the threshold, then spent within the interval.
+    alerts.accountUsage('a', usage);
+    alerts.accountUsage('a', { ...usage, used: 1000, remaining: 0 });
+    alerts.refreshFailed('a', 'failed');
+    alerts.refreshFailed('a', 'refused');
+    alerts.refreshFailed('a', 'refused');
+    await settle();
+
+    expect(alerts.recent().map((alert) => [alert.kind, alert.subject, alert.details.period ?? alert.details.remaining ?? alert.details.outcome])).toEqual([
+      ['refresh_failed', 'a', 'refused'],
+      ['refresh_failed', 'a', 'failed'],
+      ['quota_threshold', 'a', 0],
+      ['quota_threshold', 'a', 50],
+      ['budget_reached', 'ci', 'month'],
+      ['budget_reached', 'ci', 'day'],
+    ]);
+    expect(alerts.recent().every((alert) => !('variant' in alert))).toBe(true);
+    const counted = await metrics.registry.getSingleMetricAsString('kiro_gateway_alerts_total');
+    expect(counted).toContain('kiro_gateway_alerts_total{kind="budget_reached",outcome="deduplicated"} 1');
+    expect(counted).toContain('kiro_gateway_alerts_total{kind="refresh_failed",outcome="deduplicated"} 1');
+  });
+
   it('keeps at most RECENT_ALERTS of them', async () => {
     const alerts = new AlertsService(parseGatewayEnv({ PROXY_API_KEY: 'k' }), clock({ at: 0 }), new MetricsService());
 

@@ -1,13 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { Counter } from 'prom-client';
 import type { AccountUsage } from '../accounts/usage-limits';
 import { Clock } from '../common/clock';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import { MetricsService } from '../metrics/metrics.service';
 import { OutboundDispatchers } from '../outbound/outbound-dispatchers';
 import { RedisConnection } from '../redis/redis.module';
-import type { Alert, BudgetReached, DeliveryOutcome } from './alert';
+import type { Alert, AlertSettings, BudgetReached, DeliveryOutcome, RecentAlert } from './alert';
 import { type AlertDedupe, LocalAlertDedupe, RedisAlertDedupe } from './alert-dedupe';
 import { alertPayload, maskWebhookUrl } from './alert-payload';
 import { budgetAlert, QuotaAlertMemory, quotaAlert, refreshFailedAlert, suspendedAlert, testAlert, ThrottleCounter, throttledAlert } from './alert-rules';
@@ -18,31 +17,10 @@ export const RECENT_ALERTS = 50;
 const MAX_QUEUED = 100;
 const RETRY_DELAY_MS = 2_000;
 
-/** An alert as the console lists it: what was raised and how its delivery went. */
-export interface RecentAlert extends Omit<Alert, 'at'> {
-  time: string;
-  instance: string;
-  delivery: DeliveryOutcome | { outcome: 'sending' };
-}
-
-/** The settings as the admin API shows them: the webhook masked, never whole. */
-export interface AlertSettings {
-  enabled: boolean;
-  webhook: string | null;
-  quotaThresholdPercent: number;
-  throttleCount: number;
-  throttleWindowSeconds: number;
-  intervalSeconds: number;
-  timeoutSeconds: number;
-  /** Whether "once per interval" holds across replicas (Redis) or per replica. */
-  dedupe: 'redis' | 'local';
-  instance: string;
-}
-
 /**
  * The gateway's alerts (ALERT_WEBHOOK_URL): the account pool, token refreshes and client-key
- * budgets tell it what happened; it decides what is worth an alert, lets each (kind, subject)
- * through at most once per ALERT_INTERVAL (across replicas with Redis), and posts it to the
+ * budgets tell it what happened; it decides what is worth an alert, lets each (kind, subject,
+ * variant) through at most once per ALERT_INTERVAL (across replicas with Redis), and posts it to the
  * webhook from a bounded queue, off every request's path. Every alert is also listed for the
  * console, webhook or not. The URL is a secret: only its scheme and host are ever shown.
  */
@@ -55,13 +33,12 @@ export class AlertsService implements OnApplicationShutdown {
   private readonly quotaAlerts = new QuotaAlertMemory();
   private readonly post: PostAlert | undefined;
   private readonly queue: WebhookQueue | undefined;
-  private readonly counter: Counter<'kind' | 'outcome'>;
   private lastFailureLog = -Infinity;
 
   constructor(
     @Inject(gatewayConfig.KEY) private readonly config: GatewayConfig,
     @Inject(Clock) private readonly clock: Clock,
-    metrics: MetricsService,
+    private readonly metrics: MetricsService,
     @Optional() dispatchers?: OutboundDispatchers,
     @Optional() @Inject(RedisConnection) private readonly redis?: Redis | null,
   ) {
@@ -73,12 +50,6 @@ export class AlertsService implements OnApplicationShutdown {
       this.post = webhookPoster(alerts.webhookUrl, alerts.timeoutMs, () => dispatchers?.for(undefined));
       this.queue = new WebhookQueue(this.post, { maxQueued: MAX_QUEUED, retryDelayMs: RETRY_DELAY_MS });
     }
-    this.counter = new Counter({
-      name: 'kiro_gateway_alerts_total',
-      help: 'Alerts by kind and outcome: delivered, failed (after its one retry), dropped (queue full), deduplicated (sent within ALERT_INTERVAL), not_configured (no webhook).',
-      labelNames: ['kind', 'outcome'] as const,
-      registers: [metrics.registry],
-    });
   }
 
   get enabled(): boolean {
@@ -151,9 +122,9 @@ export class AlertsService implements OnApplicationShutdown {
 
   /** Never throws and never waits: callers are on a request's path. */
   private raise(alert: Alert): void {
-    this.dedupe.claim(alert.kind, alert.subject, this.config.alerts.intervalMs).then(
+    this.dedupe.claim(alert, this.config.alerts.intervalMs).then(
       (first) => {
-        if (!first) return this.counter.inc({ kind: alert.kind, outcome: 'deduplicated' });
+        if (!first) return this.metrics.alerts.inc({ kind: alert.kind, outcome: 'deduplicated' });
         const entry = this.remember(alert);
         if (!this.queue) return this.settle(alert, entry, { outcome: 'not_configured' });
         this.queue.enqueue(alertPayload(alert, this.config.instance), (outcome) => this.settle(alert, entry, outcome));
@@ -163,7 +134,7 @@ export class AlertsService implements OnApplicationShutdown {
   }
 
   private remember(alert: Alert): RecentAlert {
-    const { at, ...rest } = alert;
+    const { at, variant: _variant, ...rest } = alert;
     const entry: RecentAlert = { ...rest, time: new Date(at).toISOString(), instance: this.config.instance, delivery: { outcome: 'sending' } };
     this.recentAlerts.unshift(entry);
     if (this.recentAlerts.length > RECENT_ALERTS) this.recentAlerts.pop();
@@ -172,7 +143,7 @@ export class AlertsService implements OnApplicationShutdown {
 
   private settle(alert: Alert, entry: RecentAlert, outcome: DeliveryOutcome): void {
     entry.delivery = outcome;
-    this.counter.inc({ kind: alert.kind, outcome: outcome.outcome });
+    this.metrics.alerts.inc({ kind: alert.kind, outcome: outcome.outcome });
     if (outcome.outcome !== 'failed' && outcome.outcome !== 'dropped') return;
     // At most one line a minute, naming the kind of failure: never the URL.
     if (this.clock.now() - this.lastFailureLog < 60_000) return;

@@ -5,6 +5,13 @@ import { DeploymentSecret } from '../secrets/deployment-secret';
 import { METRICS_LABEL_KEY_USE, MetricsService } from './metrics.service';
 
 describe(MetricsService.name, () => {
+  it('registers every metric, the alerts counter included, before anything is counted', async () => {
+    const text = await new MetricsService().registry.metrics();
+
+    expect(text).toContain('# TYPE kiro_gateway_alerts_total counter');
+    expect(text).toContain('# TYPE kiro_gateway_http_requests_total counter');
+  });
+
   it('keeps client-chosen model labels bounded and sane', () => {
     const metrics = new MetricsService();
 

@@ -115,6 +115,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly alerts = new Counter({
+    name: 'kiro_gateway_alerts_total',
+    help: 'Alerts by kind and outcome: delivered, failed (after its one retry), dropped (queue full), deduplicated (sent within ALERT_INTERVAL), not_configured (no webhook).',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
   private readonly models = new BoundedLabel(64, 'other');
   private readonly principals = new BoundedLabel(256, 'tenant-other');
 

@@ -60,7 +60,7 @@ export interface StoredRequestLogEntry extends RequestLogEntry {
 export interface RequestLogQuery {
   /** At most this many, newest first (1 to 500). */
   limit: number;
-  /** Only entries numbered below this one (the next page). */
+  /** The next page: the entries after the one with this seq in the log's order (arrival time, then seq). */
   before?: number;
   outcome?: 'ok' | 'error';
   account?: string;

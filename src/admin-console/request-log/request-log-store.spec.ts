@@ -69,6 +69,44 @@ describe(SqliteRequestLogStore.name, () => {
     expect(ids({ limit: 2, before: 3 })).toEqual(['throttled-b', 'ok-a']);
   });
 
+  it("orders by when each request arrived, then by seq, so another replica's older entries take their place in time", () => {
+    // This replica's own entries, then another replica's read from Redis (a restart replays older ones too).
+    store.insert([entry({ requestId: 'own-1', at: NOW - 3_000 }), entry({ requestId: 'own-2', at: NOW - 1_000 })]);
+    store.insert([entry({ requestId: 'other-old', at: NOW - 5_000, entryId: 'b-1' }), entry({ requestId: 'other-mid', at: NOW - 2_000, entryId: 'b-2' }), entry({ requestId: 'other-same', at: NOW - 1_000, entryId: 'b-3' })]);
+    const ids = (query: Parameters<SqliteRequestLogStore['list']>[0]) => store.list(query).map((e) => e.requestId);
+    const seqOf = (requestId: string) => store.list({ limit: 10 }).find((e) => e.requestId === requestId)!.seq;
+
+    expect(ids({ limit: 10 })).toEqual(['other-same', 'own-2', 'other-mid', 'own-1', 'other-old']);
+    // Paging goes on after the last entry shown, in the same order, ties included.
+    expect(ids({ limit: 2, before: seqOf('own-2') })).toEqual(['other-mid', 'own-1']);
+    expect(ids({ limit: 10, before: seqOf('other-same') })).toEqual(['own-2', 'other-mid', 'own-1', 'other-old']);
+    expect(ids({ limit: 10, before: seqOf('own-1') })).toEqual(['other-old']);
+    expect(ids({ limit: 10, account: 'a', before: seqOf('other-mid') })).toEqual(['own-1', 'other-old']);
+    // The oldest by time are pruned, not the last stored.
+    const oldest = seqOf('other-old');
+    expect(store.prune(0, 3)).toBe(2);
+    expect(ids({ limit: 10 })).toEqual(['other-same', 'own-2', 'other-mid']);
+    // A cursor pruned meanwhile: what was stored before it.
+    expect(ids({ limit: 10, before: oldest })).toEqual(['own-2']);
+  });
+
+  it('reads the newest-first page through an index, filtered or not, never a sort of the whole log', () => {
+    const db = store['db'];
+    const plans = [{ limit: 50 }, { limit: 50, before: 1 }, { limit: 50, account: 'a' }, { limit: 50, caller: 'default', before: 1 }].map((query) => {
+      store.insert([entry()]);
+      const spy = jest.spyOn(db, 'prepare');
+      store.list(query);
+      const sql = spy.mock.calls.map(([text]) => text).find((text) => text.startsWith('SELECT * FROM requests'))!;
+      spy.mockRestore();
+      return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ limit: 50, before: 1, beforeAt: NOW, account: 'a', caller: 'default' }) as Array<{ detail: string }>).map((row) => row.detail).join('; ');
+    });
+
+    for (const plan of plans) {
+      expect(plan).toMatch(/USING INDEX requests_(at|account_at|caller_at)\b/);
+      expect(plan).not.toContain('TEMP B-TREE');
+    }
+  });
+
   it('sums the last hour per minute: requests, errors by kind, tokens, credits and TTFT percentiles', () => {
     const minuteAgo = NOW - 60_000;
     store.insert([

@@ -46,13 +46,22 @@ CREATE TABLE IF NOT EXISTS requests (
 );
 CREATE INDEX IF NOT EXISTS requests_at ON requests (at);
 CREATE INDEX IF NOT EXISTS requests_caller_at ON requests (caller, at);
-CREATE INDEX IF NOT EXISTS requests_account ON requests (account, seq);
+CREATE INDEX IF NOT EXISTS requests_account_at ON requests (account, at);
+DROP INDEX IF EXISTS requests_account;
 `;
 
 /** Columns added since the first schema: a database written by an older gateway gets them at start. */
 const ADDED_COLUMNS = ['entry_id TEXT', 'instance TEXT', 'dump TEXT'];
 /** One entry once, however often replicas hand it over (NULLs, the older entries, do not collide). */
 const ENTRY_ID_INDEX = 'CREATE UNIQUE INDEX IF NOT EXISTS requests_entry_id ON requests (entry_id)';
+
+/**
+ * Newest first by when the request arrived, then by seq (the order this replica stored it): the
+ * entries of other replicas (read from Redis, a restart's replay of old ones included) take their
+ * place in time, not at the top. An index on `at` holds the rowid (seq) after it, so `requests_at`,
+ * `requests_caller_at` and `requests_account_at` each read a page in this order without a sort.
+ */
+const NEWEST_FIRST = 'ORDER BY at DESC, seq DESC';
 
 /** The most one query returns. */
 export const MAX_PAGE = 500;
@@ -95,6 +104,7 @@ export class SqliteRequestLogStore implements RequestLogStore {
   private readonly db: BetterSqlite3.Database;
   private readonly insertRow: BetterSqlite3.Statement;
   private readonly insertMany: (entries: readonly RequestLogEntry[]) => void;
+  private readonly atOf: BetterSqlite3.Statement;
 
   constructor(file: string) {
     // Loaded here: better-sqlite3 is an optional dependency, needed only when the log is on.
@@ -111,6 +121,7 @@ export class SqliteRequestLogStore implements RequestLogStore {
       `INSERT OR IGNORE INTO requests (request_id, at, method, route, status, client_closed, duration_ms, ttft_ms, caller_kind, caller, model_asked, model_used, stream, account, attempts, input_tokens, output_tokens, cached_tokens, credits, error_kind, error_message, entry_id, instance, dump)
        VALUES (@requestId, @at, @method, @route, @status, @clientClosed, @durationMs, @ttftMs, @callerKind, @caller, @modelAsked, @modelUsed, @stream, @account, @attempts, @inputTokens, @outputTokens, @cachedTokens, @credits, @errorKind, @errorMessage, @entryId, @instance, @dump)`,
     );
+    this.atOf = this.db.prepare('SELECT at FROM requests WHERE seq = ?');
     this.insertMany = this.db.transaction((entries: readonly RequestLogEntry[]) => {
       for (const entry of entries) {
         this.insertRow.run({
@@ -134,8 +145,12 @@ export class SqliteRequestLogStore implements RequestLogStore {
     const where: string[] = [];
     const params: Record<string, string | number> = { limit: Math.min(MAX_PAGE, Math.max(1, Math.floor(query.limit))) };
     if (query.before !== undefined) {
-      where.push('seq < @before');
+      // The next page: after the entry numbered `before` in the log's order. Pruned meanwhile, its
+      // place is unknown and the page is what was stored before it.
+      const cursor = this.atOf.get(query.before) as { at: number } | undefined;
+      where.push(cursor ? '(at, seq) < (@beforeAt, @before)' : 'seq < @before');
       params.before = query.before;
+      if (cursor) params.beforeAt = cursor.at;
     }
     if (query.outcome === 'error') where.push('(status >= 400 OR error_kind IS NOT NULL)');
     if (query.outcome === 'ok') where.push('(status < 400 AND error_kind IS NULL)');
@@ -150,7 +165,7 @@ export class SqliteRequestLogStore implements RequestLogStore {
       where.push('(model_asked = @model OR model_used = @model)');
       params.model = query.model;
     }
-    const sql = `SELECT * FROM requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT @limit`;
+    const sql = `SELECT * FROM requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ${NEWEST_FIRST} LIMIT @limit`;
     return (this.db.prepare(sql).all(params) as Row[]).map(fromRow);
   }
 
@@ -228,7 +243,8 @@ export class SqliteRequestLogStore implements RequestLogStore {
 
   prune(olderThan: number, maxRows: number): number {
     const byAge = this.db.prepare('DELETE FROM requests WHERE at < ?').run(olderThan).changes;
-    const bySize = this.db.prepare('DELETE FROM requests WHERE seq <= (SELECT seq FROM requests ORDER BY seq DESC LIMIT 1 OFFSET ?)').run(maxRows).changes;
+    // The oldest in the log's order go: an old entry replayed from another replica is not kept over newer ones.
+    const bySize = this.db.prepare(`DELETE FROM requests WHERE (at, seq) <= (SELECT at, seq FROM requests ${NEWEST_FIRST} LIMIT 1 OFFSET ?)`).run(maxRows).changes;
     return byAge + bySize;
   }
 

@@ -1,26 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { AlertDetails, AlertKind, DeliveryOutcome } from '../../alerts/alert';
+import type { AlertKind, AlertsAnswer, DeliveryOutcome, RecentAlert } from '../../alerts/alert';
 import { api } from './api';
 import { dateTime } from './format';
 import { html } from './html';
 import { usePolling } from './polling';
 import './alerts.css';
-
-/** GET /admin/api/alerts (alerts.controller.ts): the settings, the webhook masked, and the recent alerts. */
-interface AlertsAnswer {
-  settings: {
-    enabled: boolean;
-    webhook: string | null;
-    quotaThresholdPercent: number;
-    throttleCount: number;
-    throttleWindowSeconds: number;
-    intervalSeconds: number;
-    timeoutSeconds: number;
-    dedupe: 'redis' | 'local';
-    instance: string;
-  };
-  recent: Array<{ kind: AlertKind; subject: string; summary: string; details: AlertDetails; time: string; instance: string; delivery: DeliveryOutcome | { outcome: 'sending' } }>;
-}
 
 const KIND_NAMES: Record<AlertKind, string> = {
   account_suspended: 'Account suspended',
@@ -31,7 +15,7 @@ const KIND_NAMES: Record<AlertKind, string> = {
   test: 'Test',
 };
 
-export function deliveryText(delivery: AlertsAnswer['recent'][number]['delivery']): string {
+export function deliveryText(delivery: RecentAlert['delivery']): string {
   switch (delivery.outcome) {
     case 'delivered':
       return `delivered (HTTP ${delivery.status})`;

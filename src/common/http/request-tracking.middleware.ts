@@ -44,8 +44,10 @@ export class RequestTrackingMiddleware implements NestMiddleware {
       return (writeHead as (...a: unknown[]) => Response).apply(this, args);
     } as Response['writeHead'];
 
+    // Only the API routes are dumped: the admin API's bodies hold created key secrets and Kiro
+    // API keys, and health, metrics and docs hold nothing worth a dump.
     // Secrets are gathered only when a dump is recorded: this runs on every request.
-    const recording = this.debugDumps.start(requestId, () => [...this.knownSecrets, ...presentedCredentials(request)]);
+    const recording = this.debugDumps.enabled && isLoggedPath(request.originalUrl.split('?')[0]) ? this.debugDumps.start(requestId, () => [...this.knownSecrets, ...presentedCredentials(request)]) : undefined;
     if (recording) teeResponse(response, recording);
     const context = new RequestContext(requestId, started, recording);
     attachRequestContext(request, context);
