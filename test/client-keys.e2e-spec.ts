@@ -102,11 +102,25 @@ describe('client keys (e2e)', () => {
     expect(onDisk).not.toContain(created.secret.slice(4));
     expect(onDisk).toContain(`"digest": "sha256:`);
     expect(statSync(h.keysFile).mode & 0o777).toBe(0o600);
-    expect(listed.data.map((k: { name: string; source: string; readOnly: boolean }) => [k.name, k.source, k.readOnly])).toEqual(
-      expect.arrayContaining([['default', 'default', true], ['ci', 'static', true], ['shown-once', 'created', false]]),
+    expect(listed.data.map((k: { name: string; source: string; readOnly: boolean; deletable: boolean }) => [k.name, k.source, k.readOnly, k.deletable])).toEqual(
+      expect.arrayContaining([['default', 'default', true, false], ['ci', 'static', false, false], ['shown-once', 'created', false, true]]),
     );
     await request(h.url).post('/v1/chat/completions').set(bearer(created.secret)).send(chat('with a created key')).expect(200);
-    await request(h.url).patch(`/admin/api/keys/env.ci`).set(admin).send({ dailyCredits: 1 }).expect(400);
+    await request(h.url).patch('/admin/api/keys/default').set(admin).send({ dailyCredits: 1 }).expect(400);
+    await request(h.url).delete('/admin/api/keys/env.ci').set(admin).expect(400);
+  });
+
+  it('gives a PROXY_API_KEYS key a budget set in the console: refused past it, its secret still only in the environment', async () => {
+    await request(h.url).patch('/admin/api/keys/env.ci').set(admin).send({ dailyCredits: 0.05 }).expect(200);
+    const statuses: number[] = [];
+    for (let i = 0; i < 8 && !statuses.includes(429); i++) statuses.push((await request(h.url).post('/v1/chat/completions').set(bearer(STATIC_KEY)).send(chat(`static budget ${i}`))).status);
+    await request(h.url).patch('/admin/api/keys/env.ci').set(admin).send({ dailyCredits: null }).expect(200);
+    const after = await request(h.url).post('/v1/chat/completions').set(bearer(STATIC_KEY)).send(chat('no budget again'));
+
+    expect(statuses.at(-1)).toBe(429);
+    expect(statuses.slice(0, -1).every((status) => status === 200)).toBe(true);
+    expect(after.status).toBe(200);
+    expect(readFileSync(h.keysFile, 'utf8')).not.toContain(STATIC_KEY);
   });
 
   it('refuses a key past its daily budget with a 429 in the OpenAI shape, naming the budget and its reset', async () => {

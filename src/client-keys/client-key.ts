@@ -18,7 +18,7 @@ export interface ClientKeyPolicy {
 export type ClientKeySource =
   /** PROXY_API_KEY: the key named `default`, with no limits. */
   | 'default'
-  /** PROXY_API_KEYS: read-only, with no limits. */
+  /** PROXY_API_KEYS: the secret and name from the environment; its limits set in the console (kept in CLIENT_KEYS_FILE). */
   | 'static'
   /** Made in the console or the admin API, kept (hashed) in CLIENT_KEYS_FILE. */
   | 'created';
@@ -48,6 +48,9 @@ export const MAX_CLIENT_KEYS = 1000;
 export const MAX_POLICY_ENTRIES = 100;
 
 export const NO_LIMITS: ClientKeyPolicy = { models: [], accounts: [], rateLimitPerMinute: undefined, dailyCredits: undefined, monthlyCredits: undefined };
+
+/** The id of a PROXY_API_KEYS key: its limits are kept in CLIENT_KEYS_FILE under it. */
+export const envKeyId = (name: string): string => `env.${name}`;
 
 /** The name PROXY_API_KEY goes by (the request log, the console). */
 export const DEFAULT_KEY_NAME = 'default';

@@ -4,15 +4,19 @@ import { replaceFile } from '../auth/replace-file';
 import { type ClientKey, KEY_NAME, MAX_CLIENT_KEYS } from './client-key';
 import { parsePolicy } from './key-policy-input';
 
-/** A created key as CLIENT_KEYS_FILE holds it: the digest, never the secret. */
+/**
+ * A key as CLIENT_KEYS_FILE holds it. A created key: the digest, never the secret. A
+ * PROXY_API_KEYS key (`env.NAME`): only the limits and state set in the console (its secret is
+ * the environment's).
+ */
 export interface StoredClientKey {
   id: string;
   name: string;
-  /** `sha256:<hex>`. */
-  digest: string;
-  hint: string;
+  /** `sha256:<hex>` (created keys). */
+  digest?: string;
+  hint?: string;
   enabled: boolean;
-  createdAt: string;
+  createdAt?: string;
   models: string[];
   accounts: string[];
   rateLimitPerMinute?: number;
@@ -22,6 +26,7 @@ export interface StoredClientKey {
 
 const DIGEST = /^sha256:([0-9a-f]{64})$/;
 const ID = /^key_[0-9a-f]{12}$/;
+const ENV_ID = /^env\.[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** What CLIENT_KEYS_FILE holds: the usable keys, and the entries that are not (kept as they are when the file is written). */
 export interface ClientKeysDocument {
@@ -112,10 +117,8 @@ function toStored(key: ClientKey): StoredClientKey {
   return {
     id: key.id,
     name: key.name,
-    digest: `sha256:${key.digest}`,
-    hint: key.hint ?? '',
+    ...(key.source === 'created' ? { digest: `sha256:${key.digest}`, hint: key.hint ?? '', createdAt: key.createdAt ?? '' } : {}),
     enabled: key.enabled,
-    createdAt: key.createdAt ?? '',
     models: key.models,
     accounts: key.accounts,
     ...(key.rateLimitPerMinute !== undefined ? { rateLimitPerMinute: key.rateLimitPerMinute } : {}),
@@ -128,16 +131,18 @@ function toStored(key: ClientKey): StoredClientKey {
 function fromStored(entry: unknown): ClientKey | string {
   if (typeof entry !== 'object' || entry === null) return 'not an object';
   const e = entry as Record<string, unknown>;
-  if (typeof e.id !== 'string' || !ID.test(e.id)) return 'no valid id';
+  const env = typeof e.id === 'string' && ENV_ID.test(e.id);
+  if (typeof e.id !== 'string' || !(env || ID.test(e.id))) return 'no valid id';
   if (typeof e.name !== 'string' || !KEY_NAME.test(e.name)) return `${e.id}: no valid name`;
-  const digest = typeof e.digest === 'string' ? DIGEST.exec(e.digest)?.[1] : undefined;
-  if (!digest) return `${e.id}: no sha256 digest`;
+  // A PROXY_API_KEYS key's settings carry no digest: the secret is the environment's.
+  const digest = env ? '' : typeof e.digest === 'string' ? DIGEST.exec(e.digest)?.[1] : undefined;
+  if (digest === undefined) return `${e.id}: no sha256 digest`;
   const policy = parsePolicy({ models: e.models, accounts: e.accounts, rateLimitPerMinute: e.rateLimitPerMinute, dailyCredits: e.dailyCredits, monthlyCredits: e.monthlyCredits });
   if (typeof policy === 'string') return `${e.id}: ${policy}`;
   return {
     id: e.id,
     name: e.name,
-    source: 'created',
+    source: env ? 'static' : 'created',
     digest,
     hint: typeof e.hint === 'string' ? e.hint : undefined,
     enabled: e.enabled !== false,

@@ -121,11 +121,43 @@ describe(ClientKeysService.name, () => {
     expect((await keys.list()).filter((key) => key.name === 'twin')).toHaveLength(1);
   });
 
-  it('refuses changes to the keys of the environment', async () => {
+  it('keeps PROXY_API_KEY read-only, and never deletes or renames a PROXY_API_KEYS key here', async () => {
     const { keys } = service({ PROXY_API_KEYS: 'ci:ci-static-key-0123456789' });
 
-    await expect(keys.update('env.ci', { dailyCredits: 1 })).rejects.toThrow('The key "ci" comes from PROXY_API_KEYS and cannot be changed here');
-    await expect(keys.remove('default')).rejects.toThrow('The key "default" comes from PROXY_API_KEY and cannot be changed here');
+    await expect(keys.update('default', { dailyCredits: 1 })).rejects.toMatchObject({ code: 'key_read_only' });
+    await expect(keys.remove('default')).rejects.toThrow('The key "default" is PROXY_API_KEY: it has no limits and cannot be changed here');
+    await expect(keys.remove('env.ci')).rejects.toThrow('The key "ci" comes from PROXY_API_KEYS: remove it there');
+    await expect(keys.update('env.ci', { name: 'renamed' })).rejects.toMatchObject({ code: 'key_env_name' });
+    expect(keys.lookup('ci-static-key-0123456789')).toMatchObject({ name: 'ci', dailyCredits: undefined });
+  });
+
+  it("sets a PROXY_API_KEYS key's limits and state in the console: kept in the file without its secret, taken up by every process reading it", async () => {
+    const env = { PROXY_API_KEYS: 'ci:ci-static-key-0123456789' };
+    const { keys, file } = service(env);
+    await keys.onModuleInit();
+
+    const view = await keys.update('env.ci', { dailyCredits: 0.5, models: ['claude-sonnet-4.5'], rateLimitPerMinute: 7 });
+    await keys.update('env.ci', { enabled: false });
+    const again = service({ ...env, CLIENT_KEYS_FILE: file }).keys;
+    await again.onModuleInit();
+    const onDisk = readFileSync(file, 'utf8');
+
+    expect(view).toMatchObject({ source: 'static', dailyCredits: 0.5, models: ['claude-sonnet-4.5'], rateLimitPerMinute: 7, readOnly: false, deletable: false });
+    expect(keys.lookup('ci-static-key-0123456789')).toMatchObject({ dailyCredits: 0.5, rateLimitPerMinute: 7, enabled: false });
+    expect(again.lookup('ci-static-key-0123456789')).toMatchObject({ name: 'ci', source: 'static', dailyCredits: 0.5, models: ['claude-sonnet-4.5'], rateLimitPerMinute: 7, enabled: false });
+    expect(onDisk).toContain('"id": "env.ci"');
+    expect(onDisk).not.toContain('ci-static-key');
+    expect(onDisk).not.toContain('digest');
+    // A budget is enforced as for a created key.
+    const key = again.lookup('ci-static-key-0123456789')!;
+    await again.update('env.ci', { enabled: true });
+    again.spend(key, 0.6);
+    expect(() => again.admit(key)).toThrow(BudgetExceededError);
+    // Its limits removed: the file's entry stays, with none.
+    await again.update('env.ci', { dailyCredits: null, models: [], rateLimitPerMinute: null });
+    expect(() => again.admit(key)).not.toThrow();
+    await keys.onApplicationShutdown();
+    await again.onApplicationShutdown();
   });
 
   it('drops the counters of a deleted key, so its spend no longer takes room from the live keys\'', async () => {

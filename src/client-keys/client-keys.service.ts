@@ -5,7 +5,7 @@ import type { Principal } from '../auth/principal';
 import { Clock } from '../common/clock';
 import { InvalidRequestError, NotFoundError } from '../common/errors';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
-import { type ClientKey, type ClientKeyPolicy, DEFAULT_KEY_NAME, KEY_NAME, KEY_NAME_RULE, MAX_CLIENT_KEYS, NO_LIMITS } from './client-key';
+import { type ClientKey, type ClientKeyPolicy, DEFAULT_KEY_NAME, envKeyId, KEY_NAME, KEY_NAME_RULE, MAX_CLIENT_KEYS, NO_LIMITS } from './client-key';
 import { KeyDisabledError, ModelNotAllowedError } from './client-key-errors';
 import { ClientKeysFile, SpendFile, usageFileFor } from './client-keys-file';
 import { ClientKeysSync } from './client-keys-sync';
@@ -23,7 +23,10 @@ export interface ClientKeyView {
   name: string;
   source: ClientKey['source'];
   /** Static keys (PROXY_API_KEY, PROXY_API_KEYS) cannot be changed here. */
+  /** PROXY_API_KEY: nothing about it changes here. */
   readOnly: boolean;
+  /** Created keys only: PROXY_API_KEYS keys are removed from the environment. */
+  deletable: boolean;
   hint: string | null;
   enabled: boolean;
   createdAt: string | null;
@@ -65,7 +68,7 @@ export class ClientKeysService implements OnModuleInit, OnApplicationShutdown {
     this.budgets = new KeyBudgets(clock, shared ?? undefined, config.clientKeys.file && !shared ? new SpendFile(usageFileFor(config.clientKeys.file)) : undefined);
     this.defaultKey = this.register({ id: 'default', name: DEFAULT_KEY_NAME, source: 'default', digest: keyDigest(config.server.proxyApiKey), hint: undefined, enabled: true, createdAt: undefined, ...NO_LIMITS });
     for (const entry of config.clientKeys.static) {
-      this.register({ id: `env.${entry.name}`, name: entry.name, source: 'static', digest: keyDigest(entry.secret), hint: undefined, enabled: true, createdAt: undefined, ...NO_LIMITS });
+      this.register({ id: envKeyId(entry.name), name: entry.name, source: 'static', digest: keyDigest(entry.secret), hint: undefined, enabled: true, createdAt: undefined, ...NO_LIMITS });
     }
   }
 
@@ -155,14 +158,14 @@ export class ClientKeysService implements OnModuleInit, OnApplicationShutdown {
     // Checked against the file as it is now (under its lock): other replicas' keys count too.
     await this.changes().change((onDisk) => {
       this.assertNameFree(name, onDisk);
-      if (onDisk.length + this.envKeys() >= MAX_CLIENT_KEYS) throw new InvalidRequestError(`The gateway holds its maximum of ${MAX_CLIENT_KEYS} client keys; delete one first`, null, 'too_many_keys');
+      if (onDisk.filter((known) => known.source === 'created').length + this.envKeys() >= MAX_CLIENT_KEYS) throw new InvalidRequestError(`The gateway holds its maximum of ${MAX_CLIENT_KEYS} client keys; delete one first`, null, 'too_many_keys');
       return [...onDisk, key];
     });
     return { key: await this.get(key.id), secret };
   }
 
   async update(id: string, body: Record<string, unknown>): Promise<ClientKeyView> {
-    this.assertChangeable(id);
+    const registered = this.assertChangeable(id, 'change');
     const { name, enabled, ...rest } = body;
     const policy = checked(rest);
     if (name !== undefined && (typeof name !== 'string' || !KEY_NAME.test(name))) throw new InvalidRequestError(`name must be ${KEY_NAME_RULE}`, 'name');
@@ -170,16 +173,21 @@ export class ClientKeysService implements OnModuleInit, OnApplicationShutdown {
     // The change applies to the key as the file has it now (another replica may have changed it).
     // The registry's key is then changed in place: requests holding it see the change at once.
     await this.changes().change((onDisk) => {
-      const key = onDisk.find((candidate) => candidate.id === id) ?? notFound(id);
-      if (typeof name === 'string' && name !== key.name) this.assertNameFree(name, onDisk);
+      const stored = onDisk.find((candidate) => candidate.id === id);
+      // A PROXY_API_KEYS key's first change: its settings enter the file (the secret stays the environment's).
+      const key = stored ?? (registered?.source === 'static' ? { ...registered, ...NO_LIMITS, enabled: true, digest: '' } : notFound(id));
+      if (typeof name === 'string' && name !== key.name) {
+        if (key.source === 'static') throw new InvalidRequestError(`The key "${key.name}" is named in PROXY_API_KEYS: rename it there`, 'name', 'key_env_name');
+        this.assertNameFree(name, onDisk);
+      }
       const next: ClientKey = { ...key, ...applied(key, policy), ...(typeof name === 'string' ? { name } : {}), ...(typeof enabled === 'boolean' ? { enabled } : {}) };
-      return onDisk.map((candidate) => (candidate.id === id ? next : candidate));
+      return stored ? onDisk.map((candidate) => (candidate.id === id ? next : candidate)) : [...onDisk, next];
     });
     return this.get(id);
   }
 
   async remove(id: string): Promise<void> {
-    this.assertChangeable(id);
+    this.assertChangeable(id, 'delete');
     await this.changes().change((onDisk) => {
       if (!onDisk.some((candidate) => candidate.id === id)) notFound(id);
       return onDisk.filter((candidate) => candidate.id !== id);
@@ -224,11 +232,17 @@ export class ClientKeysService implements OnModuleInit, OnApplicationShutdown {
     return this.byId.get(id) ?? notFound(id);
   }
 
-  /** Keys of the environment are read-only; a created key is looked for in the file (it may be another replica's, made just now). */
-  private assertChangeable(id: string): void {
+  /**
+   * PROXY_API_KEY is read-only; a PROXY_API_KEYS key can be changed (its limits, enabled) but not
+   * deleted or renamed here; a created key is looked for in the file (it may be another
+   * replica's, made just now). The key of this registry, when it has one.
+   */
+  private assertChangeable(id: string, action: 'change' | 'delete'): ClientKey | undefined {
     const key = this.byId.get(id);
     if (!key && !this.sync) notFound(id);
-    if (key && key.source !== 'created') throw new InvalidRequestError(`The key "${key.name}" comes from ${key.source === 'default' ? 'PROXY_API_KEY' : 'PROXY_API_KEYS'} and cannot be changed here`, null, 'key_read_only');
+    if (key?.source === 'default') throw new InvalidRequestError(`The key "${key.name}" is PROXY_API_KEY: it has no limits and cannot be changed here`, null, 'key_read_only');
+    if (key?.source === 'static' && action === 'delete') throw new InvalidRequestError(`The key "${key.name}" comes from PROXY_API_KEYS: remove it there`, null, 'key_read_only');
+    return key;
   }
 
   /** The file first: a key that would not survive a restart is never handed out or changed. */
@@ -251,7 +265,8 @@ export class ClientKeysService implements OnModuleInit, OnApplicationShutdown {
       id: key.id,
       name: key.name,
       source: key.source,
-      readOnly: key.source !== 'created',
+      readOnly: key.source === 'default',
+      deletable: key.source === 'created',
       hint: key.hint ?? null,
       enabled: key.enabled,
       createdAt: key.createdAt ?? null,
@@ -273,7 +288,16 @@ export class ClientKeysService implements OnModuleInit, OnApplicationShutdown {
     const path = this.sync!.file.path;
     const inFile = new Map(keys.map((key) => [key.id, key]));
     for (const key of this.created()) if (inFile.get(key.id)?.digest !== key.digest) this.forget(key);
+    // PROXY_API_KEYS keys take the limits and state the file holds for them (none: no limits).
+    for (const key of this.byId.values()) {
+      if (key.source !== 'static') continue;
+      const settings = inFile.get(key.id);
+      const { models, accounts, rateLimitPerMinute, dailyCredits, monthlyCredits, enabled } = settings?.source === 'static' ? settings : { ...NO_LIMITS, enabled: true };
+      Object.assign(key, { models, accounts, rateLimitPerMinute, dailyCredits, monthlyCredits, enabled });
+      this.policies.delete(key.id);
+    }
     for (const key of keys) {
+      if (key.source === 'static') continue;
       const known = this.byId.get(key.id);
       if (known && known.digest === key.digest && known.source === 'created') {
         Object.assign(known, key);

@@ -18,6 +18,7 @@ interface ClientKey {
   name: string;
   source: 'default' | 'static' | 'created';
   readOnly: boolean;
+  deletable: boolean;
   hint: string | null;
   enabled: boolean;
   createdAt: string | null;
@@ -87,13 +88,13 @@ export function KeysPage() {
             ${key.createdAt && html`<dt>Created</dt><dd>${dateTime(key.createdAt)}</dd>`}
           </dl>
           ${key.readOnly
-            ? html`<p class="muted">Set in the environment: read-only here.</p>`
+            ? html`<p class="muted">PROXY_API_KEY: no limits, read-only here.</p>`
             : html`<div class="actions">
                 <button onClick=${() => setEditing(key)}>Edit</button>
                 ${key.enabled
                   ? html`<button onClick=${() => act(key, 'disable', () => api('POST', `${path(key)}/disable`))}>Disable</button>`
                   : html`<button onClick=${() => act(key, 'enable', () => api('POST', `${path(key)}/enable`))}>Enable</button>`}
-                <button class="danger" onClick=${() => confirm(`Delete key "${key.name}"? Clients using it are refused from now on.`) && act(key, 'delete', () => api('DELETE', path(key)))}>Delete</button>
+                ${key.deletable && html`<button class="danger" onClick=${() => confirm(`Delete key "${key.name}"? Clients using it are refused from now on.`) && act(key, 'delete', () => api('DELETE', path(key)))}>Delete</button>`}
               </div>`}
         </article>`,
       )}
@@ -169,7 +170,7 @@ function KeyForm({ current, accountNames, onClose, onSaved }: { current?: Client
   return html`<aside class="detail key-form" role="dialog" aria-label=${current ? 'Edit key' : 'New key'}>
     <header><h2>${current ? `Edit ${current.name}` : 'New key'}</h2><button onClick=${onClose} aria-label="Close">×</button></header>
     <form onSubmit=${submit} autocomplete="off">
-      <label>Name <input name="name" required pattern="[A-Za-z0-9][A-Za-z0-9._\\-]{0,63}" defaultValue=${current?.name ?? ''} /></label>
+      <label>Name <input name="name" required pattern="[A-Za-z0-9][A-Za-z0-9._\\-]{0,63}" defaultValue=${current?.name ?? ''} readOnly=${current?.source === 'static'} title=${current?.source === 'static' ? 'Named in PROXY_API_KEYS' : undefined} /></label>
       <label>Daily budget (Kiro credits, UTC day) <input name="dailyCredits" type="number" min="0" step="any" defaultValue=${value(current?.dailyCredits)} placeholder="none" /></label>
       <label>Monthly budget (Kiro credits, UTC month) <input name="monthlyCredits" type="number" min="0" step="any" defaultValue=${value(current?.monthlyCredits)} placeholder="none" /></label>
       <label>Rate limit (requests per minute) <input name="rateLimitPerMinute" type="number" min="1" step="1" defaultValue=${value(current?.rateLimitPerMinute)} placeholder="RATE_LIMIT_PER_MINUTE" /></label>
