@@ -8,8 +8,9 @@ const KEY_EXAMPLE = { name: 'ci', models: ['claude-sonnet-4.5', 'claude-haiku-*'
 
 /**
  * Client keys under /admin/api/keys (ADMIN_API_KEY): list (never a secret), create (the secret
- * once, in the answer), change, disable and enable, delete, and each key's usage. Keys from
- * PROXY_API_KEY and PROXY_API_KEYS are listed read-only.
+ * once, in the answer), change, disable and enable, delete, and each key's usage. PROXY_API_KEY
+ * is listed read-only; a PROXY_API_KEYS key's limits and state can be changed (`env.NAME`), its
+ * name and existence only in the environment.
  */
 @RequiresAdminKey('admin: client keys')
 @Controller('admin/api/keys')
@@ -46,7 +47,7 @@ export class ClientKeysController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Change a key', description: 'name, enabled, models, accounts, rateLimitPerMinute, dailyCredits, monthlyCredits; `null` removes a limit. Applies to requests from now on.' })
+  @ApiOperation({ summary: 'Change a key', description: 'name, enabled, models, accounts, rateLimitPerMinute, dailyCredits, monthlyCredits; `null` removes a limit. Applies to requests from now on. A PROXY_API_KEYS key (`env.NAME`) keeps its name; PROXY_API_KEY cannot be changed.' })
   @ApiParam({ name: 'id' })
   @ApiBody({ schema: { type: 'object', example: { dailyCredits: 10, monthlyCredits: null } } })
   @ApiOkResponse({ description: 'The key as it is now.' })
