@@ -54,3 +54,36 @@ export const envKeyId = (name: string): string => `env.${name}`;
 
 /** The name PROXY_API_KEY goes by (the request log, the console). */
 export const DEFAULT_KEY_NAME = 'default';
+
+/** A period's credits and requests, as the admin API and /v1/usage give them. */
+export interface PeriodUsage {
+  credits: number;
+  requests: number;
+  limit: number | null;
+  resetsAt: string;
+}
+
+export interface ClientKeyUsage {
+  daily: PeriodUsage;
+  monthly: PeriodUsage;
+}
+
+/** A key as the admin API shows it: never the secret or its digest. */
+export interface ClientKeyView {
+  id: string;
+  name: string;
+  source: ClientKeySource;
+  /** PROXY_API_KEY: nothing about it changes here. */
+  readOnly: boolean;
+  /** Created keys only: PROXY_API_KEYS keys are removed from the environment. */
+  deletable: boolean;
+  hint: string | null;
+  enabled: boolean;
+  createdAt: string | null;
+  models: string[];
+  accounts: string[];
+  rateLimitPerMinute: number | null;
+  dailyCredits: number | null;
+  monthlyCredits: number | null;
+  usage: ClientKeyUsage;
+}

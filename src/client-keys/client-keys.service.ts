@@ -5,38 +5,18 @@ import type { Principal } from '../auth/principal';
 import { Clock } from '../common/clock';
 import { InvalidRequestError, NotFoundError } from '../common/errors';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
-import { type ClientKey, type ClientKeyPolicy, DEFAULT_KEY_NAME, envKeyId, KEY_NAME, KEY_NAME_RULE, MAX_CLIENT_KEYS, NO_LIMITS } from './client-key';
+import { type ClientKey, type ClientKeyPolicy, type ClientKeyUsage, type ClientKeyView, DEFAULT_KEY_NAME, envKeyId, KEY_NAME, KEY_NAME_RULE, MAX_CLIENT_KEYS, NO_LIMITS } from './client-key';
 import { KeyDisabledError, ModelNotAllowedError } from './client-key-errors';
 import { ClientKeysFile, SpendFile, usageFileFor } from './client-keys-file';
 import { ClientKeysSync } from './client-keys-sync';
-import { type BudgetReachedEvent, type ClientKeyUsage, KeyBudgets } from './key-budgets';
+import { type BudgetReachedEvent, KeyBudgets } from './key-budgets';
 import { parsePolicy, type PolicyInput } from './key-policy-input';
 import { keyDigest, keyHint, newKeySecret } from './key-secret';
 import { ModelPolicy } from './model-policy';
 import { SpendCounterStore } from './spend-counter-store';
 
-export type { BudgetReachedEvent, ClientKeyUsage, PeriodUsage } from './key-budgets';
-
-/** A key as the admin API shows it: never the secret or its digest. */
-export interface ClientKeyView {
-  id: string;
-  name: string;
-  source: ClientKey['source'];
-  /** Static keys (PROXY_API_KEY, PROXY_API_KEYS) cannot be changed here. */
-  /** PROXY_API_KEY: nothing about it changes here. */
-  readOnly: boolean;
-  /** Created keys only: PROXY_API_KEYS keys are removed from the environment. */
-  deletable: boolean;
-  hint: string | null;
-  enabled: boolean;
-  createdAt: string | null;
-  models: string[];
-  accounts: string[];
-  rateLimitPerMinute: number | null;
-  dailyCredits: number | null;
-  monthlyCredits: number | null;
-  usage: ClientKeyUsage;
-}
+export type { BudgetReachedEvent } from './key-budgets';
+export type { ClientKeyUsage, ClientKeyView, PeriodUsage } from './client-key';
 
 /**
  * Every client key: PROXY_API_KEY (`default`), PROXY_API_KEYS (static) and those made through

@@ -2,23 +2,11 @@ import { Logger } from '@nestjs/common';
 import { type Observable, Subject } from 'rxjs';
 import type { Clock } from '../common/clock';
 import { BUDGET_PERIODS, type BudgetPeriod, periodWindow } from './budget-periods';
-import { type ClientKey, MAX_CLIENT_KEYS } from './client-key';
+import { type ClientKey, type ClientKeyUsage, MAX_CLIENT_KEYS, type PeriodUsage } from './client-key';
 import { BudgetExceededError } from './client-key-errors';
 import type { SpendFile } from './client-keys-file';
 import type { SpendCounterStore } from './spend-counter-store';
 import { SpendLedger } from './spend-ledger';
-
-export interface ClientKeyUsage {
-  daily: PeriodUsage;
-  monthly: PeriodUsage;
-}
-
-export interface PeriodUsage {
-  credits: number;
-  requests: number;
-  limit: number | null;
-  resetsAt: string;
-}
 
 /** What the alerts (issue 15 item 6) are told when a key reaches a budget; once per key and period. */
 export interface BudgetReachedEvent {

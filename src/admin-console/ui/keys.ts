@@ -1,34 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
+import type { ClientKeyView as ClientKey, PeriodUsage } from '../../client-keys/client-key';
 import { api } from './api';
 import { dateTime, formatNumber, usageLevel, usagePercent } from './format';
 import { html } from './html';
 import { usePolling } from './polling';
 import './keys.css';
-
-/** A period's usage as /admin/api/keys answers it. */
-interface PeriodUsage {
-  credits: number;
-  requests: number;
-  limit: number | null;
-  resetsAt: string;
-}
-
-interface ClientKey {
-  id: string;
-  name: string;
-  source: 'default' | 'static' | 'created';
-  readOnly: boolean;
-  deletable: boolean;
-  hint: string | null;
-  enabled: boolean;
-  createdAt: string | null;
-  models: string[];
-  accounts: string[];
-  rateLimitPerMinute: number | null;
-  dailyCredits: number | null;
-  monthlyCredits: number | null;
-  usage: { daily: PeriodUsage; monthly: PeriodUsage };
-}
 
 interface KeysAnswer {
   data: ClientKey[];
