@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { readKiroCliCredential, findKiroCliDatabase } from '../auth/kiro-cli-store';
 import { loadGatewayCredential } from '../auth/credential-loader';
 import { InvalidRequestError } from '../common/errors';
+import { objectBody } from '../common/http/json-body';
 import { Inject } from '@nestjs/common';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import { AccountsService, type AccountView } from './accounts.service';
@@ -132,11 +133,6 @@ export class AdminController {
   async remove(@Param('name') name: string): Promise<void> {
     await this.accounts.remove(name);
   }
-}
-
-function objectBody(body: unknown): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidRequestError('The body must be a JSON object');
-  return body as Record<string, unknown>;
 }
 
 function wholeNumber(value: unknown, name: string, min: number, max: number): number | undefined {

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
 import { RequiresAdminKey } from '../accounts/admin-key.guard';
-import { InvalidRequestError } from '../common/errors';
+import { objectBody } from '../common/http/json-body';
 import { type ClientKeyView, ClientKeysService } from './client-keys.service';
 
 const KEY_EXAMPLE = { name: 'ci', models: ['claude-sonnet-4.5', 'claude-haiku-*'], accounts: ['team-1'], rateLimitPerMinute: 60, dailyCredits: 5, monthlyCredits: 100 };
@@ -78,9 +78,4 @@ export class ClientKeysController {
   async remove(@Param('id') id: string): Promise<void> {
     await this.keys.remove(id);
   }
-}
-
-function objectBody(body: unknown): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidRequestError('The body must be a JSON object');
-  return body as Record<string, unknown>;
 }

@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { Readable } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
 import { InvalidRequestError, PayloadTooLargeError, RequestBoundError, UnsupportedMediaTypeError } from '../errors';
-import { JsonShapeScanner, MAX_DISTINCT_KEYS, MAX_JSON_DEPTH, parseJsonObject, readJsonBody } from './json-body';
+import { JsonShapeScanner, MAX_DISTINCT_KEYS, MAX_JSON_DEPTH, objectBody, parseJsonObject, readJsonBody } from './json-body';
 import { JsonParseWorker } from './json-parse-worker';
 
 const LIMITS = { bodyBytes: 1024 * 1024, inflateRatio: 50, elements: 1_000 };
@@ -172,5 +172,14 @@ describe(JsonShapeScanner.name, () => {
 
     expect(scanInSlices(text)).toBeGreaterThan(1);
     expect(() => scanInSlices(text)).not.toThrow();
+  });
+});
+
+describe(objectBody.name, () => {
+  it('hands back a JSON object, and answers anything else (no body, an array, a string) with a 400', () => {
+    const body = { name: 'a' };
+
+    expect(objectBody(body)).toBe(body);
+    for (const other of [undefined, null, [], 'x', 1]) expect(() => objectBody(other)).toThrow(new InvalidRequestError('The body must be a JSON object'));
   });
 });

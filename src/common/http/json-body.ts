@@ -4,7 +4,7 @@ import { setImmediate } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { gunzip, inflate, type InputType, type ZlibOptions } from 'node:zlib';
 import { InvalidRequestError, PayloadTooLargeError, RequestBoundError, UnsupportedMediaTypeError } from '../errors';
-import type { JsonObject } from '../json';
+import { isJsonObject, type JsonObject } from '../json';
 import type { JsonParseWorker } from './json-parse-worker';
 import { UNSAFE_KEYS } from './shallow-validation';
 
@@ -79,6 +79,12 @@ export async function parseJsonObject(body: Buffer, maxElements: number, worker?
 }
 
 const SCAN_SLICE_MS = 4;
+
+/** An admin route's body as a JSON object, or a 400: the body reader leaves a missing body undefined. */
+export function objectBody(body: unknown): JsonObject {
+  if (!isJsonObject(body)) throw new InvalidRequestError('The body must be a JSON object');
+  return body;
+}
 
 function parseHere(body: Buffer, start: number, unsafeKeys: boolean): unknown {
   return JSON.parse(body.toString('utf8', start), unsafeKeys ? dropUnsafeKeys : undefined);
