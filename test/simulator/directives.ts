@@ -242,7 +242,7 @@ function forcedToolCall(state: ValidatedBody['conversationState'], usage: TextRe
   const tools = declaredTools(current);
   const tool = named === undefined ? tools[0] : tools.find((candidate) => candidate.name === named);
   if (!tool) return undefined;
-  return toolCallReply(newToolUseId(), tool.name, JSON.stringify(sampleArguments(tool)), { ...usage, fragments: 3 });
+  return sampleCall(tool, usage);
 }
 
 /**
@@ -334,6 +334,11 @@ function friendlyReply(current: CurrentMessage, usage: TextReplyOptions): Stream
 function toolDirective(current: CurrentMessage, usage: TextReplyOptions): Scenario {
   const tool = declaredTools(current)[0];
   if (!tool) return textReply('[sim:tool] needs at least one declared tool in the request.', usage);
+  return sampleCall(tool, usage);
+}
+
+/** A call of `tool` with its required properties filled from the schema types. */
+function sampleCall(tool: ToolSpecification, usage: TextReplyOptions): Scenario {
   return toolCallReply(newToolUseId(), tool.name, JSON.stringify(sampleArguments(tool)), { ...usage, fragments: 3 });
 }
 
