@@ -2,35 +2,25 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RequestLogEntry } from './request-log-entry';
+import { sampleEntry } from './request-log-entry.fixture';
 import { SqliteRequestLogStore } from './request-log-store';
 
 const NOW = Date.UTC(2026, 11, 1, 12, 30, 10);
 
 function entry(overrides: Partial<RequestLogEntry> = {}): RequestLogEntry {
-  return {
-    requestId: 'req-1',
+  return sampleEntry({
     at: NOW - 1_000,
-    method: 'POST',
     route: '/v1/chat/completions',
-    status: 200,
-    clientClosed: false,
     durationMs: 120,
     ttftMs: 40,
-    callerKind: 'key',
-    caller: 'default',
     modelAsked: 'claude-sonnet-4.5',
     modelUsed: 'claude-sonnet-4.5',
     stream: true,
-    account: 'a',
-    attempts: ['a'],
     inputTokens: 10,
     outputTokens: 5,
-    cachedTokens: null,
     credits: 0.25,
-    errorKind: null,
-    errorMessage: null,
     ...overrides,
-  };
+  });
 }
 
 describe(SqliteRequestLogStore.name, () => {

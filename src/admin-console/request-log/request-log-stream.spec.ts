@@ -1,32 +1,9 @@
 import type Redis from 'ioredis';
 import type { RequestLogEntry } from './request-log-entry';
+import { sampleEntry } from './request-log-entry.fixture';
 import { parseEntry, REQUEST_LOG_STREAM, RequestLogStream, type RequestLogStreamOptions } from './request-log-stream';
 
-const entry = (entryId: string, instance: string): RequestLogEntry => ({
-  requestId: `req-${entryId}`,
-  at: 1_000,
-  method: 'POST',
-  route: '/v1/messages',
-  status: 200,
-  clientClosed: false,
-  durationMs: 10,
-  ttftMs: 5,
-  callerKind: 'key',
-  caller: 'default',
-  modelAsked: 'm',
-  modelUsed: 'm',
-  stream: false,
-  account: 'a',
-  attempts: ['a'],
-  inputTokens: 1,
-  outputTokens: 1,
-  cachedTokens: null,
-  credits: 0.1,
-  errorKind: null,
-  errorMessage: null,
-  entryId,
-  instance,
-});
+const entry = (entryId: string, instance: string): RequestLogEntry => sampleEntry({ requestId: `req-${entryId}`, entryId, instance });
 
 /** A Redis holding one stream in memory, or failing every call. */
 function fakeRedis() {

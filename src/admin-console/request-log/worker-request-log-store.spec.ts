@@ -3,31 +3,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RequestLogEntry } from './request-log-entry';
+import { sampleEntry } from './request-log-entry.fixture';
 import { WorkerRequestLogStore } from './worker-request-log-store';
 
-const entry = (requestId: string, at: number): RequestLogEntry => ({
-  requestId,
-  at,
-  method: 'POST',
-  route: '/v1/messages',
-  status: 200,
-  clientClosed: false,
-  durationMs: 10,
-  ttftMs: 5,
-  callerKind: 'key',
-  caller: 'default',
-  modelAsked: 'm',
-  modelUsed: 'm',
-  stream: false,
-  account: 'a',
-  attempts: ['a'],
-  inputTokens: 1,
-  outputTokens: 1,
-  cachedTokens: null,
-  credits: 0.1,
-  errorKind: null,
-  errorMessage: null,
-});
+const entry = (requestId: string, at: number): RequestLogEntry => sampleEntry({ requestId, at });
 
 describe(WorkerRequestLogStore.name, () => {
   it('runs the SQLite store on its own thread, answering calls in the order sent', async () => {
