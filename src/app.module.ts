@@ -1,11 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from './auth';
 import { ChatModule } from './chat/chat.module';
 import { ClientKeysModule } from './client-keys/client-keys.module';
-import { ApiExceptionFilter } from './common/http/api-exception.filter';
 import { ClockModule } from './common/clock.module';
-import { JsonBodyModule } from './common/http/json-body.interceptor';
+import { JsonBodyModule } from './common/http/json-body.guard';
 import { GatewayConfigModule } from './config/config.module';
 import type { GatewayConfig } from './config/gateway.config';
 import { ConverterModule } from './converter';
@@ -26,7 +24,6 @@ import { OutboundModule } from './outbound/outbound.module';
 
 @Module({
   imports: [ClockModule, JsonBodyModule, RedisModule, DeploymentSecretModule, OutboundModule, MetricsModule, DebugModule, RateLimitModule, ClientKeysModule, AuthModule, KiroClientModule, AlertsModule, AccountsModule, AdminConsoleModule, ConverterModule, ChatModule, MessagesModule, ResponsesModule, ModelsModule, HealthModule],
-  providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
 })
 export class AppModule {
   /** The app on a configuration parsed once, before Nest starts (bootstrap.ts, the tests' harness). */

@@ -1,11 +1,10 @@
-import { BadRequestException, type INestApplication, ValidationError } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { NextFunction, Request, Response } from 'express';
+import { BadRequestException, ValidationError } from '@nestjs/common';
+import type { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { InvalidRequestError } from './common/errors';
-import { renderError } from './common/http/api-family';
-import { RequestTrackingMiddleware } from './common/http/request-tracking.middleware';
+import { ApiExceptionFilter } from './common/http/api-exception.filter';
+import { handleFrameworkErrors, readNoBodies } from './common/http/http-server';
+import { RequestTracking } from './common/http/request-tracking';
 import { BodyValidationPipe } from './common/http/shallow-validation';
-import { requestContextOf } from './common/request-context';
 import { affinityKeyOf } from './accounts/affinity-key';
 import { DebugDumps } from './debug/debug-dumps';
 import { MetricsService } from './metrics';
@@ -16,45 +15,40 @@ import { setupAdminConsole } from './admin-console/setup-admin-console';
 
 /**
  * Everything main.ts and the e2e tests share: request tracking, CORS, validation that answers in
- * the caller's envelope, the docs, and graceful shutdown hooks. There is no global body parser:
- * a route reads its JSON body after its guards passed (JsonBodyInterceptor), so no byte of an
- * unauthenticated request's body is read, inflated or parsed.
+ * the caller's envelope, the docs, and graceful shutdown hooks. There is no body parser: a route
+ * reads its JSON body after its guards passed (JsonBodyGuard), so no byte of an unauthenticated
+ * request's body is read, inflated or parsed. Errors raised before any route (Fastify's own) go
+ * through Nest's error handler to the same exception filter as every other error.
  */
-export function configureApp(app: INestApplication, config: GatewayConfig): void {
-  const express = app as NestExpressApplication;
-  express.disable('x-powered-by');
-  // No ETag: Express would hash every JSON reply (a 1 MB answer is milliseconds of SHA-1 on the
-  // event loop) for a header no API client sends back.
-  express.set('etag', false);
-  // Whose X-Forwarded-For is believed for the client address (per-address auth back-off).
-  express.set('trust proxy', config.security.trustProxy);
+export function configureApp(app: NestFastifyApplication, config: GatewayConfig): void {
+  const adapter = app.getHttpAdapter() as FastifyAdapter;
+  readNoBodies(adapter.getInstance());
   const level = config.logging.level;
   const requestLogLevels = level === 'DEBUG' || level === 'INFO' ? (['log', 'warn'] as const) : level === 'WARNING' ? (['warn'] as const) : ([] as const);
   const requestLog = app.get(RequestLogService);
-  const tracking = new RequestTrackingMiddleware(app.get(MetricsService), app.get(DebugDumps), [config.server.proxyApiKey, ...config.clientKeys.static.map((key) => key.secret)], requestLogLevels, requestLog);
-  express.use((req: Request, res: Response, next: NextFunction) => tracking.use(req, res, next));
+  const tracking = new RequestTracking(app.get(MetricsService), app.get(DebugDumps), [config.server.proxyApiKey, ...config.clientKeys.static.map((key) => key.secret)], requestLogLevels, requestLog);
+  // Nest's first request hook: ahead of CORS, so a preflight is tracked like any request.
+  adapter.setOnRequestHook((request, reply, done) => {
+    const context = tracking.track(request, reply);
+    // Asked for by the account pool once the body has been read (after the key was checked).
+    // Once per request: the pool and the Kiro body's conversation id both ask for it.
+    let key: { value: string | undefined } | undefined;
+    context.affinityKey = () => (key ??= { value: affinityKeyOf(request.headers, request.body) }).value;
+    done();
+  });
+  // Every error, wherever it is raised, in the caller's envelope; a request that passed no hook is tracked there.
+  const errors = new ApiExceptionFilter((request, reply) => tracking.track(request, reply));
+  app.useGlobalFilters(errors);
+  handleFrameworkErrors(adapter, (error, request, reply) => errors.answer(error, request, reply));
   const { corsOrigins } = config.server;
   if (corsOrigins === '*' || corsOrigins.length > 0) {
     // Browser clients (Open WebUI, LobeChat, NextChat) call from their own origin.
-    express.enableCors({
+    app.enableCors({
       origin: corsOrigins === '*' ? '*' : corsOrigins,
       exposedHeaders: ['X-Request-ID', 'X-Process-Time', 'request-id', 'Retry-After', 'x-should-retry', 'x-ratelimit-limit-requests', 'x-ratelimit-remaining-requests', 'x-ratelimit-reset-requests', 'x-kiro-model'],
       maxAge: 600,
     });
   }
-  // Asked for by the account pool once the body has been read (after the key was checked).
-  // Once per request: the pool and the Kiro body's conversation id both ask for it.
-  express.use((req: Request, _res: Response, next: NextFunction) => {
-    let key: { value: string | undefined } | undefined;
-    requestContextOf(req).affinityKey = () => (key ??= { value: affinityKeyOf(req.headers, req.body) }).value;
-    next();
-  });
-  // Errors raised before any route (Express itself) still leave in the caller's envelope.
-  express.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
-    if (res.headersSent) return next(error);
-    const rendered = renderError(req, error);
-    res.status(rendered.status).set(rendered.headers).json(rendered.body);
-  });
   app.useGlobalPipes(
     new BodyValidationPipe({
       transform: false,

@@ -1,10 +1,11 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Server } from 'node:http';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
+import { createHttpAdapter } from './common/http/http-server';
 import { PinoLoggerService } from './common/logging/pino-logger.service';
 import { APP_VERSION } from './common/version';
 import { describeProxyKeySource, parseGatewayEnv, type RawEnv } from './config/env.schema';
@@ -29,7 +30,7 @@ export function startGateway(options: GatewayStartOptions = {}): Promise<void> {
     const config = options.demo ? parseGatewayEnv(options.demo.env, { demo: true }) : loadGatewayConfig();
     target = config.server;
     logger = new PinoLoggerService(config.logging);
-    const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false, bufferLogs: true, abortOnError: false });
+    const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createHttpAdapter(config), { bodyParser: false, bufferLogs: true, abortOnError: false });
     app.useLogger(logger);
     // From here on lines are written as they come, so a failure below never swallows them.
     app.flushLogs();
@@ -41,6 +42,8 @@ export function startGateway(options: GatewayStartOptions = {}): Promise<void> {
     const { host, port } = config.server;
     // The start-up lines are being written before clients can arrive.
     await logger.ready;
+    // Fastify compiles its routes and hooks here (app.listen would do it; the server's own listen does not).
+    await app.getHttpAdapter().getInstance().ready();
     await listen(app.getHttpServer() as Server, port, host);
     const local = host === '0.0.0.0' || host === '::' ? ` (http://localhost:${port})` : '';
     log.log(`kiro-gateway ${APP_VERSION} listening on ${host}:${port}${local}; docs at /docs and /redoc; Ctrl+C or SIGTERM stops it`);

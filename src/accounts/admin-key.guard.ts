@@ -1,12 +1,12 @@
-import { applyDecorators, CanActivate, ExecutionContext, Inject, Injectable, UseGuards, UseInterceptors } from '@nestjs/common';
+import { applyDecorators, CanActivate, ExecutionContext, Inject, Injectable, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { AuthFailureThrottle } from '../auth/auth-failure-throttle';
 import { clientAddressKey } from '../auth/client-address';
 import { AdminSessions, type AdminSession, CSRF_HEADER, sessionCookieOf } from '../admin-console/admin-sessions';
 import { AuthBackoffError, AuthenticationError, NotFoundError, PermissionDeniedError } from '../common/errors';
-import { JsonBodyInterceptor } from '../common/http/json-body.interceptor';
+import { JsonBodyGuard } from '../common/http/json-body.guard';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 
 /**
@@ -29,7 +29,7 @@ export class AdminKeyGuard implements CanActivate {
   }
 
   canActivate(context: ExecutionContext): boolean {
-    const request = context.switchToHttp().getRequest<Request>();
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
     if (!this.keyDigest) throw new NotFoundError('The admin API is off: set ADMIN_API_KEY to turn it on.', 'not_found');
     const address = clientAddressKey(request.ip);
     const wait = this.throttle.retryAfterSeconds(address);
@@ -47,7 +47,7 @@ export class AdminKeyGuard implements CanActivate {
     return true;
   }
 
-  private bySession(request: Request, cookie: string, address: string): boolean {
+  private bySession(request: FastifyRequest, cookie: string, address: string): boolean {
     const session = this.sessions.verify(cookie);
     if (!session) {
       this.throttle.recordFailure(address);
@@ -71,14 +71,14 @@ export class AdminKeyGuard implements CanActivate {
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** The console session a request came with, once the guard accepted it. */
-const adminSessions = new WeakMap<Request, AdminSession>();
+const adminSessions = new WeakMap<FastifyRequest, AdminSession>();
 
-export function adminSessionOf(request: Request): AdminSession | undefined {
+export function adminSessionOf(request: FastifyRequest): AdminSession | undefined {
   return adminSessions.get(request);
 }
 
 /** No Origin (not a browser's cross-origin request), or one naming this very host. */
-function crossOriginFree(request: Request): boolean {
+function crossOriginFree(request: FastifyRequest): boolean {
   const origin = request.headers.origin;
   if (origin === undefined) return true;
   try {
@@ -97,8 +97,7 @@ export function RequiresAdminKey(tag = 'admin'): ClassDecorator {
   return applyDecorators(
     ApiTags(tag),
     ApiBearerAuth('admin-key'),
-    UseGuards(AdminKeyGuard),
-    UseInterceptors(JsonBodyInterceptor),
+    UseGuards(AdminKeyGuard, JsonBodyGuard),
     ApiUnauthorizedResponse({ description: 'Missing or wrong ADMIN_API_KEY.' }),
   );
 }

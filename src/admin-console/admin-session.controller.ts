@@ -1,6 +1,6 @@
 import { Controller, Delete, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { adminSessionOf, RequiresAdminKey } from '../accounts/admin-key.guard';
 import { AdminSessions } from './admin-sessions';
 
@@ -23,25 +23,25 @@ export class AdminSessionController {
 
   @Post()
   @HttpCode(200)
-  login(@Req() request: Request, @Res({ passthrough: true }) response: Response): SessionAnswer {
+  login(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): SessionAnswer {
     const { cookieValue, session } = this.sessions.issue();
-    response.setHeader('Set-Cookie', this.sessions.cookieHeader(cookieValue, request.secure));
-    response.setHeader('Cache-Control', 'no-store');
+    reply.header('Set-Cookie', this.sessions.cookieHeader(cookieValue, request.protocol === 'https'));
+    reply.header('Cache-Control', 'no-store');
     return { csrfToken: session.csrfToken, expiresAt: new Date(session.expiresAt).toISOString() };
   }
 
   @Get()
-  current(@Req() request: Request, @Res({ passthrough: true }) response: Response): SessionAnswer {
+  current(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): SessionAnswer {
     const session = adminSessionOf(request);
-    response.setHeader('Cache-Control', 'no-store');
+    reply.header('Cache-Control', 'no-store');
     return { csrfToken: session?.csrfToken ?? null, expiresAt: session ? new Date(session.expiresAt).toISOString() : null };
   }
 
   @Delete()
   @HttpCode(204)
-  logout(@Req() request: Request, @Res({ passthrough: true }) response: Response): void {
+  logout(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): void {
     const session = adminSessionOf(request);
     if (session) this.sessions.revoke(session);
-    response.setHeader('Set-Cookie', this.sessions.cookieHeader(undefined, request.secure));
+    reply.header('Set-Cookie', this.sessions.cookieHeader(undefined, request.protocol === 'https'));
   }
 }

@@ -1,6 +1,7 @@
-import { type INestApplication, Logger } from '@nestjs/common';
-import type express from 'express';
-import type { Request, Response } from 'express';
+import { negotiate } from '@fastify/accept-negotiator';
+import { Logger } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayConfig } from '../config/gateway.config';
 import { type ConsoleAsset, loadConsoleAssets } from './console-assets';
 
@@ -24,41 +25,41 @@ export const CONSOLE_CSP = [
  * nothing is mounted: /admin is a 404 like any unknown path. The files are loaded (or, from
  * the source, bundled) at the first request and kept; a failed load is tried again next time.
  */
-export function setupAdminConsole(app: INestApplication, config: GatewayConfig, load: () => Promise<Map<string, ConsoleAsset>> = loadConsoleAssets): void {
+export function setupAdminConsole(app: NestFastifyApplication, config: GatewayConfig, load: () => Promise<Map<string, ConsoleAsset>> = loadConsoleAssets): void {
   if (!config.admin.apiKey) return;
   const logger = new Logger('AdminConsole');
-  const http = app.getHttpAdapter().getInstance() as express.Express;
+  const http = app.getHttpAdapter().getInstance();
   let assets: Promise<Map<string, ConsoleAsset>> | undefined;
-  const serve = (name: string, cache: string) => (req: Request, res: Response) => {
+  const serve = (name: string, cache: string) => async (request: FastifyRequest, reply: FastifyReply) => {
     assets ??= load().catch((err: Error) => {
       assets = undefined;
       throw err;
     });
-    assets.then(
-      (files) => {
-        const file = files.get(name);
-        if (!file) return res.status(404).end();
-        const gzip = req.acceptsEncodings().includes('gzip');
-        const body = gzip ? file.gzip : file.identity;
-        res.setHeader('Content-Type', file.contentType);
-        res.setHeader('Content-Security-Policy', CONSOLE_CSP);
-        res.setHeader('X-Content-Type-Options', 'nosniff');
-        res.setHeader('X-Frame-Options', 'DENY');
-        res.setHeader('Referrer-Policy', 'no-referrer');
-        res.setHeader('Cache-Control', cache);
-        res.setHeader('Vary', 'Accept-Encoding');
-        if (gzip) res.setHeader('Content-Encoding', 'gzip');
-        res.setHeader('Content-Length', body.length);
-        res.end(req.method === 'HEAD' ? undefined : body);
-      },
-      (err: Error) => {
-        logger.error(`The admin console cannot be served: ${err.message}`);
-        res.status(503).type('text/plain').send('The admin console is not available: see the gateway log.');
-      },
-    );
+    let files: Map<string, ConsoleAsset>;
+    try {
+      files = await assets;
+    } catch (err) {
+      logger.error(`The admin console cannot be served: ${(err as Error).message}`);
+      return reply.status(503).type('text/plain; charset=utf-8').send('The admin console is not available: see the gateway log.');
+    }
+    const file = files.get(name);
+    if (!file) return reply.status(404).send();
+    const gzip = negotiate(request.headers['accept-encoding'] ?? '', ['gzip']) === 'gzip';
+    reply.headers({
+      'Content-Type': file.contentType,
+      'Content-Security-Policy': CONSOLE_CSP,
+      'X-Content-Type-Options': 'nosniff',
+      'X-Frame-Options': 'DENY',
+      'Referrer-Policy': 'no-referrer',
+      'Cache-Control': cache,
+      Vary: 'Accept-Encoding',
+    });
+    if (gzip) reply.header('Content-Encoding', 'gzip');
+    return reply.send(gzip ? file.gzip : file.identity);
   };
   // The page itself is never cached (a new build's script names the same files); the assets for an hour.
-  http.get(['/admin', '/admin/'], serve('index.html', 'no-store'));
+  // (With a trailing slash allowed by the router, /admin also serves /admin/.)
+  http.get('/admin', serve('index.html', 'no-store'));
   http.get('/admin/assets/app.js', serve('app.js', 'public, max-age=3600'));
   http.get('/admin/assets/app.css', serve('app.css', 'public, max-age=3600'));
 }

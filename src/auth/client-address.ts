@@ -1,7 +1,7 @@
 import { isIPv6 } from 'node:net';
 
 /**
- * The key per-address state is kept under: the address as Express resolved it (TRUST_PROXY decides
+ * The key per-address state is kept under: the address as Fastify resolved it (TRUST_PROXY decides
  * whose X-Forwarded-For counts), IPv4-mapped IPv6 as IPv4, and an IPv6 address by its /64, the
  * block one host is given (one machine can use a different address of it for every request).
  */

@@ -1,8 +1,8 @@
-import { applyDecorators, CanActivate, createParamDecorator, ExecutionContext, Inject, Injectable, UseGuards, UseInterceptors } from '@nestjs/common';
+import { applyDecorators, CanActivate, createParamDecorator, ExecutionContext, Inject, Injectable, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { AuthBackoffError, AuthenticationError } from '../common/errors';
-import { JsonBodyInterceptor } from '../common/http/json-body.interceptor';
+import { JsonBodyGuard } from '../common/http/json-body.guard';
 import { requestContextOf } from '../common/request-context';
 import type { ClientKey } from '../client-keys/client-key';
 import { ClientKeyBudgetGuard } from '../client-keys/client-key-budget.guard';
@@ -43,13 +43,13 @@ export class ProxyKeyGuard implements CanActivate {
   }
 
   canActivate(context: ExecutionContext): boolean {
-    const request = context.switchToHttp().getRequest<Request>();
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
     requestContextOf(request).principal = this.authenticate(request);
     return true;
   }
 
   /** The caller, or a 401 / 429 in the caller's API family. */
-  authenticate(request: Request): Principal {
+  authenticate(request: FastifyRequest): Principal {
     const address = clientAddressKey(request.ip);
     const wait = this.throttle.retryAfterSeconds(address);
     if (wait !== undefined) throw new AuthBackoffError(wait);
@@ -73,7 +73,7 @@ export class ProxyKeyGuard implements CanActivate {
    * or ADMIN_API_KEY. Any other client key is a client's, not the operator's: it gets the same 401
    * as no key. A wrong key counts against the address as everywhere; a valid client key does not.
    */
-  authenticateOperator(request: Request): void {
+  authenticateOperator(request: FastifyRequest): void {
     const address = clientAddressKey(request.ip);
     const wait = this.throttle.retryAfterSeconds(address);
     if (wait !== undefined) throw new AuthBackoffError(wait);
@@ -88,7 +88,7 @@ export class ProxyKeyGuard implements CanActivate {
   }
 
   /** Whether the caller presented PROXY_API_KEY or ADMIN_API_KEY (see authenticateOperator); never throws. */
-  isOperator(request: Request): boolean {
+  isOperator(request: FastifyRequest): boolean {
     if (presentedKey(request) === undefined) return false;
     try {
       this.authenticateOperator(request);
@@ -128,7 +128,7 @@ export class ProxyKeyGuard implements CanActivate {
   }
 }
 
-function presentedKey(request: Request): string | undefined {
+function presentedKey(request: FastifyRequest): string | undefined {
   const authorization = request.headers.authorization?.trim();
   if (authorization) {
     const bearer = /^Bearer\s+(.+)$/i.exec(authorization);
@@ -145,8 +145,7 @@ function presentedKey(request: Request): string | undefined {
  */
 export function RequiresProxyKey(): MethodDecorator & ClassDecorator {
   return applyDecorators(
-    UseGuards(ProxyKeyGuard, RateLimitGuard, ClientKeyBudgetGuard),
-    UseInterceptors(JsonBodyInterceptor),
+    UseGuards(ProxyKeyGuard, RateLimitGuard, ClientKeyBudgetGuard, JsonBodyGuard),
     ApiBearerAuth('proxy-key'),
     ApiSecurity('x-api-key'),
     ApiUnauthorizedResponse({ description: 'Missing or wrong proxy key (OpenAI error envelope).' }),
@@ -155,5 +154,5 @@ export function RequiresProxyKey(): MethodDecorator & ClassDecorator {
 
 /** The caller established by the guard; a route without the guard fails instead of serving as the gateway. */
 export const CurrentPrincipal = createParamDecorator(
-  (_: unknown, context: ExecutionContext): Principal => requestContextOf(context.switchToHttp().getRequest<Request>()).caller,
+  (_: unknown, context: ExecutionContext): Principal => requestContextOf(context.switchToHttp().getRequest<FastifyRequest>()).caller,
 );

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { RequiresProxyKey } from '../auth';
 import { CurrentRequest } from '../common/http/current-request.decorator';
 import type { RequestContext } from '../common/request-context';
@@ -30,7 +30,7 @@ export class ChatController {
   @ApiProduces('application/json', 'text/event-stream')
   @ApiOkResponse({ type: ChatCompletionResponseDto, description: 'A `chat.completion` (or an SSE stream of chunks when `stream` is true).' })
   @ApiBadRequestResponse({ description: 'Malformed request, or `context_length_exceeded` (OpenAI error envelope).' })
-  create(@Body() body: ChatCompletionRequestDto, @CurrentRequest() context: RequestContext, @Res() response: Response): Promise<void> {
-    return this.replies.send(response, context, this.chat, body);
+  create(@Body() body: ChatCompletionRequestDto, @CurrentRequest() context: RequestContext, @Res() reply: FastifyReply): Promise<void> {
+    return this.replies.send(reply, context, this.chat, body);
   }
 }

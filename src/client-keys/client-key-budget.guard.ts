@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { requestContextOf } from '../common/request-context';
 import { ClientKeysService } from './client-keys.service';
 
@@ -16,7 +16,7 @@ export class ClientKeyBudgetGuard implements CanActivate {
   constructor(private readonly keys: ClientKeysService) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const request = context.switchToHttp().getRequest<Request>();
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
     const key = requestContextOf(request).caller.key;
     if (key && !READS.has(request.method)) this.keys.admit(key);
     return true;

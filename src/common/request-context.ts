@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/principal';
 import { InternalError } from './errors';
 
@@ -64,7 +64,7 @@ export class ServedRecord {
 }
 
 /**
- * One request's state, typed: created by the request-tracking middleware before anything else
+ * One request's state, typed: created by request tracking (the first request hook) before anything else
  * runs, the caller set by ProxyKeyGuard, the generation named by the reply writer. Handlers get
  * it through `@CurrentRequest()`; nothing travels in `res.locals` or in module-level storage.
  */
@@ -98,16 +98,21 @@ export class RequestContext implements RequestTrace {
   }
 }
 
-const contexts = new WeakMap<Request, RequestContext>();
+const contexts = new WeakMap<FastifyRequest, RequestContext>();
 
-export function attachRequestContext(request: Request, context: RequestContext): void {
+export function attachRequestContext(request: FastifyRequest, context: RequestContext): void {
   contexts.set(request, context);
 }
 
-/** The request's context; every request has one (the tracking middleware runs first). */
-export function requestContextOf(request: Request): RequestContext {
+/** The request's context, if request tracking has seen it (Fastify answers some malformed URLs before any hook). */
+export function findRequestContext(request: FastifyRequest): RequestContext | undefined {
+  return contexts.get(request);
+}
+
+/** The request's context; every request that reached a route has one (request tracking runs first). */
+export function requestContextOf(request: FastifyRequest): RequestContext {
   const context = contexts.get(request);
-  if (!context) throw new InternalError('The request has no context: RequestTrackingMiddleware is not installed.');
+  if (!context) throw new InternalError('The request has no context: request tracking (configureApp) is not installed.');
   return context;
 }
 

@@ -26,7 +26,7 @@ export interface GatewayConfig {
      * environment or `.env`, can turn it on. The only mode that accepts the demo key.
      */
     demo: boolean;
-    /** Express body-parser limit, kept in its textual form (`20mb`). */
+    /** BODY_LIMIT as written (`20mb`); `limits.bodyBytes` is its value. */
     bodyLimit: string;
     /** How long running streams may finish after SIGTERM before they are cut. */
     shutdownGraceMs: number;
@@ -149,7 +149,7 @@ export interface GatewayConfig {
   /** What one request may hold: checked before any heavy work, answered with a 400 naming the bound. */
   limits: RequestLimits;
   security: {
-    /** Express `trust proxy`: false (the socket's address is the client), a hop count, or trusted addresses. */
+    /** Fastify's `trustProxy` (proxy-addr): false (the socket's address is the client), a hop count, or trusted addresses. */
     trustProxy: false | number | string[];
     /** Failed key attempts from one client address before it is made to back off (0: never). */
     authFailureLimit: number;
@@ -551,7 +551,7 @@ function deploymentSecret(read: EnvReader, proxyApiKey: string | undefined): str
   return secret;
 }
 
-/** `20mb`, `500kb`, `1048576`: binary units, as body-parser reads BODY_LIMIT. */
+/** `20mb`, `500kb`, `1048576`: binary units (1kb = 1,024 bytes). */
 function sizeInBytes(text: string): number {
   const [, amount, unit = 'b'] = SIZE.exec(text) as RegExpExecArray;
   const power = ['b', 'kb', 'mb', 'gb'].indexOf(unit.toLowerCase());

@@ -1,10 +1,9 @@
-import type { INestApplication } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
-import express from 'express';
 import { dirname, join } from 'node:path';
 import { APP_VERSION } from '../common/version';
-import { type CompressedAsset, compressedAssets } from './compressed-assets';
+import { type DocsAsset, serveDocsAssets } from './docs-assets';
 
 const REDOC_ASSETS = '/redoc-assets';
 
@@ -13,7 +12,7 @@ const REDOC_ASSETS = '/redoc-assets';
  * installed packages (swagger-ui-dist through @nestjs/swagger, redoc's standalone bundle), never
  * a CDN, so the docs work on closed networks.
  */
-export function setupDocs(app: INestApplication): void {
+export function setupDocs(app: NestFastifyApplication): void {
   const config = new DocumentBuilder()
     .setTitle('Kiro Gateway')
     .setDescription(
@@ -28,27 +27,21 @@ export function setupDocs(app: INestApplication): void {
     .build();
   const document = SwaggerModule.createDocument(app, config);
   documentAdminApi(document, Boolean(app.get<GatewayConfig>(gatewayConfig.KEY).admin.apiKey));
-  const http = app.getHttpAdapter().getInstance() as express.Express;
-  // Ahead of the static handlers, which would send these megabytes uncompressed.
-  http.use(compressedAssets(largeBundles()));
-  SwaggerModule.setup('docs', app, document, {
+  const http = app.getHttpAdapter().getInstance();
+  serveDocsAssets(http, docsFiles());
+  SwaggerModule.setup('docs', withoutStaticDirectories(app), document, {
     jsonDocumentUrl: 'docs-json',
     customSiteTitle: 'Kiro Gateway API',
     // Not persisted: the key (or KEY:REFRESH_TOKEN) would sit in the browser's localStorage.
     swaggerOptions: { persistAuthorization: false },
   });
 
-  http.use(REDOC_ASSETS, express.static(dirname(require.resolve('redoc/bundles/redoc.standalone.js')), { maxAge: '1d' }));
-  http.get('/redoc', (_req, res) => {
+  http.get('/redoc', (_request, reply) => {
     // The bundle as served names nothing off this server; the policy keeps it that way.
-    res.setHeader('Content-Security-Policy', REDOC_CSP);
-    res.type('html').send(REDOC_PAGE);
+    return reply.header('Content-Security-Policy', REDOC_CSP).type('text/html; charset=utf-8').send(REDOC_PAGE);
   });
   // Browsers ask for it on every page of the docs: an empty answer, not a 404 in the console.
-  http.get('/favicon.ico', (_req, res) => {
-    res.setHeader('Cache-Control', 'public, max-age=86400');
-    res.status(204).end();
-  });
+  http.get('/favicon.ico', (_request, reply) => reply.header('Cache-Control', 'public, max-age=86400').status(204).send());
 }
 
 /** ReDoc's bundle draws Redocly's logo from their CDN (its only outside reference): drawn from nothing here. */
@@ -76,8 +69,17 @@ function documentAdminApi(document: OpenAPIObject, enabled: boolean): void {
   document.tags = [...(document.tags ?? []), { name: 'admin', description: 'The account pool: list, add, import, enable, disable, tune, refresh, test, remove (KIRO_ACCOUNTS_FILE)' }];
 }
 
-/** URL path → file of the bundles worth compressing (the rest of the assets are small). */
-function largeBundles(): Record<string, string | CompressedAsset> {
+/**
+ * Swagger UI's page (served by SwaggerModule) asks for its files from /docs/; the app SwaggerModule
+ * is given serves no directory for them (on Fastify that would take @fastify/static, an ES module):
+ * they are the routes of {@link docsFiles}.
+ */
+function withoutStaticDirectories(app: NestFastifyApplication): NestFastifyApplication {
+  return Object.create(app, { useStaticAssets: { value: () => undefined } }) as NestFastifyApplication;
+}
+
+/** URL path → file of every asset the docs pages load (Swagger UI's page itself is SwaggerModule's). */
+function docsFiles(): Record<string, string | DocsAsset> {
   // swagger-ui-dist is @nestjs/swagger's: resolve it from there, wherever npm placed it.
   const swaggerUi = dirname(require.resolve('swagger-ui-dist/swagger-ui-bundle.js', { paths: [dirname(require.resolve('@nestjs/swagger/package.json'))] }));
   return {
@@ -85,6 +87,8 @@ function largeBundles(): Record<string, string | CompressedAsset> {
     '/docs/swagger-ui-bundle.js': join(swaggerUi, 'swagger-ui-bundle.js'),
     '/docs/swagger-ui-standalone-preset.js': join(swaggerUi, 'swagger-ui-standalone-preset.js'),
     '/docs/swagger-ui.css': join(swaggerUi, 'swagger-ui.css'),
+    '/docs/favicon-16x16.png': join(swaggerUi, 'favicon-16x16.png'),
+    '/docs/favicon-32x32.png': join(swaggerUi, 'favicon-32x32.png'),
   };
 }
 

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Subject } from 'rxjs';
 import { type GatewayError, ShuttingDownError } from '../common/errors';
 import { FlowGate } from '../common/flow-gate';
@@ -17,17 +17,8 @@ class FakeResponse extends EventEmitter {
   writableEnded = false;
   writableFinished = false;
   destroyed = false;
-  readonly req = { route: { path: '/v1/chat/completions' }, path: '/v1/chat/completions' };
-  status(code: number): this {
-    this.statusCode = code;
-    return this;
-  }
   setHeader(name: string, value: string): this {
     this.headers[name.toLowerCase()] = value;
-    return this;
-  }
-  json(body: unknown): this {
-    this.body = body;
     return this;
   }
   write(chunk: string): boolean {
@@ -36,6 +27,30 @@ class FakeResponse extends EventEmitter {
   }
   end(): this {
     this.writableEnded = true;
+    return this;
+  }
+}
+
+/** Fastify's reply around the raw response: a JSON body is sent through it, a stream written past it. */
+class FakeReply {
+  hijacked = false;
+  readonly request = { is404: false, routeOptions: { url: '/v1/chat/completions' } };
+  constructor(readonly raw: FakeResponse) {}
+  status(code: number): this {
+    this.raw.statusCode = code;
+    return this;
+  }
+  header(name: string, value: string): this {
+    this.raw.setHeader(name, value);
+    return this;
+  }
+  send(body: unknown): this {
+    this.raw.body = body;
+    this.raw.writableEnded = true;
+    return this;
+  }
+  hijack(): this {
+    this.hijacked = true;
     return this;
   }
 }
@@ -78,9 +93,10 @@ function setup() {
     streams as unknown as ActiveStreams,
   );
   const response = new FakeResponse();
+  const reply = new FakeReply(response);
   const context = new RequestContext('req-1', process.hrtime.bigint(), undefined);
-  const send = (request: { model: string; stream?: boolean }) => writer.send(response as unknown as Response, context, FAMILY, request);
-  return { pipeline, streams, response, context, send };
+  const send = (request: { model: string; stream?: boolean }) => writer.send(reply as unknown as FastifyReply, context, FAMILY, request);
+  return { pipeline, streams, response, reply, context, send };
 }
 
 function started(events$: Subject<string>, cut: (error: GatewayError) => void = () => undefined): GenerationStream<string> {
@@ -89,10 +105,11 @@ function started(events$: Subject<string>, cut: (error: GatewayError) => void = 
 
 describe(ReplyWriter.name, () => {
   it('answers a non-stream request with one JSON body and the model that answered', async () => {
-    const { response, context, send } = setup();
+    const { response, reply, context, send } = setup();
 
     await send({ model: 'gpt-4o', stream: false });
 
+    expect(reply.hijacked).toBe(false);
     expect(response.statusCode).toBe(200);
     expect(response.body).toEqual({ answer: 42 });
     expect(response.headers[KIRO_MODEL_HEADER]).toBe('claude-sonnet-4.5');
@@ -100,7 +117,7 @@ describe(ReplyWriter.name, () => {
   });
 
   it('waits for Kiro as a starting stream, then writes the stream as a running one', async () => {
-    const { pipeline, streams, response, context, send } = setup();
+    const { pipeline, streams, response, reply, context, send } = setup();
     const events$ = new Subject<string>();
     let startingWhileWaiting = 0;
     pipeline.stream = async () => {
@@ -113,6 +130,8 @@ describe(ReplyWriter.name, () => {
     await new Promise((resolve) => setImmediate(resolve));
 
     expect(startingWhileWaiting).toBe(1);
+    // Written past Fastify, which is told so.
+    expect(reply.hijacked).toBe(true);
     expect(streams.starting.size).toBe(0);
     expect(streams.running.size).toBe(1);
     expect(response.headers[KIRO_MODEL_HEADER]).toBe('claude-sonnet-4.5');
@@ -123,7 +142,7 @@ describe(ReplyWriter.name, () => {
   });
 
   it('refuses a stream still waiting for Kiro at shutdown with a 503 ShuttingDownError', async () => {
-    const { pipeline, streams, send } = setup();
+    const { pipeline, streams, reply, send } = setup();
     pipeline.stream = (signal) =>
       new Promise((_, reject) => {
         signal.addEventListener('abort', () => reject(new Error('aborted')));
@@ -131,6 +150,8 @@ describe(ReplyWriter.name, () => {
       });
 
     await expect(send({ model: 'auto', stream: true })).rejects.toEqual(new ShuttingDownError('The gateway is shutting down; try the request again.'));
+    // Still Fastify's to answer: the exception filter sends the 503.
+    expect(reply.hijacked).toBe(false);
   });
 
   it("cuts a running stream at shutdown through the pipeline's failure path", async () => {

@@ -1,9 +1,9 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { ClientKeysService } from '../client-keys/client-keys.service';
 import { ShuttingDownError } from '../common/errors';
 import { abortOnClientGone } from '../common/http/client-abort';
-import { routePattern } from '../common/http/request-tracking.middleware';
+import { routePattern } from '../common/http/request-tracking';
 import { logLine, type RequestContext } from '../common/request-context';
 import { ActiveStreams } from './active-streams';
 import type { ApiFamily, FamilyConversion, GenerationRequest } from './api-family';
@@ -29,7 +29,7 @@ export class ReplyWriter {
   ) {}
 
   async send<Req extends GenerationRequest, C extends FamilyConversion, Out, Result>(
-    response: Response,
+    reply: FastifyReply,
     context: RequestContext,
     family: ApiFamily<Req, C, Out, Result>,
     request: Req,
@@ -38,24 +38,26 @@ export class ReplyWriter {
     context.generation = { model: request.model, stream };
     // The caller's key may be limited to some models: refused before any work.
     this.keys?.assertModel(context.caller, request.model);
-    const signal = abortOnClientGone(response);
+    const signal = abortOnClientGone(reply.raw);
     if (!stream) {
-      const reply = await this.pipeline.complete(family, request, context, signal);
-      response.setHeader(KIRO_MODEL_HEADER, reply.kiroModel);
-      response.status(200).json(reply.body);
+      const answer = await this.pipeline.complete(family, request, context, signal);
+      reply.status(200).header(KIRO_MODEL_HEADER, answer.kiroModel).send(answer.body);
       return;
     }
-    const reply = await this.startStream(signal, (startSignal) => this.pipeline.stream(family, request, context, startSignal));
-    response.setHeader(KIRO_MODEL_HEADER, reply.kiroModel);
-    const route = routePattern(response.req) ?? response.req.path;
-    const written = writeSse(response, reply.events$, {
+    const answer = await this.startStream(signal, (startSignal) => this.pipeline.stream(family, request, context, startSignal));
+    // The stream is written on the raw response, past Fastify.
+    reply.hijack();
+    const response = reply.raw;
+    response.setHeader(KIRO_MODEL_HEADER, answer.kiroModel);
+    const route = routePattern(reply.request) ?? 'unmatched';
+    const written = writeSse(response, answer.events$, {
       format: family.sseFormat(),
-      flow: reply.flow,
+      flow: answer.flow,
       onFirstEvent: () => this.activeStreams.firstEvent(route, request.model, context.startedAt),
       onDefect: (error) => this.logger.error(logLine(`The stream broke while being written: ${(error as Error)?.message ?? String(error)}`, context), (error as Error)?.stack),
     });
     // Shutdown ends it through the pipeline's failure path: the family's own error event.
-    written.add(this.activeStreams.add({ terminate: (reason) => reply.cut(new ShuttingDownError(reason)) }));
+    written.add(this.activeStreams.add({ terminate: (reason) => answer.cut(new ShuttingDownError(reason)) }));
   }
 
   /**

@@ -1,10 +1,10 @@
 import { EventEmitter } from 'node:events';
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import { Observable, Subject } from 'rxjs';
 import { FlowGate } from '../common/flow-gate';
 import { KEEP_ALIVE_COMMENT, type SseFormat, writeSse } from './sse-writer';
 
-/** The parts of an express Response the writer uses; `write` reports a full socket on demand. */
+/** The parts of a Node ServerResponse the writer uses; `write` reports a full socket on demand. */
 class FakeResponse extends EventEmitter {
   statusCode = 0;
   readonly headers: Record<string, string> = {};
@@ -14,10 +14,6 @@ class FakeResponse extends EventEmitter {
   /** What write() answers: false = the socket buffer is full. */
   accepts = true;
 
-  status(code: number): this {
-    this.statusCode = code;
-    return this;
-  }
   setHeader(name: string, value: string): this {
     this.headers[name.toLowerCase()] = value;
     return this;
@@ -30,8 +26,8 @@ class FakeResponse extends EventEmitter {
     this.writableEnded = true;
     return this;
   }
-  asResponse(): Response {
-    return this as unknown as Response;
+  asResponse(): ServerResponse {
+    return this as unknown as ServerResponse;
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { Observable, Subscription } from 'rxjs';
 import type { FlowGate } from '../common/flow-gate';
 
@@ -36,8 +36,8 @@ export interface SseWriterOptions<T> {
  * ready in the same tick are joined into one `write` (one syscall instead of many for a burst of
  * small frames). A client that leaves unsubscribes, and unsubscribing aborts the upstream call.
  */
-export function writeSse<T>(response: Response, events$: Observable<T | SseComment>, options: SseWriterOptions<T>): Subscription {
-  response.status(200);
+export function writeSse<T>(response: ServerResponse, events$: Observable<T | SseComment>, options: SseWriterOptions<T>): Subscription {
+  response.statusCode = 200;
   response.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
   response.setHeader('Cache-Control', 'no-cache, no-transform');
   response.setHeader('Connection', 'keep-alive');

@@ -1,6 +1,6 @@
 import { Controller, Get, HttpStatus, Inject, Req, Res } from '@nestjs/common';
 import type Redis from 'ioredis';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthService, type AuthStatus, ProxyKeyGuard, type ReadinessCheck } from '../auth';
 import { APP_VERSION } from '../common/version';
@@ -64,7 +64,7 @@ export class HealthController {
       "200 when the gateway's Kiro credentials give a token (or it serves tenants only) and Kiro is reachable; 503 otherwise. " +
       'The checks, with cause codes, only with PROXY_API_KEY or ADMIN_API_KEY. Redis being down is reported (the gateway falls back to local state) but does not make it unready.',
   })
-  async ready(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<Readiness> {
+  async ready(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Readiness> {
     const [credentials, upstream, redis] = await Promise.all([this.auth.check(), this.upstream.check(), this.redisCheck()]);
     const accounts = this.accounts.check();
     const checks: Record<string, ReadinessCheck & { fallback?: string }> = {
@@ -74,7 +74,7 @@ export class HealthController {
       ...(redis ? { redis } : {}),
     };
     const ready = credentials.ok && accounts.ok && upstream.reachable;
-    response.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
+    reply.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
     const status = ready ? 'ready' : 'not_ready';
     return this.keys.isOperator(request) ? { status, checks } : { status };
   }
@@ -84,7 +84,7 @@ export class HealthController {
     summary: 'Health: status; with PROXY_API_KEY or ADMIN_API_KEY, token state and upstream reachability',
     description: 'Always 200 while the process serves; `status` says whether Kiro can be used. Details only with PROXY_API_KEY or ADMIN_API_KEY (other client keys get the status alone).',
   })
-  async health(@Req() request: Request): Promise<HealthDetails | { status: 'healthy' | 'degraded' }> {
+  async health(@Req() request: FastifyRequest): Promise<HealthDetails | { status: 'healthy' | 'degraded' }> {
     const upstream = await this.upstream.check();
     const status = upstream.reachable ? 'healthy' : 'degraded';
     if (!this.keys.isOperator(request)) return { status };

@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Inject, NotFoundException, Req } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { ProxyKeyGuard } from '../auth/proxy-key.guard';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import { MetricsService } from '../metrics/metrics.service';
@@ -20,7 +20,7 @@ export class MetricsController {
 
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  render(@Req() request: Request): Promise<string> {
+  render(@Req() request: FastifyRequest): Promise<string> {
     if (this.config.metrics.port !== undefined) throw new NotFoundException('Cannot GET /metrics');
     this.keys.authenticateOperator(request);
     return this.metrics.render();

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { RequiresProxyKey } from '../auth';
 import { ClientKeysService } from '../client-keys/client-keys.service';
 import { CurrentRequest } from '../common/http/current-request.decorator';
@@ -31,8 +31,8 @@ export class MessagesController {
   @ApiBody({ type: MessagesRequestDto, examples: MESSAGES_REQUEST_EXAMPLES })
   @ApiProduces('application/json', 'text/event-stream')
   @ApiOkResponse({ description: 'A `message` object, or an SSE stream of Anthropic events when `stream` is true.' })
-  create(@Body() body: MessagesRequestDto, @CurrentRequest() context: RequestContext, @Res() response: Response): Promise<void> {
-    return this.replies.send(response, context, this.messages, body);
+  create(@Body() body: MessagesRequestDto, @CurrentRequest() context: RequestContext, @Res() reply: FastifyReply): Promise<void> {
+    return this.replies.send(reply, context, this.messages, body);
   }
 
   @Post('count_tokens')

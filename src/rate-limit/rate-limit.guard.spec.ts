@@ -1,5 +1,5 @@
 import type { ExecutionContext } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { fingerprint } from '../auth/fingerprint';
 import type { Principal } from '../auth/principal';
 import type { Clock } from '../common/clock';
@@ -24,11 +24,11 @@ class RecordingStore implements RateLimitStore {
 
 /** The guard reads the caller from the request's context, where ProxyKeyGuard put it. */
 function contextFor(principal: Principal): ExecutionContext {
-  const request = {} as Request;
+  const request = {} as FastifyRequest;
   const requestContext = new RequestContext('req_test', 0n, undefined);
   requestContext.principal = principal;
   attachRequestContext(request, requestContext);
-  const response = { setHeader: () => undefined };
+  const response = { raw: { setHeader: () => undefined } };
   return { switchToHttp: () => ({ getRequest: () => request, getResponse: () => response }) } as unknown as ExecutionContext;
 }
 

@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Clock } from '../common/clock';
 import { GatewayError } from '../common/errors';
 import type { Principal } from '../auth/principal';
@@ -56,11 +56,12 @@ export class RateLimitGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
-    const principal = requestContextOf(http.getRequest<Request>()).caller;
+    const principal = requestContextOf(http.getRequest<FastifyRequest>()).caller;
     const buckets = bucketsOf(principal, this.config.rateLimitPerMinute);
     if (buckets.length === 0) return true;
     const now = this.clock.now();
-    const response = http.getResponse<Response>();
+    // On the raw response: a stream is written past Fastify, which would drop headers of its own.
+    const response = http.getResponse<FastifyReply>().raw;
     // Every bucket in one call: a tenant behind a key with its own limit waits on one round trip to Redis, not two.
     const windows = await this.store.hit(buckets.map(({ name, limit }) => ({ key: `rl:${name}`, limit })), WINDOW_MS, now);
     for (const [i, window] of windows.entries()) {

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, type Principal, RequiresProxyKey } from '../auth';
 import { CurrentRequest } from '../common/http/current-request.decorator';
 import type { RequestContext } from '../common/request-context';
@@ -29,8 +29,8 @@ export class ResponsesController {
   @ApiBody({ type: ResponsesRequestDto, examples: RESPONSES_REQUEST_EXAMPLES })
   @ApiProduces('application/json', 'text/event-stream')
   @ApiOkResponse({ description: 'A `response` object, or an SSE stream of response events when `stream` is true.' })
-  create(@Body() body: ResponsesRequestDto, @CurrentRequest() context: RequestContext, @Res() response: Response): Promise<void> {
-    return this.replies.send(response, context, this.responses, body);
+  create(@Body() body: ResponsesRequestDto, @CurrentRequest() context: RequestContext, @Res() reply: FastifyReply): Promise<void> {
+    return this.replies.send(reply, context, this.responses, body);
   }
 
   @Get(':id')

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createHttpAdapter } from '../../src/common/http/http-server';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { AppModule } from '../../src/app.module';
@@ -64,7 +65,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   // Parsed once and handed to the app, as bootstrap.ts does (NODE_ENV=test: no .env file).
   const config = loadGatewayConfig(process.env);
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, forceCloseConnections: true, logger: ['fatal', 'error'] });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(config, { forceCloseConnections: true }), { bodyParser: false, logger: ['fatal', 'error'] });
   configureApp(app, config);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;

@@ -3,8 +3,8 @@ import { type ErrorKind, GatewayError, KIND_STATUS } from './gateway-error';
 
 /**
  * Anything thrown, in no family's vocabulary: what each family's table (OpenAI's, Anthropic's)
- * renders. Gateway errors carry their kind; framework errors (Nest's HttpException, body-parser
- * and http-errors from the body pipeline) keep their own status and get the kind it stands for.
+ * renders. Gateway errors carry their kind; framework errors (Nest's HttpException, Fastify's own
+ * client errors such as a malformed URL) keep their own status and get the kind it stands for.
  */
 export interface ClassifiedError {
   kind: ErrorKind;
@@ -15,14 +15,6 @@ export interface ClassifiedError {
   retryAfterSeconds: number | undefined;
   /** False for errors the gateway did not anticipate (worth a stack trace in the log). */
   expected: boolean;
-}
-
-/** body-parser reports its failures as errors carrying `type` and `status`. */
-interface BodyParserError {
-  type: string;
-  status?: number;
-  statusCode?: number;
-  message?: string;
 }
 
 const KIND_BY_STATUS: Readonly<Record<number, ErrorKind>> = {
@@ -40,7 +32,6 @@ export function classifyError(err: unknown): ClassifiedError {
     return { kind: err.kind, status: KIND_STATUS[err.kind], message: err.message, code: err.code, param: err.param, retryAfterSeconds: err.retryAfterSeconds, expected: true };
   }
   if (err instanceof HttpException) return fromHttpException(err);
-  if (isBodyParserError(err)) return fromBodyParserError(err);
   if (isClientHttpError(err)) {
     // http-errors from the body pipeline (a corrupt gzip/deflate body, …): the client's fault.
     const status = err.status ?? err.statusCode ?? 400;
@@ -69,34 +60,10 @@ function fromHttpException(err: HttpException): ClassifiedError {
     message = response;
   }
   const code = status === 404 ? 'not_found' : status === 413 ? 'request_too_large' : null;
-  // Express's "Cannot GET /x" for unmatched routes, in OpenAI's words.
+  // Nest's "Cannot GET /x" for unmatched routes, in OpenAI's words.
   const unknownRoute = status === 404 ? /^Cannot (\w+) (\S+)$/.exec(message) : null;
   if (unknownRoute) message = `Unknown request URL: ${unknownRoute[1]} ${unknownRoute[2]}. Please check the URL for typos.`;
   return framework(status, message, code, status < 500);
-}
-
-const BODY_PARSER_MESSAGES: Readonly<Record<string, string>> = {
-  'entity.parse.failed': 'We could not parse the JSON body of your request. Send valid JSON with Content-Type: application/json.',
-  'entity.too.large': 'The request body is larger than this gateway accepts (BODY_LIMIT).',
-  'encoding.unsupported': 'The request body uses an unsupported content encoding.',
-  'charset.unsupported': 'The request body uses an unsupported charset; send UTF-8.',
-  'request.aborted': 'The request was aborted while its body was being read.',
-  'entity.too.deep': 'The JSON body is nested too deeply.',
-};
-
-function fromBodyParserError(err: BodyParserError): ClassifiedError {
-  const status = err.status ?? err.statusCode ?? 400;
-  const code = err.type === 'entity.too.large' ? 'request_too_large' : err.type === 'entity.parse.failed' ? 'invalid_json' : null;
-  return framework(status, BODY_PARSER_MESSAGES[err.type] ?? 'The request body could not be read.', code, true);
-}
-
-function isBodyParserError(err: unknown): err is BodyParserError {
-  return (
-    typeof err === 'object' &&
-    err !== null &&
-    typeof (err as BodyParserError).type === 'string' &&
-    /^(entity|encoding|charset|request|stream)\./.test((err as BodyParserError).type)
-  );
 }
 
 function isClientHttpError(err: unknown): err is { status?: number; statusCode?: number; expose?: boolean; message?: string } {

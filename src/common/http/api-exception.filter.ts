@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { classifyError, ClientAbortedError } from '../errors';
-import { requestContextOf } from '../request-context';
+import { findRequestContext, type RequestContext } from '../request-context';
 import { renderError } from './api-family';
 
 /**
@@ -13,17 +13,37 @@ import { renderError } from './api-family';
 export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
+  constructor(
+    /**
+     * Tracks a request that reached no request hook: Fastify hands some malformed URLs (`%ZZ` in
+     * a path no route has) straight to the not-found handler.
+     */
+    private readonly track: (request: FastifyRequest, reply: FastifyReply) => RequestContext,
+  ) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
-    const request = host.switchToHttp().getRequest<Request>();
-    if (exception instanceof ClientAbortedError) return;
+    this.answer(exception, host.switchToHttp().getRequest<FastifyRequest>(), host.switchToHttp().getResponse<FastifyReply>());
+  }
+
+  /** Also for Fastify's errors raised before routing (a malformed URL), which reach no filter. */
+  answer(exception: unknown, request: FastifyRequest, reply: FastifyReply): void {
+    if (exception instanceof ClientAbortedError) return leaveUnanswered(reply);
     const rendered = renderError(request, exception);
     const { kind, message } = classifyError(exception);
-    requestContextOf(request).served.failed(kind, message);
+    (findRequestContext(request) ?? this.track(request, reply)).served.failed(kind, message);
     if (!rendered.expected) {
-      this.logger.error(`${request.method} ${request.originalUrl} failed unexpectedly`, (exception as Error)?.stack);
+      this.logger.error(`${request.method} ${request.url} failed unexpectedly`, (exception as Error)?.stack);
     }
-    if (response.headersSent || response.destroyed) return;
-    response.status(rendered.status).set(rendered.headers).json(rendered.body);
+    if (reply.sent || reply.raw.headersSent || reply.raw.destroyed) return leaveUnanswered(reply);
+    // The type too: a route's own (text/plain for /metrics) must not be kept for the error's JSON.
+    reply.status(rendered.status).headers(rendered.headers).type('application/json; charset=utf-8').send(rendered.body);
   }
+}
+
+/**
+ * Nothing is written (the client has gone, or a stream already started and ends itself); Fastify
+ * is told so, or it would answer the request itself once the handler returns.
+ */
+function leaveUnanswered(reply: FastifyReply): void {
+  if (!reply.sent) reply.hijack();
 }

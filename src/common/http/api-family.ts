@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { toAnthropicError, toOpenAIError } from '../errors';
 
 export interface RenderedEnvelope {
@@ -14,10 +14,10 @@ export interface RenderedEnvelope {
  * Messages routes and for any request carrying `anthropic-version` (the Anthropic SDKs always
  * send it), OpenAI's for everything else.
  */
-export function isAnthropicRequest(request: Request): boolean {
-  return request.path.startsWith('/v1/messages') || request.headers['anthropic-version'] !== undefined;
+export function isAnthropicRequest(request: FastifyRequest): boolean {
+  return request.url.startsWith('/v1/messages') || request.headers['anthropic-version'] !== undefined;
 }
 
-export function renderError(request: Request, error: unknown): RenderedEnvelope {
+export function renderError(request: FastifyRequest, error: unknown): RenderedEnvelope {
   return isAnthropicRequest(request) ? toAnthropicError(error) : toOpenAIError(error);
 }

@@ -1,8 +1,8 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { type RequestContext, requestContextOf } from '../request-context';
 
 /** The request's typed {@link RequestContext} (id, timing, debug recorder, caller). */
 export const CurrentRequest = createParamDecorator((_: unknown, context: ExecutionContext): RequestContext =>
-  requestContextOf(context.switchToHttp().getRequest<Request>()),
+  requestContextOf(context.switchToHttp().getRequest<FastifyRequest>()),
 );

@@ -1,6 +1,7 @@
-import { Logger, NestMiddleware } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import { Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import type { DebugDumps, DebugRecording } from '../../debug/debug-dumps';
 import type { MetricsService } from '../../metrics/metrics.service';
 import { isLoggedPath, requestLogEntry, type RequestLogSink } from '../../admin-console/request-log/request-log-sink';
@@ -11,12 +12,12 @@ const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /**
  * The request's {@link RequestContext}, X-Request-ID (echoed when the client sent a sane one, else
  * generated), X-Process-Time (time to the response headers) and one log line per request once the
- * response has ended. A middleware
- * installed ahead of the body parser, not an interceptor: it must also cover requests that the
- * parser or a guard refuses or no route matches, and a stream's timing ends when the stream
- * ends, not when the handler returns.
+ * response has ended. The first request hook, not an interceptor: it must also cover requests
+ * that a guard or the body reader refuses or no route matches, and a stream's timing ends when
+ * the stream ends, not when the handler returns. Headers go on the raw response, so that a
+ * stream (written past Fastify) carries them as well as a reply Fastify sends.
  */
-export class RequestTrackingMiddleware implements NestMiddleware {
+export class RequestTracking {
   private readonly logger = new Logger('HTTP');
 
   constructor(
@@ -29,7 +30,9 @@ export class RequestTrackingMiddleware implements NestMiddleware {
     private readonly requestLog?: RequestLogSink,
   ) {}
 
-  use(request: Request, response: Response, next: NextFunction): void {
+  track(request: FastifyRequest, reply: FastifyReply): RequestContext {
+    const response = reply.raw;
+    const path = pathOf(request.url);
     const started = process.hrtime.bigint();
     const arrivedAt = Date.now();
     const incoming = request.headers['x-request-id'];
@@ -39,15 +42,15 @@ export class RequestTrackingMiddleware implements NestMiddleware {
     response.setHeader('request-id', requestId);
 
     const writeHead = response.writeHead;
-    response.writeHead = function (this: Response, ...args: unknown[]) {
+    response.writeHead = function (this: ServerResponse, ...args: unknown[]) {
       if (!this.headersSent) this.setHeader('X-Process-Time', elapsedSeconds(started).toFixed(4));
-      return (writeHead as (...a: unknown[]) => Response).apply(this, args);
-    } as Response['writeHead'];
+      return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
+    } as ServerResponse['writeHead'];
 
     // Only the API routes are dumped: the admin API's bodies hold created key secrets and Kiro
     // API keys, and health, metrics and docs hold nothing worth a dump.
     // Secrets are gathered only when a dump is recorded: this runs on every request.
-    const recording = this.debugDumps.enabled && isLoggedPath(request.originalUrl.split('?')[0]) ? this.debugDumps.start(requestId, () => [...this.knownSecrets, ...presentedCredentials(request)]) : undefined;
+    const recording = this.debugDumps.enabled && isLoggedPath(path) ? this.debugDumps.start(requestId, () => [...this.knownSecrets, ...presentedCredentials(request)]) : undefined;
     if (recording) teeResponse(response, recording);
     const context = new RequestContext(requestId, started, recording);
     attachRequestContext(request, context);
@@ -59,7 +62,7 @@ export class RequestTrackingMiddleware implements NestMiddleware {
       const line = {
         requestId,
         method: request.method,
-        path: request.originalUrl.split('?')[0],
+        path,
         status: response.statusCode,
         durationMs: Math.round(elapsedSeconds(started) * 1000),
         ...(outcome === 'client closed' ? { outcome } : {}),
@@ -68,7 +71,7 @@ export class RequestTrackingMiddleware implements NestMiddleware {
       this.record(request, context, line.status, elapsedSeconds(started));
       let dump: string | undefined;
       if (recording) {
-        recording.clientRequest(request.method, request.originalUrl, request.body);
+        recording.clientRequest(request.method, request.url, request.body);
         dump = recording.finish(line.status);
       }
       if (this.requestLog?.enabled && isLoggedPath(line.path)) {
@@ -84,10 +87,10 @@ export class RequestTrackingMiddleware implements NestMiddleware {
     };
     response.once('finish', () => log('finished'));
     response.once('close', () => log(response.writableFinished ? 'finished' : 'client closed'));
-    next();
+    return context;
   }
 
-  private record(request: Request, context: RequestContext, status: number, seconds: number): void {
+  private record(request: FastifyRequest, context: RequestContext, status: number, seconds: number): void {
     // The route pattern, never the raw path: ids in paths would explode the label set.
     const route = routePattern(request) ?? 'unmatched';
     const principal = context.principal;
@@ -102,7 +105,7 @@ export class RequestTrackingMiddleware implements NestMiddleware {
 }
 
 /** The proxy key and any tenant refresh token the client presented: never written to a dump. */
-function presentedCredentials(request: Request): string[] {
+function presentedCredentials(request: FastifyRequest): string[] {
   const raw = [request.headers.authorization, request.headers['x-api-key']].flat().filter((v): v is string => typeof v === 'string');
   return raw.flatMap((value) => {
     const credential = value.replace(/^Bearer\s+/i, '').trim();
@@ -111,22 +114,27 @@ function presentedCredentials(request: Request): string[] {
 }
 
 /** Copies what is written to the client into the debug recording. */
-function teeResponse(response: Response, recording: DebugRecording): void {
+function teeResponse(response: ServerResponse, recording: DebugRecording): void {
   const write = response.write.bind(response) as (...args: unknown[]) => boolean;
-  const end = response.end.bind(response) as (...args: unknown[]) => Response;
+  const end = response.end.bind(response) as (...args: unknown[]) => ServerResponse;
   response.write = ((chunk: unknown, ...rest: unknown[]) => {
     recording.clientResponseChunk(chunk);
     return write(chunk, ...rest);
-  }) as Response['write'];
+  }) as ServerResponse['write'];
   response.end = ((chunk?: unknown, ...rest: unknown[]) => {
     if (chunk !== undefined && typeof chunk !== 'function') recording.clientResponseChunk(chunk);
     return end(chunk, ...rest);
-  }) as Response['end'];
+  }) as ServerResponse['end'];
 }
 
-/** The matched route's pattern (`/v1/responses/:id`), once Express has routed the request. */
-export function routePattern(request: Request): string | undefined {
-  return (request.route as { path?: string } | undefined)?.path;
+/** The matched route's pattern (`/v1/responses/:id`); none for a request no route matched. */
+export function routePattern(request: FastifyRequest): string | undefined {
+  return request.is404 ? undefined : request.routeOptions.url;
+}
+
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
 }
 
 function elapsedSeconds(started: bigint): number {
