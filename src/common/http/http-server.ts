@@ -24,6 +24,9 @@ export function createHttpAdapter(config: GatewayConfig, overrides: HttpServerOv
     forceCloseConnections: overrides.forceCloseConnections ?? 'idle',
     // Request tracking is a Fastify hook (configureApp), so Nest's Express-style middleware layer is not needed.
     skipMiddie: true,
+    // No route has a JSON schema (bodies are read by JsonBodyGuard, validated by the DTOs): Fastify's
+    // default compilers would load ajv and fast-json-stringify (about 100 modules) for nothing.
+    schemaController: { compilersFactory: { buildValidator: noSchemas, buildSerializer: noSchemas } },
     // No URL is longer than Node's 16 KB of headers: a long id is looked up (and refused in the
     // API's shape) rather than answered with Fastify's own 414.
     routerOptions: { ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: 16_384 },
@@ -34,6 +37,10 @@ export function createHttpAdapter(config: GatewayConfig, overrides: HttpServerOv
     },
   });
   return adapter;
+}
+
+function noSchemas(): never {
+  throw new Error('Fastify route schemas are not used by this gateway: validate in the DTOs.');
 }
 
 /** What answers Fastify's errors raised before routing (a malformed URL): they pass no hook, route or filter. */
