@@ -45,6 +45,10 @@ export function configureApp(app: NestFastifyApplication, config: GatewayConfig)
     // Browser clients (Open WebUI, LobeChat, NextChat) call from their own origin.
     app.enableCors({
       origin: corsOrigins === '*' ? '*' : corsOrigins,
+      // As Express's cors did: every method the API and the admin API use, and a plain OPTIONS
+      // (a load balancer's health check: HAProxy's httpchk) answered 204, not refused as a bad preflight.
+      methods: ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE'],
+      strictPreflight: false,
       exposedHeaders: ['X-Request-ID', 'X-Process-Time', 'request-id', 'Retry-After', 'x-should-retry', 'x-ratelimit-limit-requests', 'x-ratelimit-remaining-requests', 'x-ratelimit-reset-requests', 'x-kiro-model'],
       maxAge: 600,
     });

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { request as raw } from 'undici';
 import { Harness, PROXY_KEY, startHarness } from './support/gateway-harness';
 
@@ -86,5 +87,69 @@ describe('the HTTP server (e2e)', () => {
     expect(res.status).toBe(401);
     expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(res.json().error).toMatchObject({ type: 'authentication_error' });
+  });
+});
+
+describe('the HTTP server at its edges (e2e)', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ env: { FAKE_REASONING: 'false', CORS_ORIGINS: '*' } });
+  });
+  afterAll(() => h.close());
+
+  /** These exact bytes on a new connection; what came back until the server closed it. */
+  function rawExchange(bytes: string): Promise<string> {
+    const { port } = new URL(h.url);
+    return new Promise((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.end(bytes));
+      let answer = '';
+      socket.on('data', (chunk) => (answer += chunk.toString('latin1')));
+      socket.on('close', () => resolve(answer));
+      socket.on('error', reject);
+    });
+  }
+
+  it("answers a plain OPTIONS (a load balancer's health check) 204, and a preflight with every method the API uses", async () => {
+    const plain = await send(`${h.url}/v1/chat/completions`, { method: 'OPTIONS' });
+    const preflight = await send(`${h.url}/admin/api/keys/key_1`, { method: 'OPTIONS', headers: { Origin: 'https://app.example', 'Access-Control-Request-Method': 'DELETE' } });
+
+    expect(plain.status).toBe(204);
+    expect(preflight.status).toBe(204);
+    expect(String(preflight.headers['access-control-allow-methods']).split(/,\s*/)).toEqual(expect.arrayContaining(['GET', 'POST', 'PATCH', 'DELETE']));
+  });
+
+  it('takes a Content-Type that is not type/subtype to the key check and the route, as before', async () => {
+    const body = JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: 'hi' }] });
+
+    const keyed = await send(`${h.url}/v1/chat/completions`, { method: 'POST', headers: { ...auth, 'Content-Type': 'json' }, body });
+    const anonymous = await send(`${h.url}/v1/chat/completions`, { method: 'POST', headers: { 'Content-Type': 'application/json,text/plain' }, body });
+    const latin1 = await send(`${h.url}/v1/chat/completions`, { method: 'POST', headers: { ...auth, 'Content-Type': 'json; charset=latin1' }, body });
+
+    expect(keyed.status).toBe(200);
+    expect(anonymous.status).toBe(401);
+    // The charset is still read: only UTF-8 bodies are parsed.
+    expect(latin1.status).toBe(415);
+  });
+
+  it("answers an absolute-form request target in its family's envelope", async () => {
+    const answer = await rawExchange(`POST http://gateway/v1/messages HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`);
+
+    expect(answer).toMatch(/^HTTP\/1\.1 401 /);
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ type: 'error', error: { type: 'authentication_error' } });
+  });
+
+  it("answers what is not HTTP with Node's bare status line, not a framework's JSON", async () => {
+    const answer = await rawExchange('GARBAGE\r\n\r\n');
+
+    expect(answer).toBe('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    expect((await send(`${h.url}/health/live`)).status).toBe(200);
+  });
+
+  it('names UTF-8 on the docs page and the YAML document', async () => {
+    const page = await send(`${h.url}/docs`);
+    const yaml = await send(`${h.url}/docs-yaml`);
+
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(String(yaml.headers['content-type'])).toMatch(/yaml; charset=utf-8$/);
   });
 });

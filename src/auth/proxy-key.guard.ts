@@ -140,8 +140,10 @@ function presentedKey(request: FastifyRequest): string | undefined {
 }
 
 /**
- * Guards a route with the proxy key (then the rate limit, then the key's budgets), reads its JSON body only once both
- * passed, and documents the schemes in Swagger.
+ * Guards a route with the proxy key (then the rate limit, then the key's budgets), reads its JSON
+ * body only once they all passed, and documents the schemes in Swagger. A route's own guard goes
+ * into this list, before JsonBodyGuard, not into a method's @UseGuards: Nest runs a class's
+ * guards before its methods', so a method's guard would run after the body was read.
  */
 export function RequiresProxyKey(): MethodDecorator & ClassDecorator {
   return applyDecorators(

@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { gatewayConfig, type GatewayConfig } from '../config/gateway.config';
 import { dirname, join } from 'node:path';
@@ -28,6 +29,10 @@ export function setupDocs(app: NestFastifyApplication): void {
   const document = SwaggerModule.createDocument(app, config);
   documentAdminApi(document, Boolean(app.get<GatewayConfig>(gatewayConfig.KEY).admin.apiKey));
   const http = app.getHttpAdapter().getInstance();
+  // SwaggerModule's page, script and YAML name no charset (Express added one; the YAML holds non-ASCII).
+  http.addHook('onRoute', (route) => {
+    if (DOCS_ROUTE.test(route.url)) route.onSend = [...[route.onSend ?? []].flat(), withUtf8Charset];
+  });
   serveDocsAssets(http, docsFiles());
   SwaggerModule.setup('docs', withoutStaticDirectories(app), document, {
     jsonDocumentUrl: 'docs-json',
@@ -67,6 +72,15 @@ function documentAdminApi(document: OpenAPIObject, enabled: boolean): void {
     'admin-key': { type: 'http', scheme: 'bearer', bearerFormat: 'ADMIN_API_KEY', description: 'ADMIN_API_KEY (not the proxy key), for /admin/api only' },
   };
   document.tags = [...(document.tags ?? []), { name: 'admin', description: 'The account pool: list, add, import, enable, disable, tune, refresh, test, remove (KIRO_ACCOUNTS_FILE)' }];
+}
+
+const DOCS_ROUTE = /^\/docs(?:$|[-/])/;
+const TEXT_TYPE = /^(?:text\/|application\/(?:javascript|json|yaml|x-yaml))/i;
+
+function withUtf8Charset(_request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: null, payload: unknown) => void): void {
+  const type = reply.getHeader('content-type');
+  if (typeof type === 'string' && TEXT_TYPE.test(type) && !/;\s*charset=/i.test(type)) reply.header('content-type', `${type}; charset=utf-8`);
+  done(null, payload);
 }
 
 /**

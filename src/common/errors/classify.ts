@@ -33,9 +33,11 @@ export function classifyError(err: unknown): ClassifiedError {
   }
   if (err instanceof HttpException) return fromHttpException(err);
   if (isClientHttpError(err)) {
-    // http-errors from the body pipeline (a corrupt gzip/deflate body, …): the client's fault.
+    // An error with a client status (Fastify's own: a malformed URL, …): the client's fault. Fastify's
+    // messages are written for clients; others are shown only when marked so (`expose`).
     const status = err.status ?? err.statusCode ?? 400;
-    return framework(status, err.expose && err.message ? err.message : 'The request could not be read.', null, true);
+    const readable = (err.expose || isFastifyError(err)) && err.message;
+    return framework(status, readable ? err.message! : 'The request could not be read.', null, true);
   }
   return framework(500, 'The gateway failed unexpectedly while handling this request.', 'internal_error', false);
 }
@@ -64,6 +66,11 @@ function fromHttpException(err: HttpException): ClassifiedError {
   const unknownRoute = status === 404 ? /^Cannot (\w+) (\S+)$/.exec(message) : null;
   if (unknownRoute) message = `Unknown request URL: ${unknownRoute[1]} ${unknownRoute[2]}. Please check the URL for typos.`;
   return framework(status, message, code, status < 500);
+}
+
+function isFastifyError(err: object): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('FST_ERR_');
 }
 
 function isClientHttpError(err: unknown): err is { status?: number; statusCode?: number; expose?: boolean; message?: string } {

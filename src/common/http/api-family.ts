@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { toAnthropicError, toOpenAIError } from '../errors';
+import { requestPath } from './request-path';
 
 export interface RenderedEnvelope {
   status: number;
@@ -15,7 +16,7 @@ export interface RenderedEnvelope {
  * send it), OpenAI's for everything else.
  */
 export function isAnthropicRequest(request: FastifyRequest): boolean {
-  return request.url.startsWith('/v1/messages') || request.headers['anthropic-version'] !== undefined;
+  return requestPath(request.url).startsWith('/v1/messages') || request.headers['anthropic-version'] !== undefined;
 }
 
 export function renderError(request: FastifyRequest, error: unknown): RenderedEnvelope {

@@ -1,5 +1,6 @@
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Duplex } from 'node:stream';
 import type { GatewayConfig } from '../../config/gateway.config';
 
 /** What the e2e harness may change of the server (it closes keep-alive sockets at once on close). */
@@ -30,6 +31,7 @@ export function createHttpAdapter(config: GatewayConfig, overrides: HttpServerOv
     // No URL is longer than Node's 16 KB of headers: a long id is looked up (and refused in the
     // API's shape) rather than answered with Fastify's own 414.
     routerOptions: { ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: 16_384 },
+    clientErrorHandler: answerAsNodeDoes,
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
       const handler = frameworkErrorHandlers.get(adapter);
       if (handler) handler(error, request, reply);
@@ -57,8 +59,40 @@ export function handleFrameworkErrors(adapter: FastifyAdapter, handler: Framewor
  * No content-type parser reads a body: a route reads its JSON after its guards passed
  * (JsonBodyGuard), so nothing of an unauthenticated request's body is read, inflated or parsed,
  * and a request no route matches reads nothing. The body stays unread on the socket.
+ *
+ * Fastify refuses a Content-Type that is not `type/subtype` (`json`, an empty value, two types
+ * joined by a comma) with a 415 of its own before any guard; the gateway never relied on the
+ * media type (only on its charset), so such a value becomes application/octet-stream with its
+ * parameters kept, and the request goes on to its key check and route like any other.
  */
 export function readNoBodies(fastify: FastifyInstance): void {
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    const type = request.headers['content-type'];
+    if (type !== undefined && !MEDIA_TYPE.test(type)) request.headers['content-type'] = withValidMediaType(type);
+    done();
+  });
+}
+
+/** `type/subtype` in tokens (RFC 9110 §8.3.1), then parameters or nothing: what Fastify accepts. */
+const MEDIA_TYPE = /^\s*[\w!#$%&'*+.^`|~-]+\/[\w!#$%&'*+.^`|~-]+\s*(?:;|$)/;
+
+function withValidMediaType(type: string): string {
+  const parameters = type.indexOf(';');
+  return `application/octet-stream${parameters === -1 ? '' : type.slice(parameters)}`;
+}
+
+/**
+ * A request Node's HTTP parser refused (a garbled request line, a header section over the limit,
+ * headers that never finished): the bare status line Node itself writes, as before Fastify,
+ * instead of Fastify's JSON in neither API family's envelope. Nothing else can be said to a
+ * client that does not speak HTTP.
+ */
+function answerAsNodeDoes(error: Error & { code?: string }, socket: Duplex): void {
+  if (socket.writable && (socket as Duplex & { bytesWritten?: number }).bytesWritten === 0) {
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    socket.write(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
+  }
+  socket.destroy(error);
 }

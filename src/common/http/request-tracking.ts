@@ -6,6 +6,7 @@ import type { DebugDumps, DebugRecording } from '../../debug/debug-dumps';
 import type { MetricsService } from '../../metrics/metrics.service';
 import { isLoggedPath, requestLogEntry, type RequestLogSink } from '../../admin-console/request-log/request-log-sink';
 import { attachRequestContext, RequestContext } from '../request-context';
+import { requestPath } from './request-path';
 
 const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -32,7 +33,7 @@ export class RequestTracking {
 
   track(request: FastifyRequest, reply: FastifyReply): RequestContext {
     const response = reply.raw;
-    const path = pathOf(request.url);
+    const path = requestPath(request.url);
     const started = process.hrtime.bigint();
     const arrivedAt = Date.now();
     const incoming = request.headers['x-request-id'];
@@ -130,11 +131,6 @@ function teeResponse(response: ServerResponse, recording: DebugRecording): void 
 /** The matched route's pattern (`/v1/responses/:id`); none for a request no route matched. */
 export function routePattern(request: FastifyRequest): string | undefined {
   return request.is404 ? undefined : request.routeOptions.url;
-}
-
-function pathOf(url: string): string {
-  const query = url.indexOf('?');
-  return query === -1 ? url : url.slice(0, query);
 }
 
 function elapsedSeconds(started: bigint): number {
