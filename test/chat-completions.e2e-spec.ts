@@ -1,8 +1,7 @@
-import http from 'node:http';
 import OpenAI from 'openai';
 import request from 'supertest';
 import { textReply } from './simulator';
-import { Harness, parseSse, PROXY_KEY, startHarness } from './support/gateway-harness';
+import { Harness, leaveStreamAfter, parseSse, PROXY_KEY, startHarness } from './support/gateway-harness';
 
 const MIXED_TEXT = 'Hello, 世界! Emoji 🎉👩‍💻 and CJK 我将为您创建一个高级天气展示卡片 — done.';
 
@@ -132,26 +131,8 @@ describe('POST /v1/chat/completions (e2e)', () => {
 
   it('aborts the upstream request when the client disconnects mid-stream', async () => {
     h.sim.enqueue({ ...textReply('x'.repeat(200), { chunkChars: 1 }), frameDelayMs: 20 });
-    const payload = JSON.stringify({ model: 'auto', stream: true, messages: [{ role: 'user', content: 'long' }] });
 
-    await new Promise<void>((resolve, reject) => {
-      const req = http.request(`${h.url}/v1/chat/completions`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${PROXY_KEY}`, 'content-type': 'application/json' },
-      });
-      req.on('response', (res) => {
-        let events = 0;
-        res.on('data', (chunk: Buffer) => {
-          events += chunk.toString().split('data: ').length - 1;
-          if (events >= 5) {
-            req.destroy();
-            resolve();
-          }
-        });
-      });
-      req.on('error', (err) => (req.destroyed ? undefined : reject(err)));
-      req.end(payload);
-    });
+    await leaveStreamAfter(`${h.url}/v1/chat/completions`, { authorization: `Bearer ${PROXY_KEY}` }, { model: 'auto', stream: true, messages: [{ role: 'user', content: 'long' }] });
 
     await h.sim.waitFor((sim) => sim.stats.aborts === 1, 5_000);
     expect(h.sim.stats.completedStreams).toBe(0);

@@ -1,10 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { textReply } from './simulator';
-import { type Harness, PROXY_KEY, startHarness } from './support/gateway-harness';
+import { type Harness, leaveStreamAfter, PROXY_KEY, startHarness } from './support/gateway-harness';
 
 /**
  * What a client key reaches beyond generation (issue 15 item 4, review): the operator's views
@@ -156,21 +155,7 @@ describe('what a client key reaches (e2e)', () => {
     const aborts = h.sim.stats.aborts;
     h.sim.enqueue({ ...textReply('x'.repeat(200), { chunkChars: 1, meteringUsage: 5 }), frameDelayMs: 20 });
 
-    await new Promise<void>((resolve, reject) => {
-      const req = http.request(`${h.url}/v1/chat/completions`, { method: 'POST', headers: { ...bearer(secret), 'content-type': 'application/json' } });
-      req.on('response', (res) => {
-        let events = 0;
-        res.on('data', (chunk: Buffer) => {
-          events += chunk.toString().split('data: ').length - 1;
-          if (events >= 5) {
-            req.destroy();
-            resolve();
-          }
-        });
-      });
-      req.on('error', (err) => (req.destroyed ? undefined : reject(err)));
-      req.end(JSON.stringify({ ...chat('long'), stream: true }));
-    });
+    await leaveStreamAfter(`${h.url}/v1/chat/completions`, bearer(secret), { ...chat('long'), stream: true });
     await h.sim.waitFor((sim) => sim.stats.aborts === aborts + 1, 5_000);
     const deadline = Date.now() + 5_000;
     while ((await credits()) < 0.04 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));

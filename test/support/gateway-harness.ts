@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createHttpAdapter } from '../../src/common/http/http-server';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { AppModule } from '../../src/app.module';
@@ -97,4 +98,26 @@ export function parseSse(body: string): Array<Record<string, unknown> | '[DONE]'
         .join('\n');
       return data === '[DONE]' ? '[DONE]' : (JSON.parse(data) as Record<string, unknown>);
     });
+}
+
+/**
+ * POSTs a streamed request and hangs up once `events` SSE events have arrived, as a client that
+ * goes away mid-stream.
+ */
+export function leaveStreamAfter(url: string, headers: Record<string, string>, body: unknown, events = 5): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' } });
+    req.on('response', (res) => {
+      let seen = 0;
+      res.on('data', (chunk: Buffer) => {
+        seen += chunk.toString().split('data: ').length - 1;
+        if (seen >= events) {
+          req.destroy();
+          resolve();
+        }
+      });
+    });
+    req.on('error', (err) => (req.destroyed ? undefined : reject(err)));
+    req.end(JSON.stringify(body));
+  });
 }
