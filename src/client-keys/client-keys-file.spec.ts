@@ -2,22 +2,10 @@ import { mkdtempSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClientKey } from './client-key';
+import { createdKey } from './client-key.fixture';
 import { ClientKeysFile } from './client-keys-file';
 
-const key = (name: string): ClientKey => ({
-  id: 'key_0123456789ab',
-  name,
-  source: 'created',
-  digest: 'a'.repeat(64),
-  hint: 'kgw_AbCd…',
-  enabled: true,
-  createdAt: '2026-12-01T00:00:00.000Z',
-  models: [],
-  accounts: [],
-  rateLimitPerMinute: undefined,
-  dailyCredits: undefined,
-  monthlyCredits: undefined,
-});
+const key = (name: string): ClientKey => createdKey({ name });
 
 describe(ClientKeysFile.name, () => {
   it("tells a rewrite of the same size and modification time from the file before (another replica's write)", async () => {

@@ -2,23 +2,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClientKey } from './client-key';
+import { createdKey } from './client-key.fixture';
 import { ClientKeysFile } from './client-keys-file';
 import { ClientKeysSync } from './client-keys-sync';
 
-const KEY: ClientKey = {
-  id: 'key_0123456789ab',
-  name: 'one',
-  source: 'created',
-  digest: 'a'.repeat(64),
-  hint: 'kgw_AbCd…',
-  enabled: true,
-  createdAt: '2026-12-01T00:00:00.000Z',
-  models: [],
-  accounts: [],
-  rateLimitPerMinute: undefined,
-  dailyCredits: undefined,
-  monthlyCredits: undefined,
-};
+const KEY = createdKey({ name: 'one' });
 
 describe(ClientKeysSync.name, () => {
   let path: string;
